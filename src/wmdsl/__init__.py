@@ -1,0 +1,7 @@
+"""wmdsl: a compiler and linter for workflow architecture."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__"]

@@ -1,0 +1,107 @@
+"""Running the rules on a document and applying ``allow`` suppressions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from wmdsl import codes
+from wmdsl.diagnostics import Diagnostic
+from wmdsl.model import Allow, Document, Named, Workflow
+from wmdsl.rules.registry import RuleContext, all_rules, element_key, workflow_key
+
+FILE_KEY = "file"
+_COLLECTIONS = {
+    "person": "people",
+    "lane": "lanes",
+    "work": "work",
+    "intake": "intakes",
+    "stage": "stages",
+    "exit": "exits",
+    "decision": "decisions",
+    "board": "boards",
+    "metric": "metrics",
+    "cadence": "cadences",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Placed:
+    key: str
+    allow: Allow
+
+
+def _allows(document: Document) -> Iterator[_Placed]:
+    """Every ``allow`` in the document with the subject key it covers."""
+    yield from (_Placed(FILE_KEY, a) for a in document.allows)
+    for kind, collection in _COLLECTIONS.items():
+        for element in getattr(document.shared, collection, ()):
+            yield from (_Placed(element_key(kind, element.name, None), a) for a in element.allows)
+    for workflow in document.workflows:
+        yield from _workflow_allows(workflow)
+
+
+def _workflow_allows(workflow: Workflow) -> Iterator[_Placed]:
+    yield from (_Placed(workflow_key(workflow), a) for a in workflow.allows)
+    for kind, collection in _COLLECTIONS.items():
+        element: Named
+        for element in getattr(workflow, collection):
+            key = element_key(kind, element.name, workflow)
+            yield from (_Placed(key, a) for a in element.allows)
+    for handoff in workflow.handoffs:
+        key = element_key("handoff", handoff.key, workflow)
+        yield from (_Placed(key, a) for a in handoff.allows)
+
+
+def run_rules(document: Document, *, honour_allows: bool = True) -> list[Diagnostic]:
+    """Every finding of every rule on ``document``, less what ``allow`` accepts."""
+    context = RuleContext(document)
+    findings: list[Diagnostic] = []
+    for rule in all_rules():
+        for finding in rule.check(context):
+            findings.append(
+                Diagnostic(
+                    rule.code.code,
+                    rule.code.severity,
+                    finding.message,
+                    finding.span,
+                    finding.hint,
+                    finding.related,
+                    (*finding.subjects, FILE_KEY),
+                )
+            )
+    if not honour_allows:
+        return findings
+    return _suppress(document, findings)
+
+
+def _suppress(document: Document, findings: list[Diagnostic]) -> list[Diagnostic]:
+    placed = list(_allows(document))
+    by_key: dict[tuple[str, str], list[_Placed]] = {}
+    for entry in placed:
+        by_key.setdefault((entry.key, entry.allow.code), []).append(entry)
+    used: set[int] = set()
+    kept: list[Diagnostic] = []
+    for finding in findings:
+        cover = next(
+            (by_key[(k, finding.code)] for k in finding.subjects if (k, finding.code) in by_key),
+            None,
+        )
+        if cover is None:
+            kept.append(finding)
+        else:
+            used.update(id(entry) for entry in cover)
+    for entry in placed:
+        if id(entry) not in used and entry.allow.span.file == document.file:
+            kept.append(_unused(entry.allow))
+    return kept
+
+
+def _unused(allow: Allow) -> Diagnostic:
+    return Diagnostic(
+        codes.UNUSED_ALLOW.code,
+        codes.UNUSED_ALLOW.severity,
+        f"`allow {allow.code}` suppresses nothing here",
+        allow.span,
+        "remove it, or move it to the element the finding is about",
+    )

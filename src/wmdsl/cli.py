@@ -1,0 +1,82 @@
+"""The ``wmdsl`` command line. Thin: it reads flags and calls :mod:`wmdsl.api`."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from wmdsl import __version__, api
+from wmdsl.output import FORMATTERS
+
+EXIT_USAGE = 2
+
+
+def _use_color(no_color: bool) -> bool:
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="wmdsl", message="%(prog)s %(version)s")
+def cli() -> None:
+    """wmdsl: compile and lint workflow architecture written in .wm files."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(FORMATTERS)),
+    default="text",
+    show_default=True,
+    help="How to print the findings.",
+)
+@click.option("--no-color", is_flag=True, help="Never colour the output.")
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Project root that imports must stay inside (default: found upward).",
+)
+def check(paths: tuple[Path, ...], output_format: str, no_color: bool, root: Path | None) -> None:
+    """Check specs: PATHS are .wm files or folders (searched recursively)."""
+    try:
+        report = api.check(paths, root=root)
+    except api.UsageError as error:
+        raise click.UsageError(str(error)) from error
+    click.echo(FORMATTERS[output_format](report, _use_color(no_color)), nl=False)
+    sys.exit(report.exit_code())
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the compiled model (what `render --to json` emits)."""
+    click.echo(json.dumps(api.json_schema(), indent=2, sort_keys=True))
+
+
+def main() -> None:
+    """Entry point of the console script: usage errors exit 2, never a traceback."""
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(EXIT_USAGE)
+    except click.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(EXIT_USAGE)
+    except (BrokenPipeError, KeyboardInterrupt):
+        sys.exit(EXIT_USAGE)
+    except RecursionError:
+        click.echo("error: input nested too deeply to process", err=True)
+        sys.exit(EXIT_USAGE)
+    except Exception as error:  # a bug in wmdsl, not a user mistake: say so plainly
+        click.echo(f"internal error: {type(error).__name__}: {error}", err=True)
+        click.echo("this is a bug in wmdsl; please report it with the input that caused it", err=True)
+        sys.exit(EXIT_USAGE)

@@ -1,0 +1,292 @@
+"""The typed model of a workflow architecture (pydantic v2).
+
+One class per concept of the language. Every object carries a
+:class:`~wmdsl.span.Span` saying where it was written; spans (and the spans of
+references) take no part in equality, so two specs that say the same thing
+compare equal. The model knows nothing of lark or of the syntax tree.
+
+Units: durations are stored in *working hours* (1d = 8h, 1w = 5d), rates in
+items per working hour, chances and percentiles as fractions in [0, 1].
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from wmdsl.span import Span
+
+
+class Element(BaseModel):
+    """Base of every model object: carries a span that equality ignores."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    span: Span = Field(description="Where the element is written.")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, Element)
+        return all(
+            getattr(self, name) == getattr(other, name) for name in type(self).model_fields if name != "span"
+        )
+
+    def __hash__(self) -> int:
+        return hash(type(self).__name__)
+
+
+class Ref(Element):
+    """A use of a name: ``eng``, ``@dana``."""
+
+    name: str
+
+    @property
+    def is_person(self) -> bool:
+        """True for ``@handle`` references."""
+        return self.name.startswith("@")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Duration(Element):
+    """A span of working time as written (``3d``) and in working hours."""
+
+    text: str
+    hours: float
+
+
+class Percent(Element):
+    """A percentage as written (``85%``) and as a fraction."""
+
+    text: str
+    fraction: float
+
+
+class Rate(Element):
+    """A rate such as ``6 per week``, in items per working hour."""
+
+    text: str
+    per_hour: float
+
+
+class Target(Element):
+    """``10d at 85%``: a duration met for a share of items."""
+
+    within: Duration
+    percentile: Percent
+
+
+class Allow(Element):
+    """``allow CODE "reason"``: an accepted finding on the enclosing element."""
+
+    code: str
+    reason: str
+
+
+class Named(Element):
+    """An element with a name, an optional title and accepted findings."""
+
+    name: str
+    title: str | None = None
+    description: str | None = None
+    allows: tuple[Allow, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The title if there is one, else the name."""
+        return self.title or self.name
+
+
+class Person(Named):
+    """A human who owns, decides or works; ``name`` is the ``@handle``."""
+
+    capacity: float = Field(1.0, description="Full-time equivalents available.")
+
+
+class Member(Element):
+    """A person in a lane, with the share of their capacity given to it."""
+
+    person: Ref
+    allocation: Percent | None = None
+
+
+class Lane(Named):
+    """A role or team: who does the work."""
+
+    owner: Ref | None = None
+    members: tuple[Member, ...] = ()
+    purpose: str | None = None
+    delegate: Ref | None = None
+
+
+class WorkKind(enum.Enum):
+    """The kinds of work a work type can be."""
+
+    PROJECT = "project"
+    WORKSTREAM = "workstream"
+    TASK = "task"
+    REQUEST = "request"
+    RECURRING = "recurring"
+    OPERATIONS = "operations"
+    COORDINATION = "coordination"
+
+
+class WorkType(Named):
+    """A type of work item, with its service-level expectation."""
+
+    kind: WorkKind | None = None
+    sle: Target | None = None
+
+
+class Intake(Named):
+    """An on-ramp: where and how work enters."""
+
+    owner: Ref | None = None
+    channel: str | None = None
+    accepts: tuple[Ref, ...] = ()
+    criteria: str | None = None
+    arrivals: Rate | None = None
+
+
+class Stage(Named):
+    """A step of work, done inside a lane."""
+
+    lane: Ref | None = None
+    owner: Ref | None = None
+    wip: int | None = None
+    effort: Duration | None = None
+    done: str | None = None
+
+
+class ExitKind(enum.Enum):
+    """How work leaves the system."""
+
+    DONE = "done"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+class Exit(Named):
+    """An off-ramp."""
+
+    kind: ExitKind = ExitKind.DONE
+
+
+class Handoff(Element):
+    """``source -> target``: work moving from one node to the next."""
+
+    source: Ref
+    target: Ref
+    label: str | None = None
+    gate: Ref | None = None
+    sla: Duration | None = None
+    chance: Percent | None = None
+    rework: bool = False
+    allows: tuple[Allow, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """``source->target``: how the handoff is named in messages."""
+        return f"{self.source.name}->{self.target.name}"
+
+
+class Escalation(Element):
+    """``escalates @dana after 3d``."""
+
+    to: Ref
+    after: Duration | None = None
+
+
+class Decision(Named):
+    """A decision right (a traffic signal) and who plays which role in it."""
+
+    decides: tuple[Ref, ...] = ()
+    recommends: tuple[Ref, ...] = ()
+    approves: tuple[Ref, ...] = ()
+    consults: tuple[Ref, ...] = ()
+    informs: tuple[Ref, ...] = ()
+    escalates: tuple[Escalation, ...] = ()
+    delegate: Ref | None = None
+
+
+class Board(Named):
+    """A board that makes work visible."""
+
+    owner: Ref | None = None
+    shows: tuple[Ref, ...] = ()
+    audience: tuple[Ref, ...] = ()
+
+
+class Metric(Named):
+    """A flow metric, measured between two nodes."""
+
+    owner: Ref | None = None
+    start: Ref | None = Field(None, description="`from`: where measurement starts.")
+    end: Ref | None = Field(None, description="`to`: where measurement ends.")
+    target: Target | None = None
+    throughput: Rate | None = None
+
+
+class Cadence(Named):
+    """A feedback loop: a review, retrospective or replenishment."""
+
+    owner: Ref | None = None
+    every: Duration | None = None
+    reviews: tuple[Ref, ...] = ()
+
+
+class Declarations(BaseModel):
+    """Declarations that can be shared between workflows through imports."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    people: tuple[Person, ...] = ()
+    lanes: tuple[Lane, ...] = ()
+    work: tuple[WorkType, ...] = ()
+    decisions: tuple[Decision, ...] = ()
+
+
+class Workflow(Named):
+    """One work system: everything declared inside a ``workflow`` block."""
+
+    owner: Ref | None = None
+    purpose: str | None = None
+    people: tuple[Person, ...] = ()
+    lanes: tuple[Lane, ...] = ()
+    work: tuple[WorkType, ...] = ()
+    intakes: tuple[Intake, ...] = ()
+    stages: tuple[Stage, ...] = ()
+    exits: tuple[Exit, ...] = ()
+    handoffs: tuple[Handoff, ...] = ()
+    decisions: tuple[Decision, ...] = ()
+    boards: tuple[Board, ...] = ()
+    metrics: tuple[Metric, ...] = ()
+    cadences: tuple[Cadence, ...] = ()
+
+
+class Document(BaseModel):
+    """A compiled file: its workflows and the shared declarations in scope.
+
+    ``shared`` holds the top-level declarations of this file and of every file
+    it imports, directly or not; each workflow may use them.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    file: str
+    imports: tuple[str, ...] = Field((), description="Files imported, directly or not.")
+    shared: Declarations = Declarations()
+    allows: tuple[Allow, ...] = ()
+    workflows: tuple[Workflow, ...] = ()
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of :class:`Document` (what ``wmdsl schema`` prints)."""
+    schema = Document.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "wmdsl document"
+    return schema

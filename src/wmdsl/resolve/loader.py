@@ -1,0 +1,226 @@
+"""Reading files and following imports.
+
+Imports are paths relative to the importing file. They must stay inside the
+project root (no absolute paths, no ``..`` or symlink escapes), may not form
+a cycle, and a file reached twice is parsed once.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wmdsl import codes
+from wmdsl.diagnostics import Diagnostic, Related, sorted_unique
+from wmdsl.model import Document
+from wmdsl.resolve.resolver import Resolver
+from wmdsl.resolve.schema import plain
+from wmdsl.resolve.sink import Sink
+from wmdsl.span import Span, point
+from wmdsl.syntax import ParsedFile, Statement, parse
+from wmdsl.syntax.ast import ArgKind
+
+ROOT_MARKERS = ("wmdsl.toml", "pyproject.toml", ".git")
+
+
+@dataclass
+class Compilation:
+    """Everything one entry file produced: the model (if it resolved), all
+    diagnostics, and the text of every file read (for code frames)."""
+
+    path: str
+    document: Document | None
+    diagnostics: list[Diagnostic]
+    sources: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when no language error was found (rules may still run)."""
+        return self.document is not None
+
+
+def display_path(path: Path) -> str:
+    """``path`` relative to the working directory when inside it, with ``/``."""
+    try:
+        return path.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def find_root(path: Path) -> Path:
+    """The project root: nearest folder upward with a marker, else the file's folder."""
+    for folder in path.parents:
+        if any((folder / marker).exists() for marker in ROOT_MARKERS):
+            return folder
+    return path.parent
+
+
+def decode(data: bytes, shown: str) -> tuple[str | None, Diagnostic | None]:
+    """UTF-8 text (a byte-order mark is dropped), or a diagnostic with the bad byte's place."""
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as error:
+        offset = error.start
+        before = data[:offset]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        return None, Diagnostic(
+            codes.UNREADABLE.code,
+            codes.UNREADABLE.severity,
+            f"not valid UTF-8: byte 0x{data[offset]:02X} at offset {offset}",
+            point(shown, line, col),
+            "wmdsl specs are UTF-8 text; re-save the file as UTF-8",
+        )
+
+
+def read_text(path: Path, shown: str) -> tuple[str | None, Diagnostic | None]:
+    """Read and decode ``path``; never raises for a missing or unreadable file."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        return None, Diagnostic(
+            codes.UNREADABLE.code,
+            codes.UNREADABLE.severity,
+            f"cannot read file: {reason.lower()}",
+            point(shown, 1, 1),
+        )
+    return decode(data, shown)
+
+
+class Loader:
+    """Parses an entry file and, transitively, what it imports."""
+
+    def __init__(self, root: Path, sink: Sink) -> None:
+        self.root = root.resolve()
+        self.sink = sink
+        self.parsed: dict[Path, ParsedFile] = {}
+        self.order: list[Path] = []
+        self.sources: dict[str, str] = {}
+
+    def load(self, path: Path, text: str | None = None) -> ParsedFile | None:
+        """Parse ``path`` (or ``text`` as its contents) and everything it imports."""
+        resolved = path.resolve()
+        shown = display_path(resolved) if text is None else path.as_posix()
+        if text is None:
+            text, problem = read_text(resolved, shown)
+            if problem is not None:
+                self.sink.extend([problem])
+                return None
+        assert text is not None
+        entry = self.parse(resolved, shown, text)
+        self.follow(resolved, entry, [resolved])
+        return entry
+
+    def parse(self, resolved: Path, shown: str, text: str) -> ParsedFile:
+        parsed = parse(text, shown)
+        self.sources[shown] = text
+        self.parsed[resolved] = parsed
+        self.sink.extend(parsed.errors)
+        return parsed
+
+    def follow(self, path: Path, parsed: ParsedFile, chain: list[Path]) -> None:
+        """Load the imports of ``parsed`` depth-first, reporting cycles."""
+        for stmt in parsed.items:
+            if not isinstance(stmt, Statement) or stmt.keyword.raw != "import":
+                continue
+            target = self.target(path, stmt)
+            if target is None:
+                continue
+            if target in chain:
+                self.cycle(stmt, [*chain[chain.index(target) :], target])
+                continue
+            if target in self.parsed:
+                continue
+            text, problem = read_text(target, display_path(target))
+            if problem is not None:
+                self.sink.extend([problem])
+                continue
+            assert text is not None
+            imported = self.parse(target, display_path(target), text)
+            self.follow(target, imported, [*chain, target])
+            self.order.append(target)
+
+    def target(self, importer: Path, stmt: Statement) -> Path | None:
+        """The file an ``import`` names, if it is allowed and exists."""
+        args = plain(stmt)
+        if len(args) != 1 or args[0].kind is not ArgKind.STRING or stmt.block is not None:
+            where = args[0].span if args else stmt.keyword.span
+            self.sink.error(
+                codes.BAD_ARGUMENTS,
+                where,
+                "`import` takes one path in double quotes",
+                'e.g. `import "people.wm"`',
+            )
+            return None
+        arg = args[0]
+        written = arg.value
+        if (
+            not written
+            or os.path.isabs(written)
+            or written.startswith(("/", "\\"))
+            or (len(written) > 1 and written[1] == ":")
+        ):
+            self.sink.error(
+                codes.IMPORT_OUTSIDE,
+                arg.span,
+                f"import of absolute path `{written}` refused",
+                'imports are relative to the importing file, e.g. `import "people.wm"`',
+            )
+            return None
+        target = (importer.parent / written).resolve()
+        if not target.is_relative_to(self.root):
+            self.sink.error(
+                codes.IMPORT_OUTSIDE,
+                arg.span,
+                f"import of `{written}` leaves the project root",
+                f"imports must stay inside {display_path(self.root) or '.'}; "
+                "a folder with wmdsl.toml, pyproject.toml or .git marks the root",
+            )
+            return None
+        if not target.is_file():
+            self.sink.error(
+                codes.IMPORT_NOT_FOUND,
+                arg.span,
+                f"imported file `{written}` not found",
+                f"looked for {display_path(target)}",
+            )
+            return None
+        return target
+
+    def cycle(self, stmt: Statement, loop: list[Path]) -> None:
+        chain = " → ".join(display_path(p) for p in loop)
+        self.sink.error(
+            codes.IMPORT_CYCLE,
+            plain(stmt)[0].span,
+            f"import cycle: {chain}",
+            "move what the files share into a third file that both import",
+        )
+
+    def imported(self, entry: Path) -> list[ParsedFile]:
+        """Imported files in dependency order (each after the files it imports)."""
+        return [self.parsed[p] for p in self.order if p != entry]
+
+
+def compile_file(path: Path, root: Path | None = None, text: str | None = None) -> Compilation:
+    """Read, parse and resolve ``path`` and its imports into a :class:`Document`."""
+    sink = Sink()
+    loader = Loader(root if root is not None else find_root(path.resolve()), sink)
+    entry = loader.load(path, text)
+    document: Document | None = None
+    if entry is not None:
+        resolver = Resolver(sink)
+        resolved = resolver.resolve(entry, loader.imported(path.resolve()))
+        language_errors = [d for d in sink.diagnostics if d.code.startswith("SYN")]
+        document = None if any(d.severity.label == "error" for d in language_errors) else resolved
+    shown = entry.path if entry is not None else display_path(path.resolve())
+    return Compilation(shown, document, sorted_unique(sink.diagnostics), loader.sources)
+
+
+def compile_text(text: str, path: str = "<string>", root: Path | None = None) -> Compilation:
+    """Compile ``text`` as if it were the contents of ``path``."""
+    return compile_file(Path(path), root if root is not None else Path.cwd(), text)
+
+
+__all__ = ["Compilation", "Related", "Span", "compile_file", "compile_text"]

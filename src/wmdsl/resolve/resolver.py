@@ -1,0 +1,441 @@
+"""From statements to the typed model.
+
+Resolution runs in two passes so that declarations are order-free: first
+every declaration is entered into its scope (reporting duplicates), then each
+is read into its model class while references are recorded; finally every
+reference is checked against the complete scope. Nothing stops at the first
+mistake: every error in the file is reported.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from wmdsl import codes
+from wmdsl.diagnostics import Related
+from wmdsl.model import Allow, Declarations, Document, Element, Handoff, Named, Workflow
+from wmdsl.resolve import values
+from wmdsl.resolve.context import Context
+from wmdsl.resolve.schema import (
+    HANDOFF_ATTRS,
+    KINDS,
+    SHARED_KINDS,
+    SOURCE,
+    TARGET,
+    WORKFLOW_ATTRS,
+    Attr,
+    Kind,
+    plain,
+)
+from wmdsl.resolve.scope import Scope, check_uses
+from wmdsl.resolve.sink import Sink, did_you_mean, one_of
+from wmdsl.syntax.ast import Arg, ArgKind, ParsedFile, Statement
+from wmdsl.syntax.ast import Handoff as HandoffSyntax
+
+Item = Statement | HandoffSyntax
+T = TypeVar("T", bound=Element)
+WORKFLOW_KINDS = tuple(KINDS)
+WORKFLOW = Kind("workflow", Workflow, WORKFLOW_ATTRS, example='workflow delivery "Product delivery"')
+PLURAL = {"person": "people", "work": "work"}
+
+
+@dataclass(frozen=True, slots=True)
+class Declared:
+    """A declaration entered in a scope, waiting to be read."""
+
+    kind: Kind
+    name: str
+    fields: dict[str, Any]
+    statement: Statement
+
+
+def _header(ctx: Context, kind: Kind, stmt: Statement) -> tuple[str, dict[str, Any]] | None:
+    """Read ``NAME "Title"`` (and ``in LANE`` for stages) from a declaration."""
+    args = list(stmt.args)
+    if not args or args[0].kind not in (ArgKind.WORD, ArgKind.HANDLE):
+        where = args[0].span if args else stmt.keyword.span
+        ctx.sink.error(
+            codes.BAD_ARGUMENTS,
+            where,
+            f"`{kind.keyword}` needs a name",
+            f"e.g. `{kind.example}`",
+        )
+        return None
+    if kind.handle:
+        name = values.read_handle(ctx.sink, args[0])
+    else:
+        name = values.read_name(ctx.sink, args[0], kind.keyword)
+    fields: dict[str, Any] = {}
+    rest = args[1:]
+    if rest and rest[0].kind in (ArgKind.STRING, ArgKind.TEXT):
+        fields["title"] = rest.pop(0).value
+    if kind.keyword == "stage" and len(rest) == 2 and rest[0].raw == "in":
+        lane = values.read_ref(ctx.sink, rest[1])
+        if lane is not None:
+            fields["lane"] = ctx.use(lane, frozenset({"lane"}), f"stage `{name}`")
+        rest = []
+    if rest:
+        form = f"`{kind.example} {{ … }}`"
+        ctx.sink.error(
+            codes.BAD_ARGUMENTS,
+            rest[0].span.to(rest[-1].span),
+            f"unexpected {rest[0].describe()} in the header of {kind.keyword} `{args[0].raw}`",
+            f"a {kind.keyword} is declared as {form}; attributes go inside the block",
+        )
+    return (name, fields) if name else None
+
+
+class Resolver:
+    """Resolves one entry file and the files it imports into a :class:`Document`."""
+
+    def __init__(self, sink: Sink) -> None:
+        self.sink = sink
+        self.shared = Scope()
+
+    # -- pass 1: declare -------------------------------------------------
+
+    def declare(self, ctx: Context, stmt: Statement, kind: Kind) -> Declared | None:
+        header = _header(ctx, kind, stmt)
+        if header is None:
+            return None
+        name, fields = header
+        if not ctx.scope.declare(self.sink, kind.keyword, name, stmt.keyword.span.to(stmt.args[0].span)):
+            return None
+        return Declared(kind, name, fields, stmt)
+
+    # -- pass 2: read ----------------------------------------------------
+
+    def read(self, ctx: Context, declared: Declared) -> Named | None:
+        stmt, kind, name = declared.statement, declared.kind, declared.name
+        fields = dict(declared.fields)
+        role = f"{kind.keyword} `{name}`"
+        allows = self.read_block(ctx, stmt, kind.attrs, fields, role)
+        span = stmt.keyword.span.to(stmt.args[0].span)
+        return self.build(kind.model, span, name=name, allows=tuple(allows), **fields)
+
+    def read_block(
+        self,
+        ctx: Context,
+        stmt: Statement,
+        attrs: dict[str, Attr],
+        fields: dict[str, Any],
+        role: str,
+    ) -> list[Allow]:
+        """Read the attributes in ``stmt``'s block into ``fields``; return its allows."""
+        allows: list[Allow] = []
+        seen: dict[str, Statement] = {}
+        for item in stmt.block.items if stmt.block else ():
+            if isinstance(item, HandoffSyntax):
+                self.misplaced_handoff(item, role)
+            elif item.keyword.raw == "allow":
+                allows.extend(self.read_allow(item))
+            elif self.attribute_ok(item, attrs, role):
+                self.read_attribute(ctx, item, attrs[item.keyword.raw], fields, seen, role)
+        return allows
+
+    def attribute_ok(self, item: Statement, attrs: dict[str, Attr], role: str) -> bool:
+        keyword = item.keyword.raw
+        if keyword not in attrs:
+            self.unknown_keyword(item, [*attrs, "allow"], f"inside {role}")
+            return False
+        if item.block is not None:
+            self.sink.error(
+                codes.BAD_ARGUMENTS,
+                item.block.span,
+                f"`{keyword}` takes no block",
+                "only declarations such as `lane` or `stage` have `{ … }` blocks",
+            )
+            return False
+        return True
+
+    def read_attribute(
+        self,
+        ctx: Context,
+        item: Statement,
+        attr: Attr,
+        fields: dict[str, Any],
+        seen: dict[str, Statement],
+        role: str,
+    ) -> None:
+        value = attr.read(ctx, item, role)
+        if value is None:
+            return
+        if attr.many:
+            fields[attr.field] = (*fields.get(attr.field, ()), *value)
+            return
+        updates = value if isinstance(value, dict) else {attr.field: value}
+        for field_name, field_value in updates.items():
+            first = seen.get(field_name)
+            if first is not None:
+                self.sink.error(
+                    codes.DUPLICATE,
+                    item.keyword.span,
+                    f"`{item.keyword.raw}` is set twice for {role}",
+                    "keep one of them",
+                    [Related(first.keyword.span, "first set here")],
+                )
+                continue
+            seen[field_name] = item
+            fields[field_name] = field_value
+
+    def read_allow(self, stmt: Statement) -> list[Allow]:
+        """``allow CODE "reason"``."""
+        args = plain(stmt)
+        if (
+            len(args) != 2
+            or args[0].kind is not ArgKind.WORD
+            or args[1].kind
+            not in (
+                ArgKind.STRING,
+                ArgKind.TEXT,
+            )
+            or not args[1].value.strip()
+        ):
+            where = args[0].span.to(args[-1].span) if args else stmt.keyword.span
+            self.sink.error(
+                codes.BAD_ARGUMENTS,
+                where,
+                "an `allow` needs a code and a reason",
+                'e.g. `allow SYS002 "QA is a service lane for now"`',
+            )
+            return []
+        found = codes.lookup(args[0].raw)
+        if found is None:
+            known = [c.code for c in codes.all_codes()] + [c.name for c in codes.all_codes()]
+            self.sink.error(
+                codes.BAD_VALUE,
+                args[0].span,
+                f"unknown code {args[0].describe()} in `allow`",
+                did_you_mean(args[0].raw, known) or "`wmdsl rules` lists every code",
+            )
+            return []
+        span = stmt.keyword.span.to(args[-1].span)
+        return [Allow(code=found.code, reason=args[1].value, span=span)]
+
+    def build(self, model: type[T], span: Any, **fields: Any) -> T:
+        try:
+            return model(span=span, **fields)
+        except ValidationError as error:  # pragma: no cover - readers validate first
+            raise AssertionError(f"model rejected resolved fields: {error}") from error
+
+    # -- errors ----------------------------------------------------------
+
+    def unknown_keyword(self, item: Statement, allowed: Iterable[str], where: str) -> None:
+        keyword = item.keyword.raw
+        allowed = list(allowed)
+        hint = did_you_mean(keyword, allowed) or f"allowed here: {one_of(sorted(allowed))}"
+        known_elsewhere = keyword in KINDS or keyword in ("workflow", "import", "allow")
+        message = (
+            f"`{keyword}` is not allowed {where}"
+            if known_elsewhere
+            else f"unknown keyword `{keyword}` {where}"
+        )
+        self.sink.error(codes.UNKNOWN_KEYWORD, item.keyword.span, message, hint)
+
+    def misplaced_handoff(self, item: HandoffSyntax, where: str) -> None:
+        self.sink.error(
+            codes.UNKNOWN_KEYWORD,
+            item.source.span.to(item.target.span),
+            f"a handoff is not allowed inside {where}",
+            "write handoffs directly inside the `workflow` block",
+        )
+
+    # -- documents -------------------------------------------------------
+
+    def resolve(self, entry: ParsedFile, imported: list[ParsedFile]) -> Document:
+        ctx = Context(self.sink, self.shared)
+        shared: list[Declared] = []
+        for parsed in [*imported, entry]:
+            shared.extend(self.declare_top(ctx, parsed, is_entry=parsed is entry))
+        workflows = [s for s in entry.items if isinstance(s, Statement) and s.keyword.raw == "workflow"]
+        declarations = self.read_shared(ctx, shared)
+        check_uses(self.sink, self.shared, ctx.uses)
+        file_allows = [
+            allow
+            for s in entry.items
+            if isinstance(s, Statement) and s.keyword.raw == "allow"
+            for allow in self.read_allow(s)
+        ]
+        built = [wf for s in workflows if (wf := self.workflow(s)) is not None]
+        return Document(
+            file=entry.path,
+            imports=tuple(p.path for p in imported),
+            shared=declarations,
+            allows=tuple(file_allows),
+            workflows=tuple(built),
+        )
+
+    def declare_top(self, ctx: Context, parsed: ParsedFile, is_entry: bool) -> list[Declared]:
+        found: list[Declared] = []
+        allowed = [*SHARED_KINDS, "workflow", "import", "allow"]
+        for item in parsed.items:
+            if isinstance(item, HandoffSyntax):
+                self.misplaced_handoff(item, "the top level of a file")
+                continue
+            keyword = item.keyword.raw
+            if keyword in SHARED_KINDS:
+                declared = self.declare(ctx, item, KINDS[keyword])
+                found.extend([declared] if declared else [])
+            elif keyword == "workflow" and is_entry:
+                self.declare_workflow_name(item)
+            elif keyword not in ("workflow", "import", "allow"):
+                where = "at the top level of a file"
+                if keyword in KINDS:
+                    where += "; declare it inside a `workflow` block"
+                self.unknown_keyword(item, allowed, where)
+        return found
+
+    def declare_workflow_name(self, stmt: Statement) -> None:
+        # Workflows have a namespace of their own; a space keeps it apart.
+        args = stmt.args
+        if args and args[0].kind is ArgKind.WORD and values.NAME.match(args[0].raw):
+            span = stmt.keyword.span.to(args[0].span)
+            self.shared.declare(self.sink, "workflow", "workflow " + args[0].raw, span)
+
+    def read_shared(self, ctx: Context, declared: list[Declared]) -> Declarations:
+        groups: dict[str, list[Any]] = defaultdict(list)
+        for item in declared:
+            element = self.read(ctx, item)
+            if element is not None:
+                groups[item.kind.keyword].append(element)
+        return Declarations(
+            people=tuple(groups["person"]),
+            lanes=tuple(groups["lane"]),
+            work=tuple(groups["work"]),
+            decisions=tuple(groups["decision"]),
+        )
+
+    def workflow(self, stmt: Statement) -> Workflow | None:
+        args = list(stmt.args)
+        header = _header(Context(self.sink, self.shared), WORKFLOW, stmt)
+        if header is None:
+            return None
+        name, fields = header
+        ctx = Context(self.sink, Scope(parent=self.shared))
+        role = f"workflow `{name}`"
+        declared, handoffs, attribute_items = self.declare_workflow_items(ctx, stmt, role)
+        allows = self.read_block(ctx, _only(stmt, attribute_items), WORKFLOW_ATTRS, fields, role)
+        groups: dict[str, list[Any]] = defaultdict(list)
+        for item in declared:
+            element = self.read(ctx, item)
+            if element is not None:
+                groups[item.kind.keyword].append(element)
+        built_handoffs = self.read_handoffs(ctx, handoffs)
+        check_uses(self.sink, ctx.scope, ctx.uses)
+        self.check_chances(built_handoffs)
+        plural = {k: PLURAL.get(k, k + "s") for k in WORKFLOW_KINDS}
+        collections = {plural[k]: tuple(groups[k]) for k in WORKFLOW_KINDS}
+        span = stmt.keyword.span.to(args[0].span)
+        return self.build(
+            Workflow,
+            span,
+            name=name,
+            allows=tuple(allows),
+            handoffs=tuple(built_handoffs),
+            **fields,
+            **collections,
+        )
+
+    def declare_workflow_items(
+        self,
+        ctx: Context,
+        stmt: Statement,
+        role: str,
+    ) -> tuple[list[Declared], list[HandoffSyntax], list[Statement]]:
+        declared: list[Declared] = []
+        handoffs: list[HandoffSyntax] = []
+        attributes: list[Statement] = []
+        for item in stmt.block.items if stmt.block else ():
+            if isinstance(item, HandoffSyntax):
+                handoffs.append(item)
+            elif item.keyword.raw in KINDS:
+                found = self.declare(ctx, item, KINDS[item.keyword.raw])
+                declared.extend([found] if found else [])
+            elif item.keyword.raw in WORKFLOW_ATTRS or item.keyword.raw == "allow":
+                attributes.append(item)
+            else:
+                allowed = [*KINDS, *WORKFLOW_ATTRS, "allow"]
+                self.unknown_keyword(item, allowed, f"inside {role}")
+        return declared, handoffs, attributes
+
+    def read_handoffs(self, ctx: Context, items: list[HandoffSyntax]) -> list[Handoff]:
+        built: list[Handoff] = []
+        seen: dict[tuple[str, str], HandoffSyntax] = {}
+        for item in items:
+            handoff = self.read_handoff(ctx, item)
+            if handoff is None:
+                continue
+            pair = (handoff.source.name, handoff.target.name)
+            if pair in seen:
+                self.sink.error(
+                    codes.DUPLICATE,
+                    handoff.span,
+                    f"handoff `{pair[0]} -> {pair[1]}` is declared twice",
+                    "merge the two into one handoff",
+                    [Related(seen[pair].source.span.to(seen[pair].target.span), "first declared here")],
+                )
+                continue
+            seen[pair] = item
+            built.append(handoff)
+        return built
+
+    def read_handoff(self, ctx: Context, item: HandoffSyntax) -> Handoff | None:
+        source = values.read_ref(self.sink, item.source)
+        target = values.read_ref(self.sink, item.target)
+        if source is None or target is None:
+            return None
+        role = f"handoff `{source.name} -> {target.name}`"
+        ctx.use(source, SOURCE, "a handoff's source")
+        ctx.use(target, TARGET, "a handoff's target")
+        fields: dict[str, Any] = {}
+        label = self.handoff_label(item.args)
+        if label is not None:
+            fields["label"] = label
+        as_statement = Statement(item.source, (), item.block, item.span)
+        allows = self.read_block(ctx, as_statement, HANDOFF_ATTRS, fields, role)
+        span = item.source.span.to(item.target.span)
+        return self.build(Handoff, span, source=source, target=target, allows=tuple(allows), **fields)
+
+    def handoff_label(self, args: tuple[Arg, ...]) -> str | None:
+        if not args:
+            return None
+        if len(args) == 1 and args[0].kind in (ArgKind.STRING, ArgKind.TEXT):
+            return args[0].value
+        self.sink.error(
+            codes.BAD_ARGUMENTS,
+            args[0].span.to(args[-1].span),
+            "a handoff takes at most one label string",
+            'e.g. `triage -> build "accepted" { gate scope }`; attributes go inside the block',
+        )
+        return None
+
+    def check_chances(self, handoffs: list[Handoff]) -> None:
+        """The chances out of one node may not add up past 100%."""
+        by_source: dict[str, list[Handoff]] = defaultdict(list)
+        for handoff in handoffs:
+            if handoff.chance is not None:
+                by_source[handoff.source.name].append(handoff)
+        for source, group in by_source.items():
+            total = sum(h.chance.fraction for h in group if h.chance is not None)
+            if total > 1 + 1e-9:
+                first, *rest = group
+                self.sink.error(
+                    codes.CHANCES,
+                    first.chance.span if first.chance else first.span,
+                    f"the chances of handoffs out of `{source}` add up to {total * 100:g}%",
+                    "work leaves a node by exactly one handoff: make the chances add up to 100%",
+                    [Related(h.chance.span, "also counted") for h in rest if h.chance],
+                )
+
+
+def _only(stmt: Statement, items: list[Statement]) -> Statement:
+    """``stmt`` with its block reduced to ``items`` (the workflow's own attributes)."""
+    if stmt.block is None:
+        return stmt
+    block = type(stmt.block)(tuple(items), stmt.block.span)
+    return Statement(stmt.keyword, stmt.args, block, stmt.span)

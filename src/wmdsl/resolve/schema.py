@@ -1,0 +1,412 @@
+"""What each keyword means: headers, attributes and how to read them.
+
+A declaration is ``keyword header-args { attribute* }``. This module holds,
+for every declaration kind, how to read its header and which attributes its
+block accepts; :mod:`wmdsl.resolve.resolver` applies them.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from wmdsl import codes
+from wmdsl.model import (
+    Board,
+    Cadence,
+    Decision,
+    Escalation,
+    Exit,
+    ExitKind,
+    Intake,
+    Lane,
+    Member,
+    Metric,
+    Named,
+    Person,
+    Ref,
+    Stage,
+    WorkKind,
+    WorkType,
+)
+from wmdsl.resolve import values
+from wmdsl.resolve.context import Context
+from wmdsl.resolve.sink import did_you_mean, one_of
+from wmdsl.syntax.ast import Arg, ArgKind, Statement
+
+Reader = Callable[[Context, Statement, str], Any]
+
+PERSON = frozenset({"person"})
+OWNER = frozenset({"person", "lane"})
+LANE = frozenset({"lane"})
+WORK = frozenset({"work"})
+DECISION = frozenset({"decision"})
+NODE = frozenset({"intake", "stage", "exit"})
+SOURCE = frozenset({"intake", "stage"})
+TARGET = frozenset({"stage", "exit"})
+ESCALATION = frozenset({"person", "lane", "decision"})
+ANYTHING = frozenset(
+    {"person", "lane", "work", "intake", "stage", "exit", "decision", "board", "metric", "cadence"}
+)
+
+
+def plain(stmt: Statement) -> list[Arg]:
+    """The arguments of ``stmt`` without list commas."""
+    return [a for a in stmt.args if a.kind is not ArgKind.COMMA]
+
+
+def _expect_count(ctx: Context, stmt: Statement, count: int, example: str) -> list[Arg] | None:
+    args = plain(stmt)
+    if len(args) == count and len(stmt.args) == count:
+        return args
+    keyword = stmt.keyword.raw
+    if len(args) < count:
+        where = stmt.keyword.span
+        message = f"`{keyword}` needs a value"
+    else:
+        where = args[count].span.to(stmt.args[-1].span) if len(args) > count else stmt.span
+        message = f"too many values for `{keyword}`"
+    ctx.sink.error(codes.BAD_ARGUMENTS, where, message, f"write it as `{keyword} {example}`")
+    return None
+
+
+def text(ctx: Context, stmt: Statement, role: str) -> str | None:
+    """One string: ``purpose "…"``."""
+    args = _expect_count(ctx, stmt, 1, '"…"')
+    if args is None:
+        return None
+    if args[0].kind not in (ArgKind.STRING, ArgKind.TEXT):
+        ctx.sink.error(
+            codes.BAD_ARGUMENTS,
+            args[0].span,
+            f"`{stmt.keyword.raw}` takes a string, found {args[0].describe()}",
+            f'put it in double quotes: `{stmt.keyword.raw} "{args[0].raw}"`',
+        )
+        return None
+    return args[0].value
+
+
+def ref(kinds: frozenset[str]) -> Reader:
+    """One reference to a name of one of ``kinds``: ``owner @lee``."""
+
+    def read(ctx: Context, stmt: Statement, role: str) -> Ref | None:
+        example = "@someone" if "person" in kinds else "name"
+        args = _expect_count(ctx, stmt, 1, example)
+        found = values.read_ref(ctx.sink, args[0]) if args else None
+        return ctx.use(found, kinds, f"the {stmt.keyword.raw} of {role}") if found else None
+
+    return read
+
+
+def refs(kinds: frozenset[str]) -> Reader:
+    """A list of references: ``shows triage, build``."""
+
+    def read(ctx: Context, stmt: Statement, role: str) -> list[Ref] | None:
+        args = plain(stmt)
+        if not args:
+            ctx.sink.error(
+                codes.BAD_ARGUMENTS,
+                stmt.keyword.span,
+                f"`{stmt.keyword.raw}` needs at least one name",
+                f"e.g. `{stmt.keyword.raw} a, b`",
+            )
+            return None
+        found = [values.read_ref(ctx.sink, arg) for arg in args]
+        what = f"the {stmt.keyword.raw} list of {role}"
+        return [ctx.use(r, kinds, what) for r in found if r is not None]
+
+    return read
+
+
+def single(read_one: Callable[[Context, Arg, str], Any], example: str) -> Reader:
+    """An attribute with one typed value: ``wip 4``, ``effort 2h``."""
+
+    def read(ctx: Context, stmt: Statement, role: str) -> Any:
+        args = _expect_count(ctx, stmt, 1, example)
+        return read_one(ctx, args[0], stmt.keyword.raw) if args else None
+
+    return read
+
+
+def choice(kind: type[enum.Enum]) -> Reader:
+    """One word from an enumeration: ``kind rejected``."""
+    allowed = [str(member.value) for member in kind]
+
+    def read_one(ctx: Context, arg: Arg, keyword: str) -> enum.Enum | None:
+        if arg.kind is ArgKind.WORD and arg.raw in allowed:
+            return kind(arg.raw)
+        ctx.sink.error(
+            codes.BAD_VALUE,
+            arg.span,
+            f"unknown {keyword} {arg.describe()}",
+            did_you_mean(arg.raw, allowed) or f"use one of {one_of(allowed)}",
+        )
+        return None
+
+    return single(read_one, allowed[0])
+
+
+def flag(ctx: Context, stmt: Statement, role: str) -> bool | None:
+    """A keyword on its own: ``rework``."""
+    if stmt.args:
+        ctx.sink.error(
+            codes.BAD_ARGUMENTS,
+            stmt.args[0].span.to(stmt.args[-1].span),
+            f"`{stmt.keyword.raw}` takes no value",
+        )
+        return None
+    return True
+
+
+def members(ctx: Context, stmt: Statement, role: str) -> list[Member] | None:
+    """``members @a, @b 50%``: people with an optional share of their capacity."""
+    result: list[Member] = []
+    args = plain(stmt)
+    if not args:
+        ctx.sink.error(
+            codes.BAD_ARGUMENTS,
+            stmt.keyword.span,
+            "`members` needs at least one person",
+            "e.g. `members @ana, @raj 50%`",
+        )
+        return None
+    for arg in args:
+        if arg.kind is ArgKind.NUMBER and result and result[-1].allocation is None:
+            share = values.read_percent(ctx.sink, arg, "an allocation")
+            if share is not None:
+                result[-1] = result[-1].model_copy(update={"allocation": share})
+            continue
+        handle = values.read_handle(ctx.sink, arg)
+        if handle is not None:
+            person = ctx.use(Ref(name=handle, span=arg.span), PERSON, f"the members of {role}")
+            result.append(Member(person=person, span=arg.span))
+    return result
+
+
+def escalation(ctx: Context, stmt: Statement, role: str) -> list[Escalation] | None:
+    """``escalates @dana after 3d``."""
+    args = plain(stmt)
+    shape_ok = len(args) == 1 or (len(args) == 3 and args[1].raw == "after")
+    if not shape_ok:
+        span = args[0].span.to(args[-1].span) if args else stmt.keyword.span
+        ctx.sink.error(
+            codes.BAD_ARGUMENTS,
+            span,
+            "expected `escalates WHO after DURATION`",
+            "e.g. `escalates @dana after 3d`",
+        )
+        return None
+    to = values.read_ref(ctx.sink, args[0])
+    after = values.read_duration(ctx.sink, args[2]) if len(args) == 3 else None
+    if to is None or (len(args) == 3 and after is None):
+        return None
+    ctx.use(to, ESCALATION, f"the escalation of {role}")
+    return [Escalation(to=to, after=after, span=args[0].span.to(args[-1].span))]
+
+
+def measured_range(ctx: Context, stmt: Statement, role: str) -> dict[str, Ref] | None:
+    """``from requests to shipped`` (or ``to shipped`` alone)."""
+    args = plain(stmt)
+    keyword = stmt.keyword.raw
+    if keyword == "from" and len(args) == 3 and args[1].raw == "to":
+        pairs = [("start", args[0]), ("end", args[2])]
+    elif len(args) == 1:
+        pairs = [("start" if keyword == "from" else "end", args[0])]
+    else:
+        span = args[0].span.to(args[-1].span) if args else stmt.keyword.span
+        ctx.sink.error(
+            codes.BAD_ARGUMENTS,
+            span,
+            "expected `from NODE to NODE`",
+            "e.g. `from requests to shipped`",
+        )
+        return None
+    found: dict[str, Ref] = {}
+    for field_name, arg in pairs:
+        node = values.read_ref(ctx.sink, arg)
+        if node is not None:
+            found[field_name] = ctx.use(node, NODE, f"the range of {role}")
+    return found
+
+
+def metric_target(ctx: Context, stmt: Statement, role: str) -> dict[str, Any] | None:
+    """``target 10d at 85%`` (a lead time) or ``target 5 per week`` (throughput)."""
+    args = plain(stmt)
+    if len(args) == 3 and args[1].raw == "per":
+        rate = values.read_rate(ctx.sink, args)
+        return {"throughput": rate} if rate else None
+    target = values.read_target(ctx.sink, args, "target")
+    return {"target": target} if target else None
+
+
+def _duration(ctx: Context, arg: Arg, keyword: str) -> Any:
+    return values.read_duration(ctx.sink, arg)
+
+
+def _percent(ctx: Context, arg: Arg, keyword: str) -> Any:
+    return values.read_percent(ctx.sink, arg, keyword)
+
+
+def _count(ctx: Context, arg: Arg, keyword: str) -> Any:
+    return values.read_count(ctx.sink, arg, keyword)
+
+
+def _positive(ctx: Context, arg: Arg, keyword: str) -> Any:
+    return values.read_positive(ctx.sink, arg, keyword)
+
+
+def _rate(ctx: Context, stmt: Statement, role: str) -> Any:
+    return values.read_rate(ctx.sink, plain(stmt))
+
+
+def _sle(ctx: Context, stmt: Statement, role: str) -> Any:
+    return values.read_target(ctx.sink, plain(stmt), "sle")
+
+
+@dataclass(frozen=True)
+class Attr:
+    """How to read one attribute into a model field.
+
+    ``many`` attributes may repeat and their values accumulate; a reader that
+    returns a dict sets several fields at once.
+    """
+
+    field: str
+    read: Reader
+    many: bool = False
+
+
+DURATION = single(_duration, "2d")
+PERCENT = single(_percent, "30%")
+DESCRIPTION = Attr("description", text)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A declaration kind: its model class, header shape and attributes."""
+
+    keyword: str
+    model: type[Named]
+    attrs: dict[str, Attr] = field(default_factory=dict)
+    handle: bool = False  # named by @handle rather than by name
+    example: str = ""
+
+
+KINDS: dict[str, Kind] = {
+    kind.keyword: kind
+    for kind in [
+        Kind(
+            "person",
+            Person,
+            {"capacity": Attr("capacity", single(_positive, "1.0"))},
+            handle=True,
+            example='person @dana "Dana Ruiz"',
+        ),
+        Kind(
+            "lane",
+            Lane,
+            {
+                "owner": Attr("owner", ref(OWNER)),
+                "members": Attr("members", members, many=True),
+                "purpose": Attr("purpose", text),
+                "delegate": Attr("delegate", ref(PERSON)),
+            },
+            example='lane eng "Engineering"',
+        ),
+        Kind(
+            "work",
+            WorkType,
+            {"kind": Attr("kind", choice(WorkKind)), "sle": Attr("sle", _sle)},
+            example='work feature "Feature"',
+        ),
+        Kind(
+            "intake",
+            Intake,
+            {
+                "owner": Attr("owner", ref(OWNER)),
+                "channel": Attr("channel", text),
+                "accepts": Attr("accepts", refs(WORK), many=True),
+                "criteria": Attr("criteria", text),
+                "arrivals": Attr("arrivals", _rate),
+            },
+            example='intake requests "Requests"',
+        ),
+        Kind(
+            "stage",
+            Stage,
+            {
+                "owner": Attr("owner", ref(OWNER)),
+                "wip": Attr("wip", single(_count, "4")),
+                "effort": Attr("effort", DURATION),
+                "done": Attr("done", text),
+            },
+            example='stage build "Build" in eng',
+        ),
+        Kind("exit", Exit, {"kind": Attr("kind", choice(ExitKind))}, example='exit shipped "Shipped"'),
+        Kind(
+            "decision",
+            Decision,
+            {
+                "decides": Attr("decides", refs(OWNER), many=True),
+                "recommends": Attr("recommends", refs(OWNER), many=True),
+                "approves": Attr("approves", refs(OWNER), many=True),
+                "consults": Attr("consults", refs(OWNER), many=True),
+                "informs": Attr("informs", refs(OWNER), many=True),
+                "escalates": Attr("escalates", escalation, many=True),
+                "delegate": Attr("delegate", ref(PERSON)),
+            },
+            example='decision scope "Approve scope"',
+        ),
+        Kind(
+            "board",
+            Board,
+            {
+                "owner": Attr("owner", ref(OWNER)),
+                "shows": Attr("shows", refs(NODE), many=True),
+                "audience": Attr("audience", refs(OWNER), many=True),
+            },
+            example='board delivery "Delivery board"',
+        ),
+        Kind(
+            "metric",
+            Metric,
+            {
+                "owner": Attr("owner", ref(OWNER)),
+                "from": Attr("range", measured_range),
+                "to": Attr("range_end", measured_range),
+                "target": Attr("target", metric_target),
+            },
+            example='metric lead_time "Lead time"',
+        ),
+        Kind(
+            "cadence",
+            Cadence,
+            {
+                "owner": Attr("owner", ref(OWNER)),
+                "every": Attr("every", DURATION),
+                "reviews": Attr("reviews", refs(ANYTHING), many=True),
+            },
+            example='cadence retro "Retrospective"',
+        ),
+    ]
+}
+
+for _kind in KINDS.values():
+    _kind.attrs.setdefault("description", DESCRIPTION)
+
+HANDOFF_ATTRS: dict[str, Attr] = {
+    "gate": Attr("gate", ref(DECISION)),
+    "sla": Attr("sla", DURATION),
+    "chance": Attr("chance", PERCENT),
+    "rework": Attr("rework", flag),
+}
+
+WORKFLOW_ATTRS: dict[str, Attr] = {
+    "owner": Attr("owner", ref(OWNER)),
+    "purpose": Attr("purpose", text),
+    "description": DESCRIPTION,
+}
+
+SHARED_KINDS = ("person", "lane", "work", "decision")

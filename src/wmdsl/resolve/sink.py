@@ -1,0 +1,46 @@
+"""Collecting diagnostics while resolving."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from wmdsl.codes import Code
+from wmdsl.diagnostics import Diagnostic, Related
+from wmdsl.span import Span
+
+
+class Sink:
+    """Accumulates diagnostics; the resolver reports every error it finds."""
+
+    def __init__(self) -> None:
+        self.diagnostics: list[Diagnostic] = []
+
+    def error(
+        self,
+        code: Code,
+        span: Span,
+        message: str,
+        hint: str | None = None,
+        related: Iterable[Related] = (),
+    ) -> None:
+        """Report ``message`` at ``span`` under ``code`` (at the code's severity)."""
+        self.diagnostics.append(Diagnostic(code.code, code.severity, message, span, hint, tuple(related)))
+
+    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
+        """Add diagnostics found elsewhere (the parser, another file)."""
+        self.diagnostics.extend(diagnostics)
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+    """``did you mean `x`?`` for the closest candidate, if one is close."""
+    matches = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
+    return f"did you mean `{matches[0]}`?" if matches else None
+
+
+def one_of(words: Iterable[str]) -> str:
+    """```a`, `b` or `c``` for a message."""
+    quoted = [f"`{w}`" for w in words]
+    if len(quoted) <= 1:
+        return "".join(quoted)
+    return ", ".join(quoted[:-1]) + " or " + quoted[-1]

@@ -1,0 +1,96 @@
+"""Clarity over Chaos: every part of the work system has someone accountable."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from wmdsl.diagnostics import Severity
+from wmdsl.rules.registry import Finding, RuleContext, rule, subjects
+
+
+@rule(
+    "CLR001",
+    "orphaned-lane",
+    Severity.ERROR,
+    "A lane has no owner.",
+    "A lane without an owner is a team nobody is accountable for: its priorities, "
+    "capacity and way of working drift because no one can say yes or no for it.",
+)
+def orphaned_lane(ctx: RuleContext) -> Iterator[Finding]:
+    for workflow, lane in ctx.lanes():
+        if lane.owner is None:
+            yield Finding(
+                lane.span,
+                f"lane `{lane.name}` has no owner",
+                f"add `owner @someone` to lane `{lane.name}`: the one person accountable for it",
+                subjects("lane", lane, workflow),
+            )
+
+
+@rule(
+    "CLR002",
+    "orphaned-stage",
+    Severity.ERROR,
+    "A stage has no owner, and neither does its lane.",
+    "Work waiting in a stage nobody owns is work nobody will unblock: every stage "
+    "needs an owner, its own or its lane's.",
+)
+def orphaned_stage(ctx: RuleContext) -> Iterator[Finding]:
+    for workflow, stage in ctx.stages():
+        if stage.owner is not None:
+            continue
+        lane = ctx.lane_table(workflow).get(stage.lane.name) if stage.lane else None
+        if lane is not None and lane.owner is not None:
+            continue
+        if stage.lane is None:
+            why, fix = "is in no lane", f"put it in a lane (`stage {stage.name} … in LANE`) or "
+        else:
+            why, fix = f"is in lane `{stage.lane.name}`, which has no owner", "give the lane an owner or "
+        yield Finding(
+            stage.span,
+            f"stage `{stage.name}` has no owner and {why}",
+            fix + f"add `owner @someone` to stage `{stage.name}`",
+            subjects("stage", stage, workflow),
+        )
+
+
+@rule(
+    "CLR003",
+    "orphaned-intake",
+    Severity.ERROR,
+    "An intake (on-ramp) has no owner.",
+    "Requests arriving through an on-ramp nobody owns are accepted or refused by "
+    "whoever happens to see them; an owner sets and applies the entry criteria.",
+)
+def orphaned_intake(ctx: RuleContext) -> Iterator[Finding]:
+    for workflow, intake in ctx.intakes():
+        if intake.owner is None:
+            yield Finding(
+                intake.span,
+                f"intake `{intake.name}` has no owner",
+                f"add `owner @someone` to intake `{intake.name}`: who decides what gets in",
+                subjects("intake", intake, workflow),
+            )
+
+
+@rule(
+    "CLR004",
+    "decision-without-single-decider",
+    Severity.ERROR,
+    "A decision does not have exactly one decider.",
+    "A decision with no decider is never made; one with several is made twice or "
+    "argued forever. Exactly one person or lane is accountable (the A in RACI).",
+)
+def decision_without_single_decider(ctx: RuleContext) -> Iterator[Finding]:
+    for workflow, decision in ctx.decisions():
+        deciders = decision.decides
+        if len(deciders) == 1:
+            continue
+        if not deciders:
+            message = f"decision `{decision.name}` has no decider"
+            hint = f"add `decides @someone` to decision `{decision.name}`"
+        else:
+            names = ", ".join(f"`{d.name}`" for d in deciders)
+            message = f"decision `{decision.name}` has {len(deciders)} deciders ({names})"
+            hint = "keep one in `decides`; move the others to `approves` or `consults`"
+        yield Finding(decision.span, message, hint, subjects("decision", decision, workflow))

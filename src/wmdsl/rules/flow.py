@@ -1,0 +1,171 @@
+"""Flow over Friction: work can enter, move and leave; nothing gets stuck.
+
+The checks read the flow graph (see :mod:`wmdsl.graph`). Reachability is
+computed once from the virtual source and once to the virtual sink, and the
+strongly connected components once, so every check is linear in the graph.
+Each root cause is reported once: where work gets stuck, not every node
+upstream of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import networkx as nx
+
+from wmdsl.diagnostics import Severity
+from wmdsl.graph import SINK, SOURCE, FlowGraph
+from wmdsl.model import Exit, ExitKind, Intake, Stage, Workflow
+from wmdsl.rules.registry import Finding, RuleContext, rule, subjects
+
+KIND = {Intake: "intake", Stage: "stage", Exit: "exit"}
+
+
+def _kind(flow: FlowGraph, name: str) -> str:
+    return KIND[type(flow.nodes[name])]
+
+
+def _finding(flow: FlowGraph, name: str, message: str, hint: str) -> Finding:
+    node = flow.nodes[name]
+    return Finding(node.span, message, hint, subjects(_kind(flow, name), node, flow.workflow))
+
+
+def _entry_points(flow: FlowGraph, region: set[str]) -> list[str]:
+    """One node per top strongly connected component of ``region`` (its way in)."""
+    sub = flow.graph.subgraph(region)
+    condensed = nx.condensation(sub)
+    entries = []
+    for component in condensed.nodes:
+        if condensed.in_degree(component) == 0:
+            entries.append(flow.real(condensed.nodes[component]["members"])[0])
+    return flow.real(entries)
+
+
+@rule(
+    "FLW001",
+    "unreachable-node",
+    Severity.ERROR,
+    "An intake cannot lead to this node: no work ever gets there.",
+    "A stage or exit no intake leads to is dead design: it promises a path that "
+    "work cannot take. Usually a handoff into it is missing or misnamed.",
+)
+def unreachable_node(ctx: RuleContext) -> Iterator[Finding]:
+    for workflow in ctx.workflows:
+        flow = ctx.graph(workflow)
+        if not workflow.intakes:
+            yield Finding(
+                workflow.span,
+                f"workflow `{workflow.name}` has no intake: no work can enter it",
+                'add `intake requests "Requests" { owner @someone }` and a handoff from it',
+                subjects("workflow", None, workflow),
+            )
+            continue
+        unreachable = set(flow.nodes) - flow.reachable
+        entries = _entry_points(flow, unreachable)
+        after = len(unreachable) - 1 if len(entries) == 1 else 0
+        more = f" (nor {after} node{'s' * (after != 1)} after it)" if after else ""
+        for name in entries:
+            yield _finding(
+                flow,
+                name,
+                f"{_kind(flow, name)} `{name}` is unreachable: no intake leads to it{more}",
+                f"add a handoff into `{name}`, e.g. `{_a_source(workflow)} -> {name}`",
+            )
+
+
+def _a_source(workflow: Workflow) -> str:
+    return workflow.stages[0].name if workflow.stages else workflow.intakes[0].name
+
+
+def _an_exit(workflow: Workflow, kind: ExitKind) -> str | None:
+    return next((e.name for e in workflow.exits if e.kind is kind), None)
+
+
+@rule(
+    "FLW002",
+    "missing-off-ramp",
+    Severity.ERROR,
+    "Work that reaches this node can never leave the workflow.",
+    "Every item must be able to finish: done, rejected or cancelled. A node with "
+    "no way to an exit collects work forever (in workflow-net terms, the net is "
+    "not sound). Reported where work gets stuck, not at every node before it.",
+)
+def missing_off_ramp(ctx: RuleContext) -> Iterator[Finding]:
+    for workflow in ctx.workflows:
+        flow = ctx.graph(workflow)
+        if not workflow.exits:
+            yield Finding(
+                workflow.span,
+                f"workflow `{workflow.name}` has no exit: work can never leave it",
+                'add off-ramps such as `exit shipped "Shipped" { kind done }` and handoffs to them',
+                subjects("workflow", None, workflow),
+            )
+            continue
+        done = _an_exit(workflow, ExitKind.DONE) or workflow.exits[0].name
+        for name in flow.nodes:
+            if name not in flow.finishing and not flow.successors(name):
+                yield _finding(
+                    flow,
+                    name,
+                    f"{_kind(flow, name)} `{name}` is a dead end: work that reaches it can never leave",
+                    f"add a handoff from `{name}` to an exit, e.g. `{name} -> {done}`",
+                )
+
+
+@rule(
+    "FLW003",
+    "trap-loop",
+    Severity.ERROR,
+    "Work can enter a loop that has no way out.",
+    "A loop whose nodes lead only to each other (a bottom strongly connected "
+    "component without an exit) traps work in endless rework: a livelock.",
+)
+def trap_loop(ctx: RuleContext) -> Iterator[Finding]:
+    for workflow in ctx.workflows:
+        flow = ctx.graph(workflow)
+        condensed = nx.condensation(flow.graph)
+        for component in condensed.nodes:
+            members = condensed.nodes[component]["members"]
+            if condensed.out_degree(component) or SINK in members or SOURCE in members:
+                continue
+            names = flow.real(members)
+            if len(names) == 1 and not flow.graph.has_edge(names[0], names[0]):
+                continue  # a plain dead end: FLW002
+            cycle = [edge[0] for edge in nx.find_cycle(flow.graph.subgraph(names), names[0])]
+            shown = " → ".join(f"`{n}`" for n in [*cycle, cycle[0]])
+            done = _an_exit(workflow, ExitKind.DONE) or (workflow.exits[0].name if workflow.exits else "done")
+            yield _finding(
+                flow,
+                names[0],
+                f"work can loop forever in {shown}: no handoff leaves this loop",
+                f"add a way out of the loop, e.g. `{cycle[-1]} -> {done}`",
+            )
+
+
+@rule(
+    "FLW004",
+    "intake-without-decline",
+    Severity.WARNING,
+    "Work entering through this intake can never be declined.",
+    "An on-ramp with no path to a `rejected` exit forces every request through "
+    "the whole system, or leaves refusals undocumented. Saying no is part of the design.",
+)
+def intake_without_decline(ctx: RuleContext) -> Iterator[Finding]:
+    for workflow in ctx.workflows:
+        flow = ctx.graph(workflow)
+        rejecting = [e.name for e in workflow.exits if e.kind is ExitKind.REJECTED]
+        can_decline = flow.reaching(rejecting)
+        for intake in workflow.intakes:
+            if intake.name in can_decline:
+                continue
+            first = (flow.successors(intake.name) or [intake.name])[0]
+            if rejecting:
+                hint = f"add a handoff to a rejected exit, e.g. `{first} -> {rejecting[0]}`"
+            else:
+                hint = f'add `exit declined "Declined" {{ kind rejected }}` and `{first} -> declined`'
+            yield _finding(
+                flow,
+                intake.name,
+                f"intake `{intake.name}` has no path to a rejected exit: nothing it lets in can be declined",
+                hint,
+            )

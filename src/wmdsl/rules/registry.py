@@ -1,0 +1,142 @@
+"""Rules register themselves once, with everything said about them.
+
+A rule is a pure function of a :class:`RuleContext` that yields
+:class:`Finding`\\ s. Its metadata — code, kebab-case name, principle, default
+severity, summary and rationale — is given once, in the ``@rule`` decorator
+beside the function, and everything else (listings, docs, SARIF rules) reads
+it from :func:`all_rules`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from wmdsl import codes
+from wmdsl.codes import Code, Family
+from wmdsl.diagnostics import Related, Severity
+from wmdsl.graph import FlowGraph, build_graph
+from wmdsl.model import Decision, Document, Intake, Lane, Named, Stage, Workflow
+from wmdsl.span import Span
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What a rule found: where, what, what to do, and which elements it is about."""
+
+    span: Span
+    message: str
+    hint: str | None = None
+    subjects: tuple[str, ...] = ()
+    related: tuple[Related, ...] = ()
+
+
+Check = Callable[["RuleContext"], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A registered rule: its code and the check that raises it."""
+
+    code: Code
+    check: Check = field(repr=False)
+    rationale: str
+
+    @property
+    def principle(self) -> Family:
+        """The principle this rule is grounded in."""
+        return self.code.family
+
+
+_RULES: dict[str, Rule] = {}
+
+
+def rule(code: str, name: str, severity: Severity, summary: str, rationale: str) -> Callable[[Check], Check]:
+    """Register the decorated function as the check for a new code."""
+
+    def register(check: Check) -> Check:
+        entry = codes.define(code, name, severity, summary)
+        _RULES[code] = Rule(entry, check, rationale)
+        return check
+
+    return register
+
+
+def all_rules() -> list[Rule]:
+    """Every rule, sorted by code."""
+    import wmdsl.rules  # noqa: F401  (registers the rule modules)
+
+    return [_RULES[code] for code in sorted(_RULES)]
+
+
+def workflow_key(workflow: Workflow) -> str:
+    """The subject key of a workflow."""
+    return f"workflow:{workflow.name}"
+
+
+def element_key(kind: str, name: str, workflow: Workflow | None) -> str:
+    """The subject key of an element, inside a workflow or shared."""
+    own = f"{kind}:{name}"
+    return f"{workflow_key(workflow)}/{own}" if workflow is not None else own
+
+
+def subjects(kind: str, element: Named | None, workflow: Workflow | None) -> tuple[str, ...]:
+    """Subject keys of an element, innermost first (element, then its workflow)."""
+    keys: list[str] = []
+    if element is not None:
+        keys.append(element_key(kind, element.name, workflow))
+        if workflow is not None and element.span.file != workflow.span.file:
+            keys.append(element_key(kind, element.name, None))
+    if workflow is not None:
+        keys.append(workflow_key(workflow))
+    return tuple(keys)
+
+
+class RuleContext:
+    """What a rule may read: the document, each workflow's graph and lookups."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self._graphs: dict[int, FlowGraph] = {}
+        self._lanes: dict[int, dict[str, Lane]] = {}
+
+    @property
+    def workflows(self) -> tuple[Workflow, ...]:
+        """The workflows of the document."""
+        return self.document.workflows
+
+    def graph(self, workflow: Workflow) -> FlowGraph:
+        """The flow graph of ``workflow``, built once."""
+        if id(workflow) not in self._graphs:
+            self._graphs[id(workflow)] = build_graph(workflow)
+        return self._graphs[id(workflow)]
+
+    def lanes(self) -> Iterator[tuple[Workflow | None, Lane]]:
+        """Every lane: shared ones first, then each workflow's own."""
+        yield from ((None, lane) for lane in self.document.shared.lanes)
+        for workflow in self.workflows:
+            yield from ((workflow, lane) for lane in workflow.lanes)
+
+    def decisions(self) -> Iterator[tuple[Workflow | None, Decision]]:
+        """Every decision: shared ones first, then each workflow's own."""
+        yield from ((None, d) for d in self.document.shared.decisions)
+        for workflow in self.workflows:
+            yield from ((workflow, d) for d in workflow.decisions)
+
+    def stages(self) -> Iterator[tuple[Workflow, Stage]]:
+        """Every stage with its workflow."""
+        for workflow in self.workflows:
+            yield from ((workflow, stage) for stage in workflow.stages)
+
+    def intakes(self) -> Iterator[tuple[Workflow, Intake]]:
+        """Every intake with its workflow."""
+        for workflow in self.workflows:
+            yield from ((workflow, intake) for intake in workflow.intakes)
+
+    def lane_table(self, workflow: Workflow) -> dict[str, Lane]:
+        """Lanes visible in ``workflow`` by name (its own and shared ones)."""
+        if id(workflow) not in self._lanes:
+            table = {lane.name: lane for lane in self.document.shared.lanes}
+            table.update((lane.name, lane) for lane in workflow.lanes)
+            self._lanes[id(workflow)] = table
+        return self._lanes[id(workflow)]

@@ -1,0 +1,209 @@
+"""Turning lark's parse errors into messages in the user's words.
+
+lark reports terminal names (``RBRACE``, ``$END``); users typed ``}`` and
+reached the end of a file. This module translates, adds a hint where the
+mistake is a common one, and drives error recovery so that independent
+mistakes in one file are all reported in one run.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from lark import Token
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from wmdsl import codes
+from wmdsl.diagnostics import Diagnostic
+from wmdsl.span import Span
+
+MAX_ERRORS = 25
+
+# What each terminal is called in a message, in the order they are listed.
+_WORDS = {
+    "WORD": "a name",
+    "HANDLE": "a @handle",
+    "NUMBER": "a number",
+    "STRING": "a string",
+    "TEXT": "a string",
+    "COMMA": "`,`",
+    "ARROW": "`->`",
+    "LBRACE": "`{`",
+    "RBRACE": "`}`",
+    "_NL": "the end of the line",
+    "_SEMI": "`;`",
+    "$END": "the end of the file",
+}
+
+
+def expected_words(expected: set[str] | frozenset[str]) -> str:
+    """``a name, `{` or the end of the line`` for a set of terminal names."""
+    words: list[str] = []
+    for terminal, word in _WORDS.items():
+        if terminal in expected and word not in words:
+            words.append(word)
+    if "_SEMI" in expected and "_NL" in expected:
+        words.remove("`;`")
+    if not words:
+        return "something else"
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def describe_char(char: str) -> str:
+    """A character as a user can recognise it, even when it is invisible."""
+    if char.isprintable() and not char.isspace():
+        return f"`{char}`"
+    name = unicodedata.name(char, "control character")
+    return f"U+{ord(char):04X} ({name.lower()})"
+
+
+def describe_token(token: Token) -> str:
+    """An unexpected token described for a message."""
+    if token.type == "$END":
+        return "end of file"
+    if token.type in ("_NL",):
+        return "end of line"
+    text = str(token)
+    if token.type in ("STRING", "TEXT"):
+        return "string " + (text if len(text) <= 30 else text[:27] + '..."')
+    if token.type == "HANDLE":
+        return f"handle `{text}`"
+    if token.type == "NUMBER":
+        return f"number `{text}`"
+    if token.type == "WORD":
+        return f"name `{text}`"
+    return f"`{text}`"
+
+
+class ErrorCollector:
+    """Collects syntax errors for one file and steers lark's recovery."""
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.text = text
+        self.diagnostics: list[Diagnostic] = []
+        self._last_line = 0
+        self._skipped_braces = 0
+        self._previous_type = "_NL"
+
+    # lark calls this for every error; returning True resumes the parse.
+    def on_error(self, error: UnexpectedInput) -> bool:
+        if isinstance(error, UnexpectedToken) and error.token.type == "$END":
+            self.record(error)
+            return False
+        if isinstance(error, UnexpectedToken) and self._absorb_brace(error.token):
+            return True
+        self.record(error)
+        return len(self.diagnostics) < MAX_ERRORS
+
+    def _absorb_brace(self, token: Token) -> bool:
+        # A skipped `{` (say, a block put on the line after its statement)
+        # must take its `}` with it, or every such mistake is reported twice.
+        if token.type == "LBRACE":
+            self._skipped_braces += 1
+        elif token.type == "RBRACE" and self._skipped_braces:
+            self._skipped_braces -= 1
+            return True
+        return False
+
+    def record(self, error: UnexpectedInput) -> None:
+        """Translate ``error``; at most one error per line, to avoid cascades."""
+        line = getattr(error, "line", -1)
+        if isinstance(error, UnexpectedEOF) or line in (-1, None):
+            line, col = self._end_position()
+            self._add(line, col, 1, *self._end_of_file(error))
+            return
+        if line <= self._last_line and self.diagnostics:
+            return
+        col = error.column
+        if isinstance(error, UnexpectedCharacters):
+            self._add(line, col, 1, *self._bad_character(error))
+        elif isinstance(error, UnexpectedToken):
+            token = error.token
+            if token.type == "$END":
+                line, col = self._end_position()
+                self._add(line, col, 1, *self._end_of_file(error))
+            else:
+                width = max(1, (token.end_column or col + 1) - col) if token.end_line == line else 1
+                self._add(line, col, width, *self._bad_token(error))
+
+    def add_custom(self, span: Span, message: str, hint: str | None) -> None:
+        """Record an error found while building the AST (e.g. a bad escape)."""
+        self.diagnostics.append(Diagnostic(codes.SYNTAX.code, codes.SYNTAX.severity, message, span, hint))
+
+    def _add(self, line: int, col: int, width: int, message: str, hint: str | None) -> None:
+        self._last_line = line
+        if len(self.diagnostics) >= MAX_ERRORS:
+            return
+        span = Span(file=self.path, line=line, col=col, end_line=line, end_col=col + width)
+        if len(self.diagnostics) == MAX_ERRORS - 1:
+            hint = "too many syntax errors; stopping here (fix these and run again)"
+        self.add_custom(span, message, hint)
+
+    def _end_position(self) -> tuple[int, int]:
+        lines = self.text.splitlines() or [""]
+        ends_with_newline = self.text.endswith(("\n", "\r"))
+        if ends_with_newline:
+            return len(lines) + 1, 1
+        return len(lines), len(lines[-1]) + 1
+
+    def _end_of_file(self, error: UnexpectedInput) -> tuple[str, str | None]:
+        opener = _innermost_open_brace(error)
+        if opener is not None:
+            return (
+                f"unexpected end of file: the `{{` at {opener.line}:{opener.column} is never closed",
+                "add the missing `}`",
+            )
+        expected: set[str] = getattr(error, "expected", set()) or set()
+        return f"unexpected end of file; expected {expected_words(expected)}", None
+
+    def _bad_character(self, error: UnexpectedCharacters) -> tuple[str, str | None]:
+        char = error.char
+        if char == '"':
+            if self.text.startswith('"""', error.pos_in_stream):
+                return "unterminated text block", 'close it with `"""`'
+            return (
+                "unterminated string",
+                'close it with `"` on the same line, or use `"""` for text over several lines',
+            )
+        if char == "'":
+            return "unexpected `'`", 'strings are written in double quotes: "like this"'
+        if char in "=:":
+            return (
+                f"unexpected `{char}`",
+                "attributes are written `keyword value`, without `=` or `:` (e.g. `wip 4`)",
+            )
+        if char == "-":
+            return "unexpected `-`", "a handoff is written `source -> target`"
+        if char == "@":
+            return "unexpected `@`", "a handle is `@` followed by a name, e.g. `@dana`"
+        return f"unexpected character {describe_char(char)}", None
+
+    def _bad_token(self, error: UnexpectedToken) -> tuple[str, str | None]:
+        token, expected = error.token, error.expected
+        message = f"unexpected {describe_token(token)}; expected {expected_words(expected)}"
+        hint: str | None = None
+        if token.type == "LBRACE" and "WORD" in expected:
+            hint = "a block `{` must start on the same line as the statement it belongs to"
+        elif token.type == "RBRACE" and "RBRACE" not in expected:
+            message = "unexpected `}`: no block is open here"
+            hint = "remove it, or check for a missing `{` earlier"
+        elif token.type == "ARROW":
+            hint = "a handoff is written `source -> target`, both names"
+        elif "WORD" in expected and expected <= {"WORD"}:
+            hint = "a handoff connects two names, e.g. `triage -> build`"
+        elif token.type in ("STRING", "HANDLE", "NUMBER", "COMMA") and "WORD" in expected:
+            hint = 'every statement starts with a keyword, e.g. `stage build "Build"`'
+        return message, hint
+
+
+def _innermost_open_brace(error: UnexpectedInput) -> Token | None:
+    parser = getattr(error, "interactive_parser", None)
+    if parser is None:
+        return None
+    stack: list[Any] = parser.parser_state.value_stack
+    for value in reversed(stack):
+        if isinstance(value, Token) and value.type == "LBRACE":
+            return value
+    return None

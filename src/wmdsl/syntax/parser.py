@@ -1,0 +1,158 @@
+"""The one parser: lark LALR with an inline transformer, built once per process.
+
+Transforming during the parse (``Lark(transformer=...)``) builds our AST
+directly: no intermediate parse tree, no recursion over it (so deeply nested
+input cannot exhaust the Python stack), and spans come straight from tokens.
+lark's exceptions are caught here and turned into ``SYN001`` diagnostics that
+speak the user's words (see :mod:`wmdsl.syntax.errors`).
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from lark import Lark, Token, Transformer, Tree
+from lark.exceptions import UnexpectedInput, VisitError
+
+from wmdsl import codes
+from wmdsl.diagnostics import Diagnostic
+from wmdsl.span import Span
+from wmdsl.syntax.ast import Arg, ArgKind, Block, Handoff, ParsedFile, Statement
+from wmdsl.syntax.errors import ErrorCollector
+from wmdsl.syntax.strings import EscapeError, decode_string, decode_text
+
+_ARG_KINDS = {
+    "WORD": ArgKind.WORD,
+    "HANDLE": ArgKind.HANDLE,
+    "NUMBER": ArgKind.NUMBER,
+    "STRING": ArgKind.STRING,
+    "TEXT": ArgKind.TEXT,
+    "COMMA": ArgKind.COMMA,
+}
+
+
+def grammar_text() -> str:
+    """The grammar shipped in the wheel, or the source tree's when run from it."""
+    shipped = resources.files("wmdsl").joinpath("grammar", "wmdsl.lark")
+    if shipped.is_file():
+        return shipped.read_text(encoding="utf-8")
+    source_tree = Path(__file__).resolve().parents[3] / "grammar" / "wmdsl.lark"
+    return source_tree.read_text(encoding="utf-8")
+
+
+class _Builder(Transformer[Token, Any]):
+    """Builds AST nodes as lark reduces rules; one method per grammar rule."""
+
+    def __init__(self) -> None:
+        super().__init__(visit_tokens=False)
+        self.path = "<string>"
+        self.errors: ErrorCollector | None = None
+
+    def span(self, token: Token) -> Span:
+        return Span(
+            file=self.path,
+            line=token.line or 1,
+            col=token.column or 1,
+            end_line=token.end_line or token.line or 1,
+            end_col=token.end_column or token.column or 1,
+        )
+
+    def arg(self, token: Token) -> Arg:
+        kind = _ARG_KINDS[token.type]
+        raw = str(token)
+        value = raw
+        if kind is ArgKind.STRING or kind is ArgKind.TEXT:
+            try:
+                value = decode_string(raw) if kind is ArgKind.STRING else decode_text(raw)
+            except EscapeError as error:
+                self.bad_escape(token, error)
+        return Arg(kind, raw, value, self.span(token))
+
+    def bad_escape(self, token: Token, error: EscapeError) -> None:
+        assert self.errors is not None
+        start = self.span(token)
+        before = str(token)[: error.offset]
+        line = start.line + before.count("\n")
+        col = (len(before) - before.rfind("\n")) if "\n" in before else start.col + error.offset
+        at = Span(file=self.path, line=line, col=col, end_line=line, end_col=col + 2)
+        self.errors.add_custom(
+            at,
+            f"unknown escape `{error.sequence}` in a string",
+            'strings know `\\"`, `\\\\`, `\\n`, `\\t`, `\\r` and `\\u{…}`',
+        )
+
+    def start(self, children: list[Any]) -> tuple[Statement | Handoff, ...]:
+        return tuple(children)
+
+    def statement(self, children: list[Any]) -> Statement:
+        keyword = self.arg(children[0])
+        block = children[-1] if isinstance(children[-1], Block) else None
+        tokens = children[1:-1] if block is not None else children[1:]
+        args = tuple(self.arg(token) for token in tokens)
+        end = block.span if block is not None else args[-1].span if args else keyword.span
+        return Statement(keyword, args, block, keyword.span.to(end))
+
+    def handoff(self, children: list[Any]) -> Handoff:
+        source, target = self.arg(children[0]), self.arg(children[2])
+        block = children[-1] if isinstance(children[-1], Block) else None
+        tokens = children[3:-1] if block is not None else children[3:]
+        args = tuple(self.arg(token) for token in tokens)
+        end = block.span if block is not None else args[-1].span if args else target.span
+        return Handoff(source, target, args, block, source.span.to(end))
+
+    def block(self, children: list[Any]) -> Block:
+        opening, closing = self.span(children[0]), self.span(children[-1])
+        return Block(tuple(children[1:-1]), opening.to(closing))
+
+    def __default__(self, data: Any, children: Any, meta: Any) -> Any:
+        # Rules named `_x` are inlined into their parent by lark, which needs
+        # a Tree to splice; any other rule without a method is a bug.
+        if str(data).startswith("_"):
+            return Tree(data, children)
+        raise NotImplementedError(f"no AST builder for grammar rule {data!r}")
+
+
+@functools.cache
+def _parser() -> tuple[Lark, _Builder]:
+    builder = _Builder()
+    lark = Lark(
+        grammar_text(),
+        parser="lalr",
+        lexer="contextual",
+        transformer=builder,
+        maybe_placeholders=False,
+    )
+    return lark, builder
+
+
+_LOCK = threading.Lock()
+
+
+def parse(text: str, path: str = "<string>") -> ParsedFile:
+    """Parse ``text`` (the contents of ``path``) into statements and syntax errors.
+
+    Never raises for bad input: every problem becomes a ``SYN001`` diagnostic,
+    and parsing recovers to report later, independent mistakes too.
+    """
+    lark, builder = _parser()
+    with _LOCK:
+        errors = ErrorCollector(path, text)
+        builder.path, builder.errors = path, errors
+        items: tuple[Statement | Handoff, ...] = ()
+        try:
+            items = lark.parse(text, on_error=errors.on_error)  # type: ignore[assignment]
+        except UnexpectedInput as error:
+            errors.record(error)
+        except VisitError as error:  # pragma: no cover - a builder bug, not user input
+            raise error.orig_exc from error
+        finally:
+            builder.errors = None
+    diagnostics: tuple[Diagnostic, ...] = tuple(errors.diagnostics)
+    if diagnostics:
+        items = ()
+    assert all(d.code == codes.SYNTAX.code for d in diagnostics)
+    return ParsedFile(path, items, diagnostics)
