@@ -77,7 +77,7 @@ def _header(ctx: Context, kind: Kind, stmt: Statement) -> tuple[str, dict[str, A
     if kind.keyword == "stage" and len(rest) == 2 and rest[0].raw == "in":
         lane = values.read_ref(ctx.sink, rest[1])
         if lane is not None:
-            fields["lane"] = ctx.use(lane, frozenset({"lane"}), f"stage `{name}`")
+            fields["lane"] = ctx.use(lane, frozenset({"lane"}), f"the lane of stage `{name}`")
         rest = []
     if rest:
         form = f"`{kind.example} {{ … }}`"

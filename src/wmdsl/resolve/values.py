@@ -119,7 +119,7 @@ def read_percent(sink: Sink, arg: Arg, what: str) -> Percent | None:
         )
         return None
     if not 0 <= number[0] <= 100:
-        sink.error(codes.BAD_VALUE, arg.span, f"{what} {arg.describe()} must be between 0% and 100%")
+        sink.error(codes.BAD_VALUE, arg.span, f"{what} must be between 0% and 100%, found {arg.describe()}")
         return None
     return Percent(text=arg.raw, fraction=number[0] / 100, span=arg.span)
 
@@ -131,7 +131,7 @@ def read_count(sink: Sink, arg: Arg, what: str) -> int | None:
         sink.error(
             codes.BAD_VALUE,
             arg.span,
-            f"{what} must be a whole number of at least 1, found {arg.describe()}",
+            f"`{what}` must be a whole number of at least 1, found {arg.describe()}",
             f"e.g. `{what} 3`",
         )
         return None
@@ -145,7 +145,7 @@ def read_positive(sink: Sink, arg: Arg, what: str) -> float | None:
         sink.error(
             codes.BAD_VALUE,
             arg.span,
-            f"{what} must be a positive number, found {arg.describe()}",
+            f"`{what}` must be a positive number, found {arg.describe()}",
             f"e.g. `{what} 0.5` for half-time",
         )
         return None

@@ -111,8 +111,7 @@ class ErrorCollector:
         """Translate ``error``; at most one error per line, to avoid cascades."""
         line = getattr(error, "line", -1)
         if isinstance(error, UnexpectedEOF) or line in (-1, None):
-            line, col = self._end_position()
-            self._add(line, col, 1, *self._end_of_file(error))
+            self._at_end(error)
             return
         if line <= self._last_line and self.diagnostics:
             return
@@ -122,8 +121,7 @@ class ErrorCollector:
         elif isinstance(error, UnexpectedToken):
             token = error.token
             if token.type == "$END":
-                line, col = self._end_position()
-                self._add(line, col, 1, *self._end_of_file(error))
+                self._at_end(error)
             else:
                 width = max(1, (token.end_column or col + 1) - col) if token.end_line == line else 1
                 self._add(line, col, width, *self._bad_token(error))
@@ -148,15 +146,19 @@ class ErrorCollector:
             return len(lines) + 1, 1
         return len(lines), len(lines[-1]) + 1
 
-    def _end_of_file(self, error: UnexpectedInput) -> tuple[str, str | None]:
+    def _at_end(self, error: UnexpectedInput) -> None:
+        """The file ended too soon: point at the unclosed `{` if that is why."""
         opener = _innermost_open_brace(error)
-        if opener is not None:
-            return (
-                f"unexpected end of file: the `{{` at {opener.line}:{opener.column} is never closed",
-                "add the missing `}`",
+        if opener is not None and opener.line is not None and opener.column is not None:
+            self._add(
+                opener.line, opener.column, 1,
+                "this `{` is never closed: the file ends first",
+                "add the missing `}` where the block should end",
             )
+            return
+        line, col = self._end_position()
         expected: set[str] = getattr(error, "expected", set()) or set()
-        return f"unexpected end of file; expected {expected_words(expected)}", None
+        self._add(line, col, 1, f"unexpected end of file; expected {expected_words(expected)}", None)
 
     def _bad_character(self, error: UnexpectedCharacters) -> tuple[str, str | None]:
         char = error.char

@@ -1,0 +1,36 @@
+"""Parse → model and error-text golden tests (regenerate: ``python -m tests.goldens``)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.goldens import ERRORS, GOLDEN, TESTS, cases, error_text, model_json
+
+
+@pytest.fixture(autouse=True)
+def _in_tests(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(TESTS)
+
+
+@pytest.mark.parametrize("spec", cases(GOLDEN), ids=lambda p: p.stem)
+def test_model_matches_golden(spec: Path) -> None:
+    expected = spec.with_suffix(".json").read_text(encoding="utf-8")
+    assert model_json(spec) == expected
+
+
+@pytest.mark.parametrize("spec", cases(ERRORS), ids=lambda p: p.stem)
+def test_error_text_matches_golden(spec: Path) -> None:
+    expected = spec.with_suffix(".txt").read_text(encoding="utf-8")
+    assert error_text(spec) == expected
+
+
+def test_every_fixture_has_a_golden() -> None:
+    missing = [
+        p.name for folder, suffix in ((GOLDEN, ".json"), (ERRORS, ".txt"))
+        for p in cases(folder) if not p.with_suffix(suffix).exists()
+    ]
+    assert not missing, f"run `python -m tests.goldens`: {missing}"
+    assert os.path.isdir(GOLDEN) and os.path.isdir(ERRORS)
