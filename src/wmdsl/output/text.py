@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from wmdsl.api import Report
 
 TAB = 4
+WIDTH = 120  # longest source excerpt shown in a frame
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.INFO: "bold blue"}
 
 
@@ -34,6 +35,19 @@ def _visible(line: str) -> str:
     """A source line as it should be shown: tabs expanded, control characters replaced."""
     line = line.expandtabs(TAB)
     return "".join(c if c.isprintable() else "\N{REPLACEMENT CHARACTER}" for c in line)
+
+
+def _window(source: str, start: int, end: int) -> tuple[str, int, int]:
+    """Cut a long line down to the part around ``start:end`` (marked with ``…``)."""
+    if len(source) <= WIDTH:
+        return source, start, end
+    end = min(end, start + WIDTH // 2)
+    left = max(0, min(start - WIDTH // 4, len(source) - WIDTH))
+    right = min(len(source), left + WIDTH)
+    prefix = "…" if left else ""
+    suffix = "…" if right < len(source) else ""
+    shown = prefix + source[left:right] + suffix
+    return shown, start - left + len(prefix), end - left + len(prefix)
 
 
 def _frame(span: Span, lines: list[str], style: str) -> list[Text]:
@@ -45,6 +59,7 @@ def _frame(span: Span, lines: list[str], style: str) -> list[Text]:
     start = max(span.col - 1, 0)
     end = span.end_col - 1 if span.end_line == span.line else len(source)
     end = max(min(end, len(source)), start + 1)
+    source, start, end = _window(source, start, end)
     pad = cell_len(_visible(source[:start]))
     marks = max(cell_len(_visible(source[start:end])), 1)
     caret = Text(gutter + " " + " " * pad)

@@ -8,6 +8,8 @@ mistakes in one file are all reported in one run.
 
 from __future__ import annotations
 
+import bisect
+import re
 import unicodedata
 from typing import Any
 
@@ -150,11 +152,14 @@ class ErrorCollector:
         """The file ended too soon: point at the unclosed `{` if that is why."""
         opener = _innermost_open_brace(error)
         if opener is not None and opener.line is not None and opener.column is not None:
-            self._add(
-                opener.line, opener.column, 1,
-                "this `{` is never closed: the file ends first",
-                "add the missing `}` where the block should end",
-            )
+            hint = "add the missing `}` where the block should end"
+            suspect = misindented_block(self.text)
+            if suspect is not None and suspect != (opener.line, opener.column):
+                hint = (
+                    f"the `}}` missing may be that of the block opened at {suspect[0]}:{suspect[1]}, "
+                    "whose closing brace is not indented like its first line"
+                )
+            self._add(opener.line, opener.column, 1, "this `{` is never closed: the file ends first", hint)
             return
         line, col = self._end_position()
         expected: set[str] = getattr(error, "expected", set()) or set()
@@ -209,3 +214,34 @@ def _innermost_open_brace(error: UnexpectedInput) -> Token | None:
         if isinstance(value, Token) and value.type == "LBRACE":
             return value
     return None
+
+
+_BRACES = re.compile(r'"""(?:[^"\\]|\\[\s\S]|"(?!""))*"""|"(?:[^"\\\r\n]|\\.)*"|#[^\r\n]*|[{}]')
+
+
+def misindented_block(text: str) -> tuple[int, int] | None:
+    """The first multi-line block whose ``}`` is not indented like its first line.
+
+    When a block loses its ``}``, the parser pairs every later ``}`` with the
+    wrong opener and can only say that the outermost block is unclosed; the
+    indentation the author used usually shows which block really lost it.
+    """
+    line_starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+    stack: list[int] = []
+    for match in _BRACES.finditer(text):
+        if match.group() == "{":
+            stack.append(match.start())
+        elif match.group() == "}" and stack:
+            opened = stack.pop()
+            first = bisect.bisect_right(line_starts, opened)
+            last = bisect.bisect_right(line_starts, match.start())
+            if first != last and _indent(text, line_starts, first) != _indent(text, line_starts, last):
+                return first, opened - line_starts[first - 1] + 1
+    return None
+
+
+def _indent(text: str, line_starts: list[int], line: int) -> int:
+    start = line_starts[line - 1]
+    end = line_starts[line] if line < len(line_starts) else len(text)
+    content = text[start:end]
+    return len(content) - len(content.lstrip(" \t"))
