@@ -15,4 +15,4 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """An empty project folder (with a root marker) as the working directory."""
     (tmp_path / "wmdsl.toml").write_text("", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    yield tmp_path
+    return tmp_path

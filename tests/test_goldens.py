@@ -29,8 +29,11 @@ def test_error_text_matches_golden(spec: Path) -> None:
 
 def test_every_fixture_has_a_golden() -> None:
     missing = [
-        p.name for folder, suffix in ((GOLDEN, ".json"), (ERRORS, ".txt"))
-        for p in cases(folder) if not p.with_suffix(suffix).exists()
+        p.name
+        for folder, suffix in ((GOLDEN, ".json"), (ERRORS, ".txt"))
+        for p in cases(folder)
+        if not p.with_suffix(suffix).exists()
     ]
     assert not missing, f"run `python -m tests.goldens`: {missing}"
-    assert os.path.isdir(GOLDEN) and os.path.isdir(ERRORS)
+    assert os.path.isdir(GOLDEN)
+    assert os.path.isdir(ERRORS)

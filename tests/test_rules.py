@@ -51,14 +51,24 @@ def test_clean_base_has_no_findings() -> None:
 
 CASES: list[tuple[str, str, list[tuple[int, int]]]] = [
     # CLR001 orphaned-lane
-    ("CLR001", CLEAN.replace('lane back "Back" { owner @bo; members @bo }', 'lane back "Back" { members @bo }'),
-     [(5, 3)]),
+    (
+        "CLR001",
+        CLEAN.replace('lane back "Back" { owner @bo; members @bo }', 'lane back "Back" { members @bo }'),
+        [(5, 3)],
+    ),
     ("CLR001", 'person @ana "A"\nlane shared "Shared" { members @ana }\n', [(2, 1)]),
     # CLR002 orphaned-stage: no lane and no owner; lane without owner; own owner rescues it
     ("CLR002", CLEAN.replace('stage fix "Fix" in back { wip 2 }', 'stage fix "Fix" { wip 2 }'), [(8, 3)]),
-    ("CLR002", CLEAN.replace('stage fix "Fix" in back { wip 2 }', 'stage fix "Fix" { wip 2; owner @bo }'), []),
-    ("CLR002", CLEAN.replace('lane back "Back" { owner @bo; members @bo }', 'lane back "Back" { members @bo }'),
-     [(8, 3)]),
+    (
+        "CLR002",
+        CLEAN.replace('stage fix "Fix" in back { wip 2 }', 'stage fix "Fix" { wip 2; owner @bo }'),
+        [],
+    ),
+    (
+        "CLR002",
+        CLEAN.replace('lane back "Back" { owner @bo; members @bo }', 'lane back "Back" { members @bo }'),
+        [(8, 3)],
+    ),
     # CLR003 orphaned-intake
     ("CLR003", CLEAN.replace('intake inbox "Inbox" { owner @ana }', 'intake inbox "Inbox"'), [(6, 3)]),
     ("CLR003", CLEAN, []),
@@ -67,21 +77,34 @@ CASES: list[tuple[str, str, list[tuple[int, int]]]] = [
     ("CLR004", CLEAN.replace("  exit done", '  decision d "D" { decides @ana, @bo }\n  exit done'), [(9, 3)]),
     ("CLR004", CLEAN.replace("  exit done", '  decision d "D" { decides @ana }\n  exit done'), []),
     # SYS001 disconnected-workflow: a second flow with its own intake
-    ("SYS001", CLEAN.replace(
-        "  fix -> done",
-        '  fix -> done\n  intake other "Other" { owner @bo }\n  stage solo "Solo" in back { wip 1 }\n'
-        "  other -> solo\n  solo -> done2\n  solo -> refused2\n"
-        '  exit done2 "Done 2"\n  exit refused2 "Refused 2" { kind rejected }',
-    ), [(1, 1)]),
+    (
+        "SYS001",
+        CLEAN.replace(
+            "  fix -> done",
+            '  fix -> done\n  intake other "Other" { owner @bo }\n  stage solo "Solo" in back { wip 1 }\n'
+            "  other -> solo\n  solo -> done2\n  solo -> refused2\n"
+            '  exit done2 "Done 2"\n  exit refused2 "Refused 2" { kind rejected }',
+        ),
+        [(1, 1)],
+    ),
     ("SYS001", CLEAN, []),
     # SYS002 silo-lane: a lane whose stages never hand off across lanes
     ("SYS002", CLEAN.replace("  triage -> fix\n", "  inbox -> fix\n"), [(4, 3), (5, 3)]),
     ("SYS002", CLEAN, []),
     # FLW001 unreachable-node: reported once, at the entry of an unreachable region
-    ("FLW001", CLEAN.replace("  triage -> fix\n", "  fix -> triage\n").replace("  inbox -> triage\n", ""),
-     [(8, 3)]),
-    ("FLW001", CLEAN.replace('  exit refused "Refused" { kind rejected }',
-                             '  exit refused "Refused" { kind rejected }\n  exit lost "Lost"'), [(11, 3)]),
+    (
+        "FLW001",
+        CLEAN.replace("  triage -> fix\n", "  fix -> triage\n").replace("  inbox -> triage\n", ""),
+        [(8, 3)],
+    ),
+    (
+        "FLW001",
+        CLEAN.replace(
+            '  exit refused "Refused" { kind rejected }',
+            '  exit refused "Refused" { kind rejected }\n  exit lost "Lost"',
+        ),
+        [(11, 3)],
+    ),
     ("FLW001", CLEAN, []),
     ("CLR001", CLEAN, []),
     ("FLW001", "workflow w {\n  stage a { owner @x }\n  person @x\n}\n", [(1, 1)]),
@@ -89,17 +112,31 @@ CASES: list[tuple[str, str, list[tuple[int, int]]]] = [
     ("FLW002", CLEAN.replace("  fix -> done\n", ""), [(8, 3)]),
     ("FLW002", CLEAN, []),
     # FLW003 trap-loop: a loop with no way out, reported once
-    ("FLW003", CLEAN.replace("  fix -> done\n", '  fix -> again\n  again -> fix\n  stage again "Again" in back\n'),
-     [(8, 3)]),
-    ("FLW003", CLEAN.replace("  fix -> done\n", "  fix -> done\n  fix -> triage { rework; chance 10% }\n"), []),
+    (
+        "FLW003",
+        CLEAN.replace("  fix -> done\n", '  fix -> again\n  again -> fix\n  stage again "Again" in back\n'),
+        [(8, 3)],
+    ),
+    (
+        "FLW003",
+        CLEAN.replace("  fix -> done\n", "  fix -> done\n  fix -> triage { rework; chance 10% }\n"),
+        [],
+    ),
     # FLW004 intake-without-decline
-    ("FLW004", CLEAN.replace("  triage -> refused\n", "").replace(
-        '  exit refused "Refused" { kind rejected }\n', ""), [(6, 3)]),
+    (
+        "FLW004",
+        CLEAN.replace("  triage -> refused\n", "").replace(
+            '  exit refused "Refused" { kind rejected }\n', ""
+        ),
+        [(6, 3)],
+    ),
     ("FLW004", CLEAN, []),
 ]
 
 
-@pytest.mark.parametrize(("code", "text", "expected"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+@pytest.mark.parametrize(
+    ("code", "text", "expected"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)]
+)
 def test_rule_case(code: str, text: str, expected: list[tuple[int, int]]) -> None:
     assert findings(text, code) == expected
 
@@ -114,8 +151,10 @@ def test_every_rule_has_a_failing_and_a_passing_case() -> None:
 
 def test_allow_suppresses_and_unused_allow_is_reported() -> None:
     silo = CLEAN.replace("  triage -> fix\n", "  inbox -> fix\n")
-    allowed = silo.replace('  lane back "Back" { owner @bo; members @bo }',
-                           '  lane back "Back" { owner @bo; members @bo; allow silo-lane "on purpose" }')
+    allowed = silo.replace(
+        '  lane back "Back" { owner @bo; members @bo }',
+        '  lane back "Back" { owner @bo; members @bo; allow silo-lane "on purpose" }',
+    )
     report = api.check_text(textwrap.dedent(allowed).strip() + "\n", path="case.wm")
     assert [(d.code, d.span.line) for d in report.diagnostics] == [("SYS002", 4)]
     unused = CLEAN.replace("  owner @ana\n", '  owner @ana\n  allow FLW002 "not needed"\n', 1)
@@ -125,6 +164,8 @@ def test_allow_suppresses_and_unused_allow_is_reported() -> None:
 
 def test_workflow_level_allow_covers_elements_inside() -> None:
     silo = CLEAN.replace("  triage -> fix\n", "  inbox -> fix\n")
-    allowed = silo.replace("  owner @ana\n", '  owner @ana\n  allow SYS002 "two services share an intake"\n', 1)
+    allowed = silo.replace(
+        "  owner @ana\n", '  owner @ana\n  allow SYS002 "two services share an intake"\n', 1
+    )
     report = api.check_text(textwrap.dedent(allowed).strip() + "\n", path="case.wm")
     assert report.diagnostics == []

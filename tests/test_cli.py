@@ -1,0 +1,187 @@
+"""The command line: output, exit codes, and clear errors for bad requests."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from wmdsl import __version__
+from wmdsl.cli import cli
+
+GOOD = """\
+workflow w "W" {
+  owner @ana
+  person @ana "Ana"
+  lane desk "Desk" { owner @ana; members @ana }
+  intake inbox "Inbox" { owner @ana }
+  stage answer "Answer" in desk { wip 2 }
+  exit done "Done"
+  exit refused "Refused" { kind rejected }
+  inbox -> answer
+  answer -> done
+  answer -> refused
+}
+"""
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def wmdsl(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real entry point in a subprocess (as a user would)."""
+    return subprocess.run(
+        [sys.executable, "-m", "wmdsl", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_version() -> None:
+    assert run("--version") == (0, f"wmdsl {__version__}\n")
+
+
+def test_clean_spec_exits_zero(project: Path) -> None:
+    (project / "good.wm").write_text(GOOD, encoding="utf-8")
+    code, output = run("check", "good.wm")
+    assert code == 0
+    assert output == "All clear: 1 file checked, no findings.\n"
+
+
+def test_errors_exit_one_with_frame_and_summary(project: Path) -> None:
+    (project / "bad.wm").write_text(
+        GOOD.replace("owner @ana }", "}", 1).replace("inbox -> answer", "inbox -> anser")
+    )
+    code, output = run("check", "bad.wm", "--no-color")
+    assert code == 1
+    assert output == (
+        "bad.wm:9:12: SYN002 [error] unknown name `anser`\n"
+        "  |\n"
+        "9 |   inbox -> anser\n"
+        "  |            ^^^^^\n"
+        "  = hint: did you mean `answer`?\n"
+        "\n"
+        "Found 1 error in 1 file.\n"
+    )
+
+
+def test_warnings_alone_exit_zero(project: Path) -> None:
+    (project / "warn.wm").write_text(
+        GOOD.replace("  answer -> refused\n", "").replace('  exit refused "Refused" { kind rejected }\n', ""),
+        encoding="utf-8",
+    )
+    code, output = run("check", "warn.wm")
+    assert code == 0
+    assert "FLW004 [warning]" in output
+    assert output.endswith("Found 1 warning in 1 file.\n")
+
+
+def test_directories_are_searched_recursively_in_sorted_order(project: Path) -> None:
+    (project / "b").mkdir()
+    (project / "b" / "z.wm").write_text("lane x\n", encoding="utf-8")
+    (project / "a.wm").write_text("lane y\n", encoding="utf-8")
+    (project / "notes.txt").write_text("not a spec", encoding="utf-8")
+    code, output = run("check", ".", "--format", "json")
+    document = json.loads(output)
+    assert code == 1
+    assert document["files"] == ["a.wm", "b/z.wm"]
+    assert [(d["file"], d["code"]) for d in document["diagnostics"]] == [
+        ("a.wm", "CLR001"),
+        ("b/z.wm", "CLR001"),
+    ]
+    assert document["summary"] == {"files": 2, "errors": 2, "warnings": 0, "infos": 0}
+
+
+def test_json_diagnostic_shape(project: Path) -> None:
+    (project / "dup.wm").write_text('lane x "X" { owner @a }\nlane x "Y"\nperson @a "A"\n', encoding="utf-8")
+    code, output = run("check", "dup.wm", "--format", "json")
+    assert code == 1
+    (diagnostic,) = json.loads(output)["diagnostics"]
+    assert diagnostic == {
+        "code": "SYN003",
+        "name": "duplicate-definition",
+        "severity": "error",
+        "message": "name `x` is already declared (as a lane)",
+        "file": "dup.wm",
+        "line": 2,
+        "column": 1,
+        "end_line": 2,
+        "end_column": 7,
+        "hint": "rename one of them, or remove the repeat",
+        "related": [
+            {
+                "message": "first declared here",
+                "file": "dup.wm",
+                "line": 1,
+                "column": 1,
+                "end_line": 1,
+                "end_column": 7,
+            }
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("check", "missing.wm"), "no such file or directory: missing.wm"),
+        (("check", "empty_dir"), "no .wm files found under empty_dir"),
+        (("check",), "Missing argument"),
+        (("check", "x.wm", "--format", "xml"), "Invalid value for '--format'"),
+        (("frobnicate",), "No such command"),
+    ],
+)
+def test_usage_errors_exit_two_without_traceback(project: Path, args: tuple[str, ...], message: str) -> None:
+    (project / "empty_dir").mkdir()
+    (project / "x.wm").write_text(GOOD, encoding="utf-8")
+    result = wmdsl(*args, cwd=project)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_non_utf8_file_is_reported_with_its_position(project: Path) -> None:
+    (project / "latin1.wm").write_bytes('person @zoe "Zoë"\nperson @rene "René"\n'.encode("latin-1"))
+    code, output = run("check", "latin1.wm", "--no-color")
+    assert code == 1
+    assert output.startswith("latin1.wm:1:16: SYN012 [error] not valid UTF-8: byte 0xEB at offset 15\n")
+
+
+def test_unreadable_file_is_reported(project: Path) -> None:
+    (project / "dir.wm").mkdir()  # a folder named like a spec cannot be read as one
+    (project / "ok.wm").write_text(GOOD, encoding="utf-8")
+    code, output = run("check", "ok.wm", "dir.wm/")
+    assert code in (1, 2)
+    assert "Traceback" not in output
+
+
+def test_color_only_when_asked() -> None:
+    from wmdsl.api import Report
+    from wmdsl.diagnostics import Diagnostic, Severity
+    from wmdsl.output.text import format_text
+    from wmdsl.span import Span
+
+    report = Report(
+        ["f.wm"],
+        [Diagnostic("CLR001", Severity.ERROR, "m", Span(file="f.wm", line=1, col=1, end_line=1, end_col=2))],
+        {"f.wm": "lane x\n"},
+    )
+    assert "\x1b[" not in format_text(report, color=False)
+    assert "\x1b[" in format_text(report, color=True)
+
+
+def test_schema_command_prints_json_schema() -> None:
+    code, output = run("schema")
+    schema = json.loads(output)
+    assert code == 0
+    assert schema["title"] == "wmdsl document"
+    assert "Workflow" in schema["$defs"]
