@@ -185,3 +185,12 @@ def test_schema_command_prints_json_schema() -> None:
     assert code == 0
     assert schema["title"] == "wmdsl document"
     assert "Workflow" in schema["$defs"]
+
+
+def test_exclude_skips_matching_folders_but_not_named_files(project: Path) -> None:
+    (project / "specs" / "broken").mkdir(parents=True)
+    (project / "specs" / "good.wm").write_text(GOOD, encoding="utf-8")
+    (project / "specs" / "broken" / "bad.wm").write_text("lane x\n", encoding="utf-8")
+    assert run("check", "specs", "--exclude", "broken") == (0, "All clear: 1 file checked, no findings.\n")
+    code, _ = run("check", "specs", "specs/broken/bad.wm", "--exclude", "broken")
+    assert code == 1

@@ -9,7 +9,8 @@ stage is exposed on its own too: :func:`parse`, :func:`compile_path`,
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import fnmatch
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,13 +107,25 @@ def graph(workflow: Workflow) -> FlowGraph:
     return build_graph(workflow)
 
 
-def discover(paths: Iterable[str | Path]) -> list[Path]:
-    """The ``.wm`` files named by ``paths`` (folders searched recursively), sorted."""
+def _excluded(path: Path, base: Path, patterns: Sequence[str]) -> bool:
+    """True when ``path`` (below folder ``base``) or one of its folders matches a pattern."""
+    relative = path.relative_to(base)
+    names = [relative.as_posix(), *relative.parts]
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns for name in names)
+
+
+def discover(paths: Iterable[str | Path], exclude: Sequence[str] = ()) -> list[Path]:
+    """The ``.wm`` files named by ``paths`` (folders searched recursively), sorted.
+
+    Files found in folders are skipped when their path below the folder, or
+    the name of a folder on the way, matches a glob in ``exclude``; files
+    named explicitly are always checked.
+    """
     found: set[Path] = set()
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            specs = {p for p in path.rglob(f"*{SUFFIX}") if p.is_file()}
+            specs = {p for p in path.rglob(f"*{SUFFIX}") if p.is_file() and not _excluded(p, path, exclude)}
             if not specs:
                 raise UsageError(f"no {SUFFIX} files found under {path}")
             found |= specs
@@ -129,9 +142,11 @@ def _check_compilation(compilation: Compilation) -> list[Diagnostic]:
     return [*compilation.diagnostics, *run_rules(compilation.document)]
 
 
-def check(paths: Iterable[str | Path], *, root: str | Path | None = None) -> Report:
+def check(
+    paths: Iterable[str | Path], *, root: str | Path | None = None, exclude: Sequence[str] = ()
+) -> Report:
     """Check every spec named by ``paths``: language errors and rule findings."""
-    files = discover(paths)
+    files = discover(paths, exclude)
     diagnostics: list[Diagnostic] = []
     sources: dict[str, str] = {}
     shown: list[str] = []

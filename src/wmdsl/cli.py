@@ -43,10 +43,26 @@ def cli() -> None:
     type=click.Path(path_type=Path, file_okay=False),
     help="Project root that imports must stay inside (default: found upward).",
 )
-def check(paths: tuple[Path, ...], output_format: str, no_color: bool, root: Path | None) -> None:
-    """Check specs: PATHS are .wm files or folders (searched recursively)."""
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Skip files found in folders whose path, or a folder on the way, matches GLOB (repeatable).",
+)
+def check(
+    paths: tuple[Path, ...],
+    output_format: str,
+    no_color: bool,
+    root: Path | None,
+    exclude: tuple[str, ...],
+) -> None:
+    """Check specs: PATHS are .wm files or folders (searched recursively).
+
+    Exit status: 0 when no errors are found, 1 when there are errors,
+    2 when the command itself is wrong (a missing path, a bad option).
+    """
     try:
-        report = api.check(paths, root=root)
+        report = api.check(paths, root=root, exclude=exclude)
     except api.UsageError as error:
         raise click.UsageError(str(error)) from error
     click.echo(FORMATTERS[output_format](report, _use_color(no_color)), nl=False)

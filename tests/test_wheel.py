@@ -1,0 +1,73 @@
+"""The built wheel works on its own: installed into a fresh virtual environment,
+run from outside the source tree, it checks the examples with the grammar it ships."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+pytestmark = pytest.mark.slow
+
+
+def _run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    return subprocess.run(
+        [str(a) for a in args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=600,
+    )
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv with the wheel built from this tree installed; returns its bin folder."""
+    work = tmp_path_factory.mktemp("wheel")
+    built = _run(sys.executable, "-m", "build", "--wheel", "--outdir", work / "dist", ROOT, cwd=work)
+    assert built.returncode == 0, built.stdout + built.stderr
+    (wheel,) = (work / "dist").glob("wmdsl-*.whl")
+    assert "wmdsl/grammar/wmdsl.lark" in zipfile.ZipFile(wheel).namelist()
+    venv.create(work / "venv", with_pip=True)
+    bin_dir = work / "venv" / ("Scripts" if os.name == "nt" else "bin")
+    pip = _run(bin_dir / "python", "-m", "pip", "install", "--quiet", wheel, cwd=work)
+    assert pip.returncode == 0, pip.stdout + pip.stderr
+    return bin_dir
+
+
+def test_installed_wheel_checks_examples_from_outside_the_tree(installed: Path, tmp_path: Path) -> None:
+    clean = sorted(p for p in EXAMPLES.rglob("*.wm") if "broken" not in p.parts)
+    assert len(clean) >= 5
+    result = _run(installed / "wmdsl", "check", *clean, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "All clear" in result.stdout
+
+
+def test_installed_wheel_reports_the_broken_examples(installed: Path, tmp_path: Path) -> None:
+    result = _run(installed / "wmdsl", "check", "--format", "json", EXAMPLES, cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    report = json.loads(result.stdout)
+    broken = {d["file"] for d in report["diagnostics"]}
+    assert broken
+    assert all("/broken/" in f for f in broken)
+
+
+def test_installed_package_is_not_the_source_tree(installed: Path, tmp_path: Path) -> None:
+    probe = "import wmdsl, sys; print(wmdsl.__file__)"
+    result = _run(installed / "python", "-c", probe, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert str(ROOT / "src") not in result.stdout
+    assert _run(installed / "wmdsl", "--version", cwd=tmp_path).stdout.startswith("wmdsl ")
