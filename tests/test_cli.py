@@ -194,3 +194,10 @@ def test_exclude_skips_matching_folders_but_not_named_files(project: Path) -> No
     assert run("check", "specs", "--exclude", "broken") == (0, "All clear: 1 file checked, no findings.\n")
     code, _ = run("check", "specs", "specs/broken/bad.wm", "--exclude", "broken")
     assert code == 1
+
+
+def test_rules_lists_every_code_with_its_name() -> None:
+    code, output = run("rules")
+    assert code == 0
+    assert "CLR001  orphaned-lane" in output
+    assert "SYN001  syntax-error" in output

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from wmdsl import __version__, api
+from wmdsl import __version__, api, codes
 from wmdsl.output import FORMATTERS
 
 EXIT_USAGE = 2
@@ -67,6 +67,13 @@ def check(
         raise click.UsageError(str(error)) from error
     click.echo(FORMATTERS[output_format](report, _use_color(no_color)), nl=False)
     sys.exit(report.exit_code())
+
+
+@cli.command()
+def rules() -> None:
+    """List every diagnostic code: code, name, default severity and summary."""
+    for entry in codes.all_codes():
+        click.echo(f"{entry.code}  {entry.name:<34} {entry.severity.label:<8} {entry.summary}")
 
 
 @cli.command()

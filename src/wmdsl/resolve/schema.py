@@ -57,6 +57,29 @@ def plain(stmt: Statement) -> list[Arg]:
     return [a for a in stmt.args if a.kind is not ArgKind.COMMA]
 
 
+def list_items(ctx: Context, stmt: Statement) -> list[Arg]:
+    """The items of a list attribute, reporting a leading, trailing or doubled comma."""
+    previous: Arg | None = None
+    for arg in stmt.args:
+        stray = arg.kind is ArgKind.COMMA and (previous is None or previous.kind is ArgKind.COMMA)
+        if stray:
+            ctx.sink.error(
+                codes.BAD_ARGUMENTS,
+                arg.span.to(arg.span),
+                "unexpected `,`: a list item is missing here",
+                f"list items are separated by single commas: `{stmt.keyword.raw} a, b`",
+            )
+        previous = arg
+    if previous is not None and previous.kind is ArgKind.COMMA and len(stmt.args) > 1:
+        ctx.sink.error(
+            codes.BAD_ARGUMENTS,
+            previous.span,
+            "unexpected `,` at the end of the list",
+            "remove the trailing comma",
+        )
+    return plain(stmt)
+
+
 def _expect_count(ctx: Context, stmt: Statement, count: int, example: str) -> list[Arg] | None:
     args = plain(stmt)
     if len(args) == count and len(stmt.args) == count:
@@ -104,7 +127,7 @@ def refs(kinds: frozenset[str]) -> Reader:
     """A list of references: ``shows triage, build``."""
 
     def read(ctx: Context, stmt: Statement, role: str) -> list[Ref] | None:
-        args = plain(stmt)
+        args = list_items(ctx, stmt)
         if not args:
             ctx.sink.error(
                 codes.BAD_ARGUMENTS,
@@ -163,7 +186,7 @@ def flag(ctx: Context, stmt: Statement, role: str) -> bool | None:
 def members(ctx: Context, stmt: Statement, role: str) -> list[Member] | None:
     """``members @a, @b 50%``: people with an optional share of their capacity."""
     result: list[Member] = []
-    args = plain(stmt)
+    args = list_items(ctx, stmt)
     if not args:
         ctx.sink.error(
             codes.BAD_ARGUMENTS,

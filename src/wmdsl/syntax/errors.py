@@ -185,6 +185,8 @@ class ErrorCollector:
             return "unexpected `-`", "a handoff is written `source -> target`"
         if char == "@":
             return "unexpected `@`", "a handle is `@` followed by a name, e.g. `@dana`"
+        if char == "/":
+            return "unexpected `/`", "rates are written with `per`, e.g. `arrivals 6 per week`"
         return f"unexpected character {describe_char(char)}", None
 
     def _bad_token(self, error: UnexpectedToken) -> tuple[str, str | None]:

@@ -70,6 +70,13 @@ class _Builder(Transformer[Token, Any]):
                 value = decode_string(raw) if kind is ArgKind.STRING else decode_text(raw)
             except EscapeError as error:
                 self.bad_escape(token, error)
+        elif kind is ArgKind.COMMA:
+            # The token also holds the blank lines and comments after the comma.
+            raw = value = ","
+            line, col = token.line or 1, token.column or 1
+            return Arg(
+                kind, raw, value, Span(file=self.path, line=line, col=col, end_line=line, end_col=col + 1)
+            )
         return Arg(kind, raw, value, self.span(token))
 
     def bad_escape(self, token: Token, error: EscapeError) -> None:
