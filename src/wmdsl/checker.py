@@ -10,7 +10,6 @@ from wmdsl.diagnostics import Diagnostic
 from wmdsl.model import Allow, Document, Named, Workflow
 from wmdsl.rules.registry import RuleContext, all_rules, element_key, workflow_key
 
-FILE_KEY = "file"
 _COLLECTIONS = {
     "person": "people",
     "lane": "lanes",
@@ -29,14 +28,23 @@ _COLLECTIONS = {
 class _Placed:
     key: str
     allow: Allow
+    # Allows on shared (top-level) declarations may exist for the files that
+    # import them, so they are never reported as unused.
+    shared: bool = False
+
+
+def file_key(path: str) -> str:
+    """The subject key of a whole file (what a top-level ``allow`` covers)."""
+    return f"file:{path}"
 
 
 def _allows(document: Document) -> Iterator[_Placed]:
     """Every ``allow`` in the document with the subject key it covers."""
-    yield from (_Placed(FILE_KEY, a) for a in document.allows)
+    yield from (_Placed(file_key(a.span.file), a) for a in document.allows)
     for kind, collection in _COLLECTIONS.items():
         for element in getattr(document.shared, collection, ()):
-            yield from (_Placed(element_key(kind, element.name, None), a) for a in element.allows)
+            key = element_key(kind, element.name, None)
+            yield from (_Placed(key, a, shared=True) for a in element.allows)
     for workflow in document.workflows:
         yield from _workflow_allows(workflow)
 
@@ -67,7 +75,7 @@ def run_rules(document: Document, *, honour_allows: bool = True) -> list[Diagnos
                     finding.span,
                     finding.hint,
                     finding.related,
-                    (*finding.subjects, FILE_KEY),
+                    (*finding.subjects, file_key(finding.span.file)),
                 )
             )
     if not honour_allows:
@@ -92,7 +100,7 @@ def _suppress(document: Document, findings: list[Diagnostic]) -> list[Diagnostic
         else:
             used.update(id(entry) for entry in cover)
     for entry in placed:
-        if id(entry) not in used and entry.allow.span.file == document.file:
+        if id(entry) not in used and not entry.shared and entry.allow.span.file == document.file:
             kept.append(_unused(entry.allow))
     return kept
 

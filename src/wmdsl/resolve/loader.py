@@ -160,9 +160,13 @@ class Loader:
             return None
         arg = args[0]
         written = arg.value
+        if not written.strip():
+            self.sink.error(
+                codes.BAD_ARGUMENTS, arg.span, "`import` needs a file path", 'e.g. `import "people.wm"`'
+            )
+            return None
         if (
-            not written
-            or os.path.isabs(written)
+            os.path.isabs(written)
             or written.startswith(("/", "\\"))
             or (len(written) > 1 and written[1] == ":")
         ):

@@ -40,6 +40,10 @@ from wmdsl.syntax.ast import Handoff as HandoffSyntax
 Item = Statement | HandoffSyntax
 T = TypeVar("T", bound=Element)
 WORKFLOW_KINDS = tuple(KINDS)
+ALL_KEYWORDS = frozenset(
+    {"workflow", "import", "allow", *KINDS, *WORKFLOW_ATTRS, *HANDOFF_ATTRS}
+    | {attr for kind in KINDS.values() for attr in kind.attrs}
+)
 WORKFLOW = Kind("workflow", Workflow, WORKFLOW_ATTRS, example='workflow delivery "Product delivery"')
 PLURAL = {"person": "people", "work": "work"}
 
@@ -131,7 +135,7 @@ class Resolver:
         seen: dict[str, Statement] = {}
         for item in stmt.block.items if stmt.block else ():
             if isinstance(item, HandoffSyntax):
-                self.misplaced_handoff(item, role)
+                self.misplaced_handoff(item, f"inside {role}")
             elif item.keyword.raw == "allow":
                 allows.extend(self.read_allow(item))
             elif self.attribute_ok(item, attrs, role):
@@ -186,8 +190,15 @@ class Resolver:
     def read_allow(self, stmt: Statement) -> list[Allow]:
         """``allow CODE "reason"``."""
         args = plain(stmt)
+        if stmt.block is not None:
+            self.sink.error(
+                codes.BAD_ARGUMENTS,
+                stmt.block.span,
+                "`allow` takes no block",
+                "an `allow` applies to the block it is written in",
+            )
         if (
-            len(args) != 2
+            len(stmt.args) != 2
             or args[0].kind is not ArgKind.WORD
             or args[1].kind
             not in (
@@ -228,20 +239,24 @@ class Resolver:
     def unknown_keyword(self, item: Statement, allowed: Iterable[str], where: str) -> None:
         keyword = item.keyword.raw
         allowed = list(allowed)
-        hint = did_you_mean(keyword, allowed) or f"allowed here: {one_of(sorted(allowed))}"
-        known_elsewhere = keyword in KINDS or keyword in ("workflow", "import", "allow")
-        message = (
-            f"`{keyword}` is not allowed {where}"
-            if known_elsewhere
-            else f"unknown keyword `{keyword}` {where}"
-        )
+        listed = f"allowed here: {one_of(sorted(allowed))}"
+        if keyword in ("workflow", "import"):
+            message, hint = (
+                f"`{keyword}` is not allowed {where}",
+                f"`{keyword}` goes at the top level of a file",
+            )
+        elif keyword in ALL_KEYWORDS:
+            message, hint = f"`{keyword}` is not allowed {where}", listed
+        else:
+            message = f"unknown keyword `{keyword}` {where}"
+            hint = did_you_mean(keyword, allowed) or listed
         self.sink.error(codes.UNKNOWN_KEYWORD, item.keyword.span, message, hint)
 
     def misplaced_handoff(self, item: HandoffSyntax, where: str) -> None:
         self.sink.error(
             codes.UNKNOWN_KEYWORD,
             item.source.span.to(item.target.span),
-            f"a handoff is not allowed inside {where}",
+            f"a handoff is not allowed {where}",
             "write handoffs directly inside the `workflow` block",
         )
 
@@ -257,7 +272,8 @@ class Resolver:
         check_uses(self.sink, self.shared, ctx.uses)
         file_allows = [
             allow
-            for s in entry.items
+            for parsed in [*imported, entry]
+            for s in parsed.items
             if isinstance(s, Statement) and s.keyword.raw == "allow"
             for allow in self.read_allow(s)
         ]
@@ -275,7 +291,7 @@ class Resolver:
         allowed = [*SHARED_KINDS, "workflow", "import", "allow"]
         for item in parsed.items:
             if isinstance(item, HandoffSyntax):
-                self.misplaced_handoff(item, "the top level of a file")
+                self.misplaced_handoff(item, "at the top level of a file")
                 continue
             keyword = item.keyword.raw
             if keyword in SHARED_KINDS:
@@ -295,7 +311,7 @@ class Resolver:
         args = stmt.args
         if args and args[0].kind is ArgKind.WORD and values.NAME.match(args[0].raw):
             span = stmt.keyword.span.to(args[0].span)
-            self.shared.declare(self.sink, "workflow", "workflow " + args[0].raw, span)
+            self.shared.declare(self.sink, "workflow", "workflow " + args[0].raw, span, args[0].raw)
 
     def read_shared(self, ctx: Context, declared: list[Declared]) -> Declarations:
         groups: dict[str, list[Any]] = defaultdict(list)

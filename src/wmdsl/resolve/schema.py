@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wmdsl import codes
+from wmdsl.diagnostics import Related
 from wmdsl.model import (
     Board,
     Cadence,
@@ -55,6 +56,19 @@ ANYTHING = frozenset(
 def plain(stmt: Statement) -> list[Arg]:
     """The arguments of ``stmt`` without list commas."""
     return [a for a in stmt.args if a.kind is not ArgKind.COMMA]
+
+
+def phrase(ctx: Context, stmt: Statement) -> list[Arg]:
+    """The words of a phrase-like value (``@dana after 3d``), reporting any comma."""
+    for arg in stmt.args:
+        if arg.kind is ArgKind.COMMA:
+            ctx.sink.error(
+                codes.BAD_ARGUMENTS,
+                arg.span,
+                f"unexpected `,` in `{stmt.keyword.raw}`",
+                "only lists are separated by commas",
+            )
+    return plain(stmt)
 
 
 def list_items(ctx: Context, stmt: Statement) -> list[Arg]:
@@ -202,15 +216,26 @@ def members(ctx: Context, stmt: Statement, role: str) -> list[Member] | None:
                 result[-1] = result[-1].model_copy(update={"allocation": share})
             continue
         handle = values.read_handle(ctx.sink, arg)
-        if handle is not None:
-            person = ctx.use(Ref(name=handle, span=arg.span), PERSON, f"the members of {role}")
-            result.append(Member(person=person, span=arg.span))
+        if handle is None:
+            continue
+        twice = next((m for m in result if m.person.name == handle), None)
+        if twice is not None:
+            ctx.sink.error(
+                codes.DUPLICATE,
+                arg.span,
+                f"`{handle}` is listed twice in the members of {role}",
+                "list each person once",
+                [Related(twice.span, "first listed here")],
+            )
+            continue
+        person = ctx.use(Ref(name=handle, span=arg.span), PERSON, f"the members of {role}")
+        result.append(Member(person=person, span=arg.span))
     return result
 
 
 def escalation(ctx: Context, stmt: Statement, role: str) -> list[Escalation] | None:
     """``escalates @dana after 3d``."""
-    args = plain(stmt)
+    args = phrase(ctx, stmt)
     shape_ok = len(args) == 1 or (len(args) == 3 and args[1].raw == "after")
     if not shape_ok:
         span = args[0].span.to(args[-1].span) if args else stmt.keyword.span
@@ -231,7 +256,7 @@ def escalation(ctx: Context, stmt: Statement, role: str) -> list[Escalation] | N
 
 def measured_range(ctx: Context, stmt: Statement, role: str) -> dict[str, Ref] | None:
     """``from requests to shipped`` (or ``to shipped`` alone)."""
-    args = plain(stmt)
+    args = phrase(ctx, stmt)
     keyword = stmt.keyword.raw
     if keyword == "from" and len(args) == 3 and args[1].raw == "to":
         pairs = [("start", args[0]), ("end", args[2])]
@@ -256,7 +281,7 @@ def measured_range(ctx: Context, stmt: Statement, role: str) -> dict[str, Ref] |
 
 def metric_target(ctx: Context, stmt: Statement, role: str) -> dict[str, Any] | None:
     """``target 10d at 85%`` (a lead time) or ``target 5 per week`` (throughput)."""
-    args = plain(stmt)
+    args = phrase(ctx, stmt)
     if len(args) == 3 and args[1].raw == "per":
         rate = values.read_rate(ctx.sink, args)
         return {"throughput": rate} if rate else None
@@ -281,11 +306,11 @@ def _positive(ctx: Context, arg: Arg, keyword: str) -> Any:
 
 
 def _rate(ctx: Context, stmt: Statement, role: str) -> Any:
-    return values.read_rate(ctx.sink, plain(stmt))
+    return values.read_rate(ctx.sink, phrase(ctx, stmt))
 
 
 def _sle(ctx: Context, stmt: Statement, role: str) -> Any:
-    return values.read_target(ctx.sink, plain(stmt), "sle")
+    return values.read_target(ctx.sink, phrase(ctx, stmt), "sle")
 
 
 @dataclass(frozen=True)

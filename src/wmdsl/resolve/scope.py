@@ -11,7 +11,7 @@ from wmdsl.model import Ref
 from wmdsl.resolve.sink import Sink, did_you_mean, one_of
 from wmdsl.span import Span
 
-ARTICLE = {"intake": "an intake", "exit": "an exit"}
+ARTICLE = {"intake": "an intake", "exit": "an exit", "work": "a work type"}
 
 
 def a(kind: str) -> str:
@@ -47,7 +47,7 @@ class Scope:
             return self.parent.get(name)
         return found
 
-    def declare(self, sink: Sink, kind: str, name: str, span: Span) -> bool:
+    def declare(self, sink: Sink, kind: str, name: str, span: Span, shown: str | None = None) -> bool:
         """Declare ``name``; report a duplicate (pointing at both) and return False."""
         first = self.get(name)
         if first is not None:
@@ -55,7 +55,7 @@ class Scope:
             sink.error(
                 codes.DUPLICATE,
                 span,
-                f"{what} `{name}` is already declared (as {a(first.kind)})",
+                f"{what} `{shown or name}` is already declared (as {a(first.kind)})",
                 "rename one of them, or remove the repeat",
                 [Related(first.span, "first declared here")],
             )

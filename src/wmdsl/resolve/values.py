@@ -91,13 +91,14 @@ def read_duration(sink: Sink, arg: Arg) -> Duration | None:
         return None
     value, unit = number
     if unit not in HOURS_PER_UNIT:
-        hint_unit = unit[:1].lower() if unit[:1].lower() in HOURS_PER_UNIT else "d"
+        guess = unit[:1].lower()
         what = f"unknown unit `{unit}` in" if unit else "missing unit in"
+        fix = f": write `{value:g}{guess}`" if guess in HOURS_PER_UNIT else ""
         sink.error(
             codes.BAD_VALUE,
             arg.span,
             f"{what} duration {arg.describe()}",
-            f"units are m (minutes), h (hours), d (days) and w (weeks): write `{value:g}{hint_unit}`",
+            f"units are m (minutes), h (hours), d (days) and w (weeks){fix}",
         )
         return None
     if value <= 0:
@@ -110,7 +111,9 @@ def read_percent(sink: Sink, arg: Arg, what: str) -> Percent | None:
     """``85%``, between 0% and 100%."""
     number = split_number(arg)
     if number is None or number[1] != "%":
-        example = f"{number[0] * 100:g}%" if number and not number[1] and number[0] <= 1 else "30%"
+        example = "30%"
+        if number is not None and not number[1]:
+            example = f"{number[0] * 100:g}%" if number[0] <= 1 else f"{number[0]:g}%"
         sink.error(
             codes.BAD_VALUE,
             arg.span,

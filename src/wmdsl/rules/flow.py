@@ -69,12 +69,15 @@ def unreachable_node(ctx: RuleContext) -> Iterator[Finding]:
                 flow,
                 name,
                 f"{_kind(flow, name)} `{name}` is unreachable: no intake leads to it{more}",
-                f"add a handoff into `{name}`, e.g. `{_a_source(workflow)} -> {name}`",
+                f"add a handoff into `{name}`, e.g. `{_a_source(flow, name)} -> {name}`",
             )
 
 
-def _a_source(workflow: Workflow) -> str:
-    return workflow.stages[0].name if workflow.stages else workflow.intakes[0].name
+def _a_source(flow: FlowGraph, target: str) -> str:
+    """A node work does reach, to suggest a handoff from (a stage if there is one)."""
+    reached = [n for n in flow.real(flow.reachable) if n != target and _kind(flow, n) != "exit"]
+    stages = [n for n in reached if _kind(flow, n) == "stage"]
+    return (stages or reached or [flow.workflow.intakes[0].name])[0]
 
 
 def _an_exit(workflow: Workflow, kind: ExitKind) -> str | None:
@@ -158,7 +161,8 @@ def intake_without_decline(ctx: RuleContext) -> Iterator[Finding]:
         for intake in workflow.intakes:
             if intake.name in can_decline:
                 continue
-            first = (flow.successors(intake.name) or [intake.name])[0]
+            stages = [n for n in flow.successors(intake.name) if _kind(flow, n) == "stage"]
+            first = (stages or [intake.name])[0]
             if rejecting:
                 hint = f"add a handoff to a rejected exit, e.g. `{first} -> {rejecting[0]}`"
             else:

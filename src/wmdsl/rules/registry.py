@@ -85,7 +85,7 @@ def subjects(kind: str, element: Named | None, workflow: Workflow | None) -> tup
     keys: list[str] = []
     if element is not None:
         keys.append(element_key(kind, element.name, workflow))
-        if workflow is not None and element.span.file != workflow.span.file:
+        if workflow is not None:  # the element may be a shared declaration
             keys.append(element_key(kind, element.name, None))
     if workflow is not None:
         keys.append(workflow_key(workflow))

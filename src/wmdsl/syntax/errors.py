@@ -97,6 +97,8 @@ class ErrorCollector:
         if isinstance(error, UnexpectedToken) and self._absorb_brace(error.token):
             return True
         self.record(error)
+        if isinstance(error, UnexpectedToken) and error.token.type in ("_NL", "_SEMI"):
+            _end_statement(error)
         return len(self.diagnostics) < MAX_ERRORS
 
     def _absorb_brace(self, token: Token) -> bool:
@@ -119,6 +121,11 @@ class ErrorCollector:
             return
         col = error.column
         if isinstance(error, UnexpectedCharacters):
+            pos = error.pos_in_stream or 0
+            if error.char == '"' and self.text[max(pos - 2, 0) : pos] == '""':
+                # `"""` with no closing quotes lexes as `""` and a lone `"`.
+                self._add(line, col - 2, 3, "unterminated text block", 'close it with `"""`')
+                return
             self._add(line, col, 1, *self._bad_character(error))
         elif isinstance(error, UnexpectedToken):
             token = error.token
@@ -205,6 +212,24 @@ class ErrorCollector:
         elif token.type in ("STRING", "HANDLE", "NUMBER", "COMMA") and "WORD" in expected:
             hint = 'every statement starts with a keyword, e.g. `stage build "Build"`'
         return message, hint
+
+
+def _end_statement(error: UnexpectedToken) -> None:
+    """Recover at the end of a broken line: complete the statement and go on.
+
+    Without this, the parser would still be waiting for (say) the target of a
+    handoff when the next line starts, and report a second, spurious error
+    on a line that is fine.
+    """
+    parser = error.interactive_parser
+    for _ in range(4):
+        accepts = parser.accepts()  # type: ignore[no-untyped-call]
+        if error.token.type in accepts:
+            parser.feed_token(error.token)
+            return
+        if "WORD" not in accepts:
+            return
+        parser.feed_token(Token.new_borrow_pos("WORD", "_", error.token))
 
 
 def _innermost_open_brace(error: UnexpectedInput) -> Token | None:
