@@ -37,3 +37,27 @@ def test_every_fixture_has_a_golden() -> None:
     assert not missing, f"run `python -m tests.goldens`: {missing}"
     assert os.path.isdir(GOLDEN)
     assert os.path.isdir(ERRORS)
+
+
+def test_grammar_is_conflict_free_under_strict_lalr() -> None:
+    from lark import Lark
+
+    from wmdsl.syntax.parser import grammar_text
+
+    Lark(grammar_text(), parser="lalr", lexer="contextual", strict=True)
+
+
+def test_model_json_validates_against_the_published_schema() -> None:
+    import json
+
+    import jsonschema
+
+    from wmdsl import api
+
+    schema = api.json_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    examples = sorted((TESTS.parent / "examples").glob("*.wm"))
+    assert examples
+    for spec in [*cases(GOLDEN), *examples]:
+        document = api.load(spec)
+        jsonschema.validate(json.loads(document.model_dump_json()), schema)
