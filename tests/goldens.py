@@ -19,6 +19,11 @@ from wmdsl.output.text import format_text
 TESTS = Path(__file__).resolve().parent
 GOLDEN = TESTS / "golden"
 ERRORS = TESTS / "errors"
+RENDERED = TESTS / "rendered"
+EXAMPLES = TESTS.parent / "examples"
+# Text formats whose output is compared byte for byte (SVG/PNG/PDF depend on
+# the installed Graphviz, so they are tested by other means).
+RENDER_FORMATS = ("dot", "mermaid", "bpmn", "json", "raci-md", "raci-csv", "board")
 
 
 def model_json(spec: Path) -> str:
@@ -33,6 +38,44 @@ def error_text(spec: Path) -> str:
     return format_text(report, color=False)
 
 
+def examples() -> list[Path]:
+    """The realistic example specs (not the deliberately broken ones)."""
+    return sorted(EXAMPLES.glob("*.wm"))
+
+
+def rendered(spec: Path, name: str) -> bytes:
+    """``spec`` rendered as format ``name`` (paths in the output relative to examples/)."""
+    from wmdsl.render import render
+
+    cwd = Path.cwd()
+    os.chdir(EXAMPLES)
+    try:
+        return render(api.load(spec.name), name)
+    finally:
+        os.chdir(cwd)
+
+
+def render_golden(spec: Path, name: str) -> Path:
+    """Where the golden output of ``spec`` in format ``name`` lives."""
+    from wmdsl.render import RENDERERS
+
+    return RENDERED / f"{spec.stem}.{RENDERERS[name].extension}"
+
+
+def available_formats() -> list[str]:
+    """The golden formats whose renderer module exists (all, once every renderer has landed)."""
+    import importlib.util
+
+    from wmdsl.render import RENDERERS
+
+    found = []
+    for name in RENDER_FORMATS:
+        module = RENDERERS[name].target.split(":")[0]
+        if importlib.util.find_spec(module) is not None:
+            found.append(name)
+    return found
+
+
 def cases(folder: Path) -> list[Path]:
     """The fixture specs of ``folder``, sorted."""
     return sorted(folder.glob("*.wm"))
@@ -45,7 +88,14 @@ def regenerate() -> None:
         spec.with_suffix(".json").write_text(model_json(spec), encoding="utf-8")
     for spec in cases(ERRORS):
         spec.with_suffix(".txt").write_text(error_text(spec), encoding="utf-8")
-    print(f"regenerated {len(cases(GOLDEN))} model goldens and {len(cases(ERRORS))} error goldens")
+    RENDERED.mkdir(exist_ok=True)
+    for spec in examples():
+        for name in available_formats():
+            render_golden(spec, name).write_bytes(rendered(spec, name))
+    print(
+        f"regenerated {len(cases(GOLDEN))} model goldens, {len(cases(ERRORS))} error goldens "
+        f"and {len(examples()) * len(available_formats())} rendered outputs"
+    )
 
 
 if __name__ == "__main__":

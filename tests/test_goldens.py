@@ -7,7 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.goldens import ERRORS, GOLDEN, TESTS, cases, error_text, model_json
+from tests.goldens import (
+    ERRORS,
+    GOLDEN,
+    TESTS,
+    available_formats,
+    cases,
+    error_text,
+    examples,
+    model_json,
+    render_golden,
+    rendered,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -25,6 +36,14 @@ def test_model_matches_golden(spec: Path) -> None:
 def test_error_text_matches_golden(spec: Path) -> None:
     expected = spec.with_suffix(".txt").read_text(encoding="utf-8")
     assert error_text(spec) == expected
+
+
+@pytest.mark.parametrize("name", available_formats())
+@pytest.mark.parametrize("spec", examples(), ids=lambda p: p.stem)
+def test_rendered_output_matches_golden(spec: Path, name: str) -> None:
+    golden = render_golden(spec, name)
+    assert golden.exists(), "run `python -m tests.goldens`"
+    assert rendered(spec, name) == golden.read_bytes()
 
 
 def test_every_fixture_has_a_golden() -> None:

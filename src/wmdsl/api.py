@@ -36,6 +36,7 @@ __all__ = [
     "load",
     "loads",
     "parse",
+    "render",
 ]
 
 SUFFIX = ".wm"
@@ -156,6 +157,39 @@ def check(
         sources.update(compilation.sources)
         diagnostics.extend(_check_compilation(compilation))
     return Report(shown, sorted_unique(diagnostics), sources)
+
+
+@dataclass
+class Rendering:
+    """The outcome of :func:`render`: the check report and, unless refused, the outputs."""
+
+    report: Report
+    outputs: dict[str, bytes]
+    refused: bool
+
+
+def render(
+    path: str | Path, formats: Sequence[str], *, force: bool = False, root: str | Path | None = None
+) -> Rendering:
+    """Check ``path``, then render it in each of ``formats`` (names from ``RENDERERS``).
+
+    Rendering is refused when the spec has errors: language errors always,
+    rule errors unless ``force`` is set. Unknown format names raise
+    :class:`UsageError`; a renderer that cannot run raises ``RenderError``.
+    """
+    from wmdsl.render import RENDERERS
+    from wmdsl.render import render as render_format
+
+    unknown = [name for name in formats if name not in RENDERERS]
+    if unknown:
+        raise UsageError(f"unknown format {unknown[0]!r}; choose from {', '.join(RENDERERS)}")
+    compilation = compile_path(path, root=root)
+    report = Report([compilation.path], sorted_unique(_check_compilation(compilation)), compilation.sources)
+    has_errors = report.exit_code() != 0
+    if compilation.document is None or (has_errors and not force):
+        return Rendering(report, {}, refused=True)
+    outputs = {name: render_format(compilation.document, name) for name in formats}
+    return Rendering(report, outputs, refused=False)
 
 
 def check_text(text: str, *, path: str = "<string>") -> Report:

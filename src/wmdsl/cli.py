@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from wmdsl import __version__, api, codes
+from wmdsl import __version__, api, codes, files
 from wmdsl.output import FORMATTERS
 
 EXIT_USAGE = 2
@@ -69,6 +69,62 @@ def check(
     sys.exit(report.exit_code())
 
 
+def _destination(spec: Path, name: str, output: Path | None, several: bool) -> Path | None:
+    """Where format ``name`` goes: stdout (None), the file ``output``, or a file in it."""
+    from wmdsl.render import RENDERERS
+
+    if output is None:
+        return None
+    if several or output.is_dir() or str(output).endswith(("/", os.sep)):
+        return files.inside(output, f"{spec.stem}.{RENDERERS[name].extension}")
+    return output
+
+
+@cli.command()
+@click.argument("spec", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--to",
+    "formats",
+    multiple=True,
+    required=True,
+    metavar="FORMAT",
+    help="Output format (repeatable): dot, svg, png, pdf, mermaid, bpmn, json, raci-md, raci-csv, board.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Output file, or folder (required for several formats). Default: standard output.",
+)
+@click.option("--force", is_flag=True, help="Render even when the checks find errors.")
+@click.option("--no-color", is_flag=True, help="Never colour the findings.")
+def render(spec: Path, formats: tuple[str, ...], output: Path | None, force: bool, no_color: bool) -> None:
+    """Check SPEC, then render it. Refuses (exit 1) when the checks find errors."""
+    from wmdsl.render import RenderError
+
+    several = len(formats) > 1
+    if several and output is None:
+        raise click.UsageError("several --to formats need -o FOLDER")
+    try:
+        result = api.render(spec, formats, force=force)
+    except (api.UsageError, RenderError) as error:
+        raise click.UsageError(str(error)) from error
+    if result.report.diagnostics or result.refused:
+        color = not no_color and not os.environ.get("NO_COLOR") and sys.stderr.isatty()
+        click.echo(FORMATTERS["text"](result.report, color), nl=False, err=True)
+    if result.refused:
+        click.echo("not rendered: fix the errors above, or use --force", err=True)
+        sys.exit(1)
+    for name, data in result.outputs.items():
+        target = _destination(spec, name, output, several)
+        if target is None:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            files.write_atomic(target, data)
+            click.echo(f"wrote {target}", err=True)
+
+
 @cli.command()
 def rules() -> None:
     """List every diagnostic code: code, name, default severity and summary."""
@@ -95,6 +151,12 @@ def main() -> None:
         click.echo("aborted", err=True)
         sys.exit(EXIT_USAGE)
     except (BrokenPipeError, KeyboardInterrupt):
+        sys.exit(EXIT_USAGE)
+    except files.OutputError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+    except OSError as error:
+        click.echo(f"error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), err=True)
         sys.exit(EXIT_USAGE)
     except RecursionError:
         click.echo("error: input nested too deeply to process", err=True)

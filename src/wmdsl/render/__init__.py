@@ -1,0 +1,60 @@
+"""Renderers: pure functions from a checked model to the files people use.
+
+Each renderer lives in a module of its own and is registered here by name,
+with the module imported only when it is used (so ``wmdsl check`` never pays
+for Graphviz or XML). A renderer takes a :class:`~wmdsl.model.Document` and
+returns ``str`` (text formats) or ``bytes`` (binary formats); it knows nothing
+of files or the CLI. Output must be byte-for-byte deterministic.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from wmdsl.model import Document
+
+RenderFunction = Callable[[Document], "str | bytes"]
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """A registered output format."""
+
+    name: str
+    extension: str
+    target: str  # "module:function", imported on first use
+    description: str
+
+    def load(self) -> RenderFunction:
+        """The render function (imports its module)."""
+        module_name, function_name = self.target.split(":")
+        module = importlib.import_module(module_name)
+        function: RenderFunction = getattr(module, function_name)
+        return function
+
+
+_ALL = [
+    Renderer("dot", "dot", "wmdsl.render.dot:render_dot", "Graphviz source (lanes as clusters)"),
+    Renderer("svg", "svg", "wmdsl.render.dot:render_svg", "SVG drawn by Graphviz"),
+    Renderer("png", "png", "wmdsl.render.dot:render_png", "PNG drawn by Graphviz"),
+    Renderer("pdf", "pdf", "wmdsl.render.dot:render_pdf", "PDF drawn by Graphviz"),
+    Renderer("mermaid", "mmd", "wmdsl.render.mermaid:render_mermaid", "Mermaid flowchart"),
+    Renderer("bpmn", "bpmn", "wmdsl.render.bpmn:render_bpmn", "BPMN 2.0 XML with diagram layout"),
+    Renderer("json", "json", "wmdsl.render.model_json:render_json", "the resolved model as JSON"),
+    Renderer("raci-md", "raci.md", "wmdsl.render.raci:render_raci_markdown", "RACI matrix (Markdown)"),
+    Renderer("raci-csv", "raci.csv", "wmdsl.render.raci:render_raci_csv", "RACI matrix (CSV)"),
+    Renderer("board", "board.json", "wmdsl.render.board:render_board", "board configuration (JSON)"),
+]
+RENDERERS: dict[str, Renderer] = {renderer.name: renderer for renderer in _ALL}
+
+
+def render(document: Document, name: str) -> bytes:
+    """Render ``document`` in format ``name`` as bytes (text is UTF-8)."""
+    output = RENDERERS[name].load()(document)
+    return output.encode("utf-8") if isinstance(output, str) else output
+
+
+class RenderError(Exception):
+    """A renderer cannot produce its output here (e.g. Graphviz is not installed)."""
