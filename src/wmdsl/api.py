@@ -9,7 +9,11 @@ stage is exposed on its own too: :func:`parse`, :func:`compile_path`,
 
 from __future__ import annotations
 
+import concurrent.futures
+import dataclasses
 import fnmatch
+import functools
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,11 +23,14 @@ from wmdsl.diagnostics import Diagnostic, Severity, sorted_unique
 from wmdsl.graph import FlowGraph, build_graph
 from wmdsl.model import Document, Workflow, json_schema
 from wmdsl.resolve.loader import Compilation, compile_file, compile_text
+from wmdsl.settings import ConfigError, Overrides, Settings, settings_for
 from wmdsl.syntax import ParsedFile
 from wmdsl.syntax import parse as _parse
 
 __all__ = [
     "Compilation",
+    "ConfigError",
+    "Overrides",
     "Report",
     "SpecError",
     "UsageError",
@@ -67,14 +74,16 @@ class Report:
     files: list[str]
     diagnostics: list[Diagnostic]
     sources: dict[str, str] = field(default_factory=dict)
+    fail_on: Severity = Severity.ERROR
 
     def count(self, severity: Severity) -> int:
         """How many diagnostics have ``severity``."""
         return sum(1 for d in self.diagnostics if d.severity is severity)
 
-    def exit_code(self, fail_on: Severity = Severity.ERROR) -> int:
-        """0 when nothing reaches ``fail_on``, else 1."""
-        return 1 if any(d.severity >= fail_on for d in self.diagnostics) else 0
+    def exit_code(self, fail_on: Severity | None = None) -> int:
+        """0 when nothing reaches ``fail_on`` (default: the configured level), else 1."""
+        level = self.fail_on if fail_on is None else fail_on
+        return 1 if any(d.severity >= level for d in self.diagnostics) else 0
 
 
 def parse(text: str, path: str = "<string>") -> ParsedFile:
@@ -137,26 +146,81 @@ def discover(paths: Iterable[str | Path], exclude: Sequence[str] = ()) -> list[P
     return sorted(found, key=lambda p: p.as_posix())
 
 
-def _check_compilation(compilation: Compilation) -> list[Diagnostic]:
+def _check_compilation(
+    compilation: Compilation, settings: Settings | None = None, *, honour_allows: bool = True
+) -> list[Diagnostic]:
     if compilation.document is None:
         return compilation.diagnostics
-    return [*compilation.diagnostics, *run_rules(compilation.document)]
+    findings = run_rules(compilation.document, settings, honour_allows=honour_allows)
+    return [*compilation.diagnostics, *findings]
+
+
+@dataclass(frozen=True)
+class _FileResult:
+    shown: str
+    diagnostics: list[Diagnostic]
+    sources: dict[str, str]
+    fail_on: Severity
+
+
+def _check_file(
+    path: Path, root: str | Path | None, overrides: Overrides, honour_allows: bool
+) -> _FileResult:
+    """Check one file with the settings that apply to it (runs in worker processes too)."""
+    settings = settings_for(path, overrides)
+    compilation = compile_path(path, root=root)
+    return _finish(path, compilation, settings, honour_allows)
+
+
+def _finish(path: Path, compilation: Compilation, settings: Settings, honour_allows: bool) -> _FileResult:
+    found = _check_compilation(compilation, settings, honour_allows=honour_allows)
+    ignored = settings.ignored_in(path)
+    kept = [d for d in found if d.code not in ignored]
+    return _FileResult(compilation.path, kept, compilation.sources, settings.fail_on)
+
+
+PARALLEL_FROM = 16  # below this many files, starting worker processes costs more than it saves
+
+
+def _run_all(
+    files: list[Path], root: str | Path | None, overrides: Overrides, honour_allows: bool, jobs: int | None
+) -> list[_FileResult]:
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(files) < PARALLEL_FROM:
+        return [_check_file(path, root, overrides, honour_allows) for path in files]
+    with concurrent.futures.ProcessPoolExecutor(max_workers=min(workers, len(files))) as pool:
+        work = functools.partial(_check_file, root=root, overrides=overrides, honour_allows=honour_allows)
+        return list(pool.map(work, files, chunksize=max(1, len(files) // (workers * 8))))
 
 
 def check(
-    paths: Iterable[str | Path], *, root: str | Path | None = None, exclude: Sequence[str] = ()
+    paths: Iterable[str | Path],
+    *,
+    root: str | Path | None = None,
+    exclude: Sequence[str] = (),
+    select: Sequence[str] | None = None,
+    overrides: Overrides | None = None,
+    honour_allows: bool = True,
+    jobs: int | None = None,
 ) -> Report:
-    """Check every spec named by ``paths``: language errors and rule findings."""
+    """Check every spec named by ``paths``: language errors and rule findings.
+
+    Settings are read from the configuration file that applies to each spec
+    (``wmdsl.toml`` or ``[tool.wmdsl]`` in ``pyproject.toml``, found upward),
+    then ``overrides`` (or just ``select``) apply. Files are checked in
+    parallel when there are many; the report is sorted either way.
+    """
+    overrides = overrides or Overrides()
+    if select is not None:
+        overrides = dataclasses.replace(overrides, select=tuple(select))
     files = discover(paths, exclude)
-    diagnostics: list[Diagnostic] = []
-    sources: dict[str, str] = {}
-    shown: list[str] = []
-    for path in files:
-        compilation = compile_path(path, root=root)
-        shown.append(compilation.path)
-        sources.update(compilation.sources)
-        diagnostics.extend(_check_compilation(compilation))
-    return Report(shown, sorted_unique(diagnostics), sources)
+    results = _run_all(files, root, overrides, honour_allows, jobs)
+    diagnostics = [d for result in results for d in result.diagnostics]
+    sources = {name: text for result in results for name, text in result.sources.items()}
+    fail_on = min((r.fail_on for r in results), default=Severity.ERROR)
+    if overrides.fail_on is not None:
+        fail_on = Severity.parse(overrides.fail_on)
+    return Report([r.shown for r in results], sorted_unique(diagnostics), sources, fail_on)
 
 
 @dataclass
@@ -184,7 +248,8 @@ def render(
     if unknown:
         raise UsageError(f"unknown format {unknown[0]!r}; choose from {', '.join(RENDERERS)}")
     compilation = compile_path(path, root=root)
-    report = Report([compilation.path], sorted_unique(_check_compilation(compilation)), compilation.sources)
+    result = _finish(Path(path), compilation, settings_for(Path(path)), True)
+    report = Report([result.shown], sorted_unique(result.diagnostics), result.sources, result.fail_on)
     has_errors = report.exit_code() != 0
     if compilation.document is None or (has_errors and not force):
         return Rendering(report, {}, refused=True)
@@ -195,4 +260,5 @@ def render(
 def check_text(text: str, *, path: str = "<string>") -> Report:
     """Check ``text`` as if it were the contents of ``path``."""
     compilation = compile_text(text, path)
-    return Report([compilation.path], sorted_unique(_check_compilation(compilation)), compilation.sources)
+    result = _finish(Path(path), compilation, settings_for(Path(path)), True)
+    return Report([result.shown], sorted_unique(result.diagnostics), result.sources, result.fail_on)

@@ -6,9 +6,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from wmdsl import codes
-from wmdsl.diagnostics import Diagnostic
+from wmdsl.diagnostics import Diagnostic, Severity
 from wmdsl.model import Allow, Document, Named, Workflow
 from wmdsl.rules.registry import RuleContext, all_rules, element_key, workflow_key
+from wmdsl.settings import Overrides, Settings, resolve
 
 _COLLECTIONS = {
     "person": "people",
@@ -61,16 +62,24 @@ def _workflow_allows(workflow: Workflow) -> Iterator[_Placed]:
         yield from (_Placed(key, a) for a in handoff.allows)
 
 
-def run_rules(document: Document, *, honour_allows: bool = True) -> list[Diagnostic]:
-    """Every finding of every rule on ``document``, less what ``allow`` accepts."""
+def run_rules(
+    document: Document, settings: Settings | None = None, *, honour_allows: bool = True
+) -> list[Diagnostic]:
+    """Every finding of the enabled rules on ``document``, less what ``allow`` accepts."""
+    settings = settings or resolve({}, Overrides(), None)
     context = RuleContext(document)
     findings: list[Diagnostic] = []
     for rule in all_rules():
-        for finding in rule.check(context):
+        code = rule.code.code
+        if code not in settings.enabled:
+            continue
+        severity = settings.severity.get(code, rule.code.severity)
+        options = settings.options.get(code, rule.defaults())
+        for finding in rule.check(context, options):
             findings.append(
                 Diagnostic(
-                    rule.code.code,
-                    rule.code.severity,
+                    code,
+                    severity,
                     finding.message,
                     finding.span,
                     finding.hint,
@@ -80,10 +89,10 @@ def run_rules(document: Document, *, honour_allows: bool = True) -> list[Diagnos
             )
     if not honour_allows:
         return findings
-    return _suppress(document, findings)
+    return _suppress(document, findings, settings)
 
 
-def _suppress(document: Document, findings: list[Diagnostic]) -> list[Diagnostic]:
+def _suppress(document: Document, findings: list[Diagnostic], settings: Settings) -> list[Diagnostic]:
     placed = list(_allows(document))
     by_key: dict[tuple[str, str], list[_Placed]] = {}
     for entry in placed:
@@ -99,16 +108,20 @@ def _suppress(document: Document, findings: list[Diagnostic]) -> list[Diagnostic
             kept.append(finding)
         else:
             used.update(id(entry) for entry in cover)
+    if codes.UNUSED_ALLOW.code not in settings.enabled:
+        return kept
+    severity = settings.severity.get(codes.UNUSED_ALLOW.code, codes.UNUSED_ALLOW.severity)
     for entry in placed:
-        if id(entry) not in used and not entry.shared and entry.allow.span.file == document.file:
-            kept.append(_unused(entry.allow))
+        judged = entry.allow.code in settings.enabled and not entry.shared
+        if judged and id(entry) not in used and entry.allow.span.file == document.file:
+            kept.append(_unused(entry.allow, severity))
     return kept
 
 
-def _unused(allow: Allow) -> Diagnostic:
+def _unused(allow: Allow, severity: Severity) -> Diagnostic:
     return Diagnostic(
         codes.UNUSED_ALLOW.code,
-        codes.UNUSED_ALLOW.severity,
+        severity,
         f"`allow {allow.code}` suppresses nothing here",
         allow.span,
         "remove it, or move it to the element the finding is about",

@@ -101,10 +101,24 @@ class Named(Element):
         return self.title or self.name
 
 
+class PersonKind(enum.Enum):
+    """What stands behind a handle: a human, or something that is not one."""
+
+    HUMAN = "human"
+    BOT = "bot"
+    TOOL = "tool"
+    CHANNEL = "channel"
+
+
 class Person(Named):
-    """A human who owns, decides or works; ``name`` is the ``@handle``."""
+    """Someone who owns, decides or works; ``name`` is the ``@handle``.
+
+    ``kind`` marks handles that are not people (a bot, a tool, a shared
+    channel), so the checks can tell that such an owner is no owner at all.
+    """
 
     capacity: float = Field(1.0, description="Full-time equivalents available.")
+    kind: PersonKind = PersonKind.HUMAN
 
 
 class Member(Element):

@@ -27,6 +27,7 @@ from wmdsl.model import (
     Metric,
     Named,
     Person,
+    PersonKind,
     Ref,
     Stage,
     WorkKind,
@@ -348,7 +349,10 @@ KINDS: dict[str, Kind] = {
         Kind(
             "person",
             Person,
-            {"capacity": Attr("capacity", single(_positive, "1.0"))},
+            {
+                "capacity": Attr("capacity", single(_positive, "1.0")),
+                "kind": Attr("kind", choice(PersonKind)),
+            },
             handle=True,
             example='person @dana "Dana Ruiz"',
         ),

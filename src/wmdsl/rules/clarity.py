@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from wmdsl.diagnostics import Severity
-from wmdsl.rules.registry import Finding, RuleContext, rule, subjects
+from wmdsl.rules.registry import Finding, Options, RuleContext, rule, subjects
 
 
 @rule(
@@ -16,7 +16,7 @@ from wmdsl.rules.registry import Finding, RuleContext, rule, subjects
     "A lane without an owner is a team nobody is accountable for: its priorities, "
     "capacity and way of working drift because no one can say yes or no for it.",
 )
-def orphaned_lane(ctx: RuleContext) -> Iterator[Finding]:
+def orphaned_lane(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow, lane in ctx.lanes():
         if lane.owner is None:
             yield Finding(
@@ -35,7 +35,7 @@ def orphaned_lane(ctx: RuleContext) -> Iterator[Finding]:
     "Work waiting in a stage nobody owns is work nobody will unblock: every stage "
     "needs an owner, its own or its lane's.",
 )
-def orphaned_stage(ctx: RuleContext) -> Iterator[Finding]:
+def orphaned_stage(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow, stage in ctx.stages():
         if stage.owner is not None:
             continue
@@ -62,7 +62,7 @@ def orphaned_stage(ctx: RuleContext) -> Iterator[Finding]:
     "Requests arriving through an on-ramp nobody owns are accepted or refused by "
     "whoever happens to see them; an owner sets and applies the entry criteria.",
 )
-def orphaned_intake(ctx: RuleContext) -> Iterator[Finding]:
+def orphaned_intake(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow, intake in ctx.intakes():
         if intake.owner is None:
             yield Finding(
@@ -81,7 +81,7 @@ def orphaned_intake(ctx: RuleContext) -> Iterator[Finding]:
     "A decision with no decider is never made; one with several is made twice or "
     "argued forever. Exactly one person or lane is accountable (the A in RACI).",
 )
-def decision_without_single_decider(ctx: RuleContext) -> Iterator[Finding]:
+def decision_without_single_decider(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow, decision in ctx.decisions():
         deciders = decision.decides
         if len(deciders) == 1:

@@ -16,7 +16,7 @@ import networkx as nx
 from wmdsl.diagnostics import Severity
 from wmdsl.graph import SINK, SOURCE, FlowGraph
 from wmdsl.model import Exit, ExitKind, Intake, Stage, Workflow
-from wmdsl.rules.registry import Finding, RuleContext, rule, subjects
+from wmdsl.rules.registry import Finding, Options, RuleContext, rule, subjects
 
 KIND = {Intake: "intake", Stage: "stage", Exit: "exit"}
 
@@ -49,7 +49,7 @@ def _entry_points(flow: FlowGraph, region: set[str]) -> list[str]:
     "A stage or exit no intake leads to is dead design: it promises a path that "
     "work cannot take. Usually a handoff into it is missing or misnamed.",
 )
-def unreachable_node(ctx: RuleContext) -> Iterator[Finding]:
+def unreachable_node(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:
         flow = ctx.graph(workflow)
         if not workflow.intakes:
@@ -93,7 +93,7 @@ def _an_exit(workflow: Workflow, kind: ExitKind) -> str | None:
     "no way to an exit collects work forever (in workflow-net terms, the net is "
     "not sound). Reported where work gets stuck, not at every node before it.",
 )
-def missing_off_ramp(ctx: RuleContext) -> Iterator[Finding]:
+def missing_off_ramp(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:
         flow = ctx.graph(workflow)
         if not workflow.exits:
@@ -123,7 +123,7 @@ def missing_off_ramp(ctx: RuleContext) -> Iterator[Finding]:
     "A loop whose nodes lead only to each other (a bottom strongly connected "
     "component without an exit) traps work in endless rework: a livelock.",
 )
-def trap_loop(ctx: RuleContext) -> Iterator[Finding]:
+def trap_loop(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:
         flow = ctx.graph(workflow)
         condensed = nx.condensation(flow.graph)
@@ -153,7 +153,7 @@ def trap_loop(ctx: RuleContext) -> Iterator[Finding]:
     "An on-ramp with no path to a `rejected` exit forces every request through "
     "the whole system, or leaves refusals undocumented. Saying no is part of the design.",
 )
-def intake_without_decline(ctx: RuleContext) -> Iterator[Finding]:
+def intake_without_decline(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:
         flow = ctx.graph(workflow)
         rejecting = [e.name for e in workflow.exits if e.kind is ExitKind.REJECTED]

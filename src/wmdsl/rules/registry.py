@@ -9,8 +9,11 @@ it from :func:`all_rules`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import inspect
+import textwrap
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from wmdsl import codes
 from wmdsl.codes import Code, Family
@@ -31,32 +34,87 @@ class Finding:
     related: tuple[Related, ...] = ()
 
 
-Check = Callable[["RuleContext"], Iterable[Finding]]
+Options = Mapping[str, Any]
+Check = Callable[["RuleContext", Options], Iterable[Finding]]
+OptionValue = int | float | str | bool
+
+
+@dataclass(frozen=True)
+class Option:
+    """A rule option: its name, type, default and what it changes."""
+
+    name: str
+    kind: type[int] | type[float] | type[str] | type[bool]
+    default: OptionValue
+    help: str
+
+    def accepts(self, value: object) -> bool:
+        """True when ``value`` (from a configuration file) has this option's type."""
+        if self.kind is float:
+            return isinstance(value, int | float) and not isinstance(value, bool)
+        if self.kind is int:
+            return isinstance(value, int) and not isinstance(value, bool)
+        return isinstance(value, self.kind)
 
 
 @dataclass(frozen=True)
 class Rule:
-    """A registered rule: its code and the check that raises it."""
+    """A registered rule: its code, its check, and everything said about it.
+
+    ``bad`` is a complete spec the rule must flag and ``good`` the same spec
+    fixed; the documentation shows both and the tests run both.
+    """
 
     code: Code
     check: Check = field(repr=False)
     rationale: str
+    options: tuple[Option, ...] = ()
+    bad: str = ""
+    good: str = ""
+    recommended: bool = True
 
     @property
     def principle(self) -> Family:
         """The principle this rule is grounded in."""
         return self.code.family
 
+    def defaults(self) -> dict[str, OptionValue]:
+        """The rule's options with their default values."""
+        return {option.name: option.default for option in self.options}
+
 
 _RULES: dict[str, Rule] = {}
 
 
-def rule(code: str, name: str, severity: Severity, summary: str, rationale: str) -> Callable[[Check], Check]:
-    """Register the decorated function as the check for a new code."""
+def rule(
+    code: str,
+    name: str,
+    severity: Severity,
+    summary: str,
+    rationale: str,
+    *,
+    options: tuple[Option, ...] = (),
+    bad: str = "",
+    good: str = "",
+    recommended: bool = True,
+) -> Callable[[Check], Check]:
+    """Register the decorated function as the check for a new code.
+
+    ``recommended=False`` keeps a rule out of the default preset (it still
+    runs under ``strict`` or when selected).
+    """
 
     def register(check: Check) -> Check:
         entry = codes.define(code, name, severity, summary)
-        _RULES[code] = Rule(entry, check, rationale)
+        _RULES[code] = Rule(
+            entry,
+            check,
+            inspect.cleandoc(rationale),
+            options,
+            textwrap.dedent(bad).strip("\n"),
+            textwrap.dedent(good).strip("\n"),
+            recommended,
+        )
         return check
 
     return register

@@ -9,7 +9,7 @@ import networkx as nx
 from wmdsl.diagnostics import Related, Severity
 from wmdsl.graph import SINK, SOURCE
 from wmdsl.model import Stage
-from wmdsl.rules.registry import Finding, RuleContext, rule, subjects
+from wmdsl.rules.registry import Finding, Options, RuleContext, rule, subjects
 
 
 @rule(
@@ -21,7 +21,7 @@ from wmdsl.rules.registry import Finding, RuleContext, rule, subjects
     "their capacity, metrics and reviews mix things that do not interact. "
     "Only flows that start at an intake count; stray nodes are FLW001's business.",
 )
-def disconnected_workflow(ctx: RuleContext) -> Iterator[Finding]:
+def disconnected_workflow(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:
         flow = ctx.graph(workflow)
         real = flow.graph.subgraph(n for n in flow.graph if n not in (SOURCE, SINK))
@@ -57,7 +57,7 @@ def _first_names(names: list[str], shown: int = 3) -> str:
     "priorities are invisible to the rest of the system. Either it belongs to "
     "another workflow, or the handoffs that connect it are missing.",
 )
-def silo_lane(ctx: RuleContext) -> Iterator[Finding]:
+def silo_lane(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:
         lane_of = {s.name: s.lane.name for s in workflow.stages if s.lane is not None}
         first_stage: dict[str, Stage] = {}

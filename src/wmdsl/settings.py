@@ -1,0 +1,308 @@
+"""Configuration: which rules run, how severe they are, and their options.
+
+Settings come from ``wmdsl.toml`` (keys at the top level) or the
+``[tool.wmdsl]`` table of ``pyproject.toml``, whichever is found first going
+upward from a checked file, then from overrides given on the command line or
+to :func:`wmdsl.api.check`. Codes, kebab-case names, prefixes (``FLW``,
+``CLR00``) and ``ALL`` are accepted wherever a rule is named. Unknown keys,
+codes and option types are errors with a suggestion.
+"""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+import functools
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from wmdsl import codes
+from wmdsl.diagnostics import Severity
+from wmdsl.rules.registry import OptionValue, Rule, all_rules
+
+PRESETS = ("recommended", "strict", "correctness")
+KEYS = (
+    "preset",
+    "select",
+    "extend-select",
+    "ignore",
+    "per-file-ignores",
+    "severity",
+    "options",
+    "fail-on",
+    "exclude",
+)
+CONFIG_FILES = ("wmdsl.toml", "pyproject.toml")
+# Language errors are always reported; only this SYN code can be turned off.
+SELECTABLE_SYN = (codes.UNUSED_ALLOW.code,)
+
+
+class ConfigError(Exception):
+    """A configuration file or override is wrong; the message says where and how."""
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """Settings given on the command line or to the API; they win over files."""
+
+    preset: str | None = None
+    select: Sequence[str] | None = None
+    extend_select: Sequence[str] = ()
+    ignore: Sequence[str] = ()
+    severity: Mapping[str, str] = field(default_factory=dict)
+    fail_on: str | None = None
+    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    config: Path | None = None  # use this file instead of searching
+    isolated: bool = False  # ignore configuration files
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The effective settings for one checked file."""
+
+    enabled: frozenset[str]
+    severity: Mapping[str, Severity]
+    options: Mapping[str, Mapping[str, OptionValue]]
+    fail_on: Severity
+    per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
+    exclude: tuple[str, ...] = ()
+    preset: str = "recommended"
+    source: Path | None = None
+
+    def ignored_in(self, file: Path) -> frozenset[str]:
+        """Codes ``per-file-ignores`` turns off for ``file``."""
+        base = self.source.parent if self.source else Path.cwd()
+        try:
+            relative = file.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            relative = file.as_posix()
+        found: set[str] = set()
+        for pattern, ignored in self.per_file_ignores:
+            if fnmatch.fnmatchcase(relative, pattern) or fnmatch.fnmatchcase(file.name, pattern):
+                found |= ignored
+        return frozenset(found)
+
+    def describe(self) -> dict[str, Any]:
+        """The settings as plain data (``wmdsl check --show-settings``)."""
+        return {
+            "config": self.source.as_posix() if self.source else None,
+            "preset": self.preset,
+            "enabled": sorted(self.enabled),
+            "severity": {code: self.severity[code].label for code in sorted(self.severity)},
+            "options": {code: dict(self.options[code]) for code in sorted(self.options)},
+            "fail-on": self.fail_on.label,
+            "per-file-ignores": {pattern: sorted(found) for pattern, found in self.per_file_ignores},
+            "exclude": list(self.exclude),
+        }
+
+
+def _rules() -> dict[str, Rule]:
+    return {rule.code.code: rule for rule in all_rules()}
+
+
+def _selectable() -> list[str]:
+    return sorted([*_rules(), *SELECTABLE_SYN])
+
+
+def _suggest(word: str, candidates: Iterable[str]) -> str:
+    match = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f"; did you mean `{match[0]}`?" if match else ""
+
+
+def expand(selector: str, where: str) -> set[str]:
+    """The codes ``selector`` names: a code, a kebab-case name, a prefix, or ``ALL``."""
+    if not isinstance(selector, str):
+        raise ConfigError(f"{where}: expected a rule code or name, found {selector!r}")
+    selectable = _selectable()
+    if selector.upper() == "ALL":
+        return set(selectable)
+    found = codes.lookup(selector)
+    if found is not None:
+        if found.code.startswith("SYN") and found.code not in SELECTABLE_SYN:
+            raise ConfigError(f"{where}: `{selector}` is a language error, which is always reported")
+        return {found.code}
+    prefix = selector.upper()
+    matched = {code for code in selectable if code.startswith(prefix)} if len(prefix) >= 3 else set()
+    if matched:
+        return matched
+    names = [entry.name for entry in codes.all_codes()]
+    raise ConfigError(f"{where}: unknown rule `{selector}`{_suggest(selector, [*selectable, *names])}")
+
+
+def _expand_all(selectors: object, where: str) -> set[str]:
+    if isinstance(selectors, str) or not isinstance(selectors, list | tuple):
+        raise ConfigError(f'{where}: expected a list of rule codes, e.g. ["CLR", "FLW001"]')
+    found: set[str] = set()
+    for selector in selectors:
+        found |= expand(selector, where)
+    return found
+
+
+def _preset(name: object, where: str) -> set[str]:
+    rules = _rules()
+    if name == "strict":
+        return set(_selectable())
+    if name == "correctness":
+        return {code for code, rule in rules.items() if rule.code.severity is Severity.ERROR}
+    if name == "recommended":
+        return {code for code, rule in rules.items() if rule.recommended} | set(SELECTABLE_SYN)
+    raise ConfigError(f"{where}: unknown preset {name!r}{_suggest(str(name), PRESETS)}")
+
+
+def _severity(value: object, where: str) -> Severity:
+    labels = [s.label for s in Severity]
+    if isinstance(value, str) and value.lower() in labels:
+        return Severity.parse(value)
+    raise ConfigError(
+        f"{where}: unknown severity {value!r}{_suggest(str(value), labels)} (use {', '.join(labels)})"
+    )
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """The wmdsl table of ``path`` (empty when a pyproject.toml has none)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read configuration: {error}") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from error
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("wmdsl", {})
+        return table if isinstance(table, dict) else {}
+    return data
+
+
+def find_config(folder: Path) -> Path | None:
+    """The nearest configuration file at or above ``folder`` that configures wmdsl."""
+    for candidate_folder in [folder, *folder.parents]:
+        for name in CONFIG_FILES:
+            candidate = candidate_folder / name
+            if candidate.is_file() and (name == "wmdsl.toml" or _has_wmdsl_table(candidate)):
+                return candidate
+    return None
+
+
+def _has_wmdsl_table(pyproject: Path) -> bool:
+    try:
+        return bool(read_config(pyproject))
+    except ConfigError:
+        return True  # let the real read report the problem
+
+
+def _check_keys(table: Mapping[str, Any], where: str) -> None:
+    for key in table:
+        if key not in KEYS:
+            raise ConfigError(f"{where}: unknown key `{key}`{_suggest(key, KEYS)}")
+
+
+def _options(table: object, where: str) -> dict[str, dict[str, OptionValue]]:
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{where}.options: expected a table such as [tool.wmdsl.options.FLW009]")
+    rules = _rules()
+    result: dict[str, dict[str, OptionValue]] = {}
+    for selector, values in table.items():
+        matched = expand(selector, f"{where}.options")
+        if len(matched) != 1:
+            raise ConfigError(f"{where}.options: `{selector}` names several rules; give one code or name")
+        code = next(iter(matched))
+        rule = rules.get(code)
+        known = {option.name: option for option in rule.options} if rule else {}
+        if not isinstance(values, Mapping):
+            raise ConfigError(f"{where}.options.{selector}: expected a table of option values")
+        for name, value in values.items():
+            option = known.get(name)
+            if option is None:
+                listed = ", ".join(known) or "none"
+                raise ConfigError(
+                    f"{where}.options.{selector}: unknown option `{name}`{_suggest(name, known)} "
+                    f"(options of {code}: {listed})"
+                )
+            if not option.accepts(value):
+                raise ConfigError(
+                    f"{where}.options.{selector}.{name}: expected {option.kind.__name__}, found {value!r}"
+                )
+            result.setdefault(code, {})[name] = option.kind(value)
+    return result
+
+
+@functools.lru_cache(maxsize=256)
+def _file_settings(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        return {}
+    table = read_config(path)
+    _check_keys(table, _where(path))
+    return table
+
+
+def _where(path: Path) -> str:
+    return f"{path}" + (" [tool.wmdsl]" if path.name == "pyproject.toml" else "")
+
+
+def resolve(table: Mapping[str, Any], overrides: Overrides, source: Path | None) -> Settings:
+    """Combine a configuration table and overrides into :class:`Settings`."""
+    where = _where(source) if source else "settings"
+    preset_name = overrides.preset or table.get("preset", "recommended")
+    enabled = _preset(preset_name, where)
+    if "select" in table:
+        enabled = _expand_all(table["select"], f"{where}: select")
+    enabled |= _expand_all(table.get("extend-select", []), f"{where}: extend-select")
+    enabled -= _expand_all(table.get("ignore", []), f"{where}: ignore")
+    if overrides.select is not None:
+        enabled = _expand_all(list(overrides.select), "--select")
+    enabled |= _expand_all(list(overrides.extend_select), "--extend-select")
+    enabled -= _expand_all(list(overrides.ignore), "--ignore")
+    severity: dict[str, Severity] = {}
+    for layer, label in (
+        (table.get("severity", {}), f"{where}: severity"),
+        (overrides.severity, "--severity"),
+    ):
+        if not isinstance(layer, Mapping):
+            raise ConfigError(f'{label}: expected a table such as {{ FLW005 = "error" }}')
+        for selector, value in layer.items():
+            for code in expand(selector, label):
+                severity[code] = _severity(value, label)
+    options = {code: rule.defaults() for code, rule in _rules().items() if rule.options}
+    for layer, label in ((table.get("options", {}), where), (overrides.options, "--option")):
+        for code, values in _options(layer, label).items():
+            options[code] = {**options.get(code, {}), **values}
+    fail_on = _severity(overrides.fail_on or table.get("fail-on", "error"), f"{where}: fail-on")
+    return Settings(
+        enabled=frozenset(enabled),
+        severity=severity,
+        options=options,
+        fail_on=fail_on,
+        per_file_ignores=_per_file_ignores(table.get("per-file-ignores", {}), where),
+        exclude=tuple(_strings(table.get("exclude", []), f"{where}: exclude")),
+        preset=str(preset_name),
+        source=source,
+    )
+
+
+def _strings(value: object, where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{where}: expected a list of strings")
+    return value
+
+
+def _per_file_ignores(table: object, where: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{where}: per-file-ignores: expected a table of glob = [codes]")
+    return tuple(
+        (pattern, frozenset(_expand_all(selectors, f"{where}: per-file-ignores.{pattern}")))
+        for pattern, selectors in sorted(table.items())
+    )
+
+
+def settings_for(file: Path, overrides: Overrides | None = None) -> Settings:
+    """The effective settings for ``file``."""
+    overrides = overrides or Overrides()
+    if overrides.isolated:
+        source = None
+    elif overrides.config is not None:
+        source = overrides.config
+    else:
+        source = find_config(file.resolve().parent)
+    return resolve(_file_settings(source), overrides, source)
