@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
 
 from wmdsl import __version__, api, codes, files
 from wmdsl.output import FORMATTERS
+from wmdsl.settings import PRESETS, ConfigError, Overrides, settings_for
 
 EXIT_USAGE = 2
+
+
+class ConfigFailure(click.ClickException):
+    """A configuration problem: reported as ``error: …`` with exit status 2."""
+
+    exit_code = EXIT_USAGE
+
+    def format_message(self) -> str:
+        return self.message
 
 
 def _use_color(no_color: bool) -> bool:
@@ -27,46 +39,152 @@ def cli() -> None:
     """wmdsl: compile and lint workflow architecture written in .wm files."""
 
 
+def _selectors(values: tuple[str, ...]) -> list[str]:
+    """``--select CLR,FLW001 --select X`` → ``["CLR", "FLW001", "X"]``."""
+    return [item.strip() for value in values for item in value.split(",") if item.strip()]
+
+
+def _overrides(
+    preset: str | None,
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str | None,
+    config: Path | None,
+    isolated: bool,
+) -> Overrides:
+    return Overrides(
+        preset=preset,
+        select=_selectors(select) or None,
+        extend_select=_selectors(extend_select),
+        ignore=_selectors(ignore),
+        fail_on=fail_on,
+        config=config,
+        isolated=isolated,
+    )
+
+
+def _statistics(report: api.Report, output_format: str) -> str:
+    counts = Counter(d.code for d in report.diagnostics)
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    if output_format == "json":
+        rows = [{"code": code, "name": _name(code), "count": n} for code, n in ordered]
+        return json.dumps(rows, indent=2) + "\n"
+    width = len(str(max(counts.values(), default=0)))
+    return "".join(f"{n:>{width}}  {code}  {_name(code)}\n" for code, n in ordered)
+
+
+def _name(code: str) -> str:
+    entry = codes.lookup(code)
+    return entry.name if entry else ""
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(sorted(FORMATTERS)),
+    type=click.Choice(list(FORMATTERS)),
     default="text",
     show_default=True,
     help="How to print the findings.",
 )
-@click.option("--no-color", is_flag=True, help="Never colour the output.")
 @click.option(
-    "--root",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Project root that imports must stay inside (default: found upward).",
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report to this file (atomically) instead of standard output.",
 )
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="RULES",
+    help="Run only these rules: codes, names or prefixes, comma-separated (repeatable).",
+)
+@click.option("--extend-select", multiple=True, metavar="RULES", help="Run these rules as well.")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Do not run these rules.")
+@click.option(
+    "--preset", type=click.Choice(list(PRESETS)), help="Start from this rule set (default: recommended)."
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    help="Exit 1 when findings reach this severity (default: error).",
+)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
+@click.option(
+    "--ignore-allows", is_flag=True, help="Report what `allow` statements suppress (to audit them)."
+)
+@click.option(
+    "--statistics", is_flag=True, help="Print how often each code was reported, instead of each finding."
+)
+@click.option(
+    "--show-settings", is_flag=True, help="Print the effective settings for the first file and stop."
+)
+@click.option(
+    "--config",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Use this configuration file instead of searching upward.",
+)
+@click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
 @click.option(
     "--exclude",
     multiple=True,
     metavar="GLOB",
     help="Skip files found in folders whose path, or a folder on the way, matches GLOB (repeatable).",
 )
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Project root that imports must stay inside (default: found upward).",
+)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
+@click.option("--no-color", is_flag=True, help="Never colour the output.")
 def check(
     paths: tuple[Path, ...],
     output_format: str,
-    no_color: bool,
-    root: Path | None,
+    output: Path | None,
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    preset: str | None,
+    fail_on: str | None,
+    exit_zero: bool,
+    ignore_allows: bool,
+    statistics: bool,
+    show_settings: bool,
+    config: Path | None,
+    isolated: bool,
     exclude: tuple[str, ...],
+    root: Path | None,
+    jobs: int | None,
+    no_color: bool,
 ) -> None:
     """Check specs: PATHS are .wm files or folders (searched recursively).
 
-    Exit status: 0 when no errors are found, 1 when there are errors,
-    2 when the command itself is wrong (a missing path, a bad option).
+    Exit status: 0 when no finding reaches --fail-on (default: error), 1 when
+    one does, 2 when the command or a configuration file is wrong.
     """
+    overrides = _overrides(preset, select, extend_select, ignore, fail_on, config, isolated)
     try:
-        report = api.check(paths, root=root, exclude=exclude)
+        if show_settings:
+            first = api.discover(paths, exclude)[0]
+            click.echo(json.dumps(settings_for(first, overrides).describe(), indent=2))
+            return
+        report = api.check(
+            paths, root=root, exclude=exclude, overrides=overrides, honour_allows=not ignore_allows, jobs=jobs
+        )
     except api.UsageError as error:
         raise click.UsageError(str(error)) from error
-    click.echo(FORMATTERS[output_format](report, _use_color(no_color)), nl=False)
-    sys.exit(report.exit_code())
+    except ConfigError as error:
+        raise ConfigFailure(str(error)) from error
+    color = output is None and _use_color(no_color)
+    text = _statistics(report, output_format) if statistics else FORMATTERS[output_format](report, color)
+    if output is not None:
+        files.write_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(0 if exit_zero else report.exit_code())
 
 
 def _destination(spec: Path, name: str, output: Path | None, several: bool) -> Path | None:
@@ -126,10 +244,56 @@ def render(spec: Path, formats: tuple[str, ...], output: Path | None, force: boo
 
 
 @cli.command()
-def rules() -> None:
-    """List every diagnostic code: code, name, default severity and summary."""
+@click.option("--json", "as_json", is_flag=True, help="Print the rules as JSON.")
+def rules(as_json: bool) -> None:
+    """List every code: code, name, default severity and summary."""
+    if as_json:
+        click.echo(json.dumps([_rule_data(entry.code) for entry in codes.all_codes()], indent=2))
+        return
     for entry in codes.all_codes():
         click.echo(f"{entry.code}  {entry.name:<34} {entry.severity.label:<8} {entry.summary}")
+
+
+def _rule_data(code: str) -> dict[str, object]:
+    from wmdsl.rules import all_rules
+    from wmdsl.rules.docs import help_uri
+
+    entry = codes.lookup(code)
+    assert entry is not None
+    rule = next((r for r in all_rules() if r.code.code == code), None)
+    return {
+        "code": entry.code,
+        "name": entry.name,
+        "principle": entry.family.title,
+        "severity": entry.severity.label,
+        "summary": entry.summary,
+        "rationale": rule.rationale if rule else None,
+        "recommended": rule.recommended if rule else True,
+        "options": [
+            {"name": o.name, "type": o.kind.__name__, "default": o.default, "help": o.help}
+            for o in (rule.options if rule else ())
+        ],
+        "url": help_uri(entry.code),
+    }
+
+
+@cli.command()
+@click.argument("code")
+def rule(code: str) -> None:
+    """Explain one rule: CODE is a code (FLW003) or a name (trap-loop)."""
+    from wmdsl.rules import all_rules
+    from wmdsl.rules.docs import rule_markdown
+
+    entry = codes.lookup(code)
+    if entry is None:
+        known = [c.code for c in codes.all_codes()] + [c.name for c in codes.all_codes()]
+        close = difflib.get_close_matches(code, known, n=1)
+        raise click.UsageError(f"unknown rule {code!r}" + (f"; did you mean {close[0]!r}?" if close else ""))
+    found = next((r for r in all_rules() if r.code.code == entry.code), None)
+    if found is None:
+        click.echo(f"# {entry.code} `{entry.name}`\n\n{entry.summary}\n\nA language error: always reported.")
+        return
+    click.echo(rule_markdown(found), nl=False)
 
 
 @cli.command()

@@ -15,6 +15,14 @@ from wmdsl.rules.registry import Finding, Options, RuleContext, rule, subjects
     "A lane has no owner.",
     "A lane without an owner is a team nobody is accountable for: its priorities, "
     "capacity and way of working drift because no one can say yes or no for it.",
+    bad="""
+person @ana "Ana Lima"
+lane support "Support" { members @ana }
+""",
+    good="""
+person @ana "Ana Lima"
+lane support "Support" { owner @ana; members @ana }
+""",
 )
 def orphaned_lane(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow, lane in ctx.lanes():
@@ -34,6 +42,26 @@ def orphaned_lane(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     "A stage has no owner, and neither does its lane.",
     "Work waiting in a stage nobody owns is work nobody will unblock: every stage "
     "needs an owner, its own or its lane's.",
+    bad="""
+workflow tickets "Tickets" {
+  person @ana "Ana Lima"
+  intake inbox "Inbox" { owner @ana }
+  stage answer "Answer"
+  exit done "Done"
+  inbox -> answer
+  answer -> done
+}
+""",
+    good="""
+workflow tickets "Tickets" {
+  person @ana "Ana Lima"
+  intake inbox "Inbox" { owner @ana }
+  stage answer "Answer" { owner @ana }
+  exit done "Done"
+  inbox -> answer
+  answer -> done
+}
+""",
 )
 def orphaned_stage(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow, stage in ctx.stages():
@@ -61,6 +89,26 @@ def orphaned_stage(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     "An intake (on-ramp) has no owner.",
     "Requests arriving through an on-ramp nobody owns are accepted or refused by "
     "whoever happens to see them; an owner sets and applies the entry criteria.",
+    bad="""
+workflow tickets "Tickets" {
+  person @ana "Ana Lima"
+  intake inbox "Inbox" { channel "support@ mailbox" }
+  stage answer "Answer" { owner @ana }
+  exit done "Done"
+  inbox -> answer
+  answer -> done
+}
+""",
+    good="""
+workflow tickets "Tickets" {
+  person @ana "Ana Lima"
+  intake inbox "Inbox" { owner @ana; channel "support@ mailbox" }
+  stage answer "Answer" { owner @ana }
+  exit done "Done"
+  inbox -> answer
+  answer -> done
+}
+""",
 )
 def orphaned_intake(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow, intake in ctx.intakes():
@@ -80,6 +128,16 @@ def orphaned_intake(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     "A decision does not have exactly one decider.",
     "A decision with no decider is never made; one with several is made twice or "
     "argued forever. Exactly one person or lane is accountable (the A in RACI).",
+    bad="""
+person @ana "Ana Lima"
+person @bo "Bo Berg"
+decision refund "Approve a refund" { decides @ana, @bo }
+""",
+    good="""
+person @ana "Ana Lima"
+person @bo "Bo Berg"
+decision refund "Approve a refund" { decides @ana; consults @bo }
+""",
 )
 def decision_without_single_decider(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow, decision in ctx.decisions():

@@ -48,6 +48,30 @@ def _entry_points(flow: FlowGraph, region: set[str]) -> list[str]:
     "An intake cannot lead to this node: no work ever gets there.",
     "A stage or exit no intake leads to is dead design: it promises a path that "
     "work cannot take. Usually a handoff into it is missing or misnamed.",
+    bad="""
+workflow tickets "Tickets" {
+  person @ana "Ana Lima"
+  intake inbox "Inbox" { owner @ana }
+  stage answer "Answer" { owner @ana }
+  stage follow_up "Follow up" { owner @ana }
+  exit done "Done"
+  inbox -> answer
+  answer -> done
+  follow_up -> done
+}
+""",
+    good="""
+workflow tickets "Tickets" {
+  person @ana "Ana Lima"
+  intake inbox "Inbox" { owner @ana }
+  stage answer "Answer" { owner @ana }
+  stage follow_up "Follow up" { owner @ana }
+  exit done "Done"
+  inbox -> answer
+  answer -> follow_up
+  follow_up -> done
+}
+""",
 )
 def unreachable_node(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:
@@ -92,6 +116,31 @@ def _an_exit(workflow: Workflow, kind: ExitKind) -> str | None:
     "Every item must be able to finish: done, rejected or cancelled. A node with "
     "no way to an exit collects work forever (in workflow-net terms, the net is "
     "not sound). Reported where work gets stuck, not at every node before it.",
+    bad="""
+workflow tickets "Tickets" {
+  person @ana "Ana Lima"
+  intake inbox "Inbox" { owner @ana }
+  stage answer "Answer" { owner @ana }
+  stage escalate "Escalate" { owner @ana }
+  exit done "Done"
+  inbox -> answer
+  answer -> done
+  answer -> escalate
+}
+""",
+    good="""
+workflow tickets "Tickets" {
+  person @ana "Ana Lima"
+  intake inbox "Inbox" { owner @ana }
+  stage answer "Answer" { owner @ana }
+  stage escalate "Escalate" { owner @ana }
+  exit done "Done"
+  inbox -> answer
+  answer -> done
+  answer -> escalate
+  escalate -> done
+}
+""",
 )
 def missing_off_ramp(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:
@@ -122,6 +171,31 @@ def missing_off_ramp(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     "Work can enter a loop that has no way out.",
     "A loop whose nodes lead only to each other (a bottom strongly connected "
     "component without an exit) traps work in endless rework: a livelock.",
+    bad="""
+workflow delivery "Delivery" {
+  person @ana "Ana Lima"
+  intake requests "Requests" { owner @ana }
+  stage build "Build" { owner @ana }
+  stage review "Review" { owner @ana }
+  exit shipped "Shipped"
+  requests -> build
+  build -> review
+  review -> build "changes requested"
+}
+""",
+    good="""
+workflow delivery "Delivery" {
+  person @ana "Ana Lima"
+  intake requests "Requests" { owner @ana }
+  stage build "Build" { owner @ana }
+  stage review "Review" { owner @ana }
+  exit shipped "Shipped"
+  requests -> build
+  build -> review
+  review -> build "changes requested" { rework; chance 20% }
+  review -> shipped
+}
+""",
 )
 def trap_loop(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:
@@ -152,6 +226,28 @@ def trap_loop(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     "Work entering through this intake can never be declined.",
     "An on-ramp with no path to a `rejected` exit forces every request through "
     "the whole system, or leaves refusals undocumented. Saying no is part of the design.",
+    bad="""
+workflow tickets "Tickets" {
+  person @ana "Ana Lima"
+  intake inbox "Inbox" { owner @ana }
+  stage answer "Answer" { owner @ana }
+  exit done "Done"
+  inbox -> answer
+  answer -> done
+}
+""",
+    good="""
+workflow tickets "Tickets" {
+  person @ana "Ana Lima"
+  intake inbox "Inbox" { owner @ana }
+  stage answer "Answer" { owner @ana }
+  exit done "Done"
+  exit declined "Declined" { kind rejected }
+  inbox -> answer
+  answer -> done
+  answer -> declined "out of scope"
+}
+""",
 )
 def intake_without_decline(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:

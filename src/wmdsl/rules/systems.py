@@ -20,6 +20,32 @@ from wmdsl.rules.registry import Finding, Options, RuleContext, rule, subjects
     "Flows that share nothing are separate work systems pretending to be one: "
     "their capacity, metrics and reviews mix things that do not interact. "
     "Only flows that start at an intake count; stray nodes are FLW001's business.",
+    bad="""
+workflow ops "Operations" {
+  person @ana "Ana Lima"
+  intake tickets "Tickets" { owner @ana }
+  intake ideas "Ideas" { owner @ana }
+  stage answer "Answer" { owner @ana }
+  stage explore "Explore" { owner @ana }
+  exit answered "Answered"
+  exit explored "Explored"
+  tickets -> answer
+  answer -> answered
+  ideas -> explore
+  explore -> explored
+}
+""",
+    good="""
+# Split the two flows into workflows of their own.
+workflow support "Support" {
+  person @ana "Ana Lima"
+  intake tickets "Tickets" { owner @ana }
+  stage answer "Answer" { owner @ana }
+  exit answered "Answered"
+  tickets -> answer
+  answer -> answered
+}
+""",
 )
 def disconnected_workflow(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:
@@ -56,6 +82,37 @@ def _first_names(names: list[str], shown: int = 3) -> str:
     "A lane that exchanges no work with the others is a silo: its queue and "
     "priorities are invisible to the rest of the system. Either it belongs to "
     "another workflow, or the handoffs that connect it are missing.",
+    bad="""
+workflow delivery "Delivery" {
+  person @ana "Ana Lima"
+  person @bo "Bo Berg"
+  lane product "Product" { owner @ana; members @ana }
+  lane docs "Documentation" { owner @bo; members @bo }
+  intake requests "Requests" { owner @ana }
+  stage shape "Shape" in product
+  stage write "Write docs" in docs
+  exit done "Done"
+  requests -> shape
+  requests -> write
+  shape -> done
+  write -> done
+}
+""",
+    good="""
+workflow delivery "Delivery" {
+  person @ana "Ana Lima"
+  person @bo "Bo Berg"
+  lane product "Product" { owner @ana; members @ana }
+  lane docs "Documentation" { owner @bo; members @bo }
+  intake requests "Requests" { owner @ana }
+  stage shape "Shape" in product
+  stage write "Write docs" in docs
+  exit done "Done"
+  requests -> shape
+  shape -> write
+  write -> done
+}
+""",
 )
 def silo_lane(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:

@@ -1,0 +1,128 @@
+"""SARIF 2.1.0, as GitHub code scanning accepts it.
+
+The driver lists every code (rules and language errors) with help text and a
+``helpUri``; results carry repository-relative URIs (``%SRCROOT%``), regions,
+related locations and ``partialFingerprints`` that survive edits elsewhere in
+the file (they hash the code, file, message and the text of the line, not its
+number).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from wmdsl import __version__, codes
+from wmdsl.diagnostics import Diagnostic, Severity
+from wmdsl.rules.docs import DOCS_URL, help_uri
+from wmdsl.rules.registry import all_rules
+from wmdsl.span import Span
+
+if TYPE_CHECKING:
+    from wmdsl.api import Report
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def _uri(path: str) -> str:
+    return quote(path.replace("\\", "/"), safe="/")
+
+
+def _location(span: Span, message: str | None = None) -> dict[str, Any]:
+    location: dict[str, Any] = {
+        "physicalLocation": {
+            "artifactLocation": {"uri": _uri(span.file), "uriBaseId": "%SRCROOT%"},
+            "region": {
+                "startLine": span.line,
+                "startColumn": span.col,
+                "endLine": span.end_line,
+                "endColumn": max(span.end_col, span.col + 1) if span.end_line == span.line else span.end_col,
+            },
+        }
+    }
+    if message is not None:
+        location["message"] = {"text": message}
+    return location
+
+
+def _rule_descriptors() -> list[dict[str, Any]]:
+    rationale = {rule.code.code: rule for rule in all_rules()}
+    descriptors = []
+    for entry in codes.all_codes():
+        rule = rationale.get(entry.code)
+        full = rule.rationale if rule else entry.summary
+        markdown = f"**{entry.summary}**\n\n{full}\n\nSee {help_uri(entry.code)}"
+        descriptors.append(
+            {
+                "id": entry.code,
+                "name": entry.name,
+                "shortDescription": {"text": entry.summary},
+                "fullDescription": {"text": full},
+                "help": {"text": f"{entry.summary} {full}", "markdown": markdown},
+                "helpUri": help_uri(entry.code),
+                "defaultConfiguration": {"level": LEVEL[entry.severity]},
+                "properties": {"tags": [entry.family.title], "precision": "very-high"},
+            }
+        )
+    return descriptors
+
+
+def _fingerprint(diagnostic: Diagnostic, sources: dict[str, str], seen: Counter[str]) -> str:
+    text = sources.get(diagnostic.span.file, "")
+    lines = text.splitlines()
+    line = lines[diagnostic.span.line - 1].strip() if 0 < diagnostic.span.line <= len(lines) else ""
+    basis = "\0".join([diagnostic.code, diagnostic.span.file, diagnostic.message, line])
+    digest = hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
+    seen[digest] += 1
+    return f"{digest}:{seen[digest]}"
+
+
+def sarif_document(report: Report) -> dict[str, Any]:
+    """The report as a SARIF log (plain data)."""
+    descriptors = _rule_descriptors()
+    index = {d["id"]: i for i, d in enumerate(descriptors)}
+    seen: Counter[str] = Counter()
+    results = []
+    for diagnostic in report.diagnostics:
+        result: dict[str, Any] = {
+            "ruleId": diagnostic.code,
+            "ruleIndex": index[diagnostic.code],
+            "level": LEVEL[diagnostic.severity],
+            "message": {"text": diagnostic.message + (f" ({diagnostic.hint})" if diagnostic.hint else "")},
+            "locations": [_location(diagnostic.span)],
+            "partialFingerprints": {"wmdsl/v1": _fingerprint(diagnostic, report.sources, seen)},
+        }
+        if diagnostic.related:
+            result["relatedLocations"] = [
+                {"id": number, **_location(related.span, related.message)}
+                for number, related in enumerate(diagnostic.related, start=1)
+            ]
+        results.append(result)
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "wmdsl",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": DOCS_URL,
+                        "rules": descriptors,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+
+
+def format_sarif(report: Report, color: bool = False) -> str:
+    """The report as SARIF JSON text."""
+    return json.dumps(sarif_document(report), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,68 @@
+"""Rule metadata is complete, its examples are true, and rules/*.md is current.
+
+Regenerate the pages with ``python -m wmdsl.rules.docs rules/``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from wmdsl import api
+from wmdsl.codes import Family
+from wmdsl.rules import all_rules
+from wmdsl.rules.docs import pages
+
+RULES = all_rules()
+DOCS = Path(__file__).resolve().parent.parent / "rules"
+
+
+def findings(text: str, code: str) -> list[str]:
+    report = api.check_text(text + "\n", path="example.wm")
+    language = [d for d in report.diagnostics if d.code.startswith("SYN") and d.code != "SYN013"]
+    assert not language, f"example does not compile: {language}"
+    return [d.code for d in report.diagnostics if d.code == code]
+
+
+@pytest.fixture(autouse=True)
+def _isolated(project: Path) -> None:
+    """Examples are checked in an empty project, away from any configuration."""
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code.code)
+def test_bad_example_triggers_the_rule(rule: object) -> None:
+    from wmdsl.rules.registry import Rule
+
+    assert isinstance(rule, Rule)
+    assert rule.bad, f"{rule.code.code} has no bad example"
+    assert findings(rule.bad, rule.code.code), f"{rule.code.code}: the bad example does not trigger it"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code.code)
+def test_good_example_does_not_trigger_the_rule(rule: object) -> None:
+    from wmdsl.rules.registry import Rule
+
+    assert isinstance(rule, Rule)
+    assert rule.good, f"{rule.code.code} has no good example"
+    assert not findings(rule.good, rule.code.code), f"{rule.code.code}: the good example triggers it"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code.code)
+def test_metadata_is_complete(rule: object) -> None:
+    from wmdsl.rules.registry import Rule
+
+    assert isinstance(rule, Rule)
+    assert rule.code.summary.endswith(".")
+    assert len(rule.rationale) > 40
+    assert rule.code.name == rule.code.name.lower()
+    assert rule.code.family is not Family.SYN
+
+
+def test_rule_pages_are_current() -> None:
+    expected = pages()
+    stale = [name for name, text in expected.items() if not (DOCS / name).exists()
+             or (DOCS / name).read_text(encoding="utf-8") != text]
+    assert not stale, f"run `python -m wmdsl.rules.docs rules/`: stale pages {stale}"
+    extra = sorted({p.name for p in DOCS.glob("*.md")} - set(expected))
+    assert not extra, f"pages without a rule: {extra}"
