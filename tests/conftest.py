@@ -8,11 +8,28 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+CORE_RULES = (
+    "CLR001",
+    "CLR002",
+    "CLR003",
+    "CLR004",
+    "SYS001",
+    "SYS002",
+    "FLW001",
+    "FLW002",
+    "FLW003",
+    "FLW004",
+    "SYN013",
+)
 
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """An empty project folder (with a root marker) as the working directory."""
-    (tmp_path / "wmdsl.toml").write_text("", encoding="utf-8")
+    # Tests of the CLI and the front end pin the rule set they were written
+    # against, so that new rules do not change what they expect.
+    (tmp_path / "wmdsl.toml").write_text(
+        f"select = {list(CORE_RULES)!r}\n".replace("'", '"'), encoding="utf-8"
+    )
     monkeypatch.chdir(tmp_path)
     return tmp_path

@@ -10,6 +10,7 @@ import textwrap
 
 import pytest
 
+from tests.conftest import CORE_RULES
 from wmdsl import api
 from wmdsl.rules import all_rules
 
@@ -38,6 +39,11 @@ workflow w "W" {
 """
 
 
+def core(text: str) -> api.Report:
+    """Check ``text`` with only the rules these cases were written for."""
+    return api.check_text(textwrap.dedent(text).strip() + "\n", path="case.wm", select=CORE_RULES)
+
+
 def findings(text: str, code: str) -> list[tuple[int, int]]:
     report = api.check_text(textwrap.dedent(text).strip() + "\n", path="case.wm")
     assert not [d for d in report.diagnostics if d.code.startswith("SYN")], report.diagnostics
@@ -45,7 +51,7 @@ def findings(text: str, code: str) -> list[tuple[int, int]]:
 
 
 def test_clean_base_has_no_findings() -> None:
-    report = api.check_text(textwrap.dedent(CLEAN).strip() + "\n", path="case.wm")
+    report = core(CLEAN)
     assert report.diagnostics == []
 
 
@@ -155,10 +161,10 @@ def test_allow_suppresses_and_unused_allow_is_reported() -> None:
         '  lane back "Back" { owner @bo; members @bo }',
         '  lane back "Back" { owner @bo; members @bo; allow silo-lane "on purpose" }',
     )
-    report = api.check_text(textwrap.dedent(allowed).strip() + "\n", path="case.wm")
+    report = core(allowed)
     assert [(d.code, d.span.line) for d in report.diagnostics] == [("SYS002", 4)]
     unused = CLEAN.replace("  owner @ana\n", '  owner @ana\n  allow FLW002 "not needed"\n', 1)
-    report = api.check_text(textwrap.dedent(unused).strip() + "\n", path="case.wm")
+    report = core(unused)
     assert [(d.code, d.span.line) for d in report.diagnostics] == [("SYN013", 3)]
 
 
@@ -167,5 +173,5 @@ def test_workflow_level_allow_covers_elements_inside() -> None:
     allowed = silo.replace(
         "  owner @ana\n", '  owner @ana\n  allow SYS002 "two services share an intake"\n', 1
     )
-    report = api.check_text(textwrap.dedent(allowed).strip() + "\n", path="case.wm")
+    report = core(allowed)
     assert report.diagnostics == []

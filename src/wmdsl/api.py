@@ -257,8 +257,17 @@ def render(
     return Rendering(report, outputs, refused=False)
 
 
-def check_text(text: str, *, path: str = "<string>") -> Report:
-    """Check ``text`` as if it were the contents of ``path``."""
+def check_text(
+    text: str,
+    *,
+    path: str = "<string>",
+    select: Sequence[str] | None = None,
+    overrides: Overrides | None = None,
+) -> Report:
+    """Check ``text`` as if it were the contents of ``path`` (settings as in :func:`check`)."""
+    overrides = overrides or Overrides()
+    if select is not None:
+        overrides = dataclasses.replace(overrides, select=tuple(select))
     compilation = compile_text(text, path)
-    result = _finish(Path(path), compilation, settings_for(Path(path)), True)
+    result = _finish(Path(path), compilation, settings_for(Path(path), overrides), True)
     return Report([result.shown], sorted_unique(result.diagnostics), result.sources, result.fail_on)

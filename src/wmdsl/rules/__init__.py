@@ -1,14 +1,14 @@
 """The rule catalogue, one module per principle.
 
-Importing this package registers every rule (and its code) in the order of
-:data:`MODULES`; :func:`wmdsl.rules.registry.all_rules` lists them by code.
+Importing this package registers every rule (and its code); the order of
+:data:`MODULES` does not matter, :func:`all_rules` lists rules by code.
 """
 
 from __future__ import annotations
 
-from wmdsl.rules import clarity, flow, systems
-from wmdsl.rules.registry import Finding, Rule, RuleContext, all_rules, rule
+from wmdsl.rules import adaptability, clarity, flow, humanity, progress, systems, visibility
+from wmdsl.rules.registry import Finding, Option, Rule, RuleContext, all_rules, rule
 
-MODULES = (clarity, systems, flow)
+MODULES = (clarity, systems, flow, visibility, adaptability, progress, humanity)
 
-__all__ = ["Finding", "Rule", "RuleContext", "all_rules", "rule"]
+__all__ = ["Finding", "Option", "Rule", "RuleContext", "all_rules", "rule"]
