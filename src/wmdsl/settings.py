@@ -228,10 +228,19 @@ def _options(table: object, where: str) -> dict[str, dict[str, OptionValue]]:
     return result
 
 
-@functools.lru_cache(maxsize=256)
 def _file_settings(path: Path | None) -> dict[str, Any]:
     if path is None:
         return {}
+    try:
+        stat = path.stat()
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read configuration: {error.strerror}") from error
+    return _parsed(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(path: Path, mtime: int, size: int) -> dict[str, Any]:
+    # Keyed by modification time and size, so an edited file is read again.
     table = read_config(path)
     _check_keys(table, _where(path))
     return table

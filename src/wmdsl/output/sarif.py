@@ -32,16 +32,20 @@ def _uri(path: str) -> str:
     return quote(path.replace("\\", "/"), safe="/")
 
 
-def _location(span: Span, message: str | None = None) -> dict[str, Any]:
+def _location(span: Span, message: str | None = None, source: str | None = None) -> dict[str, Any]:
+    region: dict[str, Any] = {
+        "startLine": span.line,
+        "startColumn": span.col,
+        "endLine": span.end_line,
+        "endColumn": max(span.end_col, span.col + 1) if span.end_line == span.line else span.end_col,
+    }
+    lines = source.splitlines() if source else []
+    if 0 < span.line <= len(lines):
+        region["snippet"] = {"text": lines[span.line - 1]}
     location: dict[str, Any] = {
         "physicalLocation": {
             "artifactLocation": {"uri": _uri(span.file), "uriBaseId": "%SRCROOT%"},
-            "region": {
-                "startLine": span.line,
-                "startColumn": span.col,
-                "endLine": span.end_line,
-                "endColumn": max(span.end_col, span.col + 1) if span.end_line == span.line else span.end_col,
-            },
+            "region": region,
         }
     }
     if message is not None:
@@ -65,7 +69,7 @@ def _rule_descriptors() -> list[dict[str, Any]]:
                 "help": {"text": f"{entry.summary} {full}", "markdown": markdown},
                 "helpUri": help_uri(entry.code),
                 "defaultConfiguration": {"level": LEVEL[entry.severity]},
-                "properties": {"tags": [entry.family.title], "precision": "very-high"},
+                "properties": {"tags": [entry.family.title, entry.name], "precision": "very-high"},
             }
         )
     return descriptors
@@ -93,7 +97,7 @@ def sarif_document(report: Report) -> dict[str, Any]:
             "ruleIndex": index[diagnostic.code],
             "level": LEVEL[diagnostic.severity],
             "message": {"text": diagnostic.message + (f" ({diagnostic.hint})" if diagnostic.hint else "")},
-            "locations": [_location(diagnostic.span)],
+            "locations": [_location(diagnostic.span, None, report.sources.get(diagnostic.span.file))],
             "partialFingerprints": {"wmdsl/v1": _fingerprint(diagnostic, report.sources, seen)},
         }
         if diagnostic.related:

@@ -1,0 +1,194 @@
+"""Configuration files and overrides: presets, selection, severity, options, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from wmdsl import api
+from wmdsl.cli import cli
+from wmdsl.diagnostics import Severity
+from wmdsl.rules import all_rules
+from wmdsl.settings import ConfigError, Overrides, expand, resolve, settings_for
+
+ORPHAN = 'person @a "A"\nlane l "L" { members @a }\n'  # CLR001 (error)
+NO_DECLINE = """\
+workflow w "W" {
+  person @a "A"
+  intake i "I" { owner @a }
+  stage s "S" { owner @a }
+  exit done "Done"
+  i -> s
+  s -> done
+}
+"""  # FLW004 (warning)
+
+
+def write(project: Path, config: str, name: str = "wmdsl.toml") -> None:
+    (project / name).write_text(config, encoding="utf-8")
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def codes_of(report: api.Report) -> list[str]:
+    return [d.code for d in report.diagnostics]
+
+
+def test_selectors_accept_codes_names_prefixes_and_all() -> None:
+    assert expand("CLR001", "t") == {"CLR001"}
+    assert expand("orphaned-lane", "t") == {"CLR001"}
+    assert expand("clr001", "t") == {"CLR001"}
+    assert {"CLR001", "CLR002"} <= expand("CLR", "t")
+    assert expand("ALL", "t") >= {r.code.code for r in all_rules()}
+
+
+@pytest.mark.parametrize(
+    ("selector", "message"),
+    [
+        ("CLR01", "unknown rule `CLR01`; did you mean `CLR001`?"),
+        ("orphaned-lan", "did you mean `orphaned-lane`?"),
+        ("SYN001", "is a language error, which is always reported"),
+    ],
+)
+def test_bad_selectors_are_errors_with_suggestions(selector: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message.replace("?", r"\?").replace("`", "`")):
+        expand(selector, "t")
+
+
+def test_presets() -> None:
+    rules = {r.code.code: r for r in all_rules()}
+    strict = resolve({"preset": "strict"}, Overrides(), None).enabled
+    recommended = resolve({}, Overrides(), None).enabled
+    correctness = resolve({"preset": "correctness"}, Overrides(), None).enabled
+    assert strict >= set(rules)
+    assert recommended == {c for c, r in rules.items() if r.recommended} | {"SYN013"}
+    assert correctness == {c for c, r in rules.items() if r.code.severity is Severity.ERROR}
+
+
+def test_config_file_is_found_upward_and_applies(project: Path) -> None:
+    (project / "specs" / "deep").mkdir(parents=True)
+    (project / "specs" / "deep" / "orphan.wm").write_text(ORPHAN, encoding="utf-8")
+    write(project, 'ignore = ["orphaned-lane"]\n')
+    assert codes_of(api.check(["specs"])) == []
+    write(project / "specs", '[tool.wmdsl]\nselect = ["CLR"]\n', "pyproject.toml")
+    assert codes_of(api.check(["specs"])) == ["CLR001"]  # the nearer file wins
+
+
+def test_pyproject_without_a_wmdsl_table_is_skipped(project: Path) -> None:
+    (project / "sub").mkdir()
+    write(project / "sub", "[project]\nname = 'x'\n", "pyproject.toml")
+    write(project, 'ignore = ["CLR001"]\n')
+    (project / "sub" / "o.wm").write_text(ORPHAN, encoding="utf-8")
+    assert settings_for(project / "sub" / "o.wm").source == project / "wmdsl.toml"
+
+
+def test_severity_override_and_fail_on(project: Path) -> None:
+    (project / "w.wm").write_text(NO_DECLINE, encoding="utf-8")
+    write(project, 'select = ["FLW004"]\n')
+    assert run("check", "w.wm")[0] == 0  # a warning does not fail by default
+    assert run("check", "w.wm", "--fail-on", "warning")[0] == 1
+    assert run("check", "w.wm", "--fail-on", "warning", "--exit-zero")[0] == 0
+    write(project, 'select = ["FLW004"]\nfail-on = "warning"\n')
+    assert run("check", "w.wm")[0] == 1
+    write(project, 'select = ["FLW004"]\n[severity]\nintake-without-decline = "error"\n')
+    code, output = run("check", "w.wm", "--format", "json")
+    assert code == 1
+    assert json.loads(output)["diagnostics"][0]["severity"] == "error"
+
+
+def test_cli_selection_overrides_the_file(project: Path) -> None:
+    (project / "o.wm").write_text(ORPHAN, encoding="utf-8")
+    write(project, 'select = ["FLW"]\n')
+    assert run("check", "o.wm")[0] == 0
+    assert run("check", "o.wm", "--select", "CLR001")[0] == 1
+    assert run("check", "o.wm", "--select", "CLR", "--ignore", "CLR001")[0] == 0
+    assert run("check", "o.wm", "--isolated")[0] == 1
+
+
+def test_per_file_ignores(project: Path) -> None:
+    (project / "legacy").mkdir()
+    (project / "legacy" / "old.wm").write_text(ORPHAN, encoding="utf-8")
+    (project / "new.wm").write_text(ORPHAN, encoding="utf-8")
+    write(project, 'select = ["CLR001"]\n[per-file-ignores]\n"legacy/*.wm" = ["CLR001"]\n')
+    assert [d.span.file for d in api.check(["."]).diagnostics] == ["new.wm"]
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ('selcet = ["CLR"]\n', "unknown key `selcet`; did you mean `select`?"),
+        ('select = ["CLR01"]\n', "unknown rule `CLR01`; did you mean `CLR001`?"),
+        ('select = "CLR001"\n', "expected a list of rule codes"),
+        ('preset = "strikt"\n', "unknown preset 'strikt'; did you mean `strict`?"),
+        ('fail-on = "fatal"\n', "unknown severity 'fatal'"),
+        ("[options.FLW001]\nmax = 2\n", "unknown option `max`"),
+        ("select = [\n", "invalid TOML"),
+    ],
+)
+def test_config_mistakes_exit_two_with_a_suggestion(project: Path, config: str, message: str) -> None:
+    (project / "o.wm").write_text(ORPHAN, encoding="utf-8")
+    write(project, config)
+    code, output = run("check", "o.wm")
+    assert code == 2
+    assert message in output
+    assert "Traceback" not in output
+
+
+def test_option_types_are_checked(project: Path) -> None:
+    with_options = [r for r in all_rules() if r.options]
+    if not with_options:
+        pytest.skip("no rule has options yet")
+    rule, option = with_options[0], with_options[0].options[0]
+    write(project, f'[options.{rule.code.code}]\n{option.name} = "not a number"\n')
+    (project / "o.wm").write_text(ORPHAN, encoding="utf-8")
+    if option.kind is str:
+        pytest.skip("first option is a string")
+    code, output = run("check", "o.wm")
+    assert code == 2
+    assert f"expected {option.kind.__name__}" in output
+
+
+def test_show_settings(project: Path) -> None:
+    (project / "o.wm").write_text(ORPHAN, encoding="utf-8")
+    write(project, 'preset = "strict"\nignore = ["SYS"]\n[severity]\nCLR001 = "warning"\n')
+    code, output = run("check", "o.wm", "--show-settings")
+    settings = json.loads(output)
+    assert code == 0
+    assert settings["preset"] == "strict"
+    assert settings["config"].endswith("wmdsl.toml")
+    assert "SYS001" not in settings["enabled"]
+    assert "CLR001" in settings["enabled"]
+    assert settings["severity"] == {"CLR001": "warning"}
+
+
+def test_ignore_allows_reports_what_they_hide(project: Path) -> None:
+    spec = 'person @a "A"\nlane l "L" { members @a; allow CLR001 "migrating" }\n'
+    (project / "o.wm").write_text(spec, encoding="utf-8")
+    assert run("check", "o.wm")[0] == 0
+    assert run("check", "o.wm", "--ignore-allows")[0] == 1
+
+
+def test_statistics_and_output_file(project: Path) -> None:
+    for name in ("a", "b"):
+        (project / f"{name}.wm").write_text(ORPHAN, encoding="utf-8")
+    code, output = run("check", ".", "--statistics")
+    assert (code, output) == (1, "2  CLR001  orphaned-lane\n")
+    code, output = run("check", ".", "--format", "json", "-o", "report.json")
+    assert code == 1
+    assert output == ""
+    assert json.loads((project / "report.json").read_text())["summary"]["errors"] == 2
+
+
+def test_parallel_check_is_deterministic(project: Path) -> None:
+    for number in range(40):
+        (project / f"s{number:02}.wm").write_text(ORPHAN, encoding="utf-8")
+    serial = api.check(["."], jobs=1)
+    parallel = api.check(["."], jobs=2)
+    assert serial.diagnostics == parallel.diagnostics
+    assert serial.files == parallel.files
