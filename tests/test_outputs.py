@@ -98,19 +98,19 @@ def test_sarif_passes_the_multitool_validator(tmp_path: Path) -> None:
         assert problems == []
 
 
+def unescape(text: str) -> str:
+    """What the Actions runner does with an escaped annotation field."""
+    for escaped, plain in (("%0A", "\n"), ("%0D", "\r"), ("%3A", ":"), ("%2C", ","), ("%25", "%")):
+        text = text.replace(escaped, plain)
+    return text
+
+
 def test_github_annotations_round_trip_hostile_text() -> None:
     output = FORMATTERS["github"](hostile_report(), False)
     (line,) = output.splitlines()
     match = re.fullmatch(r"::error (?P<props>[^:]*)::(?P<message>.*)", line)
     assert match, line
     props = dict(item.split("=", 1) for item in match["props"].split(","))
-    unescape = lambda text: (
-        text.replace("%0A", "\n")
-        .replace("%0D", "\r")
-        .replace("%3A", ":")  # noqa: E731
-        .replace("%2C", ",")
-        .replace("%25", "%")
-    )
     assert unescape(props["file"]) == "dir with space/a%b.wm"
     assert (props["line"], props["col"], props["endColumn"]) == ("2", "3", "9")
     assert unescape(props["title"]) == "CLR001 orphaned-lane"
