@@ -247,7 +247,9 @@ def _parsed(path: Path, mtime: int, size: int) -> dict[str, Any]:
 
 
 def _where(path: Path) -> str:
-    return f"{path}" + (" [tool.wmdsl]" if path.name == "pyproject.toml" else "")
+    from wmdsl.resolve.loader import display_path
+
+    return display_path(path.resolve()) + (" [tool.wmdsl]" if path.name == "pyproject.toml" else "")
 
 
 def resolve(table: Mapping[str, Any], overrides: Overrides, source: Path | None) -> Settings:
