@@ -9,17 +9,15 @@ order, roles in the order of the legend).
 
 Letters (the legend printed under the Markdown table):
 
-====  ============  =====================================================
-A     ``decides``   accountable: makes the decision (wmdsl's ``decides``
-                    is RACI's A)
-R     ``recommends`` responsible: prepares the recommendation
-Ap    ``approves``  must approve before the decision holds
-C     ``consults``  consulted before the decision
-I     ``informs``   informed after the decision
-E     ``escalates`` where the decision goes when it is not made in time
-B     ``delegate``  backup: decides when the decider is away
-====  ============  =====================================================
+- ``A``  — ``decides``: accountable, makes the decision (wmdsl's ``decides`` is RACI's A)
+- ``R``  — ``recommends``: responsible, prepares the recommendation
+- ``Ap`` — ``approves``: must approve before the decision holds
+- ``C``  — ``consults``: consulted before the decision
+- ``I``  — ``informs``: informed after the decision
+- ``E``  — ``escalates``: where the decision goes when it is not made in time
+- ``B``  — ``delegate``: backup, decides when the decider is away
 
+In Markdown, parties are written ```@handle` (Name)`` and ```lane` (Title)``.
 A party with several roles gets the letters joined by ``/`` in that order
 (``A/I``). Escalations to another decision (not a party) appear in the
 *Escalation* column only.

@@ -1,0 +1,38 @@
+"""The onboarding handbook: a self-contained static site (HTML and Markdown) of a spec.
+
+:func:`build_handbook` is pure: it returns ``{relative path: bytes}`` and the
+caller writes the files. Every page exists twice, as ``.html`` (inline CSS,
+no scripts, nothing fetched from elsewhere, readable on a phone) and ``.md``.
+
+Layout for a document with one workflow (or none: then the shared lanes)::
+
+    index.html / index.md          purpose, owner, diagram, lanes, stages, intakes,
+                                   exits, decisions, boards, metrics, cadences
+    lanes/<lane>.html / .md        one page per lane the workflow uses
+    findings.html / .md            the check report, grouped by severity
+    diagram.svg                    the diagram (only when an SVG is given)
+
+With several workflows, each gets a folder named after it, and the top-level
+index lists them::
+
+    index.html / .md               every workflow, with the diagram
+    <workflow>/index.html / .md    that workflow's home page
+    <workflow>/lanes/<lane>.html   its lanes (a shared lane has a page in each
+                                   workflow that uses it, showing that workflow)
+    findings.html / .md, diagram.svg
+
+File names are the declared names, which the language restricts to
+``[a-z_][a-z0-9_]*``; anything else (and names Windows reserves, such as
+``con``) is made safe, and clashes get a numeric suffix.
+
+Pages are built once as blocks (:mod:`wmdsl.handbook.blocks`) and written by
+two small writers rather than Jinja2 templates: the HTML and Markdown versions
+stay the same page by construction, escaping lives in one place per format,
+and no dependency is added.
+"""
+
+from __future__ import annotations
+
+from wmdsl.handbook.site import build_handbook
+
+__all__ = ["build_handbook"]

@@ -1,0 +1,169 @@
+"""Write a handbook page as a self-contained HTML file.
+
+Everything taken from the spec goes through :func:`html.escape`; the only
+markup not built here is the diagram, which is inlined after
+:func:`~wmdsl.handbook.svg.sanitize_svg`. The page has its CSS inline, loads
+nothing from anywhere, and says so in a Content-Security-Policy that also
+forbids scripts. The layout is one fluid column that tables scroll inside, so
+it reads on a phone.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from html import escape
+
+from wmdsl.handbook.blocks import (
+    Block,
+    Code,
+    Diagram,
+    Facts,
+    Heading,
+    Inline,
+    Line,
+    Link,
+    Page,
+    Paragraph,
+    Prose,
+    Table,
+)
+from wmdsl.handbook.svg import sanitize_svg
+
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'"
+)
+CSS = """\
+:root {
+  color-scheme: light dark;
+  --fg: #1d232b; --bg: #fff; --muted: #5b6570; --line: #d9dee3; --accent: #0b5cad; --head: #f3f5f7;
+}
+@media (prefers-color-scheme: dark) {
+  :root { --fg: #e6e9ec; --bg: #14181c; --muted: #9aa4ae; --line: #323a42; --accent: #7ab8ff;
+          --head: #1c2227; }
+}
+* { box-sizing: border-box; }
+body {
+  margin: 0; color: var(--fg); background: var(--bg); overflow-wrap: anywhere;
+  font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+}
+header, main, footer { max-width: 72rem; margin: 0 auto; padding: 0 1rem; }
+header { padding-top: .75rem; padding-bottom: .75rem; border-bottom: 1px solid var(--line); }
+nav a { display: inline-block; margin: 0 1rem .25rem 0; }
+a { color: var(--accent); }
+h1 { font-size: 1.7rem; line-height: 1.25; margin: 1.25rem 0 1rem; }
+h2 { font-size: 1.25rem; margin: 2rem 0 .75rem; padding-bottom: .25rem; border-bottom: 1px solid var(--line);}
+h3 { font-size: 1.05rem; margin: 1.5rem 0 .5rem; }
+code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .9em; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1rem; margin: 0 0 1rem; }
+dt { font-weight: 600; color: var(--muted); }
+dd { margin: 0; }
+.table { overflow-x: auto; margin: 0 0 1rem; }
+table { border-collapse: collapse; width: 100%; font-size: .95rem; }
+th, td { border: 1px solid var(--line); padding: .35rem .55rem; text-align: left; vertical-align: top; }
+th, td { min-width: 5.5rem; overflow-wrap: normal; }
+td:last-child { min-width: 12rem; }
+th { background: var(--head); }
+.diagram { margin: 0 0 1rem; padding: .5rem; border: 1px solid var(--line); overflow: auto; background: #fff;}
+.diagram svg { display: block; max-width: 100%; height: auto; }
+.empty, footer { color: var(--muted); }
+footer { margin-top: 2.5rem; padding-top: .75rem; padding-bottom: 1.5rem; border-top: 1px solid var(--line); }
+@media (max-width: 40rem) {
+  body { font-size: 15px; }
+  h1 { font-size: 1.4rem; }
+  dl { grid-template-columns: 1fr; }
+  dd { margin-bottom: .4rem; }
+}
+"""
+
+
+def relative(page: str, target: str) -> str:
+    """The path of ``target`` (site-relative) as seen from the page with key ``page``."""
+    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+
+
+def _inline(item: Inline, page: str) -> str:
+    if isinstance(item, Code):
+        return f"<code>{escape(item.text)}</code>"
+    if isinstance(item, Link):
+        href = escape(relative(page, item.page + ".html"))
+        return f'<a href="{href}">{escape(item.text)}</a>'
+    return escape(item.text)
+
+
+def _line(text: Line, page: str) -> str:
+    return "".join(_inline(item, page) for item in text)
+
+
+def _prose(text: str) -> list[str]:
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if p.strip()]
+    return [f"<p>{escape(p)}</p>" for p in paragraphs]
+
+
+def _table(table: Table, page: str) -> list[str]:
+    if not table.rows:
+        return [f'<p class="empty">{escape(table.empty)}</p>']
+    head = "".join(f'<th scope="col">{escape(cell)}</th>' for cell in table.header)
+    out = ['<div class="table"><table>', f"<thead><tr>{head}</tr></thead>", "<tbody>"]
+    out += ["<tr>" + "".join(f"<td>{_line(cell, page)}</td>" for cell in row) + "</tr>" for row in table.rows]
+    return [*out, "</tbody>", "</table></div>"]
+
+
+def _block(block: Block, page: str) -> list[str]:
+    if isinstance(block, Heading):
+        level = min(max(block.level, 1), 6)
+        return [f"<h{level}>{_line(block.text, page)}</h{level}>"]
+    if isinstance(block, Paragraph):
+        return [f"<p>{_line(block.text, page)}</p>"]
+    if isinstance(block, Prose):
+        return _prose(block.text)
+    if isinstance(block, Facts):
+        items = [f"<dt>{escape(label)}</dt><dd>{_line(value, page)}</dd>" for label, value in block.items]
+        return ["<dl>", *items, "</dl>"]
+    if isinstance(block, Table):
+        return _table(block, page)
+    return _diagram(block, page)
+
+
+def _diagram(diagram: Diagram, page: str) -> list[str]:
+    link = escape(relative(page, diagram.file))
+    return [
+        f'<figure class="diagram" role="img" aria-label="{escape(diagram.alt)}">',
+        sanitize_svg(diagram.svg),
+        "</figure>",
+        f'<p><a href="{link}">Open the diagram on its own</a></p>',
+    ]
+
+
+def write_html(page: Page) -> str:
+    """``page`` as a complete HTML document."""
+    nav = " ".join(_inline(link, page.key) for link in page.nav)
+    body = [line for block in page.blocks for line in _block(block, page.key)]
+    footer = (
+        f"Generated by wmdsl from <code>{escape(page.source)}</code>."
+        if page.source
+        else "Generated by wmdsl."
+    )
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
+            '<meta name="generator" content="wmdsl">',
+            f"<title>{escape(page.title)}</title>",
+            f"<style>\n{CSS}</style>",
+            "</head>",
+            "<body>",
+            f'<header><nav aria-label="Handbook">{nav}</nav></header>',
+            "<main>",
+            *body,
+            "</main>",
+            f"<footer>{footer}</footer>",
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )

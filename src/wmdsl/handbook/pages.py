@@ -1,0 +1,261 @@
+"""The overview pages of the handbook: a workflow's index, the hub of a multi-workflow site, findings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from wmdsl.diagnostics import Diagnostic, Severity
+from wmdsl.handbook.blocks import (
+    Block,
+    Code,
+    Diagram,
+    Facts,
+    Heading,
+    Line,
+    Link,
+    Page,
+    Paragraph,
+    Prose,
+    Table,
+    Text,
+    line,
+)
+from wmdsl.handbook.blocks import join as join_lines
+from wmdsl.handbook.context import View
+from wmdsl.model import Board, Cadence, Document, Intake, Lane, Target
+from wmdsl.render.raci import ROLES
+
+DIAGRAM = "diagram.svg"
+SEVERITY_TITLES = ((Severity.ERROR, "Errors"), (Severity.WARNING, "Warnings"), (Severity.INFO, "Information"))
+
+
+def target_text(target: Target | None) -> str:
+    """``10d at 85%`` (or a dash)."""
+    return f"{target.within.text} at {target.percentile.text}" if target is not None else "—"
+
+
+def text_or_dash(value: str | None) -> Line:
+    """``value`` as a line, or a dash when it is missing."""
+    return line(value if value else "—")
+
+
+def quoted(message: str) -> Line:
+    """A diagnostic message with its `backquoted` parts as code."""
+    parts = message.split("`")
+    if len(parts) % 2 == 0:  # an unpaired backquote: show the text as it is
+        return line(message)
+    return tuple(Code(part) if index % 2 else Text(part) for index, part in enumerate(parts) if part)
+
+
+def findings_summary(diagnostics: Sequence[Diagnostic]) -> str:
+    """``2 errors, 1 warning`` or ``No findings``."""
+    parts = []
+    for severity, word in ((Severity.ERROR, "error"), (Severity.WARNING, "warning"), (Severity.INFO, "info")):
+        count = sum(1 for d in diagnostics if d.severity is severity)
+        if count:
+            parts.append(f"{count} {word}{'s' if count != 1 and word != 'info' else ''}")
+    return ", ".join(parts) if parts else "No findings"
+
+
+def _lanes_table(view: View) -> Table:
+    rows = []
+    for name in view.lane_pages:
+        lane = view.lanes[name]
+        members = join_lines([view.who(m.person) for m in lane.members])
+        stages = join_lines(
+            [line(s.label) for s in view.stages if s.lane is not None and s.lane.name == name]
+        )
+        rows.append((view.lane_link(name), view.who(lane.owner), members or line("—"), stages or line("—")))
+    return Table(("Lane", "Owner", "Members", "Stages"), tuple(rows), "No lanes.")
+
+
+def _stages_table(view: View) -> Table:
+    rows = [
+        (
+            line(stage.label, " ", Code(stage.name)),
+            view.lane_link(stage.lane.name) if stage.lane else line("—"),
+            line(str(stage.wip) if stage.wip is not None else "none"),
+            line(stage.effort.text if stage.effort else "—"),
+            text_or_dash(stage.done),
+        )
+        for stage in view.stages
+    ]
+    return Table(
+        ("Stage (flow order)", "Lane", "WIP limit", "Effort", "Definition of done"), tuple(rows), "No stages."
+    )
+
+
+def intakes_table(view: View, intakes: Sequence[Intake] | None = None) -> Table:
+    """The intakes (all of the view's, or those given) with their entry rules."""
+    chosen = view.intakes if intakes is None else intakes
+    rows = [
+        (
+            line(intake.label, " ", Code(intake.name)),
+            view.who(intake.owner),
+            text_or_dash(intake.channel),
+            line(", ".join(ref.name for ref in intake.accepts) or "—"),
+            line(intake.arrivals.text if intake.arrivals else "—"),
+            text_or_dash(intake.criteria),
+        )
+        for intake in view.intakes
+        if intake in chosen
+    ]
+    header = ("Intake", "Owner", "Channel", "Accepts", "Arrivals", "Entry criteria")
+    return Table(header, tuple(rows), "No intakes.")
+
+
+def _exits_table(view: View) -> Table:
+    rows = [(line(e.label, " ", Code(e.name)), line(e.kind.value)) for e in view.exits]
+    return Table(("Exit", "Kind"), tuple(rows), "No exits.")
+
+
+def _decisions_table(view: View) -> Table:
+    rows = []
+    for row in view.decisions:
+        decision = row.decision
+        parts = [
+            line(f"{word} ", *join_lines([view.who(ref) for ref in getattr(decision, word)]))
+            for _, word, _ in ROLES[:5]
+            if getattr(decision, word)
+        ]
+        escalations = [
+            line(*view.element_text(e.to), f" after {e.after.text}" if e.after else None)
+            for e in decision.escalates
+        ]
+        name = line(decision.label, " ", Code(decision.name), " (shared)" if row.shared else None)
+        rows.append((name, join_lines(parts, "; ") or line("—"), join_lines(escalations, "; ") or line("—")))
+    return Table(("Decision", "Roles", "Escalates to"), tuple(rows), "No decisions.")
+
+
+def boards_table(view: View, boards: Sequence[Board] | None = None) -> Table:
+    """The boards (all of the view's, or those given): what they show, for whom."""
+    rows = [
+        (
+            line(board.label, " ", Code(board.name)),
+            view.who(board.owner) if board.owner else line("—"),
+            join_lines([view.node_text(ref.name) for ref in board.shows]) or line("—"),
+            join_lines([view.who(ref) for ref in board.audience]) or line("—"),
+        )
+        for board in view.boards
+        if boards is None or board in boards
+    ]
+    return Table(("Board", "Owner", "Shows", "Audience"), tuple(rows), "No boards.")
+
+
+def _metrics_table(view: View) -> Table:
+    rows = [
+        (
+            line(metric.label, " ", Code(metric.name)),
+            view.who(metric.owner) if metric.owner else line("—"),
+            view.node_text(metric.start.name) if metric.start else line("—"),
+            view.node_text(metric.end.name) if metric.end else line("—"),
+            line(metric.throughput.text if metric.throughput else target_text(metric.target)),
+        )
+        for metric in view.metrics
+    ]
+    return Table(("Metric", "Owner", "From", "To", "Target"), tuple(rows), "No metrics.")
+
+
+def cadences_table(view: View, cadences: Sequence[Cadence] | None = None) -> Table:
+    """The cadences (all of the view's, or those given): who runs them, how often, what they review."""
+    rows = [
+        (
+            line(cadence.label, " ", Code(cadence.name)),
+            view.who(cadence.owner) if cadence.owner else line("—"),
+            line(cadence.every.text if cadence.every else "—"),
+            join_lines([view.element_text(ref) for ref in cadence.reviews]) or line("—"),
+        )
+        for cadence in view.cadences
+        if cadences is None or cadence in cadences
+    ]
+    return Table(("Cadence", "Owner", "Every", "Reviews"), tuple(rows), "No cadences.")
+
+
+def section(title: str, table: Table) -> tuple[Block, ...]:
+    """A level-2 heading and its table."""
+    return (Heading(2, line(title)), table)
+
+
+def workflow_index(view: View, key: str, nav: tuple[Link, ...], findings: str, svg: str | None) -> Page:
+    """The home page of one workflow: purpose, owner, diagram, and every list."""
+    workflow = view.workflow
+    facts: list[tuple[str, Line]] = []
+    if workflow is not None:
+        facts.append(("Workflow", line(Code(workflow.name))))
+        facts.append(("Owner", view.who(workflow.owner)))
+    facts += [("Source", line(Code(view.document.file))), ("Findings", line(Link(findings, "findings")))]
+    blocks: list[Block] = [Heading(1, line(view.title)), Facts(tuple(facts))]
+    if workflow is not None and workflow.purpose:
+        blocks += [Heading(2, line("Purpose")), Prose(workflow.purpose)]
+    if workflow is not None and workflow.description:
+        blocks += [Prose(workflow.description)]
+    if svg is not None:
+        blocks += [Heading(2, line("Diagram")), Diagram(svg, DIAGRAM, f"Diagram of {view.title}")]
+    blocks += [*section("Lanes", _lanes_table(view)), *section("Stages", _stages_table(view))]
+    blocks += [*section("Intakes", intakes_table(view)), *section("Exits", _exits_table(view))]
+    blocks += [*section("Decisions", _decisions_table(view)), *section("Boards", boards_table(view))]
+    blocks += [*section("Metrics", _metrics_table(view)), *section("Cadences", cadences_table(view))]
+    return Page(key, view.title, tuple(blocks), nav, view.document.file)
+
+
+def hub_index(
+    document: Document, views: list[View], nav: tuple[Link, ...], findings: str, svg: str | None
+) -> Page:
+    """The home page of a document with several workflows: one row per workflow."""
+    rows = [
+        (
+            line(Link(view.title, f"{view.prefix}index")),
+            view.who(view.workflow.owner if view.workflow else None),
+            text_or_dash(view.workflow.purpose if view.workflow else None),
+            line(str(len(view.lane_pages))),
+        )
+        for view in views
+    ]
+    title = f"Handbook: {document.file}"
+    blocks: list[Block] = [
+        Heading(1, line(title)),
+        Facts((("Source", line(Code(document.file))), ("Findings", line(Link(findings, "findings"))))),
+    ]
+    if svg is not None:
+        blocks += [Heading(2, line("Diagram")), Diagram(svg, DIAGRAM, f"Diagram of {document.file}")]
+    table = Table(("Workflow", "Owner", "Purpose", "Lanes"), tuple(rows), "No workflows.")
+    return Page("index", title, (*blocks, *section("Workflows", table)), nav, document.file)
+
+
+def findings_page(diagnostics: Sequence[Diagnostic], nav: tuple[Link, ...], source: str) -> Page:
+    """Every diagnostic of the report, grouped by severity."""
+    blocks: list[Block] = [Heading(1, line("Findings"))]
+    if not diagnostics:
+        blocks.append(Paragraph(line("No findings: the spec checks clean.")))
+    for severity, title in SEVERITY_TITLES:
+        found = [d for d in diagnostics if d.severity is severity]
+        if not found:
+            continue
+        rows = tuple(
+            (
+                line(Code(str(d.span))),
+                line(Code(d.code)),
+                quoted(d.message),
+                quoted(d.hint) if d.hint else line("—"),
+            )
+            for d in found
+        )
+        blocks += [
+            Heading(2, line(f"{title} ({len(found)})")),
+            Table(("Location", "Code", "Message", "Hint"), rows),
+        ]
+    return Page("findings", "Findings", tuple(blocks), nav, source)
+
+
+def lane_summary(view: View, lane: Lane) -> Facts:
+    """Owner, delegate and where the lane is declared."""
+    shared = lane.name in {shared.name for shared in view.document.shared.lanes}
+    return Facts(
+        (
+            ("Lane", line(Code(lane.name))),
+            ("Workflow", line(Link(view.title, f"{view.prefix}index"))),
+            ("Owner", view.who(lane.owner)),
+            ("Delegate", view.who(lane.delegate) if lane.delegate else line("—")),
+            ("Declared", line("shared (imported or top level)" if shared else "in this workflow")),
+        )
+    )

@@ -1,0 +1,310 @@
+"""The onboarding handbook: structure, links, escaping, no scripts, no CDN."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+from tests.goldens import EXAMPLES, examples
+from tests.test_render_raci import HOSTILE
+from wmdsl import api
+from wmdsl.handbook import build_handbook
+from wmdsl.handbook.context import safe_file_name
+from wmdsl.handbook.svg import sanitize_svg
+from wmdsl.model import Document
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+FAKE_SVG = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "x.dtd">\n'
+    '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" onload="alert(1)">'
+    "<script>alert('svg')</script><SCRIPT type=\"text/javascript\">alert(2)</SCRIPT>"
+    '<rect width="10" height="10" onclick=\'alert(3)\'/>'
+    '<a href="javascript:alert(4)"><text x="1" y="9">a &lt;b&gt; &amp; c</text></a></svg>'
+)
+REMOTE = re.compile(r"""(?:\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//)|url\(|@import""", re.I)
+
+
+class Page(HTMLParser):
+    """Checks that tags balance and collects links and text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+        self.links: list[str] = []
+        self.text: list[str] = []
+        self.seen: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.seen.add(tag)
+        self.links += [value for name, value in attrs if name in ("href", "src") and value is not None]
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.seen.add(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
+        else:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse_html(text: str) -> Page:
+    page = Page()
+    page.feed(text)
+    page.close()
+    return page
+
+
+def _load(spec: Path) -> Document:
+    return api.load(spec)
+
+
+def _resolve(page: str, link: str) -> str:
+    target = link.split("#", 1)[0]
+    return posixpath.normpath(posixpath.join(posixpath.dirname(page), target))
+
+
+def _check_site(files: dict[str, bytes]) -> None:
+    """Every page parses, balances, links inside the site only, and runs nothing."""
+    assert "index.html" in files
+    assert "findings.html" in files
+    markdown = MarkdownIt("commonmark").enable("table")
+    for path, content in files.items():
+        assert not path.startswith("/")
+        assert ".." not in path.split("/")
+        text = content.decode("utf-8")
+        if path.endswith(".svg"):
+            assert "<script" not in text.lower()
+            continue
+        html = text if path.endswith(".html") else markdown.render(text)
+        page = parse_html(html)
+        if path.endswith(".html"):
+            assert not page.errors, (path, page.errors)
+            assert not page.stack, (path, page.stack)
+            assert {"html", "head", "body", "main", "nav", "title", "style"} <= page.seen
+            assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in text
+        assert "<script" not in html.lower(), path
+        assert not REMOTE.search(html), (path, REMOTE.search(html))
+        for link in page.links:
+            assert not re.match(r"[a-z]+:", link), (path, link)
+            assert _resolve(path, link) in files, (path, link)
+            expected = ".html" if path.endswith(".html") else ".md"
+            assert link.endswith((expected, ".svg")), (path, link)
+
+
+def _lanes_used(document: Document) -> set[str]:
+    """Own lanes plus every shared lane a workflow's data mentions (found independently of the code)."""
+    shared = {lane.name for lane in document.shared.lanes}
+    found: set[str] = set()
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+        elif isinstance(value, str) and value in shared:
+            found.add(value)
+
+    for workflow in document.workflows:
+        walk(workflow.model_dump())
+        found |= {lane.name for lane in workflow.lanes}
+    return found
+
+
+@pytest.mark.parametrize("spec", examples(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("svg", [None, FAKE_SVG], ids=["no-svg", "svg"])
+def test_handbook_of_each_example(spec: Path, svg: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(EXAMPLES)
+    document = api.load(spec.name)
+    report = api.check([spec.name])
+    files = build_handbook(document, report, svg)
+    _check_site(files)
+    for lane in _lanes_used(document):
+        assert f"lanes/{lane}.html" in files
+        assert f"lanes/{lane}.md" in files
+    index = files["index.html"].decode()
+    workflow = document.workflows[0]
+    assert workflow.label in parse_html(index).text
+    for title in ("Lanes", "Intakes", "Exits", "Boards", "Metrics", "Cadences"):
+        assert f"<h2>{title}</h2>" in index
+    if svg is None:
+        assert "<svg" not in index
+        assert "diagram.svg" not in files
+    else:
+        for where in (index, files["diagram.svg"].decode()):
+            assert "<rect" in where
+            assert "a &lt;b&gt; &amp; c" in where
+            for gone in ("<script", "onload", "onclick", "javascript:", "<?xml", "<!DOCTYPE svg"):
+                assert gone.lower() not in where.lower()
+        assert "![Diagram of" in files["index.md"].decode()
+
+
+def test_a_real_diagram_embeds_cleanly(monkeypatch: pytest.MonkeyPatch) -> None:
+    from wmdsl.render import RenderError, render
+
+    monkeypatch.chdir(EXAMPLES)
+    document = api.load("software-delivery.wm")
+    try:
+        svg = render(document, "svg").decode("utf-8")
+    except (ImportError, RenderError) as error:  # no renderer or no Graphviz here
+        pytest.skip(str(error))
+    files = build_handbook(document, api.check(["software-delivery.wm"]), svg)
+    _check_site(files)
+    assert "<svg" in files["index.html"].decode()
+
+
+def test_lane_page_contents(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(EXAMPLES)
+    files = build_handbook(api.load("software-delivery.wm"), None, None)
+    page = files["lanes/eng.md"].decode()
+    for expected in (
+        "# Scheduling squad engineering",
+        "**Owner:** Kenji Watanabe `@kenji`",
+        "| Build `build` | lane owner | 6 | 1.5d | Code merged behind a feature flag",
+        "## Handoffs in",
+        "| ready for development | Ready for development `ready` | — | 75% |",
+        "## Handoffs out",
+        "| Ready for development `ready` | consults: [Scheduling squad engineering](eng.md) |",
+        "Squad delivery board `squad_board`",
+        "Delivery retrospective `retro`",
+    ):
+        assert expected in page
+    platform = files["lanes/platform.md"].decode()
+    assert "**Declared:** shared (imported or top level)" in platform
+    assert "| release candidate | Approve a production deployment `deploy` | 1d |" in platform
+    assert "Approve a production deployment `deploy` (shared) | decides: Erik Johansson `@erik`" in platform
+
+
+def test_intakes_owned_by_a_member_are_on_the_lane_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(EXAMPLES)
+    files = build_handbook(api.load("hiring.wm"), None, None)
+    talent = files["lanes/talent.md"].decode()
+    for intake in ("Careers page `applications`", "Employee referrals `referrals`", "Sourced by recruiters"):
+        assert intake in talent
+    assert "`applications`" not in files["lanes/panel.md"].decode()
+    assert "| Kenji Watanabe `@kenji` | 30% | 1 FTE |" in files["lanes/panel.md"].decode()
+
+
+def test_hostile_labels_are_escaped_everywhere() -> None:
+    document = api.loads(HOSTILE)
+    files = build_handbook(document, api.check_text(HOSTILE), FAKE_SVG)
+    _check_site(files)
+    index = parse_html(files["index.html"].decode())
+    text = "".join(index.text)
+    assert "W <script>alert(1)</script> | # end\n🚀" in text
+    assert 'Inbox, "quoted" | pipe' in text
+    lane = parse_html(files["lanes/eng.html"].decode())
+    assert "Eng | <script>alert(1)</script> # end\nsecond line, with comma 🚀" in "".join(lane.text)
+    markdown = MarkdownIt("commonmark").enable("table")
+    rendered = markdown.render(files["index.md"].decode())
+    assert "<b>" not in rendered
+    assert "<li>not a list" not in rendered
+    ops = markdown.render(files["lanes/ops.md"].decode())
+    assert '<a href="x">' not in ops
+    assert "<h1>- list? 1. item `code` *bold* _it_ [link](x) \\ back &amp;amp; ~x~</h1>" in ops
+
+
+def test_findings_grouped_by_severity() -> None:
+    spec = 'person @a "A"\nworkflow w "W" {\n  owner @a\n  intake i { owner @a }\n  stage s { owner @a }\n'
+    spec += "  exit e\n  i -> s\n  s -> e\n}\n"
+    report = api.check_text(spec, path="spec.wm")
+    assert report.diagnostics
+    files = build_handbook(api.loads(spec, path="spec.wm"), report, None)
+    page = files["findings.md"].decode()
+    html = files["findings.html"].decode()
+    for diagnostic in report.diagnostics:
+        assert f"`{diagnostic.span}`" in page
+        assert f"`{diagnostic.code}`" in page
+        assert f"<code>{diagnostic.code}</code>" in html
+    assert "## Warnings (" in page
+    assert page.index("## Warnings") < page.index("## Information") if "## Information" in page else True
+    assert "No findings" not in page
+
+
+def test_clean_report_says_no_findings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(EXAMPLES)
+    files = build_handbook(api.load("hiring.wm"), api.check(["hiring.wm"]), None)
+    assert "No findings" in files["findings.md"].decode()
+    assert "No findings" in files["index.md"].decode()
+
+
+def test_several_workflows_get_a_folder_each() -> None:
+    spec = """
+person @a "A"
+lane ops "Ops" { owner @a; members @a }
+workflow first "First" {
+  owner @a
+  lane eng "Eng" { owner @a; members @a }
+  intake i { owner @a }
+  stage s in eng
+  exit e
+  i -> s
+  s -> e
+}
+workflow con "Second" {
+  owner @a
+  intake i { owner @a }
+  stage s in ops
+  exit e
+  i -> s
+  s -> e
+}
+"""
+    files = build_handbook(api.loads(spec), None, FAKE_SVG)
+    _check_site(files)
+    assert {"first/index.html", "first/lanes/eng.html", "con_/index.html", "con_/lanes/ops.html"} <= set(
+        files
+    )
+    assert "first/lanes/ops.html" not in files
+    hub = files["index.md"].decode()
+    assert "[First](first/index.md)" in hub
+    assert "[Second](con_/index.md)" in hub
+    assert "![Diagram of" in hub
+    assert "[Home](../../index.md)" in files["first/lanes/eng.md"].decode()
+
+
+def test_a_file_without_workflows_documents_its_shared_lanes() -> None:
+    spec = 'person @a "A"\nlane ops "Ops" { owner @a; members @a }\ndecision d { decides ops }\n'
+    files = build_handbook(api.loads(spec), None, None)
+    _check_site(files)
+    assert "lanes/ops.html" in files
+    assert "Shared declarations" in files["index.md"].decode()
+
+
+def test_safe_file_names() -> None:
+    taken: set[str] = set()
+    assert safe_file_name("eng", taken) == "eng"
+    assert safe_file_name("eng", taken) == "eng_2"
+    assert safe_file_name("con", taken) == "con_"
+    assert safe_file_name("../etc/passwd", taken) == "___etc_passwd"
+    assert safe_file_name("", taken) == "_"
+
+
+def test_sanitize_svg_removes_only_active_content() -> None:
+    svg = '<svg><g><text title="a>b" onmouseover="x()">keep &amp; me</text></g>'
+    svg += "<foreignObject><p/></foreignObject></svg>"
+    assert sanitize_svg(svg) == '<svg><g><text title="a>b">keep &amp; me</text></g></svg>'
+    assert sanitize_svg("<svg><scr<script>x</script>ipt>alert(1)</script></svg>").count("<script") == 0
+
+
+def test_pure_and_deterministic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    document = api.loads(HOSTILE)
+    monkeypatch.chdir(tmp_path)
+    first = build_handbook(document, api.check_text(HOSTILE), FAKE_SVG)
+    assert first == build_handbook(document, api.check_text(HOSTILE), FAKE_SVG)
+    assert not any(tmp_path.iterdir())
