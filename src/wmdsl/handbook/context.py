@@ -9,6 +9,7 @@ of its shared declarations.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -119,17 +120,17 @@ class View:
         """The workflow's title (or name)."""
         return self.workflow.label if self.workflow else "Shared declarations"
 
-    @property
+    @functools.cached_property
     def intakes(self) -> tuple[Intake, ...]:
         """The intakes, in flow order."""
         return tuple(self._sorted(self.workflow.intakes)) if self.workflow else ()
 
-    @property
+    @functools.cached_property
     def stages(self) -> tuple[Stage, ...]:
         """The stages, in flow order."""
         return tuple(self._sorted(self.workflow.stages)) if self.workflow else ()
 
-    @property
+    @functools.cached_property
     def exits(self) -> tuple[Exit, ...]:
         """The exits, in flow order."""
         return tuple(self._sorted(self.workflow.exits)) if self.workflow else ()
@@ -157,10 +158,14 @@ class View:
     def _sorted(self, nodes: tuple[N, ...]) -> list[N]:
         return sorted(nodes, key=lambda node: self.order.get(node.name, len(self.order)))
 
+    @functools.cached_property
+    def _nodes(self) -> dict[str, Node]:
+        nodes: list[Node] = [*self.intakes, *self.stages, *self.exits]
+        return {node.name: node for node in nodes}
+
     def node(self, name: str) -> Node | None:
         """The intake, stage or exit called ``name``."""
-        nodes: list[Node] = [*self.intakes, *self.stages, *self.exits]
-        return next((node for node in nodes if node.name == name), None)
+        return self._nodes.get(name)
 
     def decision(self, name: str) -> Decision | None:
         """The decision called ``name`` (own or shared)."""
