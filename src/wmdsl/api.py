@@ -39,6 +39,7 @@ __all__ = [
     "compile_path",
     "discover",
     "graph",
+    "handbook",
     "json_schema",
     "load",
     "loads",
@@ -255,6 +256,32 @@ def render(
         return Rendering(report, {}, refused=True)
     outputs = {name: render_format(compilation.document, name) for name in formats}
     return Rendering(report, outputs, refused=False)
+
+
+def handbook(
+    path: str | Path, *, force: bool = False, root: str | Path | None = None
+) -> tuple[Rendering, str | None]:
+    """Check ``path`` and build its onboarding handbook (``{relative path: bytes}`` in ``outputs``).
+
+    Refused like :func:`render`. The diagram is drawn with Graphviz when it is
+    installed; otherwise the handbook is built without it and the second
+    value says why.
+    """
+    from wmdsl.handbook import build_handbook
+    from wmdsl.render import RenderError
+    from wmdsl.render import render as render_format
+
+    rendering = render(path, [], force=force, root=root)
+    if rendering.refused:
+        return rendering, None
+    document = load(path, root=root)
+    note: str | None = None
+    try:
+        svg: str | None = render_format(document, "svg").decode("utf-8")
+    except RenderError as error:
+        svg, note = None, str(error)
+    rendering.outputs.update(build_handbook(document, rendering.report, svg))
+    return rendering, note
 
 
 def check_text(

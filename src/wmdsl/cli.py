@@ -243,6 +243,36 @@ def render(spec: Path, formats: tuple[str, ...], output: Path | None, force: boo
             click.echo(f"wrote {target}", err=True)
 
 
+@cli.command("docs")
+@click.argument("spec", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Folder to write the handbook into (created if needed).",
+)
+@click.option("--force", is_flag=True, help="Build it even when the checks find errors.")
+@click.option("--no-color", is_flag=True, help="Never colour the findings.")
+def docs_command(spec: Path, output: Path, force: bool, no_color: bool) -> None:
+    """Build the onboarding handbook of SPEC: a static HTML + Markdown site."""
+    try:
+        result, note = api.handbook(spec, force=force)
+    except api.UsageError as error:
+        raise click.UsageError(str(error)) from error
+    if result.report.diagnostics or result.refused:
+        color = not no_color and not os.environ.get("NO_COLOR") and sys.stderr.isatty()
+        click.echo(FORMATTERS["text"](result.report, color), nl=False, err=True)
+    if result.refused:
+        click.echo("handbook not built: fix the errors above, or use --force", err=True)
+        sys.exit(1)
+    if note:
+        click.echo(f"note: built without the diagram: {note}", err=True)
+    for name, data in sorted(result.outputs.items()):
+        files.write_atomic(files.inside(output, name), data)
+    click.echo(f"wrote {len(result.outputs)} files to {output}", err=True)
+
+
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the rules as JSON.")
 def rules(as_json: bool) -> None:

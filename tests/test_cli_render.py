@@ -1,0 +1,80 @@
+"""`wmdsl render` and `wmdsl docs`: refuse broken specs, write atomically, keep old outputs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from wmdsl.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def spec(project: Path) -> Path:
+    shutil.copytree(ROOT / "examples", project / "examples", ignore=shutil.ignore_patterns("broken"))
+    return project / "examples" / "hiring.wm"
+
+
+def test_render_to_stdout_and_to_a_file(spec: Path, project: Path) -> None:
+    code, output = run("render", str(spec), "--to", "json")
+    assert code == 0
+    assert json.loads(output[output.index("{") :])["workflows"][0]["name"] == "hiring"
+    code, _ = run("render", str(spec), "--to", "json", "-o", "out/model.json")
+    assert code == 0
+    assert json.loads((project / "out" / "model.json").read_text())["workflows"]
+
+
+def test_several_formats_need_a_folder(spec: Path, project: Path) -> None:
+    code, output = run("render", str(spec), "--to", "json", "--to", "board")
+    assert code == 2
+    assert "need -o FOLDER" in output
+    code, _ = run("render", str(spec), "--to", "json", "--to", "board", "-o", "site")
+    assert code == 0
+    assert sorted(p.name for p in (project / "site").iterdir()) == ["hiring.board.json", "hiring.json"]
+
+
+def test_render_refuses_a_spec_with_errors_and_keeps_old_output(project: Path) -> None:
+    (project / "bad.wm").write_text('person @a "A"\nlane l "L" { members @a }\n', encoding="utf-8")
+    (project / "out.json").write_text("previous", encoding="utf-8")
+    code, output = run("render", "bad.wm", "--to", "json", "-o", "out.json")
+    assert code == 1
+    assert "CLR001" in output
+    assert "not rendered" in output
+    assert (project / "out.json").read_text() == "previous"
+    code, _ = run("render", "bad.wm", "--to", "json", "-o", "out.json", "--force")
+    assert code == 0
+    assert json.loads((project / "out.json").read_text())["shared"]["lanes"]
+
+
+def test_unknown_format_is_a_usage_error(spec: Path) -> None:
+    code, output = run("render", str(spec), "--to", "visio")
+    assert code == 2
+    assert "unknown format 'visio'" in output
+
+
+def test_docs_builds_a_handbook(spec: Path, project: Path) -> None:
+    code, output = run("docs", str(spec), "-o", "handbook")
+    assert code == 0, output
+    site = project / "handbook"
+    assert (site / "index.html").exists()
+    assert (site / "findings.md").exists()
+    assert list((site / "lanes").glob("*.html"))
+    assert not list(site.rglob("*.tmp"))
+
+
+def test_docs_refuses_a_broken_spec(project: Path) -> None:
+    (project / "bad.wm").write_text('person @a "A"\nlane l "L" { members @a }\n', encoding="utf-8")
+    code, output = run("docs", "bad.wm", "-o", "handbook")
+    assert code == 1
+    assert "handbook not built" in output
+    assert not (project / "handbook").exists()
