@@ -152,3 +152,134 @@ def decision_without_single_decider(ctx: RuleContext, options: Options) -> Itera
             message = f"decision `{decision.name}` has {len(deciders)} deciders ({names})"
             hint = "keep one in `decides`; move the others to `approves` or `consults`"
         yield Finding(decision.span, message, hint, subjects("decision", decision, workflow))
+
+
+@rule(
+    "CLR005",
+    "undefined-done",
+    Severity.WARNING,
+    "A stage has no definition of done.",
+    "Without an explicit definition of done, everyone decides for themselves when "
+    "work may leave a stage, and the next stage finds out by receiving half-finished "
+    "work. A `done` statement is the contract of the handoff; a blank one counts as none. "
+    "It is in the recommended preset: every stage needs one, and writing it is one line.",
+    bad="""
+workflow tickets "Tickets" {
+  person @ana "Ana Lima"
+  intake inbox "Inbox" { owner @ana }
+  stage answer "Answer" { owner @ana }
+  exit done "Done"
+  inbox -> answer
+  answer -> done
+}
+""",
+    good="""
+workflow tickets "Tickets" {
+  person @ana "Ana Lima"
+  intake inbox "Inbox" { owner @ana }
+  stage answer "Answer" { owner @ana; done "Customer has a reply that solves the question" }
+  exit done "Done"
+  inbox -> answer
+  answer -> done
+}
+""",
+)
+def undefined_done(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    for workflow, stage in ctx.stages():
+        if stage.done is None or not stage.done.strip():
+            yield Finding(
+                stage.span,
+                f"stage `{stage.name}` has no definition of done",
+                f'add `done "what must be true before work leaves it"` to stage `{stage.name}`',
+                subjects("stage", stage, workflow),
+            )
+
+
+@rule(
+    "CLR006",
+    "workflow-without-purpose",
+    Severity.WARNING,
+    "A workflow has no owner or no purpose.",
+    "A work system needs someone accountable for it as a whole and a stated reason "
+    "to exist: without an owner nobody can change its design, and without a purpose "
+    "nobody can say whether a piece of work belongs in it or whether it works. "
+    "A blank purpose counts as none. It is in the recommended preset: both are one line, "
+    "and the purpose is what every other design decision is argued against.",
+    bad="""
+workflow tickets "Tickets" {
+  person @ana "Ana Lima"
+  intake inbox "Inbox" { owner @ana }
+  stage answer "Answer" { owner @ana }
+  exit done "Done"
+  inbox -> answer
+  answer -> done
+}
+""",
+    good="""
+workflow tickets "Tickets" {
+  owner @ana
+  purpose "Answer customer questions within a working day"
+  person @ana "Ana Lima"
+  intake inbox "Inbox" { owner @ana }
+  stage answer "Answer" { owner @ana }
+  exit done "Done"
+  inbox -> answer
+  answer -> done
+}
+""",
+)
+def workflow_without_purpose(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    for workflow in ctx.workflows:
+        missing = []
+        if workflow.owner is None:
+            missing.append(("owner", "owner @someone"))
+        if workflow.purpose is None or not workflow.purpose.strip():
+            missing.append(("purpose", 'purpose "why this work system exists"'))
+        if not missing:
+            continue
+        what = " and no ".join(name for name, _ in missing)
+        fix = " and ".join(f"`{text}`" for _, text in missing)
+        yield Finding(
+            workflow.span,
+            f"workflow `{workflow.name}` has no {what}",
+            f"add {fix} to workflow `{workflow.name}`",
+            subjects("workflow", None, workflow),
+        )
+
+
+@rule(
+    "CLR007",
+    "owner-not-member",
+    Severity.INFO,
+    "A lane's owner is a person who is not one of its members.",
+    "An owner outside the lane is accountable for work they do not see from the "
+    "inside, and their time is not counted in the lane's capacity. That is sometimes "
+    "deliberate (a manager who owns several teams), so this is information rather "
+    "than a warning, and the rule is not in the recommended preset. Lanes owned by "
+    "another lane, and lanes that list no members at all, are not judged.",
+    bad="""
+person @ana "Ana Lima"
+person @bo "Bo Berg"
+lane support "Support" { owner @ana; members @bo }
+""",
+    good="""
+person @ana "Ana Lima"
+person @bo "Bo Berg"
+lane support "Support" { owner @ana; members @ana, @bo }
+""",
+    recommended=False,
+)
+def owner_not_member(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    for workflow, lane in ctx.lanes():
+        owner = lane.owner
+        if owner is None or not owner.is_person or not lane.members:
+            continue
+        if any(member.person.name == owner.name for member in lane.members):
+            continue
+        yield Finding(
+            owner.span,
+            f"`{owner.name}` owns lane `{lane.name}` but is not one of its members",
+            f"add `{owner.name}` to the `members` of lane `{lane.name}` (with a share such as "
+            f"`{owner.name} 20%` if they only lead it), or make a member its owner",
+            subjects("lane", lane, workflow),
+        )

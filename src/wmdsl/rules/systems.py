@@ -8,8 +8,8 @@ import networkx as nx
 
 from wmdsl.diagnostics import Related, Severity
 from wmdsl.graph import SINK, SOURCE
-from wmdsl.model import Stage
-from wmdsl.rules.registry import Finding, Options, RuleContext, rule, subjects
+from wmdsl.model import Decision, Handoff, Lane, Ref, Stage, Workflow
+from wmdsl.rules.registry import Finding, Options, RuleContext, element_key, rule, subjects, workflow_key
 
 
 @rule(
@@ -141,3 +141,212 @@ def silo_lane(ctx: RuleContext, options: Options) -> Iterator[Finding]:
                 "or move its stages to a workflow of their own",
                 subjects("lane", lane, workflow),
             )
+
+
+def _people(lane: Lane) -> set[str]:
+    """The lane itself and everyone in it: its name, owner, delegate and members."""
+    names = {lane.name, *(member.person.name for member in lane.members)}
+    names.update(ref.name for ref in (lane.owner, lane.delegate) if ref is not None)
+    return names
+
+
+def _roles(decision: Decision) -> tuple[Ref, ...]:
+    """Everyone with a part in ``decision``: deciders, recommenders, approvers, consulted, informed."""
+    return (
+        *decision.decides,
+        *decision.recommends,
+        *decision.approves,
+        *decision.consults,
+        *decision.informs,
+    )
+
+
+def _decision_table(ctx: RuleContext, workflow: Workflow) -> dict[str, Decision]:
+    table = {decision.name: decision for decision in ctx.document.shared.decisions}
+    table.update((decision.name, decision) for decision in workflow.decisions)
+    return table
+
+
+def _handoff_subjects(handoff: Handoff, workflow: Workflow, decision: Decision) -> tuple[str, ...]:
+    """The handoff first, then its gate's decision, then the workflow."""
+    decision_keys = subjects("decision", decision, workflow)[:-1]
+    return (element_key("handoff", handoff.key, workflow), *decision_keys, workflow_key(workflow))
+
+
+def _gated_lane_changes(
+    ctx: RuleContext, workflow: Workflow
+) -> Iterator[tuple[Handoff, Decision, Stage, Lane]]:
+    """Gated handoffs between stages of two lanes: the gate's decision, the receiving stage and lane."""
+    stages = {stage.name: stage for stage in workflow.stages}
+    lanes, decisions = ctx.lane_table(workflow), _decision_table(ctx, workflow)
+    for handoff in workflow.handoffs:
+        source, target = stages.get(handoff.source.name), stages.get(handoff.target.name)
+        if handoff.gate is None or source is None or target is None:
+            continue
+        if source.lane is None or target.lane is None or source.lane.name == target.lane.name:
+            continue
+        decision = decisions.get(handoff.gate.name)
+        if decision is not None:
+            yield handoff, decision, target, lanes[target.lane.name]
+
+
+@rule(
+    "SYS003",
+    "uninformed-handoff",
+    Severity.WARNING,
+    "A gated handoff into another lane is decided without that lane.",
+    "When a decision moves work into another lane, the receiving lane must at least "
+    "hear about it, or work lands on a team that had no say in it and no warning of "
+    "it: a silo boundary with a traffic signal nobody on the other side can see. "
+    "The receiving lane counts as in the loop when the lane itself, its owner, its "
+    "delegate, one of its members or the owner of the receiving stage holds any role "
+    "in the gate's decision (decides, recommends, approves, consults or informs): "
+    "taking part in a decision implies knowing about it. It is in the recommended "
+    "preset: the fix is one `informs` line, and the failure it prevents is the "
+    "classic silo handoff.",
+    bad="""
+workflow delivery "Delivery" {
+  person @ana "Ana Lima"
+  person @bo "Bo Berg"
+  lane product "Product" { owner @ana; members @ana }
+  lane eng "Engineering" { owner @bo; members @bo }
+  intake requests "Requests" { owner @ana }
+  stage shape "Shape" in product
+  stage build "Build" in eng
+  exit shipped "Shipped"
+  requests -> shape
+  shape -> build { gate scope }
+  build -> shipped
+  decision scope "Approve scope" { decides @ana }
+}
+""",
+    good="""
+workflow delivery "Delivery" {
+  person @ana "Ana Lima"
+  person @bo "Bo Berg"
+  lane product "Product" { owner @ana; members @ana }
+  lane eng "Engineering" { owner @bo; members @bo }
+  intake requests "Requests" { owner @ana }
+  stage shape "Shape" in product
+  stage build "Build" in eng
+  exit shipped "Shipped"
+  requests -> shape
+  shape -> build { gate scope }
+  build -> shipped
+  decision scope "Approve scope" { decides @ana; consults eng }
+}
+""",
+)
+def uninformed_handoff(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    for workflow in ctx.workflows:
+        for handoff, decision, target, receiving in _gated_lane_changes(ctx, workflow):
+            insiders = _people(receiving)
+            if target.owner is not None:
+                insiders.add(target.owner.name)
+            if any(ref.name in insiders for ref in _roles(decision)):
+                continue
+            yield Finding(
+                handoff.span,
+                f"handoff `{handoff.key}` moves work into lane `{receiving.name}` through gate "
+                f"`{decision.name}`, but the decision neither consults nor informs `{receiving.name}`",
+                f"add `informs {receiving.name}` (or `consults {receiving.name}`) "
+                f"to decision `{decision.name}`",
+                _handoff_subjects(handoff, workflow, decision),
+                (Related(decision.span, f"decision `{decision.name}` is declared here"),),
+            )
+
+
+@rule(
+    "SYS004",
+    "single-lane-decision",
+    Severity.INFO,
+    "A decision that gates work across several lanes is held entirely inside one lane.",
+    "A decision whose gated handoffs touch several lanes shapes the work of all of "
+    "them; when every role in it (decides, recommends, approves, consults, informs) "
+    "is held by one lane or its people, the other lanes live with a decision they "
+    "never see being made. The lanes touched are those of both ends of every handoff "
+    "the decision gates. A person counts as inside a lane when they are its owner, "
+    "delegate or a member; someone who belongs to two of the lanes touched speaks for "
+    "both, so the rule stays quiet. It is information and not in the recommended preset: the "
+    "receiving side is already covered by SYS003, and a team may legitimately own a "
+    "decision that only its upstream waits on.",
+    bad="""
+workflow delivery "Delivery" {
+  person @ana "Ana Lima"
+  person @bo "Bo Berg"
+  person @cy "Cy Diaz"
+  lane product "Product" { owner @ana; members @ana, @cy }
+  lane eng "Engineering" { owner @bo; members @bo }
+  intake requests "Requests" { owner @ana }
+  stage shape "Shape" in product
+  stage build "Build" in eng
+  exit shipped "Shipped"
+  requests -> shape
+  shape -> build { gate scope }
+  build -> shipped
+  decision scope "Approve scope" { decides @ana; consults @cy; informs product }
+}
+""",
+    good="""
+workflow delivery "Delivery" {
+  person @ana "Ana Lima"
+  person @bo "Bo Berg"
+  person @cy "Cy Diaz"
+  lane product "Product" { owner @ana; members @ana, @cy }
+  lane eng "Engineering" { owner @bo; members @bo }
+  intake requests "Requests" { owner @ana }
+  stage shape "Shape" in product
+  stage build "Build" in eng
+  exit shipped "Shipped"
+  requests -> shape
+  shape -> build { gate scope }
+  build -> shipped
+  decision scope "Approve scope" { decides @ana; consults @cy, eng; informs product }
+}
+""",
+    recommended=False,
+)
+def single_lane_decision(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    reported: set[int] = set()
+    for workflow in ctx.workflows:
+        lanes = ctx.lane_table(workflow)
+        for decision, touched, handoffs in _gates(ctx, workflow):
+            if id(decision) in reported or len(touched) < 2:
+                continue
+            holders = {ref.name for ref in _roles(decision)}
+            represented = [name for name in touched if holders & _people(lanes[name])]
+            holder = _holding_lane(holders, [*represented, *lanes], lanes)
+            if holder is None or len(represented) > 1:
+                continue
+            reported.add(id(decision))
+            others = [lane for lane in touched if lane != holder and lane not in represented]
+            listed = ", ".join(f"`{lane}`" for lane in touched)
+            yield Finding(
+                decision.span,
+                f"decision `{decision.name}` gates work across lanes {listed}, "
+                f"but every role in it is held inside lane `{holder}`",
+                f"give the other lanes a part in it, e.g. `consults {', '.join(others)}`",
+                subjects("decision", decision, workflow),
+                tuple(Related(h.span, f"gates handoff `{h.key}`") for h in handoffs),
+            )
+
+
+def _gates(ctx: RuleContext, workflow: Workflow) -> Iterator[tuple[Decision, list[str], list[Handoff]]]:
+    """Each decision used as a gate: the lanes its handoffs touch and the handoffs."""
+    lane_of = {s.name: s.lane.name for s in workflow.stages if s.lane is not None}
+    decisions = _decision_table(ctx, workflow)
+    uses: dict[str, list[Handoff]] = {}
+    for handoff in workflow.handoffs:
+        if handoff.gate is not None and handoff.gate.name in decisions:
+            uses.setdefault(handoff.gate.name, []).append(handoff)
+    for name, handoffs in uses.items():
+        ends = (lane_of.get(end.name) for h in handoffs for end in (h.source, h.target))
+        touched = list(dict.fromkeys(lane for lane in ends if lane is not None))
+        yield decisions[name], touched, handoffs
+
+
+def _holding_lane(holders: set[str], candidates: list[str], lanes: dict[str, Lane]) -> str | None:
+    """The first of ``candidates`` that every one of ``holders`` belongs to (or is)."""
+    if not holders:
+        return None
+    return next((name for name in candidates if holders <= _people(lanes[name])), None)

@@ -1,3 +1,257 @@
-"""Visibility over Assumption: work, limits and outcomes are visible to the people who need them."""
+"""Visibility over Assumption: work, limits and outcomes are visible to the people who need them.
+
+A stage is visible when a board shows it; a workflow is measured when it has a
+lead-time or throughput metric; an SLA is tracked when a metric's range covers
+its handoff or a board shows both its ends. A metric's range covers a handoff
+when work can go from the metric's ``from`` to the handoff's source, and from
+its target on to the metric's ``to`` (reachability in the flow graph).
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+
+import networkx as nx
+
+from wmdsl.diagnostics import Severity
+from wmdsl.graph import FlowGraph
+from wmdsl.model import ExitKind, Handoff, Metric, Workflow
+from wmdsl.rules.registry import Finding, Options, RuleContext, element_key, rule, subjects, workflow_key
+
+
+@rule(
+    "VIS001",
+    "invisible-stage",
+    Severity.WARNING,
+    "A stage is shown on no board.",
+    "Work in a stage no board shows is invisible: nobody sees it queue, age or "
+    "block, so the team manages it by assumption and status meetings. A workflow "
+    "with no board at all is reported once, on the workflow, rather than once per "
+    "stage. It is in the recommended preset: a board is the cheapest visibility there is.",
+    bad="""
+workflow tickets "Tickets" {
+  person @ana "Ana Lima"
+  intake inbox "Inbox" { owner @ana }
+  stage triage "Triage" { owner @ana }
+  stage answer "Answer" { owner @ana }
+  exit done "Done"
+  inbox -> triage
+  triage -> answer
+  answer -> done
+  board work "Work" { shows triage }
+}
+""",
+    good="""
+workflow tickets "Tickets" {
+  person @ana "Ana Lima"
+  intake inbox "Inbox" { owner @ana }
+  stage triage "Triage" { owner @ana }
+  stage answer "Answer" { owner @ana }
+  exit done "Done"
+  inbox -> triage
+  triage -> answer
+  answer -> done
+  board work "Work" { shows triage, answer }
+}
+""",
+)
+def invisible_stage(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    for workflow in ctx.workflows:
+        if not workflow.stages:
+            continue
+        if not workflow.boards:
+            names = ", ".join(stage.name for stage in workflow.stages)
+            yield Finding(
+                workflow.span,
+                f"workflow `{workflow.name}` has no board: "
+                f"none of its {_stages(len(workflow.stages))} is visible",
+                f'add a board that shows them: `board work "Work" {{ shows {names} }}`',
+                subjects("workflow", None, workflow),
+            )
+            continue
+        shown = {ref.name for board in workflow.boards for ref in board.shows}
+        first = workflow.boards[0].name
+        for stage in workflow.stages:
+            if stage.name not in shown:
+                yield Finding(
+                    stage.span,
+                    f"stage `{stage.name}` is shown on no board",
+                    f"add `{stage.name}` to the `shows` of board `{first}`",
+                    subjects("stage", stage, workflow),
+                )
+
+
+def _stages(count: int) -> str:
+    return f"{count} stage" if count == 1 else f"{count} stages"
+
+
+def _is_lead_time(metric: Metric) -> bool:
+    return metric.start is not None and metric.end is not None
+
+
+@rule(
+    "VIS002",
+    "no-flow-metric",
+    Severity.WARNING,
+    "A workflow has no lead-time or throughput metric.",
+    "Without a flow metric, whether the work system is getting faster or slower, "
+    "keeping its promises or not, is a matter of opinion. A lead-time metric "
+    "(`from … to …`) or a throughput metric (`target N per week`) turns it into "
+    "a number the team can review. It is in the recommended preset: without one, "
+    "no review of the workflow has evidence to work from.",
+    bad="""
+workflow tickets "Tickets" {
+  person @ana "Ana Lima"
+  intake inbox "Inbox" { owner @ana }
+  stage answer "Answer" { owner @ana }
+  exit done "Done"
+  inbox -> answer
+  answer -> done
+}
+""",
+    good="""
+workflow tickets "Tickets" {
+  person @ana "Ana Lima"
+  intake inbox "Inbox" { owner @ana }
+  stage answer "Answer" { owner @ana }
+  exit done "Done"
+  inbox -> answer
+  answer -> done
+  metric lead_time "Lead time" { from inbox to done; target 2d at 85% }
+}
+""",
+)
+def no_flow_metric(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    for workflow in ctx.workflows:
+        if any(_is_lead_time(m) or m.throughput is not None for m in workflow.metrics):
+            continue
+        start = workflow.intakes[0].name if workflow.intakes else "INTAKE"
+        end = _done_exit(workflow)
+        yield Finding(
+            workflow.span,
+            f"workflow `{workflow.name}` has no lead-time or throughput metric",
+            f'add `metric lead_time "Lead time" {{ from {start} to {end} }}` '
+            f'or `metric throughput "Throughput" {{ to {end}; target 5 per week }}`',
+            subjects("workflow", None, workflow),
+        )
+
+
+def _done_exit(workflow: Workflow) -> str:
+    done = [e.name for e in workflow.exits if e.kind is ExitKind.DONE]
+    return (done or [e.name for e in workflow.exits] or ["EXIT"])[0]
+
+
+@rule(
+    "VIS003",
+    "intake-without-rate",
+    Severity.INFO,
+    "An intake has no arrival rate, so flow checks cannot run for the work it feeds.",
+    "Capacity and utilisation (FLW006, FLW007) are computed from how much work "
+    "arrives; an intake without `arrivals` silently switches them off for every "
+    "stage it feeds, and a silent check reads like a passed one. It is information "
+    "(the spec is not wrong, only unmeasured) and in the recommended preset, because "
+    "an estimate is one line and makes the capacity checks work.",
+    bad="""
+workflow tickets "Tickets" {
+  person @ana "Ana Lima"
+  intake inbox "Inbox" { owner @ana }
+  stage answer "Answer" { owner @ana }
+  exit done "Done"
+  inbox -> answer
+  answer -> done
+}
+""",
+    good="""
+workflow tickets "Tickets" {
+  person @ana "Ana Lima"
+  intake inbox "Inbox" { owner @ana; arrivals 12 per week }
+  stage answer "Answer" { owner @ana }
+  exit done "Done"
+  inbox -> answer
+  answer -> done
+}
+""",
+)
+def intake_without_rate(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    for workflow, intake in ctx.intakes():
+        if intake.arrivals is None:
+            yield Finding(
+                intake.span,
+                f"intake `{intake.name}` has no arrival rate: "
+                "flow and capacity checks cannot run for the work it feeds",
+                f"add `arrivals N per week` to intake `{intake.name}` (an estimate is fine)",
+                subjects("intake", intake, workflow),
+            )
+
+
+@rule(
+    "VIS004",
+    "untracked-sla",
+    Severity.INFO,
+    "A handoff has an SLA that no metric or board tracks.",
+    "An SLA nobody measures is a promise kept by assumption: breaches are noticed "
+    "by the customer first. The SLA of a handoff counts as tracked when a metric "
+    "measures a range that covers it (work can go from the metric's `from` to the "
+    "handoff's source, and from its target on to the metric's `to`), or when a board "
+    "shows both of its ends, so items waiting on it can be seen ageing. It is "
+    "information, in the recommended preset: it only fires where the spec itself "
+    "makes a promise.",
+    bad="""
+workflow tickets "Tickets" {
+  person @ana "Ana Lima"
+  person @bo "Bo Berg"
+  intake inbox "Inbox" { owner @ana }
+  stage triage "Triage" { owner @ana }
+  stage answer "Answer" { owner @bo }
+  exit done "Done"
+  inbox -> triage
+  triage -> answer { sla 4h }
+  answer -> done
+  board work "Work" { shows answer }
+}
+""",
+    good="""
+workflow tickets "Tickets" {
+  person @ana "Ana Lima"
+  person @bo "Bo Berg"
+  intake inbox "Inbox" { owner @ana }
+  stage triage "Triage" { owner @ana }
+  stage answer "Answer" { owner @bo }
+  exit done "Done"
+  inbox -> triage
+  triage -> answer { sla 4h }
+  answer -> done
+  board work "Work" { shows triage, answer }
+}
+""",
+)
+def untracked_sla(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    for workflow in ctx.workflows:
+        flow = ctx.graph(workflow)
+        ranges = [_range(flow, m.start.name, m.end.name) for m in workflow.metrics if m.start and m.end]
+        boards = [{ref.name for ref in board.shows} for board in workflow.boards]
+        for handoff in workflow.handoffs:
+            if handoff.sla is None:
+                continue
+            ends = (handoff.source.name, handoff.target.name)
+            if any(ends[0] in after and ends[1] in before for after, before in ranges):
+                continue
+            if any(set(ends) <= shown for shown in boards):
+                continue
+            yield Finding(
+                handoff.span,
+                f"handoff `{handoff.key}` promises an SLA of {handoff.sla.text} "
+                "that no metric or board tracks",
+                f"show both ends on a board (`shows {ends[0]}, {ends[1]}`) or measure it: "
+                f'`metric {ends[0]}_sla "{ends[0]} to {ends[1]}" {{ from {ends[0]} to {ends[1]} }}`',
+                _handoff_subjects(handoff, workflow),
+            )
+
+
+def _range(flow: FlowGraph, start: str, end: str) -> tuple[set[str], set[str]]:
+    """Nodes work can reach from ``start``, and nodes from which ``end`` can be reached."""
+    return {start, *nx.descendants(flow.graph, start)}, flow.reaching([end])
+
+
+def _handoff_subjects(handoff: Handoff, workflow: Workflow) -> tuple[str, ...]:
+    return (element_key("handoff", handoff.key, workflow), workflow_key(workflow))
