@@ -13,13 +13,18 @@ from wmdsl import api
 from wmdsl.codes import Family
 from wmdsl.rules import all_rules
 from wmdsl.rules.docs import pages
+from wmdsl.settings import Overrides
 
 RULES = all_rules()
 DOCS = Path(__file__).resolve().parent.parent / "rules"
 
 
 def findings(text: str, code: str) -> list[str]:
-    report = api.check_text(text + "\n", path="example.wm")
+    # Every rule is enabled and no configuration file applies: an example must
+    # stand on its own.
+    report = api.check_text(
+        text + "\n", path="example.wm", overrides=Overrides(preset="strict", isolated=True)
+    )
     language = [d for d in report.diagnostics if d.code.startswith("SYN") and d.code != "SYN013"]
     assert not language, f"example does not compile: {language}"
     return [d.code for d in report.diagnostics if d.code == code]
@@ -61,8 +66,11 @@ def test_metadata_is_complete(rule: object) -> None:
 
 def test_rule_pages_are_current() -> None:
     expected = pages()
-    stale = [name for name, text in expected.items() if not (DOCS / name).exists()
-             or (DOCS / name).read_text(encoding="utf-8") != text]
+    stale = [
+        name
+        for name, text in expected.items()
+        if not (DOCS / name).exists() or (DOCS / name).read_text(encoding="utf-8") != text
+    ]
     assert not stale, f"run `python -m wmdsl.rules.docs rules/`: stale pages {stale}"
     extra = sorted({p.name for p in DOCS.glob("*.md")} - set(expected))
     assert not extra, f"pages without a rule: {extra}"

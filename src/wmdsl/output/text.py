@@ -100,7 +100,8 @@ def summary(report: Report) -> str:
             (Severity.INFO, "info"),
         )
     ]
-    parts = [f"{n} {word}{'s' * (n != 1)}" for n, word in counts if n]
+    # "info" is uncountable: "2 errors, 1 warning and 3 info".
+    parts = [f"{n} {word}{'s' * (n != 1 and word != 'info')}" for n, word in counts if n]
     if not parts:
         return f"All clear: {files} checked, no findings."
     listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
