@@ -1,3 +1,355 @@
-"""Adaptability over Rigidity: decisions can escalate, the system reviews and changes itself."""
+"""Adaptability over Rigidity: decisions can escalate, the system reviews and changes itself.
+
+Escalations between decisions form a directed graph (one node per decision
+of the document, shared ones once); it is built once, its strongly
+connected components once, and each loop is reported once, with one example
+cycle, so the check stays linear in the number of escalations.
+"""
 
 from __future__ import annotations
+
+import functools
+import itertools
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+
+import networkx as nx
+
+from wmdsl.diagnostics import Related, Severity
+from wmdsl.model import Decision, Escalation, Workflow
+from wmdsl.rules.registry import Finding, Option, Options, RuleContext, element_key, rule, subjects
+
+
+@rule(
+    "ADP001",
+    "decision-without-escalation",
+    Severity.WARNING,
+    "A decision has no escalation path.",
+    """
+    A decision that cannot escalate stalls silently when its decider is
+    stuck, unsure or away: the work behind the signal just waits. Saying in
+    advance where a decision goes when it is not made in time (`escalates
+    @someone after 2d`) lets the system bend instead of block, without
+    anyone having to improvise who to ask.
+    """,
+    bad="""
+person @lee "Lee Chen"
+decision scope "Approve scope" { decides @lee }
+""",
+    good="""
+person @lee "Lee Chen"
+person @dana "Dana Ruiz"
+decision scope "Approve scope" { decides @lee; escalates @dana after 2d; delegate @dana }
+""",
+)
+def decision_without_escalation(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    for workflow, decision in ctx.decisions():
+        if decision.escalates:
+            continue
+        decider = decision.decides[0].name if len(decision.decides) == 1 else None
+        owner = workflow.owner.name if workflow is not None and workflow.owner is not None else None
+        to = owner if owner is not None and owner != decider else "@someone"
+        by = f"`{decider}`" if decider is not None else "its decider"
+        yield Finding(
+            decision.span,
+            f"decision `{decision.name}` has no escalation path",
+            f"add `escalates {to} after 2d` to decision `{decision.name}`: "
+            f"who decides when {by} does not in time",
+            subjects("decision", decision, workflow),
+        )
+
+
+@dataclass(frozen=True)
+class _Escalations:
+    """Decisions escalating to decisions: a graph on element keys, with a side table."""
+
+    graph: nx.DiGraph
+    decisions: dict[str, tuple[Workflow | None, Decision]]
+    edges: dict[tuple[str, str], Escalation]
+
+    def name(self, key: str) -> str:
+        return self.decisions[key][1].name
+
+    @functools.cached_property
+    def order(self) -> dict[str, int]:
+        """Declaration order of the decisions (shared ones first)."""
+        return {key: index for index, key in enumerate(self.decisions)}
+
+    def finding_subjects(self, keys: list[str]) -> tuple[str, ...]:
+        found: dict[str, None] = {}
+        for key in keys:
+            workflow, decision = self.decisions[key]
+            found.update(dict.fromkeys(subjects("decision", decision, workflow)))
+        return tuple(found)
+
+
+def _escalations(ctx: RuleContext) -> _Escalations:
+    decisions = {element_key("decision", d.name, w): (w, d) for w, d in ctx.decisions()}
+    graph: nx.DiGraph = nx.DiGraph()
+    graph.add_nodes_from(decisions)
+    edges: dict[tuple[str, str], Escalation] = {}
+    for key, (workflow, decision) in decisions.items():
+        for escalation in decision.escalates:
+            target = _decision_key(decisions, workflow, escalation.to.name)
+            if target is not None and not escalation.to.is_person:
+                edges.setdefault((key, target), escalation)
+                graph.add_edge(key, target)
+    return _Escalations(graph, decisions, edges)
+
+
+def _decision_key(decisions: Collection[str], workflow: Workflow | None, name: str) -> str | None:
+    """The key of the decision ``name`` names in ``workflow``'s scope (None: not a decision)."""
+    for scope in (workflow, None) if workflow is not None else (None,):
+        key = element_key("decision", name, scope)
+        if key in decisions:
+            return key
+    return None
+
+
+def _arrows(names: list[str], shown: int = 8) -> str:
+    """``a`` → ``b`` → ``c``; a long chain keeps its two ends."""
+    quoted = [f"`{name}`" for name in names]
+    if len(quoted) > shown:
+        quoted = [*quoted[: shown - 2], f"… ({len(names) - shown + 2} more)", *quoted[-2:]]
+    return " → ".join(quoted)
+
+
+@rule(
+    "ADP002",
+    "escalation-cycle",
+    Severity.ERROR,
+    "An escalation chain loops back on itself or ends at a decision nobody makes.",
+    """
+    Escalation is how a stuck decision reaches someone who can unstick it.
+    When decisions escalate to each other in a loop, a stuck decision
+    travels round it for ever; when the chain leads to a decision that has
+    no decider, it ends nowhere. Either way the escalation path written in
+    the spec does not exist in practice. Only escalations to decisions form
+    chains: escalating to a person or a lane ends the chain there.
+    """,
+    bad="""
+person @lee "Lee Chen"
+person @dana "Dana Ruiz"
+decision scope "Approve scope" { decides @lee; escalates budget after 2d }
+decision budget "Approve budget" { decides @dana; escalates scope after 2d }
+""",
+    good="""
+person @lee "Lee Chen"
+person @dana "Dana Ruiz"
+person @maya "Maya Okafor"
+decision scope "Approve scope" { decides @lee; escalates budget after 2d }
+decision budget "Approve budget" { decides @dana; escalates @maya after 2d }
+""",
+)
+def escalation_cycle(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    escalations = _escalations(ctx)
+    yield from _loops(escalations)
+    yield from _dead_ends(escalations)
+
+
+def _loops(escalations: _Escalations) -> Iterator[Finding]:
+    """One finding per strongly connected component that loops, at its first decision."""
+    graph, order = escalations.graph, escalations.order
+    components = [sorted(c, key=order.__getitem__) for c in nx.strongly_connected_components(graph)]
+    for component in sorted(components, key=lambda c: order[c[0]]):
+        first = component[0]
+        if len(component) == 1 and not graph.has_edge(first, first):
+            continue
+        inside = graph.subgraph(component)
+        step = min(inside.successors(first), key=order.__getitem__)
+        cycle = [first, *nx.shortest_path(inside, step, first)]  # [first, first] for a self-loop
+        names = [escalations.name(key) for key in cycle]
+        steps = list(itertools.pairwise(cycle))
+        yield Finding(
+            escalations.edges[steps[0]].span,
+            f"decisions escalate in a loop: {_arrows(names)}",
+            f"end the chain at a person or a lane: make decision `{names[-2]}` escalate to "
+            f"`@someone` above its decider instead of to `{names[-1]}`",
+            escalations.finding_subjects(cycle[:-1]),
+            tuple(
+                Related(
+                    escalations.edges[(a, b)].span,
+                    f"`{escalations.name(a)}` escalates to `{escalations.name(b)}`",
+                )
+                for a, b in steps[1:10]
+            ),
+        )
+
+
+def _dead_ends(escalations: _Escalations) -> Iterator[Finding]:
+    """One finding per escalation to a decision without a decider, with the chain leading to it."""
+    for (source, target), escalation in escalations.edges.items():
+        decision = escalations.decisions[target][1]
+        if decision.decides:
+            continue
+        chain = [*_leading_to(escalations, source, avoid=target), target]
+        names = [escalations.name(key) for key in chain]
+        yield Finding(
+            escalation.span,
+            f"escalation chain {_arrows(names)} ends nowhere: decision `{decision.name}` has no decider",
+            f"give decision `{decision.name}` a decider (`decides @someone`), or make decision "
+            f"`{names[-2]}` escalate to a person or a lane",
+            escalations.finding_subjects([source]),
+            (Related(decision.span, f"decision `{decision.name}` is declared here"),),
+        )
+
+
+def _leading_to(escalations: _Escalations, key: str, avoid: str) -> list[str]:
+    """A chain of decisions escalating to ``key``, from where it starts.
+
+    Walks back through the first escalating decision (in declaration order)
+    each time, never through the same decision twice nor through ``avoid``.
+    """
+    backwards, seen = [key], {key, avoid}
+    while True:
+        before = [k for k in escalations.graph.predecessors(backwards[-1]) if k not in seen]
+        if not before:
+            return backwards[::-1]
+        backwards.append(min(before, key=escalations.order.__getitem__))
+        seen.add(backwards[-1])
+
+
+def _reviewing(workflow: Workflow) -> list[str]:
+    """The cadences of ``workflow`` that review a part of it (anything but a person)."""
+    return [c.name for c in workflow.cadences if any(not ref.is_person for ref in c.reviews)]
+
+
+def _example_subject(workflow: Workflow) -> str:
+    for elements in (workflow.boards, workflow.metrics, workflow.stages, workflow.intakes):
+        if elements:
+            return elements[0].name
+    return "a_stage"
+
+
+@rule(
+    "ADP003",
+    "no-feedback-loop",
+    Severity.WARNING,
+    "A workflow has no cadence that reviews it.",
+    """
+    A work system nobody regularly looks at can only drift: WIP limits,
+    stages and decision rights stay as first written while the work
+    changes. A cadence (a replenishment, a review, a retrospective) that
+    `reviews` parts of the workflow is the feedback loop that lets it adapt.
+    A cadence of the workflow counts when it reviews any element other than
+    a person (a stage, board, metric, lane, decision…): reviewing people is
+    not reviewing the system.
+    """,
+    bad="""
+person @ana "Ana Lima"
+workflow support "Support" {
+  owner @ana
+  intake inbox "Inbox" { owner @ana }
+  stage answer "Answer" { owner @ana; wip 3 }
+  exit answered "Answered"
+  exit spam "Spam" { kind rejected }
+  inbox -> answer
+  answer -> answered
+  answer -> spam
+}
+""",
+    good="""
+person @ana "Ana Lima"
+workflow support "Support" {
+  owner @ana
+  intake inbox "Inbox" { owner @ana }
+  stage answer "Answer" { owner @ana; wip 3 }
+  exit answered "Answered"
+  exit spam "Spam" { kind rejected }
+  inbox -> answer
+  answer -> answered
+  answer -> spam
+  cadence review "Weekly review" { every 1w; owner @ana; reviews answer }
+}
+""",
+)
+def no_feedback_loop(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    for workflow in ctx.workflows:
+        if _reviewing(workflow):
+            continue
+        subject = _example_subject(workflow)
+        if workflow.cadences:
+            names = ", ".join(f"`{c.name}`" for c in workflow.cadences)
+            message = f"workflow `{workflow.name}` has cadences ({names}), but none reviews a part of it"
+            hint = f"add `reviews {subject}` to cadence `{workflow.cadences[0].name}`"
+        else:
+            owner = workflow.owner.name if workflow.owner is not None else "@someone"
+            message = f"workflow `{workflow.name}` has no cadence: nothing reviews how it works"
+            hint = f'add `cadence review "Review" {{ every 2w; owner {owner}; reviews {subject} }}`'
+        yield Finding(workflow.span, message, hint, subjects("workflow", None, workflow))
+
+
+@rule(
+    "ADP004",
+    "oversized-view",
+    Severity.INFO,
+    "A workflow has more intakes, stages and exits than one picture can show.",
+    """
+    A workflow too big to see at once is too big to change at once: nobody
+    holds the whole picture, so every change is local and the system grows
+    instead of adapting. Past about fifty intakes, stages and exits, split
+    it into workflows that each one team can reason about — per work type,
+    or per group of lanes that hand off mostly among themselves.
+    """,
+    options=(Option("max_nodes", int, 50, "Most intakes, stages and exits one workflow may have."),),
+    bad="""
+person @ana "Ana Lima"
+lane ops "Operations" { owner @ana; members @ana }
+workflow everything "Everything we do" {
+  owner @ana
+  intake inbox "Inbox" { owner @ana }
+  stage s1 in ops; stage s2 in ops; stage s3 in ops; stage s4 in ops; stage s5 in ops
+  stage s6 in ops; stage s7 in ops; stage s8 in ops; stage s9 in ops; stage s10 in ops
+  stage s11 in ops; stage s12 in ops; stage s13 in ops; stage s14 in ops; stage s15 in ops
+  stage s16 in ops; stage s17 in ops; stage s18 in ops; stage s19 in ops; stage s20 in ops
+  stage s21 in ops; stage s22 in ops; stage s23 in ops; stage s24 in ops; stage s25 in ops
+  stage s26 in ops; stage s27 in ops; stage s28 in ops; stage s29 in ops; stage s30 in ops
+  stage s31 in ops; stage s32 in ops; stage s33 in ops; stage s34 in ops; stage s35 in ops
+  stage s36 in ops; stage s37 in ops; stage s38 in ops; stage s39 in ops; stage s40 in ops
+  stage s41 in ops; stage s42 in ops; stage s43 in ops; stage s44 in ops; stage s45 in ops
+  stage s46 in ops; stage s47 in ops; stage s48 in ops; stage s49 in ops; stage s50 in ops
+  exit done "Done"
+  inbox -> s1; s1 -> s2; s2 -> s3; s3 -> s4; s4 -> s5; s5 -> s6; s6 -> s7; s7 -> s8
+  s8 -> s9; s9 -> s10; s10 -> s11; s11 -> s12; s12 -> s13; s13 -> s14; s14 -> s15; s15 -> s16
+  s16 -> s17; s17 -> s18; s18 -> s19; s19 -> s20; s20 -> s21; s21 -> s22; s22 -> s23; s23 -> s24
+  s24 -> s25; s25 -> s26; s26 -> s27; s27 -> s28; s28 -> s29; s29 -> s30; s30 -> s31; s31 -> s32
+  s32 -> s33; s33 -> s34; s34 -> s35; s35 -> s36; s36 -> s37; s37 -> s38; s38 -> s39; s39 -> s40
+  s40 -> s41; s41 -> s42; s42 -> s43; s43 -> s44; s44 -> s45; s45 -> s46; s46 -> s47; s47 -> s48
+  s48 -> s49; s49 -> s50; s50 -> done
+}
+""",
+    good="""
+# One workflow per kind of work, each small enough to see at once.
+person @ana "Ana Lima"
+workflow small "One team's work" {
+  owner @ana
+  intake inbox "Inbox" { owner @ana }
+  stage s1 "Step 1" { owner @ana }
+  stage s2 "Step 2" { owner @ana }
+  exit done "Done"
+  inbox -> s1
+  s1 -> s2
+  s2 -> done
+}
+""",
+)
+def oversized_view(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    most = int(options["max_nodes"])
+    for workflow in ctx.workflows:
+        counts = {"intake": workflow.intakes, "stage": workflow.stages, "exit": workflow.exits}
+        total = sum(len(elements) for elements in counts.values())
+        if total <= most:
+            continue
+        parts = ", ".join(_count(len(elements), kind) for kind, elements in counts.items())
+        yield Finding(
+            workflow.span,
+            f"workflow `{workflow.name}` has {total} nodes ({parts}); "
+            f"more than {most} is too many to see and change at once",
+            "split it into smaller workflows, one per work type or per group of lanes that hand off "
+            "mostly among themselves",
+            subjects("workflow", None, workflow),
+        )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -1,3 +1,459 @@
-"""Humanity over Tools: people are not overloaded, single points of failure or replaced by tools."""
+"""Humanity over Tools: people are not overloaded, single points of failure or replaced by tools.
+
+The people checks count across the whole document: every lane once (shared
+lanes and each workflow's own) and every decision once, because a person's
+week and attention are one, whichever workflow asks for them. A finding
+about a person is placed at their ``person`` declaration and points at the
+memberships or decisions behind it.
+"""
 
 from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from wmdsl.capacity import allocations
+from wmdsl.diagnostics import Related, Severity
+from wmdsl.model import (
+    Board,
+    Cadence,
+    Intake,
+    Member,
+    Metric,
+    Named,
+    Person,
+    PersonKind,
+    Ref,
+    Stage,
+    Workflow,
+)
+from wmdsl.rules.registry import (
+    Finding,
+    Option,
+    Options,
+    RuleContext,
+    rule,
+    subjects,
+    workflow_key,
+)
+
+# Shares are written as whole or decimal percentages; this absorbs float noise.
+_EPSILON = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class _Membership:
+    """One person in one lane, with where it is written."""
+
+    workflow: Workflow | None
+    lane: str
+    member: Member
+
+
+def _declarations(ctx: RuleContext) -> dict[str, tuple[Workflow | None, Person]]:
+    """Every person by handle with the workflow declaring them (shared ones win)."""
+    found: dict[str, tuple[Workflow | None, Person]] = {}
+    for person in ctx.document.shared.people:
+        found.setdefault(person.name, (None, person))
+    for workflow in ctx.workflows:
+        for person in workflow.people:
+            found.setdefault(person.name, (workflow, person))
+    return found
+
+
+def _memberships(ctx: RuleContext) -> dict[str, list[_Membership]]:
+    """Every lane membership by handle, each lane counted once."""
+    result: dict[str, list[_Membership]] = defaultdict(list)
+    for workflow, lane in ctx.lanes():
+        for member in lane.members:
+            result[member.person.name].append(_Membership(workflow, lane.name, member))
+    return result
+
+
+def _person_finding(
+    ctx: RuleContext,
+    handle: str,
+    message: str,
+    hint: str,
+    involved: list[tuple[Workflow | None, Related]],
+) -> Finding:
+    """A finding about a person, at their declaration, covering the workflows involved."""
+    workflow, person = _declarations(ctx).get(handle, (None, None))
+    keys = list(subjects("person", person, workflow))
+    for where, _ in involved:
+        if where is not None and workflow_key(where) not in keys:
+            keys.append(workflow_key(where))
+    span = person.span if person is not None else involved[0][1].span
+    related = tuple(note for _, note in involved[:_RELATED])
+    return Finding(span, message, hint, tuple(keys), related)
+
+
+# Long lists are cut short in messages; the related notes point at every place.
+_SHOWN = 5
+_RELATED = 10
+
+
+def _listed(names: list[str], quoted: bool = True) -> str:
+    shown = [f"`{name}`" if quoted else name for name in names[:_SHOWN]]
+    return ", ".join(shown) + (f", … ({len(names)} in all)" if len(names) > _SHOWN else "")
+
+
+def _percent(fraction: float) -> str:
+    return f"{fraction * 100:.4g}%"
+
+
+@rule(
+    "HUM001",
+    "overallocated-person",
+    Severity.ERROR,
+    "A person's explicit shares of their time add up to more than 100%.",
+    """
+    A plan that needs more of someone than they have is a plan that burns them
+    out, and the flow numbers built on it are fiction. The shares after a
+    handle in `members` (`@ana 60%`) are fractions of that person's capacity
+    (`capacity`, in FTE); a member listed without a share gets an equal part
+    of whatever the explicit shares leave, so only explicit shares can add up
+    past 100%. Every lane of the document counts once, shared ones included.
+    """,
+    bad="""
+person @ana "Ana Lima"
+person @bo "Bo Berg"
+lane support "Support" { owner @ana; members @ana 80%, @bo }
+lane billing "Billing" { owner @bo; members @bo, @ana 50% }
+""",
+    good="""
+person @ana "Ana Lima"
+person @bo "Bo Berg"
+lane support "Support" { owner @ana; members @ana 60%, @bo }
+lane billing "Billing" { owner @bo; members @bo, @ana 40% }
+""",
+)
+def overallocated_person(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    places = [_Membership(w, lane.name, member) for w, lane in ctx.lanes() for member in lane.members]
+    explicit: dict[str, list[tuple[_Membership, float]]] = defaultdict(list)
+    # allocations() walks the lanes in the same order as ctx.lanes().
+    for place, allocation in zip(places, allocations(ctx.document), strict=True):
+        if allocation.explicit:
+            explicit[allocation.person].append((place, allocation.share))
+    people = {handle: person for handle, (_, person) in _declarations(ctx).items()}
+    for handle, shares in explicit.items():
+        total = sum(share for _, share in shares)
+        if total <= 1.0 + _EPSILON:
+            continue
+        parts = [f"{_percent(share)} to lane `{place.lane}`" for place, share in shares]
+        capacity = people[handle].capacity if handle in people else 1.0
+        of = "their capacity" if capacity == 1.0 else f"their {capacity:g} FTE"
+        yield _person_finding(
+            ctx,
+            handle,
+            f"`{handle}` is allocated {_percent(total)} of {of}: {_listed(parts, quoted=False)}",
+            f"lower the shares after `{handle}` in `members` so that they add up to 100% at most, "
+            f"or take `{handle}` out of one of these lanes",
+            [
+                (place.workflow, Related(place.member.span, part))
+                for (place, _), part in zip(shares, parts, strict=True)
+            ],
+        )
+
+
+@rule(
+    "HUM002",
+    "spread-thin",
+    Severity.WARNING,
+    "A person is a member of too many lanes.",
+    """
+    Every lane a person belongs to brings its own queue, meetings and
+    priorities; past two, they spend their week switching context and every
+    team waits on them. A person should have a home lane and help in few
+    others. Memberships are counted whatever their share, and each lane of
+    the document counts once (shared lanes and each workflow's own).
+    """,
+    options=(Option("max_lanes", int, 2, "How many lanes one person may be a member of."),),
+    bad="""
+person @ana "Ana Lima"; person @bo "Bo Berg"; person @cy "Cy Diaz"; person @di "Di Wong"
+lane support "Support" { owner @bo; members @bo, @ana }
+lane billing "Billing" { owner @cy; members @cy, @ana }
+lane onboarding "Onboarding" { owner @di; members @di, @ana }
+""",
+    good="""
+person @ana "Ana Lima"; person @bo "Bo Berg"; person @cy "Cy Diaz"; person @di "Di Wong"
+lane support "Support" { owner @bo; members @bo, @ana }
+lane billing "Billing" { owner @cy; members @cy, @ana }
+lane onboarding "Onboarding" { owner @di; members @di, @bo }
+""",
+)
+def spread_thin(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    most = int(options["max_lanes"])
+    for handle, memberships in _memberships(ctx).items():
+        if len(memberships) <= most:
+            continue
+        lanes = [m.lane for m in memberships]
+        yield _person_finding(
+            ctx,
+            handle,
+            f"`{handle}` is a member of {len(lanes)} lanes ({_listed(lanes)}); "
+            f"more than {most} spreads them thin",
+            f"keep `{handle}` in at most {most} lanes: a home lane and the one they help most, "
+            f"and take them out of `members` in the others",
+            [(m.workflow, Related(m.member.span, f"member of lane `{m.lane}`")) for m in memberships],
+        )
+
+
+@rule(
+    "HUM003",
+    "decision-bottleneck-person",
+    Severity.WARNING,
+    "One person is the decider of too many decisions.",
+    """
+    When one person decides everything, every traffic signal turns red while
+    they are busy, ill or on holiday, and the people doing the work never
+    learn to decide. Decisions belong with the people closest to the work;
+    the busy person can still approve, be consulted, or be where the
+    decisions escalate. Only decisions a person decides in their own name
+    count, not those decided by a lane they belong to.
+    """,
+    options=(Option("max", int, 3, "How many decisions one person may decide."),),
+    bad="""
+person @dana "Dana Ruiz"
+person @lee "Lee Chen"
+decision scope "Approve scope" { decides @dana; recommends @lee }
+decision budget "Approve budget" { decides @dana }
+decision hire "Approve a hire" { decides @dana }
+decision release "Approve a release" { decides @dana; consults @lee }
+""",
+    good="""
+person @dana "Dana Ruiz"
+person @lee "Lee Chen"
+decision scope "Approve scope" { decides @lee; escalates @dana }
+decision budget "Approve budget" { decides @dana }
+decision hire "Approve a hire" { decides @dana }
+decision release "Approve a release" { decides @lee; consults @dana }
+""",
+)
+def decision_bottleneck_person(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    most = int(options["max"])
+    decided: dict[str, list[tuple[Workflow | None, Named]]] = defaultdict(list)
+    for workflow, decision in ctx.decisions():
+        for handle in dict.fromkeys(ref.name for ref in decision.decides if ref.is_person):
+            decided[handle].append((workflow, decision))
+    for handle, decisions in decided.items():
+        if len(decisions) <= most:
+            continue
+        names = [d.name for _, d in decisions]
+        yield _person_finding(
+            ctx,
+            handle,
+            f"`{handle}` decides {len(names)} decisions ({_listed(names)}); more than {most} "
+            "makes them a bottleneck",
+            f"hand some of these decisions to the people closest to the work (`decides @someone`) "
+            f"and keep `{handle}` as `approves`, `consults` or the escalation (`escalates {handle}`)",
+            [(w, Related(d.span, f"decided by `{handle}`")) for w, d in decisions],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Accountable:
+    """A reference to whoever answers for an element: its owner, decider or delegate."""
+
+    workflow: Workflow | None
+    kind: str
+    element: Named | None  # None: the workflow itself
+    role: str
+    ref: Ref
+
+    @property
+    def described(self) -> str:
+        if self.element is None:
+            return f"workflow `{self.workflow.name if self.workflow else ''}`"
+        return f"{self.kind} `{self.element.name}`"
+
+
+def _accountable(ctx: RuleContext) -> Iterator[_Accountable]:
+    """Every owner, decider and delegate reference in the document."""
+    for workflow in ctx.workflows:
+        if workflow.owner is not None:
+            yield _Accountable(workflow, "workflow", None, "owner", workflow.owner)
+        owned: list[tuple[str, tuple[Intake | Stage | Board | Metric | Cadence, ...]]] = [
+            ("intake", workflow.intakes),
+            ("stage", workflow.stages),
+            ("board", workflow.boards),
+            ("metric", workflow.metrics),
+            ("cadence", workflow.cadences),
+        ]
+        for kind, elements in owned:
+            for element in elements:
+                if element.owner is not None:
+                    yield _Accountable(workflow, kind, element, "owner", element.owner)
+    for lane_workflow, lane in ctx.lanes():
+        for role, ref in (("owner", lane.owner), ("delegate", lane.delegate)):
+            if ref is not None:
+                yield _Accountable(lane_workflow, "lane", lane, role, ref)
+    for decision_workflow, decision in ctx.decisions():
+        for ref in decision.decides:
+            yield _Accountable(decision_workflow, "decision", decision, "decider", ref)
+        if decision.delegate is not None:
+            yield _Accountable(decision_workflow, "decision", decision, "delegate", decision.delegate)
+
+
+def _people_in_scope(ctx: RuleContext, workflow: Workflow | None) -> dict[str, Person]:
+    """The people a reference in ``workflow`` (or at the top level) can name."""
+    people = {person.name: person for person in ctx.document.shared.people}
+    if workflow is not None:
+        people.update((person.name, person) for person in workflow.people)
+    return people
+
+
+@rule(
+    "HUM004",
+    "tool-as-owner",
+    Severity.WARNING,
+    "An owner, decider or delegate is a tool, bot or channel rather than a person or lane.",
+    """
+    Accountability is a human commitment: a ticket queue, a bot or a chat
+    channel cannot weigh priorities, say no, or be asked why. Tools belong
+    where the work happens — a bot can be a lane member or `recommends` a
+    decision, a channel is an intake's `channel` — while a person or a lane
+    owns each workflow, lane, intake, stage, board, metric and cadence,
+    decides each decision and stands in as its delegate. Escalating to a
+    channel or a pager is fine: that is how a person is reached.
+    """,
+    bad="""
+person @ana "Ana Lima"
+person @helpdesk "Helpdesk bot" { kind bot }
+lane support "Support" { owner @helpdesk; members @ana }
+""",
+    good="""
+person @ana "Ana Lima"
+person @helpdesk "Helpdesk bot" { kind bot }
+lane support "Support" { owner @ana; members @ana, @helpdesk }
+""",
+)
+def tool_as_owner(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    scopes: dict[str | None, dict[str, Person]] = {}
+    for entry in _accountable(ctx):
+        scope = entry.workflow.name if entry.workflow is not None else None
+        if scope not in scopes:
+            scopes[scope] = _people_in_scope(ctx, entry.workflow)
+        person = scopes[scope].get(entry.ref.name) if entry.ref.is_person else None
+        if person is None or person.kind is PersonKind.HUMAN:
+            continue
+        nature, who = person.kind.value, f"`{entry.ref.name}`"
+        if entry.role == "decider":
+            message = f"{entry.described} is decided by {who}, a {nature}, not a person"
+            hint = (
+                f"make a person or a lane the decider, and let {who} recommend instead "
+                f"(`recommends {entry.ref.name}`)"
+            )
+        else:
+            message = f"the {entry.role} of {entry.described} is {who}, a {nature}, not a person"
+            hint = f"make a person or a lane the {entry.role}: a {nature} cannot answer for it"
+        if person.kind is PersonKind.CHANNEL and entry.kind == "intake":
+            hint += '; name the channel in `channel "…"` instead'
+        yield Finding(entry.ref.span, message, hint, subjects(entry.kind, entry.element, entry.workflow))
+
+
+@rule(
+    "HUM005",
+    "single-point-of-failure",
+    Severity.WARNING,
+    "A lane or a decision depends on one person and has no delegate.",
+    """
+    People get ill, take holidays and change jobs. A lane of one person stops
+    when they are away, and a decision only one person may make waits for
+    them; the work system should plan for that instead of finding out. A
+    `delegate` (someone who stands in) or a second member removes the single
+    point of failure. A decision decided by a lane depends on the lane's
+    members, so only decisions decided by a person count; a delegate who is
+    the same person as the only member or decider does not count.
+    """,
+    bad="""
+person @kim "Kim Park"
+lane qa "Quality" { owner @kim; members @kim }
+""",
+    good="""
+person @kim "Kim Park"
+person @raj "Raj Patel"
+lane qa "Quality" { owner @kim; members @kim; delegate @raj }
+""",
+)
+def single_point_of_failure(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    for workflow, lane in ctx.lanes():
+        if len(lane.members) != 1:
+            continue
+        only = lane.members[0].person.name
+        if lane.delegate is not None and lane.delegate.name != only:
+            continue
+        yield Finding(
+            lane.span,
+            f"lane `{lane.name}` depends on one person, `{only}`, {_no_delegate(lane.delegate)}",
+            f"add `delegate @someone` to lane `{lane.name}` (who keeps it running when `{only}` "
+            "is away), or a second member",
+            subjects("lane", lane, workflow),
+        )
+    for workflow, decision in ctx.decisions():
+        if len(decision.decides) != 1 or not decision.decides[0].is_person:
+            continue
+        only = decision.decides[0].name
+        if decision.delegate is not None and decision.delegate.name != only:
+            continue
+        yield Finding(
+            decision.span,
+            f"decision `{decision.name}` is decided by `{only}` alone, {_no_delegate(decision.delegate)}",
+            f"add `delegate @someone` to decision `{decision.name}`: who decides when `{only}` is away",
+            subjects("decision", decision, workflow),
+        )
+
+
+def _no_delegate(delegate: Ref | None) -> str:
+    return "with no delegate" if delegate is None else f"and its delegate is `{delegate.name}` too"
+
+
+@rule(
+    "HUM006",
+    "team-size",
+    Severity.INFO,
+    "A lane has fewer members than a team needs, or more than one team can hold.",
+    """
+    A team of one or two cannot cover an absence or review its own work; a
+    team of more than about nine people spends its time coordinating, and
+    splits informally anyway. Members are counted as heads, not FTE: the
+    number of people who must talk to each other is what grows. This rule is
+    off in the recommended preset (enable it with `select` or `strict`):
+    small specs, one-person roles and service lanes are often deliberate,
+    and HUM005 already flags the lanes where one absence stops the work.
+    """,
+    options=(
+        Option("min", int, 3, "Fewest members a lane should have."),
+        Option("max", int, 9, "Most members a lane should have."),
+    ),
+    bad="""
+person @ana "Ana Lima"
+person @bo "Bo Berg"
+lane support "Support" { owner @ana; members @ana, @bo }
+""",
+    good="""
+person @ana "Ana Lima"
+person @bo "Bo Berg"
+person @cy "Cy Diaz"
+lane support "Support" { owner @ana; members @ana, @bo, @cy }
+""",
+    recommended=False,
+)
+def team_size(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    fewest, most = int(options["min"]), int(options["max"])
+    for workflow, lane in ctx.lanes():
+        size = len(lane.members)
+        if size < fewest:
+            counted = "no members" if size == 0 else f"{size} member{'s' if size > 1 else ''}"
+            message = f"lane `{lane.name}` has {counted}; a team needs at least {fewest}"
+            hint = (
+                f"add members to lane `{lane.name}`, or merge it with the lane it works with most; "
+                f'if it is a one-person role on purpose, say so with `allow HUM006 "…"`'
+            )
+        elif size > most:
+            message = f"lane `{lane.name}` has {size} members; more than {most} is several teams"
+            hint = f"split lane `{lane.name}` into lanes of at most {most} around the work each does"
+        else:
+            continue
+        yield Finding(lane.span, message, hint, subjects("lane", lane, workflow))
