@@ -74,7 +74,7 @@ def test_presets() -> None:
 def test_config_file_is_found_upward_and_applies(project: Path) -> None:
     (project / "specs" / "deep").mkdir(parents=True)
     (project / "specs" / "deep" / "orphan.wm").write_text(ORPHAN, encoding="utf-8")
-    write(project, 'select = ["CLR", "HUM"]\nignore = ["orphaned-lane", "single-point-of-failure"]\n')
+    write(project, 'select = ["CLR00", "HUM00"]\nignore = ["orphaned-lane", "HUM005", "HUM006"]\n')
     assert codes_of(api.check(["specs"])) == []
     write(project / "specs", '[tool.wmdsl]\nselect = ["CLR"]\n', "pyproject.toml")
     assert codes_of(api.check(["specs"])) == ["CLR001"]  # the nearer file wins
