@@ -1,22 +1,41 @@
 """Flow over Friction: work can enter, move and leave; nothing gets stuck.
 
-The checks read the flow graph (see :mod:`wmdsl.graph`). Reachability is
-computed once from the virtual source and once to the virtual sink, and the
-strongly connected components once, so every check is linear in the graph.
-Each root cause is reported once: where work gets stuck, not every node
-upstream of it.
+The soundness checks (FLW001–FLW004) read the flow graph (see
+:mod:`wmdsl.graph`). Reachability is computed once from the virtual source and
+once to the virtual sink, and the strongly connected components once, so every
+check is linear in the graph. Each root cause is reported once: where work gets
+stuck, not every node upstream of it.
+
+The capacity checks (FLW005–FLW007) read the analytic flow model of
+:mod:`wmdsl.analysis` (traffic equations, utilisation, Erlang C waits), and the
+path checks (FLW008–FLW010) its forward skeleton: the handoffs without the
+``rework`` ones and those that close a loop, a DAG walked once in topological
+order. Both are computed once per workflow per run and shared with the
+Progress rules.
 """
 
 from __future__ import annotations
 
+import itertools
+import weakref
 from collections.abc import Iterator
 
 import networkx as nx
 
+from wmdsl.analysis import Skeleton, StageFlow, WorkflowAnalysis, analyze_workflow, format_hours, skeleton
 from wmdsl.diagnostics import Severity
 from wmdsl.graph import SINK, SOURCE, FlowGraph
-from wmdsl.model import Exit, ExitKind, Intake, Stage, Workflow
-from wmdsl.rules.registry import Finding, Options, RuleContext, rule, subjects
+from wmdsl.model import Exit, ExitKind, Handoff, Intake, Stage, Workflow
+from wmdsl.rules.registry import (
+    Finding,
+    Option,
+    Options,
+    RuleContext,
+    element_key,
+    rule,
+    subjects,
+    workflow_key,
+)
 
 KIND = {Intake: "intake", Stage: "stage", Exit: "exit"}
 
@@ -268,4 +287,423 @@ def intake_without_decline(ctx: RuleContext, options: Options) -> Iterator[Findi
                 intake.name,
                 f"intake `{intake.name}` has no path to a rejected exit: nothing it lets in can be declined",
                 hint,
+            )
+
+
+# -- capacity and queues (the analytic flow model, see wmdsl.analysis) -------------------
+
+_ANALYSES: weakref.WeakKeyDictionary[RuleContext, dict[int, WorkflowAnalysis]] = weakref.WeakKeyDictionary()
+_SHAPES: weakref.WeakKeyDictionary[RuleContext, dict[int, Skeleton]] = weakref.WeakKeyDictionary()
+
+
+def analysis_of(ctx: RuleContext, workflow: Workflow) -> WorkflowAnalysis:
+    """The flow analysis of ``workflow``, computed once per rule run."""
+    cache = _ANALYSES.setdefault(ctx, {})
+    if id(workflow) not in cache:
+        cache[id(workflow)] = analyze_workflow(workflow, ctx.document, flow=ctx.graph(workflow))
+    return cache[id(workflow)]
+
+
+def shape_of(ctx: RuleContext, workflow: Workflow) -> Skeleton:
+    """The forward handoffs of ``workflow`` (rework and loop-closing ones set apart), once."""
+    cache = _SHAPES.setdefault(ctx, {})
+    if id(workflow) not in cache:
+        cache[id(workflow)] = skeleton(ctx.graph(workflow))
+    return cache[id(workflow)]
+
+
+def handoff_finding(workflow: Workflow, handoff: Handoff, message: str, hint: str) -> Finding:
+    """A finding about a handoff (``allow`` in its block, or the workflow's, covers it)."""
+    keys = (element_key("handoff", handoff.key, workflow), workflow_key(workflow))
+    return Finding(handoff.span, message, hint, keys)
+
+
+def written(handoff: Handoff) -> str:
+    """A handoff as it is written: ``build -> review``."""
+    return f"{handoff.source.name} -> {handoff.target.name}"
+
+
+def _arrow(nodes: list[str] | tuple[str, ...]) -> str:
+    return " → ".join(f"`{name}`" for name in nodes)
+
+
+BASE = """
+workflow delivery "Delivery" {{
+  person @ana "Ana Lima"
+  lane eng "Engineering" {{ owner @ana; members @ana }}
+  intake requests "Requests" {{ owner @ana; arrivals {arrivals} per week }}
+  stage build "Build" in eng {{ {build} }}
+  exit shipped "Shipped"
+  exit declined "Declined" {{ kind rejected }}
+  requests -> build
+  build -> shipped
+  build -> declined
+}}
+"""
+
+
+@rule(
+    "FLW005",
+    "missing-wip-limit",
+    Severity.WARNING,
+    "A stage has no WIP limit.",
+    "A WIP limit is the speed limit of a stage. Without one, work is started faster "
+    "than it is finished and waits, half done, where nobody sees it. By Little's law "
+    "the time an item spends in a stage is its work in progress divided by its "
+    "throughput, so unbounded WIP means unbounded lead time; a limit turns the queue "
+    "into a visible signal to stop starting and start finishing.",
+    bad=BASE.format(arrivals=3, build="effort 1d"),
+    good=BASE.format(arrivals=3, build="wip 2; effort 1d"),
+)
+def missing_wip_limit(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    for workflow, stage in ctx.stages():
+        if stage.wip is not None:
+            continue
+        lane = ctx.lane_table(workflow).get(stage.lane.name) if stage.lane else None
+        if lane is not None and lane.members:
+            size, why = len(lane.members), f"one item per person in lane `{lane.name}`"
+        else:
+            size, why = 1, "one item at a time"
+        yield Finding(
+            stage.span,
+            f"stage `{stage.name}` has no WIP limit: work can pile up in it unseen",
+            f"add `wip {size}` to stage `{stage.name}` ({why})",
+            subjects("stage", stage, workflow),
+        )
+
+
+def _lever(stage: Stage, figures: StageFlow, needed: float) -> str:
+    """What to raise to give a stage ``needed`` servers."""
+    if figures.wip_bound:
+        return f"its `wip` (now {stage.wip}), if its people can take more"
+    whose = f"lane `{stage.lane.name}`" if stage.lane is not None else "its owner"
+    lever = f"the capacity of {whose} (now {figures.capacity or 0:g} FTE)"
+    if stage.wip is not None and stage.wip < needed:
+        lever += f" and its `wip` (now {stage.wip})"
+    return lever
+
+
+def _utilised(ctx: RuleContext) -> Iterator[tuple[Workflow, Stage, StageFlow]]:
+    """Every stage whose utilisation is known, with its figures."""
+    for workflow in ctx.workflows:
+        result = analysis_of(ctx, workflow)
+        for stage in workflow.stages:
+            figures = result.stage(stage.name)
+            if figures.utilisation is not None:
+                yield workflow, stage, figures
+
+
+@rule(
+    "FLW006",
+    "overloaded-stage",
+    Severity.ERROR,
+    "A stage receives more work than its people can do (utilisation ρ ≥ 1).",
+    "Utilisation ρ = λ·effort / servers is the share of a stage's capacity its "
+    "arrivals use, with λ from the traffic equations λ = γ + Pᵀλ (intake arrivals "
+    "plus what handoffs route there, rework included). At ρ ≥ 1 work arrives faster "
+    "than it can be done: in queueing theory the queue has no steady state and grows "
+    "without bound, so lead times grow week after week whatever the team does. "
+    "Silent when arrivals or effort are not given (see VIS003).",
+    bad=BASE.format(arrivals=6, build="wip 2; effort 1d"),
+    good=BASE.format(arrivals=3, build="wip 2; effort 1d"),
+)
+def overloaded_stage(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    for workflow, stage, figures in _utilised(ctx):
+        rho, load = figures.utilisation or 0.0, figures.load or 0.0
+        if rho < 1:
+            continue
+        effort = stage.effort.text if stage.effort else "?"
+        yield Finding(
+            stage.span,
+            f"stage `{stage.name}` is overloaded: ρ = {rho:.2f} — {figures.per_week or 0:.3g} items a week "
+            f"at {effort} each need {load:.2f} servers and it has {figures.servers or 0:g}, "
+            "so its queue grows without bound",
+            f"stage `{stage.name}` needs {load:.1f} servers for its load: raise "
+            f"{_lever(stage, figures, load)}, cut its effort, or route less work to it",
+            subjects("stage", stage, workflow),
+        )
+
+
+@rule(
+    "FLW007",
+    "near-capacity-stage",
+    Severity.WARNING,
+    "A stage runs close to its capacity.",
+    "Waiting time does not grow in step with utilisation: in an M/M/1 queue the "
+    "expected wait is ρ/(1 − ρ) service times, so going from 50% to 90% busy multiplies "
+    "it by nine, and any variation in arrivals turns into long queues. Flow needs "
+    "slack; a stage kept nearly full is a bottleneck in waiting. Waits are estimated "
+    "with the Erlang C formula (M/M/c) for the stage's servers.",
+    options=(Option("threshold", float, 0.85, "Utilisation from which a stage is reported (below 1)."),),
+    bad=BASE.format(arrivals=4.5, build="wip 2; effort 1d"),
+    good=BASE.format(arrivals=3, build="wip 2; effort 1d"),
+)
+def near_capacity_stage(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    threshold = float(options["threshold"])
+    for workflow, stage, figures in _utilised(ctx):
+        rho, load = figures.utilisation or 0.0, figures.load or 0.0
+        if not threshold <= rho < 1:
+            continue
+        wait = format_hours(figures.wait or 0.0)
+        target = load / threshold if threshold > 0 else load
+        yield Finding(
+            stage.span,
+            f"stage `{stage.name}` runs near capacity: ρ = {rho:.2f} (threshold {threshold:g}), "
+            f"so work waits about {wait} before anyone starts it",
+            f"give stage `{stage.name}` at least {target:.1f} servers to bring ρ under {threshold:g}: "
+            f"raise {_lever(stage, figures, target)}, or cut its effort",
+            subjects("stage", stage, workflow),
+        )
+
+
+# -- the shape of paths: approvals, ping-pong, rework --------------------------------------
+
+
+GATES = """
+workflow purchasing "Purchasing" {{
+  person @ana "Ana Lima"; person @bo "Bo Berg"
+  intake requests "Requests" {{ owner @ana }}
+  stage review "Review" {{ owner @ana; wip 2 }}
+  stage order "Order" {{ owner @bo; wip 2 }}
+  exit ordered "Ordered"
+  exit declined "Declined" {{ kind rejected }}
+  decision budget "Approve budget" {{ decides @ana }}
+  decision vendor "Approve vendor" {{ decides @bo; consults @ana }}
+  requests -> review
+  review -> order {{ gate budget }}
+  review -> declined
+  order -> ordered{ordered}
+}}
+"""
+
+
+def _gated(flow: FlowGraph, source: str, target: str) -> bool:
+    return flow.handoffs[(source, target)].gate is not None
+
+
+@rule(
+    "FLW008",
+    "serial-approvals",
+    Severity.WARNING,
+    "Work waits for several approvals one after another.",
+    "Each gated handoff is a traffic signal: work stops until someone decides. Signals "
+    "in a row add their waits (and each decider's absences) without adding any work, and "
+    "every approval after the first mostly re-checks what the first one saw. One "
+    "decision that consults the others flows better. Chains are followed along the "
+    "forward handoffs (rework and loop-closing handoffs are left out, so a loop counts "
+    "once) and each is reported once, at its first handoff.",
+    options=(
+        Option("max", int, 2, "Report chains of this many gated handoffs in a row, or more (at least 2)."),
+    ),
+    bad=GATES.format(ordered=" { gate vendor }"),
+    good=GATES.format(ordered=""),
+)
+def serial_approvals(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    limit = max(2, int(options["max"]))  # one gate alone is no chain
+    for workflow in ctx.workflows:
+        flow, shape = ctx.graph(workflow), shape_of(ctx, workflow)
+        longest: dict[str, int] = {}  # the longest gated chain starting at a node
+        follow: dict[str, str] = {}
+        for name in reversed(shape.order):
+            for after in shape.forward[name]:
+                length = 1 + longest.get(after, 0)
+                if _gated(flow, name, after) and length > longest.get(name, 0):
+                    longest[name], follow[name] = length, after
+        gated_into = {w for n in flow.nodes for w in shape.forward[n] if _gated(flow, n, w)}
+        for (source, target), handoff in flow.handoffs.items():
+            forward = target in shape.forward.get(source, ())
+            if not forward or handoff.gate is None or source in gated_into:
+                continue
+            if 1 + longest.get(target, 0) >= limit:
+                yield _serial_finding(workflow, flow, [source, target], follow)
+
+
+def _serial_finding(workflow: Workflow, flow: FlowGraph, chain: list[str], follow: dict[str, str]) -> Finding:
+    while chain[-1] in follow:
+        chain.append(follow[chain[-1]])
+    steps = [flow.handoffs[pair] for pair in itertools.pairwise(chain)]
+    gates = [str(step.gate) for step in steps]
+    drop = f"drop `gate {gates[-1]}` from `{written(steps[-1])}`"
+    if gates[0] == gates[-1]:
+        hint = f"one `{gates[0]}` approval is enough: {drop}"
+    else:
+        hint = f"decide once: fold `{gates[-1]}` into `{gates[0]}` (consulting its decider), or {drop}"
+    return handoff_finding(
+        workflow,
+        steps[0],
+        f"work waits for {len(steps)} approvals in a row on {_arrow(chain)} "
+        f"({', then '.join(f'`{g}`' for g in gates)})",
+        hint,
+    )
+
+
+PINGPONG = """
+workflow delivery "Delivery" {{
+  person @ana "Ana Lima"; person @bo "Bo Berg"
+  lane dev "Development" {{ owner @ana; members @ana }}
+  lane qa "Quality" {{ owner @bo; members @bo }}
+  intake requests "Requests" {{ owner @ana }}
+  stage build "Build" in dev {{ wip 2 }}
+  stage test "Test" in qa {{ wip 2 }}
+{fix}  exit shipped "Shipped"
+  exit declined "Declined" {{ kind rejected }}
+  requests -> build
+  requests -> declined
+  build -> test
+{handoffs}
+}}
+"""
+
+Lanes = tuple[str | None, str | None]  # (the lane work is in, the lane it came from)
+State = tuple[int, tuple[str, Lanes] | None]  # (handoffs back and forth, where it came from)
+
+
+def _lane_of(node: object) -> str | None:
+    if not isinstance(node, Stage):
+        return None
+    if node.lane is not None:
+        return node.lane.name
+    return node.owner.name if node.owner is not None and not node.owner.is_person else None
+
+
+def _cross(lanes: Lanes, count: int, into: str | None) -> tuple[Lanes, int]:
+    """The lanes and count after moving into a node of lane ``into``."""
+    current, partner = lanes
+    if into is None or into == current:
+        return lanes, count
+    if current is None:
+        return (into, None), 0
+    return (into, current), (count + 1 if into == partner else 1)
+
+
+@rule(
+    "FLW009",
+    "handoff-ping-pong",
+    Severity.WARNING,
+    "Work bounces back and forth between two lanes on one path.",
+    "Every handoff between lanes is a queue, a context switch and a chance to lose "
+    "information. Work that goes from one team to another and back again, and again, "
+    "pays that price each time and belongs to neither team. A path here is a walk "
+    "along the forward handoffs (rework and loop-closing handoffs are left out: they "
+    "are FLW010's business); handoffs inside a lane, and intakes, exits and stages "
+    "without a lane, do not interrupt a run between two lanes, a third lane does. "
+    "Dynamic programming over the handoffs in topological order keeps, per node, the "
+    "longest run for each pair of lanes, so the check is linear in the handoffs times "
+    "the pairs of lanes met. Each pair of lanes is reported once.",
+    options=(Option("max", int, 2, "Most handoffs back and forth between two lanes allowed on a path."),),
+    bad=PINGPONG.format(
+        fix='  stage fix "Fix" in dev { wip 2 }\n  stage retest "Retest" in qa { wip 2 }\n',
+        handoffs="  test -> fix\n  fix -> retest\n  retest -> shipped",
+    ),
+    good=PINGPONG.format(fix="", handoffs="  test -> shipped\n  test -> build { rework; chance 20% }"),
+)
+def handoff_ping_pong(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    limit = max(1, int(options["max"]))
+    for workflow in ctx.workflows:
+        flow, shape = ctx.graph(workflow), shape_of(ctx, workflow)
+        states: dict[str, dict[Lanes, State]] = {}
+        reported: set[frozenset[str | None]] = set()
+        for name in shape.order:
+            here = states.setdefault(name, {((_lane_of(flow.nodes[name])), None): (0, None)})
+            for after in shape.forward[name]:
+                into = _lane_of(flow.nodes[after])
+                there = states.setdefault(after, {})
+                for lanes, (count, _) in list(here.items()):
+                    moved, total = _cross(lanes, count, into)
+                    if moved not in there or total > there[moved][0]:
+                        there[moved] = (total, (name, lanes))
+                    pair = frozenset(moved)
+                    if total > limit and pair not in reported:
+                        reported.add(pair)
+                        yield _ping_pong_finding(workflow, flow, states, after, moved, limit)
+
+
+def _ping_pong_finding(
+    workflow: Workflow,
+    flow: FlowGraph,
+    states: dict[str, dict[Lanes, State]],
+    name: str,
+    lanes: Lanes,
+    limit: int,
+) -> Finding:
+    count, pair = states[name][lanes][0], set(lanes)
+    path = [name]
+    node, key = name, lanes
+    while True:
+        step = states[node][key]
+        if step[1] is None:
+            break
+        node, key = step[1]
+        path.append(node)
+        if set(key) != pair or states[node][key][0] == 0:
+            break
+    path.reverse()
+    handoff = flow.handoffs[(path[-2], path[-1])]
+    into, back_from = lanes
+    return handoff_finding(
+        workflow,
+        handoff,
+        f"work is handed between lanes `{back_from}` and `{into}` {count} times on one path: {_arrow(path)}",
+        f"keep the work in one lane: e.g. put stage `{name}` in lane `{back_from}`, or merge the steps "
+        f"each lane repeats (at most {limit} handoffs back and forth on a path)",
+    )
+
+
+REWORK = """
+workflow delivery "Delivery" {{
+  person @ana "Ana Lima"
+  intake requests "Requests" {{ owner @ana }}
+  stage build "Build" {{ owner @ana; wip 2 }}
+  stage review "Review" {{ owner @ana; wip 2 }}
+  exit shipped "Shipped"
+  exit declined "Declined" {{ kind rejected }}
+  requests -> build
+  requests -> declined
+  build -> review
+  review -> build "changes requested" {{ rework{chance} }}
+  review -> shipped
+}}
+"""
+
+
+@rule(
+    "FLW010",
+    "unbounded-rework",
+    Severity.WARNING,
+    "A rework loop does not say how often work goes round it.",
+    "Rework is normal; rework nobody has sized is not. The share of work a loop sends "
+    "back multiplies the load on every stage in it — with a return chance p an item "
+    "visits the loop 1/(1 − p) times on average (the traffic equations λ = γ + Pᵀλ) — "
+    "so a loop without a `chance` leaves utilisation, waits and lead time resting on a "
+    "guess (an equal split with the other handoffs), and hides whether the loop is "
+    "being driven down. Checked on handoffs marked `rework` and, for loops with none, "
+    "on the handoff that closes the loop (back to a node already on the way from an "
+    "intake). A handoff without a `chance` whose siblings all have one is fine: it "
+    "takes exactly what they leave.",
+    bad=REWORK.format(chance=""),
+    good=REWORK.format(chance="; chance 20%"),
+)
+def unbounded_rework(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    for workflow in ctx.workflows:
+        flow, shape = ctx.graph(workflow), shape_of(ctx, workflow)
+        unsized: dict[str, int] = {}
+        for handoff in workflow.handoffs:
+            if handoff.chance is None:
+                unsized[handoff.source.name] = unsized.get(handoff.source.name, 0) + 1
+        for pair in shape.closing:
+            handoff = flow.handoffs[pair]
+            if handoff.chance is not None or unsized[pair[0]] < 2:
+                continue
+            share = f"{analysis_of(ctx, workflow).route(*pair) * 100:.3g}%"
+            if handoff.rework:
+                what, fix = f"rework handoff `{written(handoff)}`", "add `chance 20%`"
+            else:
+                what = f"handoff `{written(handoff)}` closes a loop but"
+                fix = "mark it `{ rework; chance 20% }`"
+            yield handoff_finding(
+                workflow,
+                handoff,
+                f"{what} has no `chance`: how much work comes back is unknown "
+                f"(the flow analysis has to assume {share})",
+                f"{fix} (your estimate of how often work returns) on `{written(handoff)}`",
             )

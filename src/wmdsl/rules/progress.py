@@ -1,3 +1,164 @@
-"""Progress over Perfection: paths are short enough to meet their promises."""
+"""Progress over Perfection: paths are short enough to meet their promises.
+
+Both checks walk the forward handoffs of a workflow (rework and loop-closing
+handoffs set apart, see :func:`wmdsl.analysis.skeleton`), so they look at the
+way work normally goes, once, in linear time.
+"""
 
 from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+from wmdsl.analysis import MainPath, format_hours
+from wmdsl.diagnostics import Severity
+from wmdsl.model import Intake, Stage, Workflow, WorkType
+from wmdsl.rules.flow import analysis_of, shape_of, written
+from wmdsl.rules.registry import Finding, Options, RuleContext, element_key, rule, subjects
+
+SLE = """
+workflow delivery "Delivery" {{
+  person @ana "Ana Lima"
+  work feature "Feature" {{ kind request; sle {sle} at 85% }}
+  intake requests "Requests" {{ owner @ana; accepts feature }}
+  stage build "Build" {{ owner @ana; wip 2; effort 3d }}
+  stage test "Test" {{ owner @ana; wip 2; effort 1d }}
+  exit shipped "Shipped"
+  exit declined "Declined" {{ kind rejected }}
+  requests -> build {{ chance 90% }}
+  requests -> declined {{ chance 10% }}
+  build -> test
+  test -> shipped
+}}
+"""
+
+
+def _arrow(nodes: tuple[str, ...]) -> str:
+    return " → ".join(f"`{name}`" for name in nodes)
+
+
+@rule(
+    "PRG001",
+    "sle-unreachable",
+    Severity.WARNING,
+    "The hands-on work on the main path alone takes longer than the work type's SLE.",
+    "A service-level expectation is a promise about elapsed time, and elapsed time is "
+    "hands-on work plus waiting. When the effort of the stages on the main path — the "
+    "most likely way from the intake to a done exit, without rework — already exceeds "
+    "the SLE, no queue discipline can keep the promise: with waiting, a typical item "
+    "misses it every time. Ship smaller slices, take steps off the path, or promise "
+    "what the system can deliver. Stages without effort count as zero, so the check "
+    "never overstates; work types without an SLE are not checked.",
+    bad=SLE.format(sle="3d"),
+    good=SLE.format(sle="10d"),
+)
+def sle_unreachable(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    for workflow in ctx.workflows:
+        work = {w.name: w for w in (*ctx.document.shared.work, *workflow.work)}
+        result = analysis_of(ctx, workflow)
+        for intake in workflow.intakes:
+            path = result.main_path(intake.name)
+            if path is None:
+                continue
+            for ref in intake.accepts:
+                kind = work.get(ref.name)
+                if kind is None or kind.sle is None or path.process_time <= kind.sle.within.hours:
+                    continue
+                yield _sle_finding(ctx, workflow, intake, kind, path)
+
+
+def _sle_finding(
+    ctx: RuleContext, workflow: Workflow, intake: Intake, kind: WorkType, path: MainPath
+) -> Finding:
+    assert kind.sle is not None
+    flow = ctx.graph(workflow)
+    stages = [node for node in (flow.nodes[n] for n in path.nodes) if isinstance(node, Stage) and node.effort]
+    biggest = max(stages, key=lambda s: s.effort.hours if s.effort else 0.0)
+    keys = (*subjects("intake", intake, workflow), element_key("work", kind.name, workflow))
+    return Finding(
+        intake.span,
+        f"the main path from intake `{intake.name}` ({_arrow(path.nodes)}) takes "
+        f"{format_hours(path.process_time)} of hands-on work, more than the {kind.sle.within.text} SLE "
+        f"of work type `{kind.name}`: its items miss the SLE even when nothing waits",
+        f"shorten the path or its effort (the largest is `{biggest.name}`, "
+        f"{biggest.effort.text if biggest.effort else '?'}), or set `sle` of `{kind.name}` to at least "
+        f"{format_hours(path.process_time)}",
+        keys,
+    )
+
+
+APPROVALS = """
+workflow purchasing "Purchasing" {{
+  person @ana "Ana Lima"; person @bo "Bo Berg"
+  intake requests "Requests" {{ owner @ana }}
+  stage order "Order" {{ owner @bo; wip 2 }}
+  exit ordered "Ordered"
+  exit declined "Declined" {{ kind rejected }}
+  decision budget "Approve budget" {{ decides @ana }}
+  decision vendor "Approve vendor" {{ decides @bo; consults @ana }}
+  requests -> order {{ gate budget }}
+  requests -> declined
+  order -> ordered{ordered}
+}}
+"""
+
+Best = tuple[int, int, int, str | None]  # (approvals − stages, approvals, stages, next node)
+
+
+@rule(
+    "PRG002",
+    "gate-heavy-path",
+    Severity.WARNING,
+    "A path from an intake to an exit passes more approvals than stages of work.",
+    "Approvals protect quality, but each one is a wait that adds no work. When a "
+    "path asks for more sign-offs than it has steps that do something, the system "
+    "optimises for permission rather than progress: decisions belong inside the "
+    "work (a definition of done, a decision right held by the people doing it), "
+    "not stacked on top of it. The path with the most approvals over stages is "
+    "found by dynamic programming over the forward handoffs (a DAG: rework and "
+    "loop-closing handoffs are left out), once per workflow.",
+    bad=APPROVALS.format(ordered=" { gate vendor }"),
+    good=APPROVALS.format(ordered=""),
+)
+def gate_heavy_path(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    for workflow in ctx.workflows:
+        flow, shape = ctx.graph(workflow), shape_of(ctx, workflow)
+        exits = {e.name for e in workflow.exits}
+        best: dict[str, Best] = {}
+        for name in reversed(shape.order):
+            if name in exits:
+                best[name] = (0, 0, 0, None)
+                continue
+            own = int(isinstance(flow.nodes[name], Stage))
+            for after in shape.forward[name]:
+                if after not in best:
+                    continue
+                gate = int(flow.handoffs[(name, after)].gate is not None)
+                score, gates, stages, _ = best[after]
+                candidate = (score + gate - own, gates + gate, stages + own, after)
+                if name not in best or candidate[0] > best[name][0]:
+                    best[name] = candidate
+        for intake in workflow.intakes:
+            if intake.name in best and best[intake.name][0] > 0:
+                yield _gate_heavy_finding(ctx, workflow, intake, best)
+
+
+def _gate_heavy_finding(
+    ctx: RuleContext, workflow: Workflow, intake: Intake, best: dict[str, Best]
+) -> Finding:
+    flow = ctx.graph(workflow)
+    path = [intake.name]
+    while (after := best[path[-1]][3]) is not None:
+        path.append(after)
+    _, gates, stages, _ = best[intake.name]
+    steps = [flow.handoffs[(a, b)] for a, b in itertools.pairwise(path)]
+    gated = [step for step in steps if step.gate is not None]
+    last = gated[-1]
+    return Finding(
+        intake.span,
+        f"the path {_arrow(tuple(path))} passes {gates} approval{'s' * (gates != 1)} "
+        f"but only {stages} stage{'s' * (stages != 1)} of work",
+        f"drop or merge approvals on it (e.g. remove `gate {last.gate}` from `{written(last)}`), "
+        "or let the people doing the work decide as part of a stage's definition of done",
+        subjects("intake", intake, workflow),
+    )

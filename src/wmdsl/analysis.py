@@ -1,0 +1,618 @@
+"""The analytic flow model: traffic equations and queueing approximations.
+
+:func:`analyze` turns a compiled document into numbers — how much work reaches
+each stage, how busy the stage is, how long work waits there, and how long an
+item takes end to end. Everything here is a pure function; nothing prints.
+
+The model (all times in working hours, rates in items per working hour):
+
+Routing
+    Branching is exclusive, so a node's handoffs form a probability
+    distribution P. A handoff's ``chance`` is its probability; handoffs without
+    one share equally whatever the others leave. When every handoff has a
+    chance and they add up to less than 100%, the remainder is *lost* (it
+    leaves the model through no exit) and a note says so.
+Arrivals
+    An intake's ``arrivals`` is its external arrival rate γ. An intake without
+    ``arrivals`` makes the rates of every node it can reach unknown.
+Traffic equations
+    λ = γ + Pᵀλ, solved exactly, one strongly connected component at a time in
+    topological order of the condensation: a node outside any loop costs one
+    addition per incoming handoff; a loop is a small dense system solved by
+    Gaussian elimination with partial pivoting. A loop work can never leave
+    makes its system singular; its nodes are then marked unstable, with a
+    reason, instead of being given numbers.
+Servers
+    A stage's lane's full-time equivalents (:func:`wmdsl.capacity.lane_fte`);
+    for a stage in no lane, its owner's (a person's ``capacity``, so 1 server
+    by default, or an owning lane's FTE). A ``wip`` limit caps them. As in
+    DESIGN §7 each stage of a lane counts the lane's whole capacity; the lane
+    loads (:class:`LaneLoad`) show when the stages together ask for more.
+Utilisation
+    ρ = λ·effort / servers; ρ ≥ 1 is an unstable queue.
+Waiting
+    Each stage is an M/M/c queue (a Jackson network: Poisson arrivals,
+    exponential touch times, first come first served) with c = ⌊servers⌋
+    (at least 1) servers, each working servers/c times the nominal pace so the
+    queue's utilisation is exactly ρ. The expected wait is Erlang C:
+    W = C(c, cρ) · effort / (servers − λ·effort); exact for whole servers, and
+    M/M/1's W = ρ/(μ − λ) when there is one.
+Time in stage
+    wait + effort (effort is touch time: the elapsed service time of a part-time
+    person is longer, which this ignores).
+Lead time
+    Σ visits_i · time_i over stages, with visits_i = λ_i / Σγ: the expected time
+    an item spends in stages between its intake and its exit, averaged over all
+    items (those declined early included). Handoff delays are not modelled.
+Main path
+    Per intake, the *most likely* path to a ``done`` exit over the forward
+    handoffs (those that are neither ``rework`` nor close a loop, see
+    :func:`skeleton`): the product of its routing probabilities is largest,
+    ties going to the handoff declared first. Its raw process time is the sum
+    of its stages' effort — the hands-on time of a typical item that needs no
+    rework, which no amount of queue management can shorten.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import networkx as nx
+
+from wmdsl.capacity import all_people, lane_fte
+from wmdsl.graph import FlowGraph, build_graph
+from wmdsl.model import Document, ExitKind, Lane, Person, Stage, Workflow
+
+HOURS_PER_WEEK = 40.0
+SINGULAR = 1e-9  # a pivot smaller than this means the loop has no way out
+TIE = 1e-9  # relative difference below which two path probabilities are equal
+
+Routes = dict[str, dict[str, float]]
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Something the reader of an analysis should know, about a node or the workflow."""
+
+    message: str
+    subject: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """The probability that work leaving ``source`` takes the handoff to ``target``."""
+
+    source: str
+    target: str
+    probability: float
+    explicit: bool  # written as a `chance`, not inferred
+
+
+@dataclass(frozen=True, slots=True)
+class StageFlow:
+    """The flow figures of one stage; ``None`` where an input is missing."""
+
+    name: str
+    lane: str | None
+    rate: float | None  # λ, items per working hour
+    effort: float | None  # mean touch time, hours
+    capacity: float | None  # FTE the stage can draw on, before its `wip` limit
+    servers: float | None  # min(capacity, wip)
+    utilisation: float | None  # ρ
+    wait: float | None  # expected hours in the queue (None when unknown or unbounded)
+    time: float | None  # wait + effort
+    visits: float | None  # λ / total arrivals: how often an average item passes here
+    unstable: str | None = None  # why the queue grows without bound
+
+    @property
+    def per_week(self) -> float | None:
+        """λ in items per working week."""
+        return None if self.rate is None else self.rate * HOURS_PER_WEEK
+
+    @property
+    def wip_bound(self) -> bool:
+        """True when the ``wip`` limit, not the people, caps the servers."""
+        return self.servers is not None and self.capacity is not None and self.servers < self.capacity
+
+    @property
+    def load(self) -> float | None:
+        """λ·effort: how many servers' worth of work the stage receives."""
+        return None if self.rate is None or self.effort is None else self.rate * self.effort
+
+
+@dataclass(frozen=True, slots=True)
+class ExitFlow:
+    """How much work leaves through one exit."""
+
+    name: str
+    kind: str
+    rate: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class LaneLoad:
+    """The work all of a lane's stages ask of it, against its capacity."""
+
+    name: str
+    fte: float
+    demand: float | None  # Σ λ·effort over its stages (FTE of work)
+    stages: tuple[str, ...]
+
+    @property
+    def utilisation(self) -> float | None:
+        """demand / FTE."""
+        if self.demand is None or self.fte <= 0:
+            return None
+        return self.demand / self.fte
+
+
+@dataclass(frozen=True, slots=True)
+class MainPath:
+    """The most likely path from an intake to a done exit, and its hands-on time."""
+
+    intake: str
+    nodes: tuple[str, ...]  # intake, stages, exit
+    probability: float
+    process_time: float  # Σ effort of the stages that have one
+    missing_effort: tuple[str, ...]  # stages on the path without effort
+
+
+@dataclass(frozen=True)
+class WorkflowAnalysis:
+    """Everything computed about one workflow."""
+
+    name: str
+    title: str | None
+    arrivals: float | None  # Σγ, items per hour (None unless every intake has arrivals)
+    routes: tuple[Route, ...]
+    stages: tuple[StageFlow, ...]
+    exits: tuple[ExitFlow, ...]
+    lanes: tuple[LaneLoad, ...]
+    bottleneck: str | None
+    lead_time: float | None
+    main_paths: tuple[MainPath, ...]
+    notes: tuple[Note, ...]
+
+    @functools.cached_property
+    def _stages(self) -> dict[str, StageFlow]:
+        return {stage.name: stage for stage in self.stages}
+
+    @functools.cached_property
+    def _routes(self) -> dict[tuple[str, str], float]:
+        return {(r.source, r.target): r.probability for r in self.routes}
+
+    def stage(self, name: str) -> StageFlow:
+        """The figures of stage ``name``."""
+        return self._stages[name]
+
+    def route(self, source: str, target: str) -> float:
+        """The probability that work leaving ``source`` goes to ``target``."""
+        return self._routes[(source, target)]
+
+    def main_path(self, intake: str) -> MainPath | None:
+        """The main path from ``intake``, if it reaches a done exit."""
+        return next((p for p in self.main_paths if p.intake == intake), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """The analysis of every workflow of a document."""
+
+    file: str
+    workflows: tuple[WorkflowAnalysis, ...]
+
+
+def _pct(fraction: float) -> str:
+    return f"{fraction * 100:.4g}%"
+
+
+def format_hours(hours: float) -> str:
+    """Working time for people: ``45m``, ``3.5h``, ``2.3d`` (1d = 8h)."""
+    if 0 < hours < 1 / 120:
+        return "<1m"
+    if hours < 1:
+        return f"{hours * 60:.0f}m"
+    if hours < 8:
+        return f"{hours:.3g}h"
+    days = hours / 8
+    return f"{days:.3g}d" if days < 100 else f"{days:.0f}d"
+
+
+# -- routing and traffic equations -------------------------------------------
+
+
+def routing(workflow: Workflow) -> tuple[Routes, list[Note]]:
+    """Routing probabilities by source and target, and notes on lost work."""
+    grouped: dict[str, list[tuple[str, float | None]]] = {}
+    for handoff in workflow.handoffs:
+        chance = handoff.chance.fraction if handoff.chance is not None else None
+        grouped.setdefault(handoff.source.name, []).append((handoff.target.name, chance))
+    routes: Routes = {}
+    notes: list[Note] = []
+    for source, targets in grouped.items():
+        given = sum(chance for _, chance in targets if chance is not None)
+        free = sum(1 for _, chance in targets if chance is None)
+        left = max(0.0, 1.0 - given)
+        share = left / free if free else 0.0
+        routes[source] = {target: share if chance is None else chance for target, chance in targets}
+        if not free and left > TIE:
+            notes.append(
+                Note(
+                    f"the chances out of `{source}` add up to {_pct(given)}: "
+                    f"{_pct(left)} of its work goes nowhere (counted as lost)",
+                    source,
+                )
+            )
+    return routes, notes
+
+
+def solve_linear(matrix: list[list[float]], rhs: list[float]) -> list[float] | None:
+    """Solve ``matrix · x = rhs`` by Gaussian elimination with partial pivoting.
+
+    Returns ``None`` when the matrix is singular (a pivot below :data:`SINGULAR`).
+    """
+    size = len(rhs)
+    rows = [[*row, value] for row, value in zip(matrix, rhs, strict=True)]
+    for col in range(size):
+        pivot = max(range(col, size), key=lambda r: abs(rows[r][col]))
+        if abs(rows[pivot][col]) < SINGULAR:
+            return None
+        rows[col], rows[pivot] = rows[pivot], rows[col]
+        for r in range(col + 1, size):
+            factor = rows[r][col] / rows[col][col]
+            if factor:
+                for k in range(col, size + 1):
+                    rows[r][k] -= factor * rows[col][k]
+    solution = [0.0] * size
+    for r in reversed(range(size)):
+        known = sum(rows[r][k] * solution[k] for k in range(r + 1, size))
+        solution[r] = (rows[r][size] - known) / rows[r][r]
+    return solution
+
+
+def solve_traffic(
+    nodes: list[str], routes: Routes, arrivals: Mapping[str, float]
+) -> tuple[dict[str, float | None], dict[str, str]]:
+    """λ for every node (``None`` where unbounded) and why unstable nodes are.
+
+    ``nodes`` fixes the (declaration) order; ``arrivals`` is γ by node.
+    """
+    graph: nx.DiGraph = nx.DiGraph()
+    graph.add_nodes_from(nodes)
+    graph.add_edges_from((source, target) for source, targets in routes.items() for target in targets)
+    position = {name: index for index, name in enumerate(nodes)}
+    condensed = nx.condensation(graph)
+    rates: dict[str, float | None] = {}
+    unstable: dict[str, str] = {}
+    for component in nx.topological_sort(condensed):
+        members = sorted(condensed.nodes[component]["members"], key=position.__getitem__)
+        inflow = _inflow(graph, members, routes, rates, arrivals)
+        solved = _solve_component(members, routes, inflow)
+        if solved is None:
+            reason = _trap_reason(members)
+            unstable.update((name, reason) for name in members)
+        for index, name in enumerate(members):
+            rates[name] = None if solved is None else solved[index]
+    return rates, unstable
+
+
+def _inflow(
+    graph: nx.DiGraph,
+    members: list[str],
+    routes: Routes,
+    rates: Mapping[str, float | None],
+    arrivals: Mapping[str, float],
+) -> list[float] | None:
+    """γ plus what enters each member from outside its component (None if unbounded)."""
+    inside = set(members)
+    inflow = []
+    for name in members:
+        total = arrivals.get(name, 0.0)
+        for before in graph.predecessors(name):
+            if before in inside:
+                continue
+            share = routes[before][name]
+            rate = rates[before]
+            if rate is None and share > 0:
+                return None
+            total += (rate or 0.0) * share
+        inflow.append(total)
+    return inflow
+
+
+def _solve_component(members: list[str], routes: Routes, inflow: list[float] | None) -> list[float] | None:
+    if inflow is None:
+        return None
+    if not any(inflow):
+        return [0.0] * len(members)
+    if len(members) == 1 and members[0] not in routes.get(members[0], {}):
+        return inflow
+    # (I − Qᵀ) λ = inflow, Q the routing inside the component.
+    matrix = [
+        [float(i == j) - routes.get(source, {}).get(target, 0.0) for j, source in enumerate(members)]
+        for i, target in enumerate(members)
+    ]
+    return solve_linear(matrix, inflow)
+
+
+def _trap_reason(members: list[str]) -> str:
+    shown = ", ".join(f"`{name}`" for name in members)
+    return f"work that enters the loop through {shown} never leaves it, so it piles up without bound"
+
+
+# -- queueing ---------------------------------------------------------------------
+
+
+def erlang_c(servers: int, offered: float) -> float:
+    """The probability that an arrival waits in an M/M/c queue (Erlang C).
+
+    ``offered`` is the load a = λ/μ in servers; needs ``offered < servers``.
+    Computed through the Erlang B recursion, which is numerically stable.
+    """
+    blocking = 1.0
+    for k in range(1, servers + 1):
+        blocking = offered * blocking / (k + offered * blocking)
+    return servers * blocking / (servers - offered * (1.0 - blocking))
+
+
+def queue_wait(rate: float, effort: float, servers: float) -> float | None:
+    """Expected wait in hours (M/M/c, see the module docstring); ``None`` when ρ ≥ 1."""
+    load = rate * effort
+    if load >= servers:
+        return None
+    if load == 0:
+        return 0.0
+    whole = max(1, math.floor(servers))
+    return erlang_c(whole, whole * load / servers) * effort / (servers - load)
+
+
+def stage_capacity(
+    stage: Stage, lanes: Mapping[str, Lane], fte: Mapping[str, float], people: Mapping[str, Person]
+) -> tuple[float | None, str | None]:
+    """The FTE a stage can draw on (before its ``wip`` limit), or ``None`` and why not."""
+    capacity: float | None
+    if stage.lane is not None:
+        capacity, why = fte.get(stage.lane.name), f"lane `{stage.lane.name}` has no members"
+    elif stage.owner is not None and stage.owner.is_person:
+        person = people.get(stage.owner.name)
+        capacity, why = (person.capacity if person is not None else 1.0), ""
+    elif stage.owner is not None and stage.owner.name in lanes:
+        capacity, why = fte.get(stage.owner.name), f"lane `{stage.owner.name}` has no members"
+    else:
+        capacity, why = None, "it is in no lane and has no owner"
+    if not capacity:
+        return None, f"stage `{stage.name}` has no capacity: {why}"
+    return capacity, None
+
+
+# -- the forward skeleton and main paths ----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Skeleton:
+    """The handoffs split into a forward DAG and the ones that close loops.
+
+    ``closing`` holds the ``rework`` handoffs and, for loops not broken by
+    one, the back edges of a depth-first search from the intakes (declaration
+    order), so each loop is cut once, at the handoff that returns to a node
+    already on the way. ``order`` is a topological order of ``forward``.
+    """
+
+    order: tuple[str, ...]
+    forward: dict[str, tuple[str, ...]]
+    closing: tuple[tuple[str, str], ...]
+
+
+def skeleton(flow: FlowGraph) -> Skeleton:
+    """The forward DAG of ``flow`` (one depth-first search, linear time)."""
+    rework = {pair for pair, handoff in flow.handoffs.items() if handoff.rework}
+    succ = {name: [w for w in flow.successors(name) if (name, w) not in rework] for name in flow.nodes}
+    state: dict[str, bool] = {}  # False while on the stack, True when finished
+    post: list[str] = []
+    back: set[tuple[str, str]] = set()
+    for root in [intake.name for intake in flow.workflow.intakes] + list(flow.nodes):
+        if root in state:
+            continue
+        state[root] = False
+        stack = [(root, iter(succ[root]))]
+        while stack:
+            node, pending = stack[-1]
+            after = next(pending, None)
+            if after is None:
+                stack.pop()
+                state[node] = True
+                post.append(node)
+            elif after not in state:
+                state[after] = False
+                stack.append((after, iter(succ[after])))
+            elif not state[after]:
+                back.add((node, after))
+    forward = {name: tuple(w for w in succ[name] if (name, w) not in back) for name in flow.nodes}
+    closing = tuple(pair for pair in flow.handoffs if pair in rework or pair in back)
+    return Skeleton(tuple(reversed(post)), forward, closing)
+
+
+def main_paths(flow: FlowGraph, shape: Skeleton, routes: Routes) -> tuple[MainPath, ...]:
+    """The most likely forward path from each intake to a done exit."""
+    done = {e.name for e in flow.workflow.exits if e.kind is ExitKind.DONE}
+    best: dict[str, float] = {}
+    choice: dict[str, str] = {}
+    for name in reversed(shape.order):
+        if name in done:
+            best[name] = 1.0
+            continue
+        for after in shape.forward[name]:
+            chance = routes.get(name, {}).get(after, 0.0) * best.get(after, 0.0)
+            if chance > 0 and chance > best.get(name, 0.0) * (1 + TIE):
+                best[name], choice[name] = chance, after
+    paths = []
+    for intake in flow.workflow.intakes:
+        if intake.name not in best:
+            continue
+        nodes = [intake.name]
+        while nodes[-1] in choice:
+            nodes.append(choice[nodes[-1]])
+        paths.append(_main_path(flow, intake.name, nodes, best[intake.name]))
+    return tuple(paths)
+
+
+def _main_path(flow: FlowGraph, intake: str, nodes: list[str], probability: float) -> MainPath:
+    stages = [flow.nodes[n] for n in nodes if isinstance(flow.nodes[n], Stage)]
+    efforts = [s.effort.hours for s in stages if isinstance(s, Stage) and s.effort is not None]
+    missing = tuple(s.name for s in stages if isinstance(s, Stage) and s.effort is None)
+    return MainPath(intake, tuple(nodes), probability, sum(efforts), missing)
+
+
+# -- putting it together ---------------------------------------------------------------
+
+
+def analyze(document: Document) -> Analysis:
+    """The flow analysis of every workflow in ``document``."""
+    fte = lane_fte(document)
+    people = all_people(document)
+    return Analysis(
+        document.file,
+        tuple(analyze_workflow(w, document, fte=fte, people=people) for w in document.workflows),
+    )
+
+
+def analyze_workflow(
+    workflow: Workflow,
+    document: Document,
+    *,
+    flow: FlowGraph | None = None,
+    fte: Mapping[str, float] | None = None,
+    people: Mapping[str, Person] | None = None,
+) -> WorkflowAnalysis:
+    """The flow analysis of one workflow of ``document`` (shared lanes and people come from it)."""
+    flow = flow or build_graph(workflow)
+    fte = lane_fte(document) if fte is None else fte
+    people = all_people(document) if people is None else people
+    lanes = {lane.name: lane for lane in (*document.shared.lanes, *workflow.lanes)}
+    routes, notes = routing(workflow)
+    gamma, unknown, total = _arrivals(flow, notes)
+    rates, unstable = solve_traffic(list(flow.nodes), routes, gamma)
+    known = {name: (None if name in unknown else rate) for name, rate in rates.items()}
+    stages = [
+        _stage_flow(stage, known[stage.name], unstable.get(stage.name), total, lanes, fte, people, notes)
+        for stage in workflow.stages
+    ]
+    lead_time = _lead_time(stages, total, notes)
+    exits = tuple(ExitFlow(e.name, e.kind.value, known[e.name]) for e in workflow.exits)
+    loads = _lane_loads(stages, fte, notes)
+    ranked = [s for s in stages if s.utilisation is not None]
+    bottleneck = max(ranked, key=lambda s: s.utilisation or 0.0).name if ranked else None
+    return WorkflowAnalysis(
+        workflow.name,
+        workflow.title,
+        total,
+        tuple(
+            Route(handoff.source.name, handoff.target.name, p, handoff.chance is not None)
+            for handoff in workflow.handoffs
+            for p in [routes[handoff.source.name][handoff.target.name]]
+        ),
+        tuple(stages),
+        exits,
+        loads,
+        bottleneck,
+        lead_time,
+        main_paths(flow, skeleton(flow), routes),
+        _unique(notes),
+    )
+
+
+def _arrivals(flow: FlowGraph, notes: list[Note]) -> tuple[dict[str, float], set[str], float | None]:
+    """γ by intake, the nodes whose rate is unknown, and Σγ (None unless all known)."""
+    gamma: dict[str, float] = {}
+    missing: list[str] = []
+    for intake in flow.workflow.intakes:
+        if intake.arrivals is None:
+            missing.append(intake.name)
+        else:
+            gamma[intake.name] = intake.arrivals.per_hour
+    notes.extend(Note(f"no arrivals on intake `{name}`: flow figures unavailable", name) for name in missing)
+    unknown, frontier = set(missing), list(missing)  # one search from all of them
+    while frontier:
+        for after in flow.graph.successors(frontier.pop()):
+            if after not in unknown:
+                unknown.add(after)
+                frontier.append(after)
+    total = sum(gamma.values()) if gamma and not missing else None
+    return gamma, unknown, total
+
+
+def _stage_flow(
+    stage: Stage,
+    rate: float | None,
+    unstable: str | None,
+    total: float | None,
+    lanes: Mapping[str, Lane],
+    fte: Mapping[str, float],
+    people: Mapping[str, Person],
+    notes: list[Note],
+) -> StageFlow:
+    capacity, why = stage_capacity(stage, lanes, fte, people)
+    servers = capacity if capacity is None or stage.wip is None else min(capacity, float(stage.wip))
+    effort = stage.effort.hours if stage.effort is not None else None
+    if why is not None:
+        notes.append(Note(f"{why}: its utilisation is unknown", stage.name))
+    if unstable is not None:
+        notes.append(Note(unstable, stage.name))
+    if rate is not None and effort is None:
+        notes.append(Note(f"stage `{stage.name}` has no `effort`: its utilisation is unknown", stage.name))
+    rho = wait = time = None
+    if rate is not None and effort is not None and servers is not None:
+        rho = rate * effort / servers
+        wait = queue_wait(rate, effort, servers)
+        if wait is None:
+            unstable = f"utilisation {rho:.2f} ≥ 1: its queue grows without bound"
+            notes.append(Note(f"stage `{stage.name}` is overloaded: {unstable}", stage.name))
+        else:
+            time = wait + effort
+    visits = rate / total if rate is not None and total else None
+    lane = stage.lane.name if stage.lane is not None else None
+    return StageFlow(stage.name, lane, rate, effort, capacity, servers, rho, wait, time, visits, unstable)
+
+
+def _lead_time(stages: list[StageFlow], total: float | None, notes: list[Note]) -> float | None:
+    if total is None:
+        return None
+    visited = [s for s in stages if s.rate is None or s.rate > 0]
+    lacking = [s.name for s in visited if s.time is None or s.visits is None]
+    if lacking:
+        names = ", ".join(f"`{n}`" for n in lacking)
+        notes.append(Note(f"expected lead time unavailable: no time in stage for {names}"))
+        return None
+    return sum((s.visits or 0.0) * (s.time or 0.0) for s in visited)
+
+
+def _lane_loads(stages: list[StageFlow], fte: Mapping[str, float], notes: list[Note]) -> tuple[LaneLoad, ...]:
+    members: dict[str, list[StageFlow]] = {}
+    for stage in stages:
+        if stage.lane is not None:
+            members.setdefault(stage.lane, []).append(stage)
+    loads = []
+    for lane, own in members.items():
+        demands = [s.load for s in own]
+        demand = None if any(d is None for d in demands) else sum(d or 0.0 for d in demands)
+        load = LaneLoad(lane, fte.get(lane, 0.0), demand, tuple(s.name for s in own))
+        if demand is not None and load.fte > 0 and demand >= load.fte and len(own) > 1:
+            notes.append(
+                Note(
+                    f"lane `{lane}` is asked for {demand:.2f} FTE of work by its stages together "
+                    f"but has {load.fte:.2f}: its stages share the same people",
+                )
+            )
+        loads.append(load)
+    return tuple(loads)
+
+
+def _unique(notes: Iterable[Note]) -> tuple[Note, ...]:
+    """The notes without repeated messages (a loop is noted once, not per stage)."""
+    first: dict[str, Note] = {}
+    for note in notes:
+        first.setdefault(note.message, note)
+    return tuple(first.values())
