@@ -1,0 +1,287 @@
+"""Graphviz: DOT source, and SVG, PNG and PDF drawn by the ``dot`` binary.
+
+The diagram reads left to right. Each lane is a shaded cluster titled with the
+lane and its owner; its stages sit inside it as rounded boxes (title, then
+``WIP n`` and the stage owner when set). Intakes are arrow-shaped (``cds``)
+and sit outside the lanes, as do stages without a lane. Exits are drawn by
+kind: *done* a green double circle, *rejected* a red octagon, *cancelled* a
+grey dashed circle. Handoffs are edges labelled with their label, chance and
+SLA; a gated handoff is drawn in purple with ``◆ gate: <decision title>``;
+rework goes back along a dashed orange edge.
+
+A document with one workflow is one graph titled with the workflow. With
+several workflows, each becomes a cluster of its own (titled with the
+workflow) holding its lanes, all in one ``digraph``; Graphviz stacks them.
+
+Node ids are ``<workflow>.<name>`` and cluster ids are derived from names
+too, and everything is emitted in model order, so the output is the same on
+every run. User text reaches DOT only through :mod:`wmdsl.render.labels` and
+``graphviz.nohtml``: it is never an HTML-like label and its backslashes are
+never escapes. The binary formats pipe the DOT text into ``dot`` on stdin;
+nothing the user wrote is ever on a command line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import graphviz
+
+from wmdsl.model import Decision, Document, Exit, ExitKind, Handoff, Intake, Lane, Person, Stage, Workflow
+from wmdsl.render import RenderError
+from wmdsl.render.labels import dot_lines, dot_tooltip, wrap
+
+FONT = "Helvetica,Arial,sans-serif"
+TITLE_WIDTH = 22  # characters per line of a node title
+EDGE_WIDTH = 26  # characters per line of an edge label
+EXIT_WIDTH = 14  # exits are circles: keep them narrow
+
+# Lane backgrounds and the matching stage outlines, used in turn.
+LANE_COLOURS = (
+    ("#eef4fb", "#4a78b0"),
+    ("#eef8f0", "#3f8a55"),
+    ("#fbf3e8", "#b07a2e"),
+    ("#f4effa", "#7a5aa8"),
+    ("#eaf7f7", "#2f8585"),
+    ("#fbeef2", "#a84a6a"),
+)
+EXIT_STYLES: dict[ExitKind, dict[str, str]] = {
+    ExitKind.DONE: {"shape": "doublecircle", "fillcolor": "#e3f4e6", "color": "#2e7d32", "style": "filled"},
+    ExitKind.REJECTED: {"shape": "octagon", "fillcolor": "#fde4e1", "color": "#c62828", "style": "filled"},
+    ExitKind.CANCELLED: {
+        "shape": "circle",
+        "fillcolor": "#f0f0f0",
+        "color": "#757575",
+        "style": "filled,dashed",
+    },
+}
+INTAKE_STYLE = {
+    "shape": "cds",
+    "style": "filled",
+    "fillcolor": "#e0ecfa",
+    "color": "#2f5f9e",
+    "margin": "0.2,0.08",
+}
+EDGE_COLOUR = "#4b5563"
+GATE_COLOUR = "#6a3fb5"
+REWORK_COLOUR = "#c65a11"
+GATE_MARK = "◆"
+
+INSTALL_HINT = (
+    "the Graphviz 'dot' program is not installed (or not on PATH), so {fmt} cannot be drawn. "
+    "Install Graphviz: 'apt-get install graphviz' (Debian/Ubuntu), 'brew install graphviz' (macOS), "
+    "or see https://graphviz.org/download/. 'wmdsl render SPEC --to dot' still works without it."
+)
+
+
+def _attrs(**values: str) -> dict[str, str]:
+    """Attribute values marked so Graphviz never reads them as HTML-like labels."""
+    return {key: graphviz.nohtml(value) for key, value in values.items()}
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """What a workflow can refer to: its own declarations, then the shared ones."""
+
+    workflow: Workflow
+    people: dict[str, Person]
+    lanes: dict[str, Lane]
+    decisions: dict[str, Decision]
+
+    @classmethod
+    def of(cls, document: Document, workflow: Workflow) -> _Scope:
+        shared = document.shared
+        return cls(
+            workflow,
+            {p.name: p for p in (*shared.people, *workflow.people)},
+            {lane.name: lane for lane in (*shared.lanes, *workflow.lanes)},
+            {d.name: d for d in (*shared.decisions, *workflow.decisions)},
+        )
+
+    def node_id(self, name: str) -> str:
+        return f"{self.workflow.name}.{name}"
+
+    def person(self, handle: str) -> str:
+        person = self.people.get(handle)
+        return person.label if person else handle
+
+    def lanes_in_use(self) -> list[Lane]:
+        """Lanes that hold stages, in declaration order (the workflow's first)."""
+        used = {stage.lane.name for stage in self.workflow.stages if stage.lane}
+        lanes: dict[str, Lane] = {}
+        for lane in (*self.workflow.lanes, *self.lanes.values()):
+            if lane.name in used:
+                lanes.setdefault(lane.name, lane)
+        return list(lanes.values())
+
+
+def render_dot(document: Document) -> str:
+    """``document`` as Graphviz DOT source (lanes as clusters)."""
+    graph = graphviz.Digraph(
+        "wmdsl",
+        graph_attr={
+            "rankdir": "LR",
+            "fontname": FONT,
+            "fontsize": "12",
+            "nodesep": "0.35",
+            "ranksep": "0.55",
+            "pad": "0.3",
+            "newrank": "true",
+            "labelloc": "t",
+            "labeljust": "l",
+        },
+        node_attr={"fontname": FONT, "fontsize": "11", "penwidth": "1.2"},
+        edge_attr={
+            "fontname": FONT,
+            "fontsize": "9",
+            "color": EDGE_COLOUR,
+            "fontcolor": "#374151",
+            "arrowsize": "0.7",
+        },
+    )
+    if len(document.workflows) == 1:
+        workflow = document.workflows[0]
+        graph.attr(label=graphviz.nohtml(dot_lines([workflow.label])), fontsize="18")
+        _add_workflow(graph, _Scope.of(document, workflow))
+    else:
+        for workflow in document.workflows:
+            with graph.subgraph(name=f"cluster_workflow_{workflow.name}") as cluster:
+                title = graphviz.nohtml(dot_lines([workflow.label]))
+                cluster.attr(label=title, fontsize="16", style="rounded")
+                _add_workflow(cluster, _Scope.of(document, workflow))
+    source: str = graph.source
+    return source
+
+
+def _add_workflow(graph: graphviz.Digraph, scope: _Scope) -> None:
+    workflow = scope.workflow
+    for intake in workflow.intakes:
+        graph.node(scope.node_id(intake.name), **_intake_attrs(intake))
+    for index, lane in enumerate(scope.lanes_in_use()):
+        fill, border = LANE_COLOURS[index % len(LANE_COLOURS)]
+        with graph.subgraph(name=f"cluster_lane_{workflow.name}.{lane.name}") as cluster:
+            cluster.attr(**_lane_attrs(lane, scope, fill, border))
+            for stage in workflow.stages:
+                if stage.lane and stage.lane.name == lane.name:
+                    cluster.node(scope.node_id(stage.name), **_stage_attrs(stage, scope, border))
+    for stage in workflow.stages:
+        if stage.lane is None:
+            graph.node(scope.node_id(stage.name), **_stage_attrs(stage, scope, "#555555"))
+    for exit_ in workflow.exits:
+        graph.node(scope.node_id(exit_.name), **_exit_attrs(exit_))
+    for handoff in workflow.handoffs:
+        graph.edge(
+            scope.node_id(handoff.source.name),
+            scope.node_id(handoff.target.name),
+            **_edge_attrs(handoff, scope),
+        )
+
+
+def _lane_attrs(lane: Lane, scope: _Scope, fill: str, border: str) -> dict[str, str]:
+    lines = wrap(lane.label, 40)
+    if lane.owner:
+        lines.append(f"owner: {scope.person(lane.owner.name)}")
+    attrs = _attrs(label=dot_lines(lines, left=True), style="rounded,filled", fillcolor=fill, color=border)
+    attrs.update(fontsize="12", fontcolor=border, penwidth="1.2", margin="14")
+    if lane.purpose or lane.description:
+        attrs["tooltip"] = graphviz.nohtml(dot_tooltip(lane.purpose or lane.description or ""))
+    return attrs
+
+
+def _stage_attrs(stage: Stage, scope: _Scope, border: str) -> dict[str, str]:
+    lines = wrap(stage.label, TITLE_WIDTH)
+    details = []
+    if stage.wip is not None:
+        details.append(f"WIP {stage.wip}")
+    if stage.owner:
+        details.append(scope.person(stage.owner.name))
+    if details:
+        lines.append(" · ".join(details))
+    attrs = _attrs(
+        label=dot_lines(lines), shape="box", style="rounded,filled", fillcolor="white", color=border
+    )
+    attrs["margin"] = "0.16,0.08"
+    tooltip = f"Done when: {stage.done}" if stage.done else stage.description
+    if tooltip:
+        attrs["tooltip"] = graphviz.nohtml(dot_tooltip(tooltip))
+    return attrs
+
+
+def _intake_attrs(intake: Intake) -> dict[str, str]:
+    lines = wrap(intake.label, TITLE_WIDTH)
+    if intake.arrivals:
+        lines.append(intake.arrivals.text)
+    attrs = _attrs(label=dot_lines(lines), **INTAKE_STYLE)
+    about = [text for text in (intake.channel, intake.criteria, intake.description) if text]
+    if about:
+        attrs["tooltip"] = graphviz.nohtml(dot_tooltip(" | ".join(about)))
+    return attrs
+
+
+def _exit_attrs(exit_: Exit) -> dict[str, str]:
+    attrs = _attrs(label=dot_lines(wrap(exit_.label, EXIT_WIDTH)), **EXIT_STYLES[exit_.kind])
+    attrs.update(fontsize="10", margin="0.04")
+    if exit_.description:
+        attrs["tooltip"] = graphviz.nohtml(dot_tooltip(exit_.description))
+    return attrs
+
+
+def _edge_attrs(handoff: Handoff, scope: _Scope) -> dict[str, str]:
+    lines = wrap(handoff.label, EDGE_WIDTH) if handoff.label else []
+    if handoff.gate:
+        decision = scope.decisions.get(handoff.gate.name)
+        lines.extend(
+            wrap(f"{GATE_MARK} gate: {decision.label if decision else handoff.gate.name}", EDGE_WIDTH)
+        )
+    figures = [
+        text
+        for text in (handoff.chance and handoff.chance.text, handoff.sla and f"SLA {handoff.sla.text}")
+        if text
+    ]
+    if figures:
+        lines.append(" · ".join(figures))
+    attrs = _attrs(label=dot_lines(lines)) if lines else {}
+    if handoff.gate:
+        attrs.update(color=GATE_COLOUR, fontcolor=GATE_COLOUR, penwidth="1.8")
+    if handoff.rework:
+        attrs.update(style="dashed", color=REWORK_COLOUR, fontcolor=REWORK_COLOUR)
+    return attrs
+
+
+# -- Drawn by Graphviz ------------------------------------------------------
+
+# Cairo stamps PDFs with the time they were made; a fixed stamp of the same
+# length keeps the file's byte offsets valid and the output reproducible.
+_PDF_DATE = re.compile(rb"(/CreationDate \(D:)[0-9]{14}")
+
+
+def _draw(document: Document, fmt: str) -> bytes:
+    """``document`` drawn by ``dot -T<fmt>``, the DOT text on stdin."""
+    source = render_dot(document).encode("utf-8")
+    try:
+        drawn: bytes = graphviz.pipe("dot", fmt, source, quiet=True)
+    except graphviz.ExecutableNotFound as error:
+        raise RenderError(INSTALL_HINT.format(fmt=fmt.upper())) from error
+    except graphviz.CalledProcessError as error:
+        stderr = (
+            error.stderr.decode("utf-8", "replace") if isinstance(error.stderr, bytes) else str(error.stderr)
+        )
+        raise RenderError(f"Graphviz could not draw the diagram: {stderr.strip()}") from error
+    return drawn
+
+
+def render_svg(document: Document) -> str:
+    """``document`` as SVG drawn by Graphviz."""
+    return _draw(document, "svg").decode("utf-8")
+
+
+def render_png(document: Document) -> bytes:
+    """``document`` as PNG drawn by Graphviz."""
+    return _draw(document, "png")
+
+
+def render_pdf(document: Document) -> bytes:
+    """``document`` as PDF drawn by Graphviz (creation date fixed)."""
+    drawn = _draw(document, "pdf")
+    return _PDF_DATE.sub(rb"\g<1>19700101000000", drawn)

@@ -1,0 +1,191 @@
+"""Mermaid: a ``flowchart LR`` that GitHub draws from a fenced ``mermaid`` block.
+
+Each lane is a ``subgraph`` titled with the lane and its owner, holding its
+stages (title, then ``WIP n`` and the stage owner when set). Intakes are
+stadiums, exits are circles: *done* a green double circle, *rejected* a red
+circle, *cancelled* a grey dashed one. Handoffs are arrows labelled with their
+label, gate (``◆ gate: <decision title>``), chance and SLA; rework is dotted
+(``-.->``). With several workflows, each is a subgraph of its own.
+
+Ids are generated, never user text: ``in_<name>``, ``st_<name>``,
+``ex_<name>`` and ``lane_<name>`` (names are ``[a-z0-9_]``, so the ids are
+valid and distinct, and the prefixes keep them clear of Mermaid keywords
+such as ``end``, ``graph``, ``style`` or ``class``, of ids that start with
+``o``/``x`` and of each other). With several workflows, the ids of the
+workflow in position *n* start ``w<n>_``. Every label is quoted and escaped
+by :func:`wmdsl.render.labels.mermaid_text`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from wmdsl.model import Decision, Document, ExitKind, Handoff, Lane, Person, Stage, Workflow
+from wmdsl.render.labels import mermaid_lines, mermaid_text, one_line
+
+GATE_MARK = "◆"
+INDENT = "    "
+CLASSES = (
+    "classDef intake fill:#e0ecfa,stroke:#2f5f9e,color:#1f2937",
+    "classDef stage fill:#ffffff,stroke:#4b5563,color:#111827",
+    "classDef done fill:#e3f4e6,stroke:#2e7d32,color:#1b4d20",
+    "classDef rejected fill:#fde4e1,stroke:#c62828,color:#7f1d1d",
+    "classDef cancelled fill:#f0f0f0,stroke:#757575,color:#374151,stroke-dasharray:4 3",
+)
+EXIT_SHAPES = {
+    ExitKind.DONE: ("(((", ")))"),  # double circle
+    ExitKind.REJECTED: ("((", "))"),
+    ExitKind.CANCELLED: ("((", "))"),
+}
+LANE_STYLES = (
+    "fill:#eef4fb,stroke:#4a78b0",
+    "fill:#eef8f0,stroke:#3f8a55",
+    "fill:#fbf3e8,stroke:#b07a2e",
+    "fill:#f4effa,stroke:#7a5aa8",
+    "fill:#eaf7f7,stroke:#2f8585",
+    "fill:#fbeef2,stroke:#a84a6a",
+)
+GATE_STYLE = "stroke:#6a3fb5,stroke-width:2px"
+REWORK_STYLE = "stroke:#c65a11"
+
+# Mermaid's entity encoder drops the last ``;`` of any line matching these
+# (meant for its own ``style``/``classDef`` lines), which would spoil an
+# entity code in a label; such labels get their colons encoded too.
+_STYLE_LINE = re.compile(r"(style|classDef).*:\S*#.*;")
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+@dataclass
+class _Chart:
+    """The lines being written, and which edges get a special style."""
+
+    lines: list[str] = field(default_factory=list)
+    edges: int = 0
+    gated: list[int] = field(default_factory=list)
+    rework: list[int] = field(default_factory=list)
+    lane_styles: list[str] = field(default_factory=list)
+
+    def add(self, depth: int, line: str) -> None:
+        if _STYLE_LINE.search(line):
+            line = _QUOTED.sub(lambda match: match.group(0).replace(":", "#58;"), line)
+        self.lines.append(INDENT * depth + line)
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """A workflow, its id prefix and what it can refer to."""
+
+    workflow: Workflow
+    prefix: str
+    people: dict[str, Person]
+    lanes: dict[str, Lane]
+    decisions: dict[str, Decision]
+    kinds: dict[str, str]  # node name -> id prefix
+
+    @classmethod
+    def of(cls, document: Document, workflow: Workflow, prefix: str) -> _Scope:
+        shared = document.shared
+        kinds = {n.name: "in" for n in workflow.intakes}
+        kinds.update({n.name: "st" for n in workflow.stages})
+        kinds.update({n.name: "ex" for n in workflow.exits})
+        return cls(
+            workflow,
+            prefix,
+            {p.name: p for p in (*shared.people, *workflow.people)},
+            {lane.name: lane for lane in (*shared.lanes, *workflow.lanes)},
+            {d.name: d for d in (*shared.decisions, *workflow.decisions)},
+            kinds,
+        )
+
+    def node_id(self, name: str) -> str:
+        return f"{self.prefix}{self.kinds.get(name, 'st')}_{name}"
+
+    def person(self, handle: str) -> str:
+        person = self.people.get(handle)
+        return person.label if person else handle
+
+    def lanes_in_use(self) -> list[Lane]:
+        """Lanes that hold stages, in declaration order (the workflow's first)."""
+        used = {stage.lane.name for stage in self.workflow.stages if stage.lane}
+        lanes: dict[str, Lane] = {}
+        for lane in (*self.workflow.lanes, *self.lanes.values()):
+            if lane.name in used:
+                lanes.setdefault(lane.name, lane)
+        return list(lanes.values())
+
+
+def render_mermaid(document: Document) -> str:
+    """``document`` as a Mermaid flowchart (lanes as subgraphs)."""
+    chart = _Chart()
+    chart.add(0, "flowchart LR")
+    for line in CLASSES:
+        chart.add(1, line)
+    several = len(document.workflows) > 1
+    for index, workflow in enumerate(document.workflows, start=1):
+        scope = _Scope.of(document, workflow, f"w{index}_" if several else "")
+        if several:
+            chart.add(1, f'subgraph {scope.prefix}workflow["{mermaid_text(one_line(workflow.label))}"]')
+        _add_workflow(chart, scope, 2 if several else 1)
+        if several:
+            chart.add(1, "end")
+    for line in chart.lane_styles:
+        chart.add(1, line)
+    if chart.gated:
+        chart.add(1, f"linkStyle {','.join(map(str, chart.gated))} {GATE_STYLE}")
+    if chart.rework:
+        chart.add(1, f"linkStyle {','.join(map(str, chart.rework))} {REWORK_STYLE}")
+    return "\n".join(chart.lines) + "\n"
+
+
+def _add_workflow(chart: _Chart, scope: _Scope, depth: int) -> None:
+    workflow = scope.workflow
+    for intake in workflow.intakes:
+        lines = [one_line(intake.label)] + ([intake.arrivals.text] if intake.arrivals else [])
+        chart.add(depth, f'{scope.node_id(intake.name)}(["{mermaid_lines(lines)}"]):::intake')
+    for number, lane in enumerate(scope.lanes_in_use()):
+        lane_id = f"{scope.prefix}lane_{lane.name}"
+        chart.lane_styles.append(f"style {lane_id} {LANE_STYLES[number % len(LANE_STYLES)]}")
+        title = [one_line(lane.label)] + ([f"owner: {scope.person(lane.owner.name)}"] if lane.owner else [])
+        chart.add(depth, f'subgraph {lane_id}["{mermaid_lines(title)}"]')
+        for stage in workflow.stages:
+            if stage.lane and stage.lane.name == lane.name:
+                chart.add(depth + 1, _stage(stage, scope))
+        chart.add(depth, "end")
+    for stage in workflow.stages:
+        if stage.lane is None:
+            chart.add(depth, _stage(stage, scope))
+    for exit_ in workflow.exits:
+        opening, closing = EXIT_SHAPES[exit_.kind]
+        label = mermaid_text(one_line(exit_.label))
+        chart.add(depth, f'{scope.node_id(exit_.name)}{opening}"{label}"{closing}:::{exit_.kind.value}')
+    for handoff in workflow.handoffs:
+        chart.add(depth, _edge(chart, handoff, scope))
+
+
+def _stage(stage: Stage, scope: _Scope) -> str:
+    details = ([f"WIP {stage.wip}"] if stage.wip is not None else []) + (
+        [scope.person(stage.owner.name)] if stage.owner else []
+    )
+    lines = [stage.label] + ([" · ".join(details)] if details else [])
+    return f'{scope.node_id(stage.name)}["{mermaid_lines(lines)}"]:::stage'
+
+
+def _edge(chart: _Chart, handoff: Handoff, scope: _Scope) -> str:
+    lines = [handoff.label] if handoff.label else []
+    if handoff.gate:
+        decision = scope.decisions.get(handoff.gate.name)
+        lines.append(f"{GATE_MARK} gate: {one_line(decision.label if decision else handoff.gate.name)}")
+    figures = ([handoff.chance.text] if handoff.chance else []) + (
+        [f"SLA {handoff.sla.text}"] if handoff.sla else []
+    )
+    if figures:
+        lines.append(" · ".join(figures))
+    if handoff.gate:
+        chart.gated.append(chart.edges)
+    if handoff.rework:
+        chart.rework.append(chart.edges)
+    chart.edges += 1
+    arrow = "-.->" if handoff.rework else "-->"
+    label = f'|"{mermaid_lines(lines)}"|' if lines else ""
+    return f"{scope.node_id(handoff.source.name)} {arrow}{label} {scope.node_id(handoff.target.name)}"
