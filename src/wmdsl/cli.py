@@ -19,7 +19,7 @@ EXIT_USAGE = 2
 
 
 class ConfigFailure(click.ClickException):
-    """A configuration problem: reported as ``error: …`` with exit status 2."""
+    """A problem with the setup (configuration, missing tool): ``Error: …``, exit status 2."""
 
     exit_code = EXIT_USAGE
 
@@ -225,8 +225,10 @@ def render(spec: Path, formats: tuple[str, ...], output: Path | None, force: boo
         raise click.UsageError("several --to formats need -o FOLDER")
     try:
         result = api.render(spec, formats, force=force)
-    except (api.UsageError, RenderError) as error:
+    except api.UsageError as error:
         raise click.UsageError(str(error)) from error
+    except RenderError as error:
+        raise ConfigFailure(f"cannot render: {error}") from error
     if result.report.diagnostics or result.refused:
         color = not no_color and not os.environ.get("NO_COLOR") and sys.stderr.isatty()
         click.echo(FORMATTERS["text"](result.report, color), nl=False, err=True)
