@@ -78,3 +78,19 @@ def test_docs_refuses_a_broken_spec(project: Path) -> None:
     assert code == 1
     assert "handbook not built" in output
     assert not (project / "handbook").exists()
+
+
+def test_analyze_prints_a_table_and_json(spec: Path) -> None:
+    code, output = run("analyze", str(spec))
+    assert code == 0, output
+    assert "bottleneck:" in output
+    code, output = run("analyze", str(spec), "--format", "json")
+    assert code == 0
+    assert json.loads(output)
+
+
+def test_analyze_refuses_a_spec_with_language_errors(project: Path) -> None:
+    (project / "bad.wm").write_text("workflow w {\n  stge x\n}\n", encoding="utf-8")
+    code, output = run("analyze", "bad.wm")
+    assert code == 1
+    assert "SYN007" in output

@@ -245,6 +245,32 @@ def render(spec: Path, formats: tuple[str, ...], output: Path | None, force: boo
             click.echo(f"wrote {target}", err=True)
 
 
+@cli.command()
+@click.argument("spec", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Table or JSON.",
+)
+def analyze(spec: Path, output_format: str) -> None:
+    """Flow analysis of SPEC: arrival rates, servers, utilisation, waits, bottleneck, lead time."""
+    from wmdsl.analysis import analyze as analyze_document
+    from wmdsl.output.analysis import format_analysis_json, format_analysis_text
+
+    try:
+        document = api.load(spec)
+    except api.SpecError as error:
+        click.echo(FORMATTERS["text"](api.Report([str(spec)], error.diagnostics), False), nl=False, err=True)
+        click.echo("not analysed: fix the errors above", err=True)
+        sys.exit(1)
+    result = analyze_document(document)
+    formatter = format_analysis_json if output_format == "json" else format_analysis_text
+    click.echo(formatter(result), nl=False)
+
+
 @cli.command("docs")
 @click.argument("spec", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
