@@ -80,3 +80,17 @@ def test_model_json_validates_against_the_published_schema() -> None:
     for spec in [*cases(GOLDEN), *examples]:
         document = api.load(spec)
         jsonschema.validate(json.loads(document.model_dump_json()), schema)
+
+
+def test_json_render_validates_against_the_published_schema() -> None:
+    import json
+
+    import jsonschema
+
+    from wmdsl import api
+    from wmdsl.render import render
+
+    schema = api.json_schema()
+    for spec in examples():
+        document = api.load(spec)
+        jsonschema.validate(json.loads(render(document, "json")), schema)
