@@ -21,6 +21,7 @@ from pathlib import Path
 from wmdsl.checker import run_rules
 from wmdsl.diagnostics import Diagnostic, Severity, sorted_unique
 from wmdsl.graph import FlowGraph, build_graph
+from wmdsl.limits import Limits
 from wmdsl.model import Document, Workflow, json_schema
 from wmdsl.resolve.loader import Compilation, compile_file, compile_text
 from wmdsl.settings import ConfigError, Overrides, Settings, settings_for
@@ -92,9 +93,11 @@ def parse(text: str, path: str = "<string>") -> ParsedFile:
     return _parse(text, path)
 
 
-def compile_path(path: str | Path, *, root: str | Path | None = None) -> Compilation:
+def compile_path(
+    path: str | Path, *, root: str | Path | None = None, limits: Limits | None = None
+) -> Compilation:
     """Read, parse and resolve one file and its imports."""
-    return compile_file(Path(path), Path(root) if root is not None else None)
+    return compile_file(Path(path), Path(root) if root is not None else None, limits=limits or Limits())
 
 
 def load(path: str | Path, *, root: str | Path | None = None) -> Document:
@@ -169,7 +172,7 @@ def _check_file(
 ) -> _FileResult:
     """Check one file with the settings that apply to it (runs in worker processes too)."""
     settings = settings_for(path, overrides)
-    compilation = compile_path(path, root=root)
+    compilation = compile_path(path, root=root, limits=settings.limits)
     return _finish(path, compilation, settings, honour_allows)
 
 
@@ -248,8 +251,9 @@ def render(
     unknown = [name for name in formats if name not in RENDERERS]
     if unknown:
         raise UsageError(f"unknown format {unknown[0]!r}; choose from {', '.join(RENDERERS)}")
-    compilation = compile_path(path, root=root)
-    result = _finish(Path(path), compilation, settings_for(Path(path)), True)
+    settings = settings_for(Path(path))
+    compilation = compile_path(path, root=root, limits=settings.limits)
+    result = _finish(Path(path), compilation, settings, True)
     report = Report([result.shown], sorted_unique(result.diagnostics), result.sources, result.fail_on)
     has_errors = report.exit_code() != 0
     if compilation.document is None or (has_errors and not force):
@@ -295,6 +299,7 @@ def check_text(
     overrides = overrides or Overrides()
     if select is not None:
         overrides = dataclasses.replace(overrides, select=tuple(select))
-    compilation = compile_text(text, path)
-    result = _finish(Path(path), compilation, settings_for(Path(path), overrides), True)
+    settings = settings_for(Path(path), overrides)
+    compilation = compile_text(text, path, limits=settings.limits)
+    result = _finish(Path(path), compilation, settings, True)
     return Report([result.shown], sorted_unique(result.diagnostics), result.sources, result.fail_on)

@@ -98,4 +98,7 @@ IMPORT_NOT_FOUND = define("SYN009", "import-not-found", E, "An imported file doe
 IMPORT_CYCLE = define("SYN010", "import-cycle", E, "Files import each other in a cycle.")
 IMPORT_OUTSIDE = define("SYN011", "import-outside-root", E, "An import points outside the project root.")
 UNREADABLE = define("SYN012", "unreadable-file", E, "A file cannot be read or is not valid UTF-8 text.")
+LIMIT = define(
+    "SYN014", "limit-exceeded", E, "An input is larger or deeper than the configured limits allow."
+)
 UNUSED_ALLOW = define("SYN013", "unused-allow", W, "An `allow` suppresses nothing.")

@@ -21,6 +21,8 @@ from typing import Any
 
 from wmdsl import codes
 from wmdsl.diagnostics import Severity
+from wmdsl.limits import DEFAULT as DEFAULT_LIMITS
+from wmdsl.limits import Limits
 from wmdsl.rules.registry import OptionValue, Rule, all_rules
 
 PRESETS = ("recommended", "strict", "correctness")
@@ -34,6 +36,7 @@ KEYS = (
     "options",
     "fail-on",
     "exclude",
+    "limits",
 )
 CONFIG_FILES = ("wmdsl.toml", "pyproject.toml")
 # Language errors are always reported; only this SYN code can be turned off.
@@ -71,6 +74,7 @@ class Settings:
     exclude: tuple[str, ...] = ()
     preset: str = "recommended"
     source: Path | None = None
+    limits: Limits = DEFAULT_LIMITS
 
     def ignored_in(self, file: Path) -> frozenset[str]:
         """Codes ``per-file-ignores`` turns off for ``file``."""
@@ -96,6 +100,7 @@ class Settings:
             "fail-on": self.fail_on.label,
             "per-file-ignores": {pattern: sorted(found) for pattern, found in self.per_file_ignores},
             "exclude": list(self.exclude),
+            "limits": {key: getattr(self.limits, name) for key, name in Limits.keys().items()},
         }
 
 
@@ -289,7 +294,24 @@ def resolve(table: Mapping[str, Any], overrides: Overrides, source: Path | None)
         exclude=tuple(_strings(table.get("exclude", []), f"{where}: exclude")),
         preset=str(preset_name),
         source=source,
+        limits=_limits(table.get("limits", {}), where),
     )
+
+
+def _limits(table: object, where: str) -> Limits:
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{where}: limits: expected a table such as [limits] max-depth = 64")
+    keys = Limits.keys()
+    values: dict[str, int] = {}
+    for key, value in table.items():
+        if key not in keys:
+            raise ConfigError(f"{where}: limits: unknown key `{key}`{_suggest(key, keys)}")
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ConfigError(
+                f"{where}: limits.{key}: expected a whole number of at least 1, found {value!r}"
+            )
+        values[keys[key]] = value
+    return Limits(**values)
 
 
 def _strings(value: object, where: str) -> list[str]:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from wmdsl import codes
 from wmdsl.diagnostics import Diagnostic, Related, sorted_unique
+from wmdsl.limits import DEFAULT, Limits, size
 from wmdsl.model import Document
 from wmdsl.resolve.resolver import Resolver
 from wmdsl.resolve.schema import plain
@@ -62,11 +63,11 @@ def find_root(path: Path) -> Path:
 def decode(data: bytes, shown: str) -> tuple[str | None, Diagnostic | None]:
     """UTF-8 text (a byte-order mark is dropped), or a diagnostic with the bad byte's place."""
     try:
-        return data.decode("utf-8-sig"), None
+        return normalize_newlines(data.decode("utf-8-sig")), None
     except UnicodeDecodeError as error:
         offset = error.start
         # Everything before the bad byte decoded fine: count columns in characters.
-        before = data[:offset].decode("utf-8-sig")
+        before = normalize_newlines(data[:offset].decode("utf-8-sig"))
         line = before.count("\n") + 1
         col = len(before) - (before.rfind("\n") + 1) + 1
         return None, Diagnostic(
@@ -78,10 +79,19 @@ def decode(data: bytes, shown: str) -> tuple[str | None, Diagnostic | None]:
         )
 
 
-def read_text(path: Path, shown: str) -> tuple[str | None, Diagnostic | None]:
-    """Read and decode ``path``; never raises for a missing or unreadable file."""
+def normalize_newlines(text: str) -> str:
+    """CRLF and lone CR become LF, so lines are counted the same for every file."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def read_text(path: Path, shown: str, limits: Limits = DEFAULT) -> tuple[str | None, Diagnostic | None]:
+    """Read and decode ``path``; never raises for a missing, unreadable or huge file."""
     try:
-        data = path.read_bytes()
+        if path.exists() and not path.is_file():
+            raise IsADirectoryError(21, "not a regular file")
+        with path.open("rb") as stream:
+            # Read at most one byte past the limit: never more, whatever the file is.
+            data = stream.read(limits.max_file_size + 1)
     except OSError as error:
         reason = error.strerror or type(error).__name__
         return None, Diagnostic(
@@ -90,15 +100,25 @@ def read_text(path: Path, shown: str) -> tuple[str | None, Diagnostic | None]:
             f"cannot read file: {reason.lower()}",
             point(shown, 1, 1),
         )
+    if len(data) > limits.max_file_size:
+        return None, Diagnostic(
+            codes.LIMIT.code,
+            codes.LIMIT.severity,
+            f"file is larger than the limit of {size(limits.max_file_size)}",
+            point(shown, 1, 1),
+            "split it into files that import each other, or raise `max-file-size` under "
+            "[limits] in wmdsl.toml",
+        )
     return decode(data, shown)
 
 
 class Loader:
     """Parses an entry file and, transitively, what it imports."""
 
-    def __init__(self, root: Path, sink: Sink) -> None:
+    def __init__(self, root: Path, sink: Sink, limits: Limits = DEFAULT) -> None:
         self.root = root.resolve()
         self.sink = sink
+        self.limits = limits
         self.parsed: dict[Path, ParsedFile] = {}
         self.order: list[Path] = []
         self.sources: dict[str, str] = {}
@@ -108,17 +128,18 @@ class Loader:
         resolved = path.resolve()
         shown = display_path(resolved) if text is None else path.as_posix()
         if text is None:
-            text, problem = read_text(resolved, shown)
+            text, problem = read_text(resolved, shown, self.limits)
             if problem is not None:
                 self.sink.extend([problem])
                 return None
         assert text is not None
+        text = normalize_newlines(text)
         entry = self.parse(resolved, shown, text)
         self.follow(resolved, entry, [resolved])
         return entry
 
     def parse(self, resolved: Path, shown: str, text: str) -> ParsedFile:
-        parsed = parse(text, shown)
+        parsed = parse(text, shown, self.limits)
         self.sources[shown] = text
         self.parsed[resolved] = parsed
         self.sink.extend(parsed.errors)
@@ -137,7 +158,9 @@ class Loader:
                 continue
             if target in self.parsed:
                 continue
-            text, problem = read_text(target, display_path(target))
+            if self.over_limit(stmt, chain):
+                continue
+            text, problem = read_text(target, display_path(target), self.limits)
             if problem is not None:
                 self.sink.extend([problem])
                 continue
@@ -145,6 +168,20 @@ class Loader:
             imported = self.parse(target, display_path(target), text)
             self.follow(target, imported, [*chain, target])
             self.order.append(target)
+
+    def over_limit(self, stmt: Statement, chain: list[Path]) -> bool:
+        """Report (and refuse) an import past the file-count or depth limit."""
+        where = plain(stmt)[0].span
+        if len(self.parsed) >= self.limits.max_imports:
+            message = f"more than {self.limits.max_imports} files are imported"
+            key = "max-imports"
+        elif len(chain) >= self.limits.max_import_depth:
+            message = f"imports nest deeper than {self.limits.max_import_depth} files"
+            key = "max-import-depth"
+        else:
+            return False
+        self.sink.error(codes.LIMIT, where, message, f"raise `{key}` under [limits] in wmdsl.toml")
+        return True
 
     def target(self, importer: Path, stmt: Statement) -> Path | None:
         """The file an ``import`` names, if it is allowed and exists."""
@@ -229,15 +266,17 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def compile_file(path: Path, root: Path | None = None, text: str | None = None) -> Compilation:
+def compile_file(
+    path: Path, root: Path | None = None, text: str | None = None, limits: Limits = DEFAULT
+) -> Compilation:
     """Read, parse and resolve ``path`` and its imports into a :class:`Document`."""
     with _collector_paused():
-        return _compile(path, root, text)
+        return _compile(path, root, text, limits)
 
 
-def _compile(path: Path, root: Path | None, text: str | None) -> Compilation:
+def _compile(path: Path, root: Path | None, text: str | None, limits: Limits) -> Compilation:
     sink = Sink()
-    loader = Loader(root if root is not None else find_root(path.resolve()), sink)
+    loader = Loader(root if root is not None else find_root(path.resolve()), sink, limits)
     entry = loader.load(path, text)
     document: Document | None = None
     if entry is not None:
@@ -249,9 +288,11 @@ def _compile(path: Path, root: Path | None, text: str | None) -> Compilation:
     return Compilation(shown, document, sorted_unique(sink.diagnostics), loader.sources)
 
 
-def compile_text(text: str, path: str = "<string>", root: Path | None = None) -> Compilation:
+def compile_text(
+    text: str, path: str = "<string>", root: Path | None = None, limits: Limits = DEFAULT
+) -> Compilation:
     """Compile ``text`` as if it were the contents of ``path``."""
-    return compile_file(Path(path), root if root is not None else Path.cwd(), text)
+    return compile_file(Path(path), root if root is not None else Path.cwd(), text, limits)
 
 
 __all__ = ["Compilation", "Related", "Span", "compile_file", "compile_text"]

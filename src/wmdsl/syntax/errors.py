@@ -17,6 +17,7 @@ from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from wmdsl import codes
+from wmdsl.codes import Code
 from wmdsl.diagnostics import Diagnostic
 from wmdsl.span import Span
 
@@ -135,9 +136,9 @@ class ErrorCollector:
                 width = max(1, (token.end_column or col + 1) - col) if token.end_line == line else 1
                 self._add(line, col, width, *self._bad_token(error))
 
-    def add_custom(self, span: Span, message: str, hint: str | None) -> None:
-        """Record an error found while building the AST (e.g. a bad escape)."""
-        self.diagnostics.append(Diagnostic(codes.SYNTAX.code, codes.SYNTAX.severity, message, span, hint))
+    def add_custom(self, span: Span, message: str, hint: str | None, code: Code = codes.SYNTAX) -> None:
+        """Record an error found while building the AST (a bad escape, a limit)."""
+        self.diagnostics.append(Diagnostic(code.code, code.severity, message, span, hint))
 
     def _add(self, line: int, col: int, width: int, message: str, hint: str | None) -> None:
         self._last_line = line

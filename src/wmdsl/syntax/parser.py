@@ -20,6 +20,7 @@ from lark.exceptions import UnexpectedInput, VisitError
 
 from wmdsl import codes
 from wmdsl.diagnostics import Diagnostic
+from wmdsl.limits import DEFAULT, Limits
 from wmdsl.span import Span
 from wmdsl.syntax.ast import Arg, ArgKind, Block, Handoff, ParsedFile, Statement
 from wmdsl.syntax.errors import ErrorCollector
@@ -51,6 +52,31 @@ class _Builder(Transformer[Token, Any]):
         super().__init__(visit_tokens=False)
         self.path = "<string>"
         self.errors: ErrorCollector | None = None
+        self.limits = DEFAULT
+        self.depth = 0
+        self.too_deep = False
+
+    def start_file(self, path: str, errors: ErrorCollector, limits: Limits) -> None:
+        """Reset the per-file state before a parse."""
+        self.path, self.errors, self.limits = path, errors, limits
+        self.depth, self.too_deep = 0, False
+
+    # Called by the lexer for every brace, before the parser sees it.
+    def open_brace(self, token: Token) -> Token:
+        self.depth += 1
+        if self.depth > self.limits.max_depth and not self.too_deep and self.errors is not None:
+            self.too_deep = True
+            self.errors.add_custom(
+                self.span(token),
+                f"blocks nest deeper than {self.limits.max_depth} levels",
+                "real specs nest three levels at most; raise `max-depth` under [limits] if you must",
+                codes.LIMIT,
+            )
+        return token
+
+    def close_brace(self, token: Token) -> Token:
+        self.depth = max(0, self.depth - 1)
+        return token
 
     def span(self, token: Token) -> Span:
         return Span(
@@ -64,6 +90,13 @@ class _Builder(Transformer[Token, Any]):
     def arg(self, token: Token) -> Arg:
         kind = _ARG_KINDS[token.type]
         raw = str(token)
+        if len(raw) > self.limits.max_string_length and self.errors is not None:
+            self.errors.add_custom(
+                self.span(token),
+                f"{kind.value} longer than {self.limits.max_string_length} characters",
+                "keep long text in a document and link to it; or raise `max-string-length` under [limits]",
+                codes.LIMIT,
+            )
         value = raw
         if kind is ArgKind.STRING or kind is ArgKind.TEXT:
             try:
@@ -132,6 +165,7 @@ def _parser() -> tuple[Lark, _Builder]:
         lexer="contextual",
         transformer=builder,
         maybe_placeholders=False,
+        lexer_callbacks={"LBRACE": builder.open_brace, "RBRACE": builder.close_brace},
     )
     return lark, builder
 
@@ -139,7 +173,7 @@ def _parser() -> tuple[Lark, _Builder]:
 _LOCK = threading.Lock()
 
 
-def parse(text: str, path: str = "<string>") -> ParsedFile:
+def parse(text: str, path: str = "<string>", limits: Limits = DEFAULT) -> ParsedFile:
     """Parse ``text`` (the contents of ``path``) into statements and syntax errors.
 
     Never raises for bad input: every problem becomes a ``SYN001`` diagnostic,
@@ -148,7 +182,7 @@ def parse(text: str, path: str = "<string>") -> ParsedFile:
     lark, builder = _parser()
     with _LOCK:
         errors = ErrorCollector(path, text)
-        builder.path, builder.errors = path, errors
+        builder.start_file(path, errors, limits)
         items: tuple[Statement | Handoff, ...] = ()
         try:
             items = lark.parse(text, on_error=errors.on_error)  # type: ignore[assignment]
@@ -161,5 +195,5 @@ def parse(text: str, path: str = "<string>") -> ParsedFile:
     diagnostics: tuple[Diagnostic, ...] = tuple(errors.diagnostics)
     if diagnostics:
         items = ()
-    assert all(d.code == codes.SYNTAX.code for d in diagnostics)
+    assert all(d.code in (codes.SYNTAX.code, codes.LIMIT.code) for d in diagnostics)
     return ParsedFile(path, items, diagnostics)
