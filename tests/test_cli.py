@@ -201,3 +201,22 @@ def test_rules_lists_every_code_with_its_name() -> None:
     assert code == 0
     assert "CLR001  orphaned-lane" in output
     assert "SYN001  syntax-error" in output
+
+
+def test_cli_choices_match_the_registries() -> None:
+    from wmdsl import cli as cli_module
+    from wmdsl.output import FORMATTERS
+    from wmdsl.settings import PRESETS
+
+    assert tuple(FORMATTERS) == cli_module.FORMAT_NAMES
+    assert tuple(PRESETS) == cli_module.PRESET_NAMES
+
+
+def test_version_does_not_load_the_compiler() -> None:
+    probe = (
+        "import sys; from wmdsl.cli import main; sys.argv = ['wmdsl', '--version']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('lark', 'pydantic', 'networkx') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip().endswith("[]")

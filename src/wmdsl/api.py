@@ -23,7 +23,7 @@ from wmdsl.diagnostics import Diagnostic, Severity, sorted_unique
 from wmdsl.graph import FlowGraph, build_graph
 from wmdsl.limits import Limits
 from wmdsl.model import Document, Workflow, json_schema
-from wmdsl.resolve.loader import Compilation, compile_file, compile_text
+from wmdsl.resolve.loader import Compilation, collector_paused, compile_file, compile_text
 from wmdsl.settings import ConfigError, Overrides, Settings, settings_for
 from wmdsl.syntax import ParsedFile
 from wmdsl.syntax import parse as _parse
@@ -171,9 +171,10 @@ def _check_file(
     path: Path, root: str | Path | None, overrides: Overrides, honour_allows: bool
 ) -> _FileResult:
     """Check one file with the settings that apply to it (runs in worker processes too)."""
-    settings = settings_for(path, overrides)
-    compilation = compile_path(path, root=root, limits=settings.limits)
-    return _finish(path, compilation, settings, honour_allows)
+    with collector_paused():
+        settings = settings_for(path, overrides)
+        compilation = compile_path(path, root=root, limits=settings.limits)
+        return _finish(path, compilation, settings, honour_allows)
 
 
 def _finish(path: Path, compilation: Compilation, settings: Settings, honour_allows: bool) -> _FileResult:

@@ -8,12 +8,20 @@ import os
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from wmdsl import __version__, api, codes, files
-from wmdsl.output import FORMATTERS
-from wmdsl.settings import PRESETS, ConfigError, Overrides, settings_for
+from wmdsl import __version__, files
+
+if TYPE_CHECKING:
+    from wmdsl import api
+    from wmdsl.settings import Overrides
+
+# Imports of the compiler happen inside the commands, so that `wmdsl --version`
+# and `--help` start without loading lark, pydantic or networkx.
+FORMAT_NAMES = ("text", "json", "sarif", "github", "junit")  # = wmdsl.output.FORMATTERS
+PRESET_NAMES = ("recommended", "strict", "correctness")  # = wmdsl.settings.PRESETS
 
 EXIT_USAGE = 2
 
@@ -53,6 +61,8 @@ def _overrides(
     config: Path | None,
     isolated: bool,
 ) -> Overrides:
+    from wmdsl.settings import Overrides
+
     return Overrides(
         preset=preset,
         select=_selectors(select) or None,
@@ -75,6 +85,8 @@ def _statistics(report: api.Report, output_format: str) -> str:
 
 
 def _name(code: str) -> str:
+    from wmdsl import codes
+
     entry = codes.lookup(code)
     return entry.name if entry else ""
 
@@ -84,7 +96,7 @@ def _name(code: str) -> str:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(list(FORMATTERS)),
+    type=click.Choice(list(FORMAT_NAMES)),
     default="text",
     show_default=True,
     help="How to print the findings.",
@@ -104,7 +116,7 @@ def _name(code: str) -> str:
 @click.option("--extend-select", multiple=True, metavar="RULES", help="Run these rules as well.")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Do not run these rules.")
 @click.option(
-    "--preset", type=click.Choice(list(PRESETS)), help="Start from this rule set (default: recommended)."
+    "--preset", type=click.Choice(list(PRESET_NAMES)), help="Start from this rule set (default: recommended)."
 )
 @click.option(
     "--fail-on",
@@ -165,6 +177,10 @@ def check(
     Exit status: 0 when no finding reaches --fail-on (default: error), 1 when
     one does, 2 when the command or a configuration file is wrong.
     """
+    from wmdsl import api
+    from wmdsl.output import FORMATTERS
+    from wmdsl.settings import ConfigError, settings_for
+
     overrides = _overrides(preset, select, extend_select, ignore, fail_on, config, isolated)
     try:
         if show_settings:
@@ -218,6 +234,8 @@ def _destination(spec: Path, name: str, output: Path | None, several: bool) -> P
 @click.option("--no-color", is_flag=True, help="Never colour the findings.")
 def render(spec: Path, formats: tuple[str, ...], output: Path | None, force: bool, no_color: bool) -> None:
     """Check SPEC, then render it. Refuses (exit 1) when the checks find errors."""
+    from wmdsl import api
+    from wmdsl.output import FORMATTERS
     from wmdsl.render import RenderError
 
     several = len(formats) > 1
@@ -257,7 +275,9 @@ def render(spec: Path, formats: tuple[str, ...], output: Path | None, force: boo
 )
 def analyze(spec: Path, output_format: str) -> None:
     """Flow analysis of SPEC: arrival rates, servers, utilisation, waits, bottleneck, lead time."""
+    from wmdsl import api
     from wmdsl.analysis import analyze as analyze_document
+    from wmdsl.output import FORMATTERS
     from wmdsl.output.analysis import format_analysis_json, format_analysis_text
 
     try:
@@ -284,6 +304,9 @@ def analyze(spec: Path, output_format: str) -> None:
 @click.option("--no-color", is_flag=True, help="Never colour the findings.")
 def docs_command(spec: Path, output: Path, force: bool, no_color: bool) -> None:
     """Build the onboarding handbook of SPEC: a static HTML + Markdown site."""
+    from wmdsl import api
+    from wmdsl.output import FORMATTERS
+
     try:
         result, note = api.handbook(spec, force=force)
     except api.UsageError as error:
@@ -305,6 +328,8 @@ def docs_command(spec: Path, output: Path, force: bool, no_color: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the rules as JSON.")
 def rules(as_json: bool) -> None:
     """List every code: code, name, default severity and summary."""
+    from wmdsl import codes
+
     if as_json:
         click.echo(json.dumps([_rule_data(entry.code) for entry in codes.all_codes()], indent=2))
         return
@@ -313,6 +338,7 @@ def rules(as_json: bool) -> None:
 
 
 def _rule_data(code: str) -> dict[str, object]:
+    from wmdsl import codes
     from wmdsl.rules import all_rules
     from wmdsl.rules.docs import help_uri
 
@@ -339,6 +365,7 @@ def _rule_data(code: str) -> dict[str, object]:
 @click.argument("code")
 def rule(code: str) -> None:
     """Explain one rule: CODE is a code (FLW003) or a name (trap-loop)."""
+    from wmdsl import codes
     from wmdsl.rules import all_rules
     from wmdsl.rules.docs import rule_markdown
 
@@ -357,6 +384,8 @@ def rule(code: str) -> None:
 @cli.command()
 def schema() -> None:
     """Print the JSON Schema of the compiled model (what `render --to json` emits)."""
+    from wmdsl import api
+
     click.echo(json.dumps(api.json_schema(), indent=2, sort_keys=True))
 
 

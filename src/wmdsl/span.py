@@ -9,13 +9,15 @@ they say it.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from dataclasses import dataclass
 
 
-class Span(BaseModel):
+# A slotted dataclass rather than a pydantic model: a big spec has millions of
+# spans, and pydantic accepts dataclass fields (and puts them in the schema)
+# without revalidating instances.
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Span:
     """A region of a source file (1-based lines and columns, end column exclusive)."""
-
-    model_config = ConfigDict(frozen=True)
 
     file: str
     line: int

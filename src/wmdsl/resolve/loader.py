@@ -253,7 +253,7 @@ class Loader:
 
 
 @contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     # Compiling allocates millions of small acyclic objects; the cyclic
     # collector would rescan the growing heap again and again (superlinear
     # time on big specs) while finding nothing to free.
@@ -270,7 +270,7 @@ def compile_file(
     path: Path, root: Path | None = None, text: str | None = None, limits: Limits = DEFAULT
 ) -> Compilation:
     """Read, parse and resolve ``path`` and its imports into a :class:`Document`."""
-    with _collector_paused():
+    with collector_paused():
         return _compile(path, root, text, limits)
 
 
