@@ -1,0 +1,633 @@
+"""Benchmark wmdsl: pipeline stages, whole-process check, memory, startup, re-check,
+linearity, and bpmnlint on the BPMN export of the same workflow.
+
+    python bench/run.py [--sizes 100,1000,10000,50000] [--quick] [--out bench/results.json]
+
+Specs come from ``bench/gen.py`` (same seed, so the same spec for the same N).
+Each size is measured in fresh child processes, so one size's heap never
+slows the next. See bench/README.md for what each figure means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import gc
+import hashlib
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import gen  # noqa: E402
+
+BPMNLINT = ROOT / ".ci" / "node" / "node_modules" / "bpmnlint"
+BIG = 50_000  # from this size on, every measurement is taken once
+TARGET_SIZES = (100, 10_000)  # the bpmnlint comparison is a target here: never skip the BPMN export
+LONG_RUN = 20.0  # seconds: a run this long is not repeated
+SMALL_SPEC = """\
+person @ana "Ana Lima"
+person @raj "Raj Patel"
+person @kim "Kim Park"
+lane team "Team" { owner @ana; delegate @raj; members @ana, @raj, @kim }
+workflow small "Small requests" {
+  owner @ana
+  purpose "Answer small requests within a week"
+  intake asks "Asks" { owner @ana; arrivals 2 per week }
+  stage do_it "Do it" in team { owner @raj; wip 2; effort 2h; done "Answered and recorded" }
+  exit answered "Answered"
+  exit declined "Declined" { kind rejected }
+  asks -> do_it
+  do_it -> answered
+  do_it -> declined { chance 10% }
+  board requests "Requests board" { owner @ana; shows asks, do_it; audience team }
+  metric lead_time "Lead time" { from asks to answered; target 5d at 85% }
+  cadence weekly "Weekly review" { every 1w; owner @ana; reviews requests, lead_time }
+}
+"""
+MB = 1_000_000
+
+
+# -- measuring, in child processes ---------------------------------------------------------
+
+
+def best_of(repeat: int, run: Callable[[], object]) -> float:
+    """The fastest of up to ``repeat`` runs (a run longer than LONG_RUN is not repeated)."""
+    best = math.inf
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        run()
+        elapsed = time.perf_counter() - start
+        best = min(best, elapsed)
+        if elapsed > LONG_RUN:
+            break
+    return best
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """As ``compile_file`` does: no cyclic GC while compiling."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def child_stages(spec: Path, repeat: int) -> dict[str, Any]:
+    """Seconds per pipeline stage (best of ``repeat``), as ``wmdsl check`` runs them."""
+    from wmdsl import api
+    from wmdsl.checker import run_rules
+    from wmdsl.graph import build_graph
+    from wmdsl.resolve.resolver import Resolver
+    from wmdsl.resolve.sink import Sink
+    from wmdsl.settings import Overrides, settings_for
+
+    state: dict[str, Any] = {}
+    shown = spec.as_posix()
+
+    def read() -> None:
+        state["text"] = spec.read_bytes().decode("utf-8-sig")
+
+    def parse() -> None:
+        state["parsed"] = None
+        with collector_paused():
+            state["parsed"] = api.parse(state["text"], shown)
+
+    def resolve() -> None:
+        state["document"] = None
+        with collector_paused():
+            state["sink"] = Sink()
+            state["document"] = Resolver(state["sink"]).resolve(state["parsed"], [])
+
+    result: dict[str, Any] = {"read": best_of(repeat, read), "parse": best_of(repeat, parse)}
+    result["resolve"] = best_of(repeat, resolve)
+    errors = [d for d in state["sink"].diagnostics if d.severity.label == "error"]
+    result["language_errors"] = [f"{d.span}: {d.code} {d.message}" for d in errors[:5]]
+    document = state["document"]
+    if errors:
+        return result
+    result["graph"] = best_of(repeat, lambda: [build_graph(w) for w in document.workflows])
+    settings = settings_for(spec, Overrides())
+    result["rules"] = best_of(repeat, lambda: state.update(findings=run_rules(document, settings)))
+    result["findings"] = sorted({d.code for d in state["findings"]})
+    state.clear()
+    gc.collect()
+    result["compile_path"] = best_of(repeat, lambda: api.compile_path(spec))
+    return result
+
+
+def child_render(spec: Path, fmt: str, repeat: int, out: Path | None) -> dict[str, Any]:
+    """Seconds to render ``spec`` as ``fmt`` (best of ``repeat``); the output is written to ``out``."""
+    try:
+        from wmdsl import api
+        from wmdsl.render import RENDERERS, render
+
+        RENDERERS[fmt].load()
+    except (ImportError, KeyError, AttributeError) as error:
+        return {"skipped": f"renderer {fmt!r} is not available: {error}"}
+    document = api.load(spec)
+    output: dict[str, bytes] = {}
+    seconds = best_of(repeat, lambda: output.update(data=render(document, fmt)))
+    if out is not None:
+        out.write_bytes(output["data"])
+    return {"seconds": seconds, "bytes": len(output["data"])}
+
+
+# -- running processes ------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    wall: float
+    code: int | None
+    stdout: str
+    stderr: str
+    peak: int | None = None  # bytes of maximum resident set size
+
+
+TIME = Path("/usr/bin/time")
+
+
+def run(cmd: list[str], cwd: Path | None = None, memory: bool = False, timeout: float | None = None) -> Run:
+    """Run ``cmd``, timing its wall clock; with ``memory``, also its peak RSS."""
+    peak_file = None
+    if memory and TIME.exists():
+        handle, name = tempfile.mkstemp(suffix=".rss")
+        os.close(handle)
+        peak_file = Path(name)
+        cmd = [str(TIME), "-f", "%M", "-o", name, *cmd]
+    elif memory:
+        probe = "import resource,subprocess,sys;subprocess.run(sys.argv[1:]);"
+        probe += "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,file=sys.stderr)"
+        cmd = [sys.executable, "-c", probe, *cmd]
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return Run(time.perf_counter() - start, None, "", f"timed out after {timeout:.0f} s")
+    result = Run(time.perf_counter() - start, done.returncode, done.stdout, done.stderr)
+    if peak_file is not None:
+        with contextlib.suppress(ValueError, IndexError):
+            result.peak = int(peak_file.read_text().split()[-1]) * 1024
+        peak_file.unlink()
+    elif memory:
+        with contextlib.suppress(ValueError, IndexError):
+            result.peak = int(done.stderr.split()[-1]) * 1024
+    return result
+
+
+def best_run(repeat: int, cmd: list[str], **kwargs: Any) -> Run:
+    """The fastest of up to ``repeat`` runs (highest peak memory of them all)."""
+    best: Run | None = None
+    peak = 0
+    for _ in range(repeat):
+        current = run(cmd, **kwargs)
+        peak = max(peak, current.peak or 0)
+        if best is None or current.wall < best.wall:
+            best = current
+        if current.wall > LONG_RUN or current.code is None:
+            break
+    assert best is not None
+    best.peak = peak or None
+    return best
+
+
+def wmdsl_cmd() -> list[str]:
+    found = shutil.which("wmdsl")
+    return [found] if found else [sys.executable, "-m", "wmdsl"]
+
+
+def child(kind: str, *args: str, timeout: float | None = None) -> dict[str, Any]:
+    """Run this script in ``--child`` mode and read the JSON it prints."""
+    done = run([sys.executable, str(Path(__file__).resolve()), "--child", kind, *args], timeout=timeout)
+    if done.code != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        return {"error": " | ".join(tail) or f"exit {done.code}", "wall": done.wall}
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def summary_line(output: str) -> str:
+    lines = [line for line in output.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+# -- the benchmark ------------------------------------------------------------------------------
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace, work: Path) -> None:
+        self.args, self.work = args, work
+        self.wmdsl = wmdsl_cmd()
+        self.history: dict[str, list[tuple[int, float]]] = {}
+        self.notes: list[str] = []
+        self.results: dict[str, Any] = {"machine": machine(), "sizes": [], "notes": self.notes}
+        self.results["config"] = {
+            "sizes": args.sizes,
+            "quick": args.quick,
+            "seed": args.seed,
+            "tree_files": args.tree_files,
+            "render_budget_s": args.budget,
+            "wmdsl": self.wmdsl,
+        }
+
+    def save(self) -> None:
+        self.args.out.write_text(json.dumps(self.results, indent=2) + "\n", encoding="utf-8")
+
+    def predict(self, stage: str, n: int) -> float | None:
+        """Seconds ``stage`` should take at ``n``, from the growth seen at the last two sizes."""
+        seen = self.history.get(stage, [])
+        if not seen:
+            return None
+        (n2, t2) = seen[-1]
+        exponent = 1.0
+        if len(seen) > 1:
+            (n1, t1) = seen[-2]
+            if t1 > 0 and t2 > 0 and n2 > n1:
+                exponent = min(3.0, max(1.0, math.log(t2 / t1) / math.log(n2 / n1)))
+        return t2 * (n / n2) ** exponent
+
+    def size(self, n: int) -> None:
+        repeat = 1 if n >= BIG else 3
+        folder = self.work / f"n{n}"
+        start = time.perf_counter()
+        gen.write(gen.generate(n, 1, self.args.seed), folder)
+        spec = folder / "spec.wm"
+        text = spec.read_text(encoding="utf-8")
+        row: dict[str, Any] = {
+            "n": n,
+            "repeat": repeat,
+            "gen_s": round(time.perf_counter() - start, 3),
+            "spec_bytes": spec.stat().st_size,
+            "spec_lines": text.count("\n"),
+            "handoffs": text.count(" -> "),
+        }
+        del text
+        print(f"\n== N={n}: {row['spec_bytes'] / MB:.2f} MB, {row['spec_lines']} lines", flush=True)
+        row["stages"] = child("stages", str(spec), "--repeat", str(repeat))
+        print(f"   stages: {compact(row['stages'])}", flush=True)
+        check = best_run(repeat, [*self.wmdsl, "check", "--no-color", str(spec)], memory=True, cwd=folder)
+        row["check"] = {
+            "wall_s": check.wall,
+            "exit": check.code,
+            "summary": summary_line(check.stdout),
+            "peak_rss_bytes": check.peak,
+        }
+        if check.code != 0:
+            row["check"]["stderr"] = check.stderr.strip().splitlines()[-5:]
+            self.notes.append(f"N={n}: wmdsl check exited {check.code}: {summary_line(check.stdout)}")
+        row["mb_per_s"] = row["spec_bytes"] / MB / check.wall
+        row["peak_bytes_per_spec_byte"] = check.peak / row["spec_bytes"] if check.peak else None
+        print(f"   check: {check.wall:.3f} s, exit {check.code}, peak {fmt_bytes(check.peak)}", flush=True)
+        timeout = self.args.budget + 3 * row["stages"].get("compile_path", 10) + 30
+        if n in TARGET_SIZES:
+            timeout += 3 * self.args.budget
+        row["render_dot"] = self.render(n, spec, "dot", repeat, None, timeout)
+        bpmn = folder / "spec.bpmn"
+        row["render_bpmn"] = self.render(n, spec, "bpmn", repeat, bpmn, timeout)
+        row["bpmnlint"] = self.bpmnlint(bpmn, repeat) if bpmn.exists() else {"skipped": "no BPMN export"}
+        wall = row["bpmnlint"].get("wall_s")
+        row["bpmnlint_over_wmdsl"] = wall / check.wall if wall else None
+        self.results["sizes"].append(row)
+        self.save()
+
+    def render(self, n: int, spec: Path, fmt: str, repeat: int, out: Path | None, timeout: float) -> Any:
+        predicted = self.predict(f"render_{fmt}", n)
+        needed = fmt == "bpmn" and n in TARGET_SIZES
+        if predicted is not None and predicted > self.args.budget and not needed:
+            note = f"skipped: predicted {predicted:.0f} s > budget {self.args.budget:.0f} s"
+            print(f"   render {fmt}: {note}", flush=True)
+            return {"skipped": note, "predicted_s": predicted}
+        args = [str(spec), "--repeat", str(repeat), "--format", fmt]
+        result = child("render", *args, *(["--to", str(out)] if out else []), timeout=timeout)
+        if "seconds" in result:
+            self.history.setdefault(f"render_{fmt}", []).append((n, result["seconds"]))
+            print(f"   render {fmt}: {result['seconds']:.3f} s, {fmt_bytes(result['bytes'])}", flush=True)
+        else:
+            print(f"   render {fmt}: {result}", flush=True)
+        return result
+
+    def bpmnlint(self, bpmn: Path, repeat: int) -> dict[str, Any]:
+        script = BPMNLINT / "bin" / "bpmnlint.js"
+        node = shutil.which("node")
+        if node is None or not script.exists():
+            return {"skipped": "node or .ci/node/node_modules/bpmnlint is missing"}
+        (bpmn.parent / ".bpmnlintrc").write_text('{"extends": "bpmnlint:recommended"}\n')
+        done = best_run(repeat, [node, str(script), bpmn.name], cwd=bpmn.parent, memory=True, timeout=3600)
+        output = done.stdout + done.stderr
+        match = re.search(r"(\d+) problems? \((\d+) errors?, (\d+) warnings?\)", output)
+        problems = int(match.group(1)) if match else (0 if done.code == 0 else None)
+        result = {
+            "wall_s": done.wall,
+            "exit": done.code,
+            "problems": problems,
+            "errors": int(match.group(2)) if match else None,
+            "warnings": int(match.group(3)) if match else None,
+            "peak_rss_bytes": done.peak,
+            "bpmn_bytes": bpmn.stat().st_size,
+        }
+        if problems:
+            rules = sorted(set(re.findall(r"\s(\S+)\s*$", output, re.M)) - {"warnings)", "errors)"})
+            result["rules"] = rules[:20]
+        print(f"   bpmnlint: {done.wall:.3f} s, exit {done.code}, {problems} problems", flush=True)
+        return result
+
+    def startup(self) -> None:
+        folder = self.work / "small"
+        folder.mkdir(exist_ok=True)
+        (folder / "small.wm").write_text(SMALL_SPEC, encoding="utf-8")
+        check = best_run(5, [*self.wmdsl, "check", "--no-color", "small.wm"], cwd=folder, memory=True)
+        version = best_run(5, [*self.wmdsl, "--version"], cwd=folder)
+        python = best_run(5, [sys.executable, "-c", "pass"], cwd=folder)
+        self.results["startup"] = {
+            "check_20_lines_s": check.wall,
+            "check_exit": check.code,
+            "check_summary": summary_line(check.stdout),
+            "check_peak_rss_bytes": check.peak,
+            "version_s": version.wall,
+            "python_pass_s": python.wall,
+            "check_over_version": check.wall / version.wall,
+            "spec_lines": SMALL_SPEC.count("\n"),
+        }
+        print(f"\n== startup: {compact(self.results['startup'])}", flush=True)
+        self.save()
+
+    def recheck(self) -> None:
+        files = self.args.tree_files
+        tree = self.work / "tree"
+        gen.write(gen.generate(20 * (files - 1), files, self.args.seed), tree)
+        helps = run([*self.wmdsl, "check", "--help"]).stdout
+        cache_flag = "--no-cache" in helps
+        cold_cmd = [*self.wmdsl, "check", "--no-color", *(["--no-cache"] if cache_flag else []), "."]
+        warm_cmd = [*self.wmdsl, "check", "--no-color", "."]
+        cold = best_run(1 if files >= 1000 else 2, cold_cmd, cwd=tree)
+        first = run(warm_cmd, cwd=tree)  # writes the cache, if there is one
+        warm = best_run(3, warm_cmd, cwd=tree)
+        valid = cold.code == first.code == warm.code == 0
+        self.results["recheck"] = {
+            "files": files,
+            "stages": 20 * (files - 1),
+            "tree_bytes": sum(p.stat().st_size for p in tree.rglob("*.wm")),
+            "cache_flag": cache_flag,
+            "cold_s": cold.wall,
+            "cold_exit": cold.code,
+            "cold_summary": summary_line(cold.stdout),
+            "first_cached_run_s": first.wall,
+            "recheck_s": warm.wall,
+            "recheck_exit": warm.code,
+            "recheck_over_cold": warm.wall / cold.wall if valid else None,
+        }
+        if not valid:
+            failed = next(r for r in (cold, first, warm) if r.code != 0)
+            self.results["recheck"]["failure"] = (failed.stderr or failed.stdout).strip().splitlines()[-5:]
+            self.notes.append(f"re-check tree: a run exited {failed.code}; no ratio (see recheck.failure)")
+        if not cache_flag:
+            self.notes.append("wmdsl check has no --no-cache flag (no cache yet): re-check = a second run")
+        print(f"\n== re-check: {compact(self.results['recheck'])}", flush=True)
+        self.save()
+
+    def finish(self) -> None:
+        rows = {row["n"]: row for row in self.results["sizes"]}
+        linear: dict[str, Any] = {}
+        if 5000 in rows and BIG in rows:
+            small, big = rows[5000], rows[BIG]
+            linear["check_wall_50k_over_5k"] = big["check"]["wall_s"] / small["check"]["wall_s"]
+            totals = [pipeline(small["stages"]), pipeline(big["stages"])]
+            if all(totals):
+                linear["pipeline_50k_over_5k"] = totals[1] / totals[0]
+        self.results["linearity"] = linear
+        self.results["targets"] = targets(self.results)
+        self.results["machine"]["loadavg_end"] = os.getloadavg()
+        self.results["machine"]["src_fingerprint_end"] = fingerprint()
+        if fingerprint() != self.results["machine"]["src_fingerprint"]:
+            self.notes.append("src/ or the grammar changed during the run: figures mix code versions")
+        self.save()
+
+
+def pipeline(stages: dict[str, Any]) -> float | None:
+    """read + parse + resolve + rules: what ``wmdsl check`` does for one file, in process."""
+    keys = ("read", "parse", "resolve", "rules")
+    return sum(stages[k] for k in keys) if all(k in stages for k in keys) else None
+
+
+def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """The issue's targets, each with the measured value and whether it holds."""
+    rows = {row["n"]: row for row in results["sizes"]}
+
+    def at(n: int, get: Callable[[dict[str, Any]], Any]) -> Any:
+        return get(rows[n]) if n in rows else None
+
+    startup, recheck = results.get("startup", {}), results.get("recheck", {})
+    linearity = results.get("linearity", {})
+    found = [
+        ("bpmnlint / wmdsl check at N=100", ">= 3", at(100, lambda r: r["bpmnlint_over_wmdsl"]), 3, True),
+        ("bpmnlint / wmdsl check at N=10000", ">= 3", at(10000, lambda r: r["bpmnlint_over_wmdsl"]), 3, True),
+        ("throughput at N=50000 (MB/s)", ">= 1", at(BIG, lambda r: r["mb_per_s"]), 1, True),
+        ("t(50k) / t(5k), wmdsl check", "<= 11", linearity.get("check_wall_50k_over_5k"), 11, False),
+        (
+            "peak memory per spec byte at N=50000",
+            "<= 25",
+            at(BIG, lambda r: r["peak_bytes_per_spec_byte"]),
+            25,
+            False,
+        ),
+        ("re-check of unchanged tree / cold", "<= 0.10", recheck.get("recheck_over_cold"), 0.10, False),
+        ("20-line check / wmdsl --version", "<= 1.5", startup.get("check_over_version"), 1.5, False),
+    ]
+    out = []
+    for name, target, value, bound, at_least in found:
+        holds = None if value is None else (value >= bound if at_least else value <= bound)
+        out.append({"target": name, "want": target, "value": value, "holds": holds})
+    return out
+
+
+def fingerprint() -> str:
+    """A hash of the code under test (src/ and the grammar), to spot changes during a run."""
+    digest = hashlib.sha1()
+    for path in sorted([*(ROOT / "src").rglob("*.py"), *(ROOT / "grammar").glob("*.lark")]):
+        digest.update(path.relative_to(ROOT).as_posix().encode())
+        with contextlib.suppress(OSError):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def machine() -> dict[str, Any]:
+    cpu = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = None
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        memory = int(Path("/proc/meminfo").read_text().split()[1]) * 1024
+    info: dict[str, Any] = {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_bytes": memory,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "loadavg_start": os.getloadavg(),
+    }
+    with contextlib.suppress(ImportError):
+        import wmdsl
+
+        info["wmdsl"] = wmdsl.__version__
+    git = run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])
+    info["git_head"] = git.stdout.strip() or None
+    dirty = run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "src"])
+    info["src_dirty"] = bool(dirty.stdout.strip())
+    info["src_fingerprint"] = fingerprint()
+    node = shutil.which("node")
+    info["node"] = run([node, "--version"]).stdout.strip() if node else None
+    with contextlib.suppress(OSError, ValueError):
+        info["bpmnlint"] = json.loads((BPMNLINT / "package.json").read_text())["version"]
+    return info
+
+
+# -- printing -----------------------------------------------------------------------------------
+
+
+def fmt_bytes(value: float | None) -> str:
+    if value is None:
+        return "-"
+    for unit, size in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if value >= size:
+            return f"{value / size:.1f} {unit}"
+    return f"{value:.0f} B"
+
+
+def secs(value: Any) -> str:
+    if isinstance(value, dict):
+        if "seconds" in value:
+            return secs(value["seconds"])
+        return "skip" if "skipped" in value else "err"
+    if value is None:
+        return "-"
+    return f"{value * 1000:.0f}ms" if value < 1 else f"{value:.2f}s"
+
+
+def ratio(value: float | None, digits: int = 1) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def compact(values: dict[str, Any]) -> str:
+    parts = []
+    for key, value in values.items():
+        shown = f"{value:.4g}" if isinstance(value, float) else value
+        parts.append(f"{key}={shown}")
+    return ", ".join(parts)
+
+
+def report(results: dict[str, Any]) -> str:
+    m = results["machine"]
+    lines = [
+        f"\nwmdsl {m.get('wmdsl')} ({m.get('git_head')}{', src dirty' if m.get('src_dirty') else ''}) — "
+        f"{m['cpu']}, {m['cores']} cores, Python {m['python']}, {m['date']}",
+        "",
+        "     N   spec    read   parse resolve   graph   rules     dot    bpmn |  check  MB/s  peak  B/B"
+        " | bpmnlint probl ratio",
+    ]
+    for row in results["sizes"]:
+        s = row["stages"]
+        lint = row["bpmnlint"]
+        cells = [secs(s.get(k)) for k in ("read", "parse", "resolve", "graph", "rules")]
+        cells += [secs(row["render_dot"]), secs(row["render_bpmn"])]
+        lines.append(
+            f"{row['n']:>6} {fmt_bytes(row['spec_bytes']):>6} "
+            + " ".join(f"{c:>7}" for c in cells)
+            + f" | {secs(row['check']['wall_s']):>6} {ratio(row['mb_per_s'], 2):>5}"
+            f" {fmt_bytes(row['check']['peak_rss_bytes']):>6} {ratio(row['peak_bytes_per_spec_byte'], 0):>4}"
+            f" | {secs(lint.get('wall_s')):>8} {lint.get('problems', '-')!s:>5}"
+            f" {ratio(row['bpmnlint_over_wmdsl'], 2):>5}"
+        )
+    if "startup" in results:
+        st = results["startup"]
+        lines.append(
+            f"\nstartup: check 20 lines {secs(st['check_20_lines_s'])},"
+            f" wmdsl --version {secs(st['version_s'])}, python -c pass {secs(st['python_pass_s'])};"
+            f" check/version = {st['check_over_version']:.2f}"
+        )
+    if "recheck" in results:
+        rc = results["recheck"]
+        lines.append(
+            f"re-check {rc['files']} files ({fmt_bytes(rc['tree_bytes'])}): cold {secs(rc['cold_s'])},"
+            f" unchanged {secs(rc['recheck_s'])}, ratio {ratio(rc['recheck_over_cold'], 2)}"
+            f" (cache flag: {'yes' if rc['cache_flag'] else 'no'})"
+        )
+    for key, value in results.get("linearity", {}).items():
+        lines.append(f"linearity {key} = {value:.2f}")
+    lines.append("\ntargets:")
+    for t in results.get("targets", []):
+        mark = {True: "ok  ", False: "FAIL", None: "n/a "}[t["holds"]]
+        value = "-" if t["value"] is None else f"{t['value']:.3g}"
+        lines.append(f"  [{mark}] {t['target']}: {value} (want {t['want']})")
+    lines += [f"note: {note}" for note in results.get("notes", [])]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", help="comma-separated stage counts (default 100,1000,10000,50000)")
+    parser.add_argument("--quick", action="store_true", help="smoke test: sizes 100,1000 and a 100-file tree")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    parser.add_argument("--budget", type=float, default=600, help="max seconds for one render (default 600)")
+    parser.add_argument("--tree-files", type=int, help="files in the re-check tree (default 1000, quick 100)")
+    parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
+    parser.add_argument("--child", nargs=2, metavar=("KIND", "SPEC"), help=argparse.SUPPRESS)
+    parser.add_argument("--repeat", type=int, default=3, help=argparse.SUPPRESS)
+    parser.add_argument("--format", default="dot", help=argparse.SUPPRESS)
+    parser.add_argument("--to", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        kind, spec = args.child[0], Path(args.child[1])
+        if kind == "stages":
+            result = child_stages(spec, args.repeat)
+        else:
+            result = child_render(spec, args.format, args.repeat, args.to)
+        print(json.dumps(result))
+        return 0
+    default = "100,1000" if args.quick else "100,1000,10000,50000"
+    args.sizes = sorted({int(n) for n in (args.sizes or default).split(",")})
+    if BIG in args.sizes and 5000 not in args.sizes:
+        args.sizes = sorted([*args.sizes, 5000])
+    args.tree_files = args.tree_files or (100 if args.quick else 1000)
+    with contextlib.ExitStack() as stack:
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            work = args.keep
+        else:
+            work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="wmdsl-bench-")))
+        bench = Bench(args, work)
+        bench.startup()
+        for n in args.sizes:
+            bench.size(n)
+        bench.recheck()
+        bench.finish()
+    print(report(bench.results))
+    print(f"\nwrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
