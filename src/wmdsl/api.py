@@ -18,13 +18,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from wmdsl.cache import Cache, key
+from wmdsl.cache import Entry as CacheEntry
 from wmdsl.checker import run_rules
 from wmdsl.diagnostics import Diagnostic, Severity, sorted_unique
 from wmdsl.graph import FlowGraph, build_graph
 from wmdsl.limits import Limits
 from wmdsl.model import Document, Workflow, json_schema
-from wmdsl.resolve.loader import Compilation, collector_paused, compile_file, compile_text
-from wmdsl.settings import ConfigError, Overrides, Settings, settings_for
+from wmdsl.resolve.loader import Compilation, collector_paused, compile_file, compile_text, find_root
+from wmdsl.settings import ConfigError, Overrides, Settings, new_run, settings_for
 from wmdsl.syntax import ParsedFile
 from wmdsl.syntax import parse as _parse
 
@@ -167,14 +169,36 @@ class _FileResult:
     fail_on: Severity
 
 
-def _check_file(
+def _cache_slot(
     path: Path, root: str | Path | None, overrides: Overrides, honour_allows: bool
+) -> tuple[Cache, str] | None:
+    """Where the result of checking ``path`` this way is cached (None: unreadable)."""
+    store = Cache(Path(root) if root is not None else find_root(path.resolve()))
+    entry_key = key(path, settings_for(path, overrides).source, f"{overrides!r}|{root}", honour_allows)
+    return (store, entry_key) if entry_key else None
+
+
+def _from_cache(
+    path: Path, root: str | Path | None, overrides: Overrides, honour_allows: bool
+) -> _FileResult | None:
+    slot = _cache_slot(path, root, overrides, honour_allows)
+    hit = slot[0].get(slot[1]) if slot else None
+    return _FileResult(hit.shown, hit.diagnostics, hit.sources, hit.fail_on) if hit else None
+
+
+def _check_file(
+    path: Path, root: str | Path | None, overrides: Overrides, honour_allows: bool, use_cache: bool = False
 ) -> _FileResult:
     """Check one file with the settings that apply to it (runs in worker processes too)."""
     with collector_paused():
         settings = settings_for(path, overrides)
         compilation = compile_path(path, root=root, limits=settings.limits)
-        return _finish(path, compilation, settings, honour_allows)
+        result = _finish(path, compilation, settings, honour_allows)
+        slot = _cache_slot(path, root, overrides, honour_allows) if use_cache else None
+        if slot is not None:
+            entry = CacheEntry(result.shown, result.diagnostics, result.sources, result.fail_on)
+            slot[0].put(slot[1], entry, compilation.files or [path.resolve()])
+        return result
 
 
 def _finish(path: Path, compilation: Compilation, settings: Settings, honour_allows: bool) -> _FileResult:
@@ -188,14 +212,33 @@ PARALLEL_FROM = 16  # below this many files, starting worker processes costs mor
 
 
 def _run_all(
-    files: list[Path], root: str | Path | None, overrides: Overrides, honour_allows: bool, jobs: int | None
+    files: list[Path],
+    root: str | Path | None,
+    overrides: Overrides,
+    honour_allows: bool,
+    jobs: int | None,
+    use_cache: bool,
 ) -> list[_FileResult]:
+    # Cached results are read here; only the files that miss are checked,
+    # in worker processes when there are many of them.
+    found: dict[Path, _FileResult] = {}
+    if use_cache:
+        for path in files:
+            hit = _from_cache(path, root, overrides, honour_allows)
+            if hit is not None:
+                found[path] = hit
+    misses = [path for path in files if path not in found]
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if workers <= 1 or len(files) < PARALLEL_FROM:
-        return [_check_file(path, root, overrides, honour_allows) for path in files]
-    with concurrent.futures.ProcessPoolExecutor(max_workers=min(workers, len(files))) as pool:
-        work = functools.partial(_check_file, root=root, overrides=overrides, honour_allows=honour_allows)
-        return list(pool.map(work, files, chunksize=max(1, len(files) // (workers * 8))))
+    if workers <= 1 or len(misses) < PARALLEL_FROM:
+        found.update((p, _check_file(p, root, overrides, honour_allows, use_cache)) for p in misses)
+    else:
+        work = functools.partial(
+            _check_file, root=root, overrides=overrides, honour_allows=honour_allows, use_cache=use_cache
+        )
+        with concurrent.futures.ProcessPoolExecutor(max_workers=min(workers, len(misses))) as pool:
+            chunk = max(1, len(misses) // (workers * 8))
+            found.update(zip(misses, pool.map(work, misses, chunksize=chunk), strict=True))
+    return [found[path] for path in files]
 
 
 def check(
@@ -207,19 +250,23 @@ def check(
     overrides: Overrides | None = None,
     honour_allows: bool = True,
     jobs: int | None = None,
+    cache: bool = False,
 ) -> Report:
     """Check every spec named by ``paths``: language errors and rule findings.
 
     Settings are read from the configuration file that applies to each spec
     (``wmdsl.toml`` or ``[tool.wmdsl]`` in ``pyproject.toml``, found upward),
     then ``overrides`` (or just ``select``) apply. Files are checked in
-    parallel when there are many; the report is sorted either way.
+    parallel when there are many; the report is sorted either way. With
+    ``cache``, results of unchanged files come from ``.wmdsl_cache/`` in the
+    project root (see :mod:`wmdsl.cache`).
     """
     overrides = overrides or Overrides()
     if select is not None:
         overrides = dataclasses.replace(overrides, select=tuple(select))
+    new_run()
     files = discover(paths, exclude)
-    results = _run_all(files, root, overrides, honour_allows, jobs)
+    results = _run_all(files, root, overrides, honour_allows, jobs, cache)
     diagnostics = [d for result in results for d in result.diagnostics]
     sources = {name: text for result in results for name, text in result.sources.items()}
     fail_on = min((r.fail_on for r in results), default=Severity.ERROR)
@@ -252,6 +299,7 @@ def render(
     unknown = [name for name in formats if name not in RENDERERS]
     if unknown:
         raise UsageError(f"unknown format {unknown[0]!r}; choose from {', '.join(RENDERERS)}")
+    new_run()
     settings = settings_for(Path(path))
     compilation = compile_path(path, root=root, limits=settings.limits)
     result = _finish(Path(path), compilation, settings, True)
@@ -300,6 +348,7 @@ def check_text(
     overrides = overrides or Overrides()
     if select is not None:
         overrides = dataclasses.replace(overrides, select=tuple(select))
+    new_run()
     settings = settings_for(Path(path), overrides)
     compilation = compile_text(text, path, limits=settings.limits)
     result = _finish(Path(path), compilation, settings, True)

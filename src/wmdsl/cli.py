@@ -150,6 +150,7 @@ def _name(code: str) -> str:
     type=click.Path(path_type=Path, file_okay=False),
     help="Project root that imports must stay inside (default: found upward).",
 )
+@click.option("--no-cache", is_flag=True, help="Check every file again, ignoring cached results.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
 @click.option("--no-color", is_flag=True, help="Never colour the output.")
 def check(
@@ -169,6 +170,7 @@ def check(
     isolated: bool,
     exclude: tuple[str, ...],
     root: Path | None,
+    no_cache: bool,
     jobs: int | None,
     no_color: bool,
 ) -> None:
@@ -188,7 +190,13 @@ def check(
             click.echo(json.dumps(settings_for(first, overrides).describe(), indent=2))
             return
         report = api.check(
-            paths, root=root, exclude=exclude, overrides=overrides, honour_allows=not ignore_allows, jobs=jobs
+            paths,
+            root=root,
+            exclude=exclude,
+            overrides=overrides,
+            honour_allows=not ignore_allows,
+            jobs=jobs,
+            cache=not no_cache,
         )
     except api.UsageError as error:
         raise click.UsageError(str(error)) from error

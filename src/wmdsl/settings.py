@@ -337,5 +337,36 @@ def settings_for(file: Path, overrides: Overrides | None = None) -> Settings:
     elif overrides.config is not None:
         source = overrides.config
     else:
-        source = find_config(file.resolve().parent)
-    return resolve(_file_settings(source), overrides, source)
+        source = _config_of_folder(file.resolve().parent)
+    cache_key = (source, _stamp(source), repr(overrides))
+    if cache_key not in _RESOLVED:
+        _RESOLVED[cache_key] = resolve(_file_settings(source), overrides, source)
+    return _RESOLVED[cache_key]
+
+
+# Per run: which configuration applies to a folder, and resolved settings keyed
+# by the configuration file, its modification stamp and the overrides' text.
+_FOLDERS: dict[Path, Path | None] = {}
+_RESOLVED: dict[tuple[Path | None, tuple[int, int], str], Settings] = {}
+
+
+def _config_of_folder(folder: Path) -> Path | None:
+    if folder not in _FOLDERS:
+        _FOLDERS[folder] = find_config(folder)
+    return _FOLDERS[folder]
+
+
+def new_run() -> None:
+    """Forget what earlier runs found (configuration files may have appeared since)."""
+    _FOLDERS.clear()
+    _RESOLVED.clear()
+
+
+def _stamp(source: Path | None) -> tuple[int, int]:
+    if source is None:
+        return (0, 0)
+    try:
+        stat = source.stat()
+    except OSError as error:
+        raise ConfigError(f"{source}: cannot read configuration: {error.strerror}") from error
+    return (stat.st_mtime_ns, stat.st_size)

@@ -37,6 +37,7 @@ class Compilation:
     document: Document | None
     diagnostics: list[Diagnostic]
     sources: dict[str, str] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)  # every file read (resolved paths)
 
     @property
     def ok(self) -> bool:
@@ -285,7 +286,7 @@ def _compile(path: Path, root: Path | None, text: str | None, limits: Limits) ->
         language_errors = [d for d in sink.diagnostics if d.code.startswith("SYN")]
         document = None if any(d.severity.label == "error" for d in language_errors) else resolved
     shown = entry.path if entry is not None else display_path(path.resolve())
-    return Compilation(shown, document, sorted_unique(sink.diagnostics), loader.sources)
+    return Compilation(shown, document, sorted_unique(sink.diagnostics), loader.sources, list(loader.parsed))
 
 
 def compile_text(
