@@ -9,8 +9,10 @@ mistakes in one file are all reported in one run.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
 from lark import Token
@@ -18,7 +20,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from wmdsl import codes
 from wmdsl.codes import Code
-from wmdsl.diagnostics import Diagnostic
+from wmdsl.diagnostics import Diagnostic, Related
 from wmdsl.span import Span
 
 MAX_ERRORS = 25
@@ -67,6 +69,8 @@ def describe_token(token: Token) -> str:
         return "end of file"
     if token.type in ("_NL",):
         return "end of line"
+    if token.type == "COMMA":
+        return "`,`"  # the token also holds the blank space after the comma
     text = str(token)
     if token.type in ("STRING", "TEXT"):
         return "string " + (text if len(text) <= 30 else text[:27] + '..."')
@@ -134,20 +138,36 @@ class ErrorCollector:
                 self._at_end(error)
             else:
                 width = max(1, (token.end_column or col + 1) - col) if token.end_line == line else 1
+                width = 1 if token.type == "COMMA" else width
                 self._add(line, col, width, *self._bad_token(error))
 
-    def add_custom(self, span: Span, message: str, hint: str | None, code: Code = codes.SYNTAX) -> None:
+    def add_custom(
+        self,
+        span: Span,
+        message: str,
+        hint: str | None,
+        code: Code = codes.SYNTAX,
+        related: tuple[Related, ...] = (),
+    ) -> None:
         """Record an error found while building the AST (a bad escape, a limit)."""
-        self.diagnostics.append(Diagnostic(code.code, code.severity, message, span, hint))
+        self.diagnostics.append(Diagnostic(code.code, code.severity, message, span, hint, related))
 
-    def _add(self, line: int, col: int, width: int, message: str, hint: str | None) -> None:
+    def _add(
+        self,
+        line: int,
+        col: int,
+        width: int,
+        message: str,
+        hint: str | None,
+        related: tuple[Related, ...] = (),
+    ) -> None:
         self._last_line = line
         if len(self.diagnostics) >= MAX_ERRORS:
             return
         span = Span(file=self.path, line=line, col=col, end_line=line, end_col=col + width)
         if len(self.diagnostics) == MAX_ERRORS - 1:
             hint = "too many syntax errors; stopping here (fix these and run again)"
-        self.add_custom(span, message, hint)
+        self.add_custom(span, message, hint, related=related)
 
     def _end_position(self) -> tuple[int, int]:
         lines = self.text.splitlines() or [""]
@@ -156,63 +176,95 @@ class ErrorCollector:
             return len(lines) + 1, 1
         return len(lines), len(lines[-1]) + 1
 
+    def _brace_at(self, line: int, col: int) -> Span:
+        return Span(file=self.path, line=line, col=col, end_line=line, end_col=col + 1)
+
     def _at_end(self, error: UnexpectedInput) -> None:
         """The file ended too soon: point at the unclosed `{` if that is why."""
         opener = _innermost_open_brace(error)
         if opener is not None and opener.line is not None and opener.column is not None:
-            hint = "add the missing `}` where the block should end"
+            hint: str | None = "add the missing `}` where the block should end"
+            related: tuple[Related, ...] = ()
             suspect = misindented_block(self.text)
-            if suspect is not None and suspect != (opener.line, opener.column):
+            if suspect is not None and suspect.opener != (opener.line, opener.column):
+                (line, col), closer = suspect.opener, suspect.closer
                 hint = (
-                    f"the `}}` missing may be that of the block opened at {suspect[0]}:{suspect[1]}, "
-                    "whose closing brace is not indented like its first line"
+                    f"the block opened at {line}:{col} probably lacks its `}}`: the `}}` that "
+                    f"closes it now, on line {closer[0]}, is not indented like line {line}"
                 )
-            self._add(opener.line, opener.column, 1, "this `{` is never closed: the file ends first", hint)
+                related = (Related(self._brace_at(line, col), "probably never closed"),)
+            message = "this `{` is never closed: the file ends first"
+            self._add(opener.line, opener.column, 1, message, hint, related)
             return
         line, col = self._end_position()
         expected: set[str] = getattr(error, "expected", set()) or set()
-        self._add(line, col, 1, f"unexpected end of file; expected {expected_words(expected)}", None)
+        hint = "a handoff connects two names, e.g. `triage -> build`" if expected == {"WORD"} else None
+        self._add(line, col, 1, f"unexpected end of file; expected {expected_words(expected)}", hint)
 
     def _bad_character(self, error: UnexpectedCharacters) -> tuple[str, str | None]:
-        char = error.char
+        char, pos = error.char, error.pos_in_stream or 0
         if char == '"':
-            if self.text.startswith('"""', error.pos_in_stream):
+            if self.text.startswith('"""', pos):
                 return "unterminated text block", 'close it with `"""`'
             return (
                 "unterminated string",
                 'close it with `"` on the same line, or use `"""` for text over several lines',
             )
-        if char == "'":
-            return "unexpected `'`", 'strings are written in double quotes: "like this"'
-        if char in "=:":
-            return (
-                f"unexpected `{char}`",
-                "attributes are written `keyword value`, without `=` or `:` (e.g. `wip 4`)",
-            )
-        if char == "-":
-            return "unexpected `-`", "a handoff is written `source -> target`"
-        if char == "@":
-            return "unexpected `@`", "a handle is `@` followed by a name, e.g. `@dana`"
-        if char == "/":
-            return "unexpected `/`", "rates are written with `per`, e.g. `arrivals 6 per week`"
-        return f"unexpected character {describe_char(char)}", None
+        return character_advice(self.text, pos)
 
-    def _bad_token(self, error: UnexpectedToken) -> tuple[str, str | None]:
+    def _bad_token(self, error: UnexpectedToken) -> tuple[str, str | None, tuple[Related, ...]]:
         token, expected = error.token, error.expected
         message = f"unexpected {describe_token(token)}; expected {expected_words(expected)}"
         hint: str | None = None
-        if token.type == "LBRACE" and "WORD" in expected:
+        if expected <= {"WORD"}:
+            hint = "a handoff connects two names, e.g. `triage -> build`"
+        elif token.type == "LBRACE" and "WORD" in expected:
             hint = "a block `{` must start on the same line as the statement it belongs to"
         elif token.type == "RBRACE" and "RBRACE" not in expected:
-            message = "unexpected `}`: no block is open here"
-            hint = "remove it, or check for a missing `{` earlier"
+            return self._extra_brace()
         elif token.type == "ARROW":
-            hint = "a handoff is written `source -> target`, both names"
-        elif "WORD" in expected and expected <= {"WORD"}:
-            hint = "a handoff connects two names, e.g. `triage -> build`"
-        elif token.type in ("STRING", "HANDLE", "NUMBER", "COMMA") and "WORD" in expected:
+            return (*self._misplaced_arrow(token), ())
+        elif token.type == "COMMA" and "WORD" in expected:
+            hint = (
+                "a list goes on to the next line only when the line ends with a comma: "
+                "move the `,` to the end of the line before"
+            )
+        elif token.type in ("STRING", "HANDLE", "NUMBER") and "WORD" in expected:
             hint = 'every statement starts with a keyword, e.g. `stage build "Build"`'
-        return message, hint
+        elif token.type == "WORD" and "_NL" in expected:
+            hint = (
+                f"a statement ends at the end of its line: put `{token}` on a new line, "
+                "or write `;` before it"
+            )
+        return message, hint, ()
+
+    def _extra_brace(self) -> tuple[str, str | None, tuple[Related, ...]]:
+        message = "unexpected `}`: no block is open here"
+        suspect = misindented_block(self.text)
+        if suspect is None:
+            return message, "remove it, or check for a missing `{` earlier", ()
+        (line, col), (end_line, end_col) = suspect.opener, suspect.closer
+        hint = (
+            f"the `}}` at {end_line}:{end_col} may be one too many: it closes the block opened at "
+            f"{line}:{col}, but is not indented like that line"
+        )
+        return message, hint, (Related(self._brace_at(end_line, end_col), "probably the extra `}`"),)
+
+    def _misplaced_arrow(self, token: Token) -> tuple[str, str | None]:
+        start = self.text.rfind("\n", 0, token.start_pos or 0) + 1
+        end = self.text.find("\n", token.end_pos or 0)
+        line = self.text[start : len(self.text) if end == -1 else end].split("#")[0]
+        nodes = [part.strip() for part in line.split("->")]
+        if len(nodes) > 2 and all(_SIMPLE_NAME.fullmatch(n) for n in nodes):
+            pairs = " and ".join(f"`{a} -> {b}`" for a, b in itertools.pairwise(nodes))
+            return (
+                "unexpected `->`: a handoff has one arrow",
+                f"write a chain as one handoff per line: {pairs}",
+            )
+        return (
+            "unexpected `->`: a handoff starts with the name of its source",
+            "a handoff is written `source -> target`, one name on each side of the arrow",
+        )
 
 
 def _end_statement(error: UnexpectedToken) -> None:
@@ -247,12 +299,21 @@ def _innermost_open_brace(error: UnexpectedInput) -> Token | None:
 _BRACES = re.compile(r'"""(?:[^"\\]|\\[\s\S]|"(?!""))*"""|"(?:[^"\\\r\n]|\\.)*"|#[^\r\n]*|[{}]')
 
 
-def misindented_block(text: str) -> tuple[int, int] | None:
+@dataclass(frozen=True, slots=True)
+class BracePair:
+    """A block's ``{`` and the ``}`` that closes it, as (line, column) pairs."""
+
+    opener: tuple[int, int]
+    closer: tuple[int, int]
+
+
+def misindented_block(text: str) -> BracePair | None:
     """The first multi-line block whose ``}`` is not indented like its first line.
 
     When a block loses its ``}``, the parser pairs every later ``}`` with the
     wrong opener and can only say that the outermost block is unclosed; the
-    indentation the author used usually shows which block really lost it.
+    indentation the author used usually shows which block really lost it (or
+    which ``}`` is one too many).
     """
     line_starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
     stack: list[int] = []
@@ -264,7 +325,10 @@ def misindented_block(text: str) -> tuple[int, int] | None:
             first = bisect.bisect_right(line_starts, opened)
             last = bisect.bisect_right(line_starts, match.start())
             if first != last and _indent(text, line_starts, first) != _indent(text, line_starts, last):
-                return first, opened - line_starts[first - 1] + 1
+                return BracePair(
+                    (first, opened - line_starts[first - 1] + 1),
+                    (last, match.start() - line_starts[last - 1] + 1),
+                )
     return None
 
 
@@ -273,3 +337,99 @@ def _indent(text: str, line_starts: list[int], line: int) -> int:
     end = line_starts[line] if line < len(line_starts) else len(text)
     content = text[start:end]
     return len(content) - len(content.lstrip(" \t"))
+
+
+# -- characters the lexer cannot read -------------------------------------
+
+_SIMPLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CURLY_QUOTES = "\u201c\u201d\u201e\u201f\u2018\u2019\u00ab\u00bb"
+_ARROWS = "\u2192\u27f6\u21d2\u2794\u279c\u279d\u2b62\u2014\u2013"  # → ⟶ ⇒ ➔ ➜ ➝ ⭢ — –
+_WORD_CHARS = re.compile(r"[\w@.\-]")
+
+
+def _around(text: str, pos: int) -> tuple[str, str]:
+    """The text of ``pos``'s line before ``pos``, and from ``pos`` on."""
+    start = max(text.rfind("\n", 0, pos), text.rfind("\r", 0, pos)) + 1
+    ends = [i for i in (text.find("\n", pos), text.find("\r", pos)) if i != -1]
+    return text[start:pos], text[pos : min(ends) if ends else len(text)]
+
+
+def _ascii_name(word: str) -> str:
+    """``accueil_café`` → ``accueil_cafe``: the nearest valid name or handle."""
+    folded = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9_@.\-]", "_", folded)
+
+
+def character_advice(text: str, pos: int) -> tuple[str, str]:
+    """What to say about the character at ``pos`` that no token can start with."""
+    char = text[pos]
+    before, after = _around(text, pos)
+    if char in _CURLY_QUOTES:
+        quoted = re.match(f"[{_CURLY_QUOTES}]([^{_CURLY_QUOTES}]*)[{_CURLY_QUOTES}]", after)
+        fix = f': `"{quoted.group(1)}"`' if quoted else ""
+        return (
+            f"unexpected curly quote {describe_char(char)}",
+            f"strings are written in straight double quotes{fix} (word processors curl them)",
+        )
+    if char in _ARROWS or (char == "=" and after.startswith("=>")):
+        return f"unexpected {describe_char(char)}", "a handoff arrow is written `->`: a hyphen and `>`"
+    if char == "'":
+        quoted = re.match(r"'([^'\"]*)'", after)
+        example = f'`"{quoted.group(1)}"`' if quoted else '"like this"'
+        return "unexpected `'`", f"strings are written in double quotes: {example}"
+    if char in "=:":
+        return f"unexpected `{char}`", _assignment_hint(before, after)
+    if char == "-":
+        if re.match(r"-\s+>", after):
+            return "unexpected `-`", "write the handoff arrow without a space inside: `->`"
+        if after.startswith("-->"):
+            return "unexpected `-`", "the handoff arrow is `->`, with one hyphen"
+        return "unexpected `-`", "a handoff is written `source -> target`"
+    if char == "@":
+        return "unexpected `@`", "a handle is `@` followed by a name, e.g. `@dana`"
+    if char == "/":
+        return "unexpected `/`", "rates are written with `per`, e.g. `arrivals 6 per week`"
+    if char == ".":
+        return "unexpected `.`", _dot_hint(before, after)
+    if char.isalpha() or unicodedata.category(char).startswith("M"):
+        return _non_ascii_letter(char, before, after)
+    return (
+        f"unexpected character {describe_char(char)}",
+        "outside double quotes, a spec holds only names, @handles, numbers and `{ } ; , ->`",
+    )
+
+
+def _assignment_hint(before: str, after: str) -> str:
+    keyword = re.search(r"([A-Za-z_][A-Za-z0-9_]*)\s*$", before)
+    value = re.match(r".\s*([^\s;{}#]+)", after)
+    if keyword and value:
+        fix = f"{keyword.group(1)} {value.group(1)}"
+        return f"attributes are written `keyword value`, without `=` or `:`: `{fix}`"
+    return "attributes are written `keyword value`, without `=` or `:` (e.g. `wip 4`)"
+
+
+def _dot_hint(before: str, after: str) -> str:
+    if before.strip().startswith("import"):
+        path = re.search(r"(\S*)$", before)
+        rest = re.match(r"[^\s;#]*", after)
+        written = (path.group(1) if path else "") + (rest.group() if rest else "")
+        return f'the path of an import is a string in double quotes: `import "{written}"`'
+    number = re.match(r"\.[0-9]+[A-Za-z%]*", after)
+    if number and not re.search(r"[0-9]$", before):
+        return f"a number starts with a digit: `0{number.group()}`"
+    return "`.` may appear only in a number (`1.5d`) or a @handle (`@dana.ruiz`)"
+
+
+def _non_ascii_letter(char: str, before: str, after: str) -> tuple[str, str]:
+    start = len(before)
+    while start and (_WORD_CHARS.match(before[start - 1]) or not before[start - 1].isascii()):
+        start -= 1
+    end = 0
+    while end < len(after) and (_WORD_CHARS.match(after[end]) or not after[end].isascii()):
+        end += 1
+    word = before[start:] + after[:end]
+    fixed = _ascii_name(word)
+    message = f"unexpected character {describe_char(char)}: names and @handles are plain ASCII"
+    if fixed.strip("_@") and fixed != word:
+        return message, f"write `{fixed}`; titles in double quotes may use any characters"
+    return message, "names use `a-z`, `0-9` and `_`; titles in double quotes may use any characters"
