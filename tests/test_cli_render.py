@@ -94,3 +94,35 @@ def test_analyze_refuses_a_spec_with_language_errors(project: Path) -> None:
     code, output = run("analyze", "bad.wm")
     assert code == 1
     assert "SYN007" in output
+
+
+def test_a_renderer_crash_leaves_earlier_outputs_intact(
+    spec: Path, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = project / "site"
+    site.mkdir()
+    (site / "hiring.json").write_text("previous json", encoding="utf-8")
+    (site / "hiring.board.json").write_text("previous board", encoding="utf-8")
+
+    def explode(document: object) -> str:
+        raise RuntimeError("renderer bug")
+
+    import wmdsl.render.board
+
+    monkeypatch.setattr(wmdsl.render.board, "render_board", explode)
+    code, output = run("render", str(spec), "--to", "json", "--to", "board", "-o", "site")
+    assert code != 0
+    assert "Traceback" not in output
+    assert (site / "hiring.json").read_text() == "previous json"
+    assert (site / "hiring.board.json").read_text() == "previous board"
+    assert sorted(p.name for p in site.iterdir()) == ["hiring.board.json", "hiring.json"]
+
+
+def test_output_names_cannot_escape_the_folder(project: Path) -> None:
+    from wmdsl.files import OutputError, inside
+
+    with pytest.raises(OutputError):
+        inside(project / "out", "../evil.json")
+    with pytest.raises(OutputError):
+        inside(project / "out", "/etc/passwd")
+    assert inside(project / "out", "lanes/eng.html") == (project / "out" / "lanes" / "eng.html").resolve()
