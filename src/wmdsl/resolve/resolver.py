@@ -32,7 +32,7 @@ from wmdsl.resolve.schema import (
     Kind,
     plain,
 )
-from wmdsl.resolve.scope import Scope, check_uses
+from wmdsl.resolve.scope import Scope, a, check_uses
 from wmdsl.resolve.sink import Sink, did_you_mean, one_of
 from wmdsl.syntax.ast import Arg, ArgKind, ParsedFile, Statement
 from wmdsl.syntax.ast import Handoff as HandoffSyntax
@@ -63,12 +63,7 @@ def _header(ctx: Context, kind: Kind, stmt: Statement) -> tuple[str, dict[str, A
     args = list(stmt.args)
     if not args or args[0].kind not in (ArgKind.WORD, ArgKind.HANDLE):
         where = args[0].span if args else stmt.keyword.span
-        ctx.sink.error(
-            codes.BAD_ARGUMENTS,
-            where,
-            f"`{kind.keyword}` needs a name",
-            f"e.g. `{kind.example}`",
-        )
+        ctx.sink.error(codes.BAD_ARGUMENTS, where, *_missing_name(kind, args))
         return None
     if kind.handle:
         name = values.read_handle(ctx.sink, args[0])
@@ -78,20 +73,65 @@ def _header(ctx: Context, kind: Kind, stmt: Statement) -> tuple[str, dict[str, A
     rest = args[1:]
     if rest and rest[0].kind in (ArgKind.STRING, ArgKind.TEXT):
         fields["title"] = rest.pop(0).value
-    if kind.keyword == "stage" and len(rest) == 2 and rest[0].raw == "in":
+    if kind.keyword == "stage" and len(rest) >= 2 and rest[0].raw == "in":
         lane = values.read_ref(ctx.sink, rest[1])
         if lane is not None:
             fields["lane"] = ctx.use(lane, frozenset({"lane"}), f"the lane of stage `{name}`")
-        rest = []
+        rest = rest[2:]
     if rest:
-        form = f"`{kind.example} {{ … }}`"
-        ctx.sink.error(
-            codes.BAD_ARGUMENTS,
-            rest[0].span.to(rest[-1].span),
-            f"unexpected {rest[0].describe()} in the header of {kind.keyword} `{args[0].raw}`",
-            f"a {kind.keyword} is declared as {form}; attributes go inside the block",
-        )
+        message, hint = _header_advice(kind, args[0].raw, rest, "title" in fields)
+        ctx.sink.error(codes.BAD_ARGUMENTS, rest[0].span.to(rest[-1].span), message, hint)
     return (name, fields) if name else None
+
+
+def _missing_name(kind: Kind, args: list[Arg]) -> tuple[str, str]:
+    """What to say when a declaration does not start with its name."""
+    keyword = kind.keyword
+    titled = bool(args) and args[0].kind in (ArgKind.STRING, ArgKind.TEXT)
+    if titled and len(args) > 1 and args[1].kind in (ArgKind.WORD, ArgKind.HANDLE):
+        return (
+            f"the name of {a(keyword)} comes before its title",
+            f"write `{keyword} {args[1].raw} {args[0].raw}`",
+        )
+    if titled:
+        name = values.slug(args[0].value)
+        name = f"@{name}" if kind.handle else name
+        fix = f"`{keyword} {name} {args[0].raw}`"
+        return f"`{keyword}` needs a name", f"write the name before the title, e.g. {fix}"
+    return f"`{keyword}` needs a name", f"e.g. `{kind.example}`"
+
+
+def _header_advice(kind: Kind, name: str, rest: list[Arg], titled: bool) -> tuple[str, str]:
+    """What to say about extra words after a declaration's name and title."""
+    keyword, first = kind.keyword, rest[0]
+    form = f"`{kind.example} {{ … }}`"
+    if keyword == "stage" and first.raw == "in":
+        return "`in` needs the name of a lane", f"write the lane after it, e.g. `{kind.example}`"
+    if first.kind in (ArgKind.STRING, ArgKind.TEXT) and titled:
+        return (
+            f"{keyword} `{name}` has two titles",
+            'keep one; longer text goes in `description "…"` inside the block',
+        )
+    if first.kind in (ArgKind.STRING, ArgKind.TEXT):
+        return (
+            f"unexpected title {first.describe()} in the header of {keyword} `{name}`",
+            f"the title comes right after the name: {form}",
+        )
+    if first.raw in KINDS or first.raw == "workflow":
+        return (
+            f"`{first.raw}` starts a second statement on the line of {keyword} `{name}`",
+            f"put `{first.raw} …` on a new line, or write `;` before it",
+        )
+    if first.raw in kind.attrs:
+        written = " ".join(arg.raw for arg in rest)
+        return (
+            f"unexpected {first.describe()} in the header of {keyword} `{name}`",
+            f"`{first.raw}` is an attribute: move it into the block, `{{ {written} }}`",
+        )
+    return (
+        f"unexpected {first.describe()} in the header of {keyword} `{name}`",
+        f"{a(keyword)} is declared as {form}; attributes go inside the block",
+    )
 
 
 class Resolver:
@@ -246,7 +286,7 @@ class Resolver:
                 f"`{keyword}` goes at the top level of a file",
             )
         elif keyword in ALL_KEYWORDS:
-            message, hint = f"`{keyword}` is not allowed {where}", listed
+            message, hint = f"`{keyword}` is not allowed {where}", belongs(keyword) or listed
         else:
             message = f"unknown keyword `{keyword}` {where}"
             hint = did_you_mean(keyword, allowed) or listed
@@ -257,7 +297,7 @@ class Resolver:
             codes.UNKNOWN_KEYWORD,
             item.source.span.to(item.target.span),
             f"a handoff is not allowed {where}",
-            "write handoffs directly inside the `workflow` block",
+            f"move `{item.source.raw} -> {item.target.raw}` directly into the `workflow` block",
         )
 
     # -- documents -------------------------------------------------------
@@ -300,10 +340,7 @@ class Resolver:
             elif keyword == "workflow" and is_entry:
                 self.declare_workflow_name(item)
             elif keyword not in ("workflow", "import", "allow"):
-                where = "at the top level of a file"
-                if keyword in KINDS:
-                    where += "; declare it inside a `workflow` block"
-                self.unknown_keyword(item, allowed, where)
+                self.unknown_keyword(item, allowed, "at the top level of a file")
         return found
 
     def declare_workflow_name(self, stmt: Statement) -> None:
@@ -444,9 +481,23 @@ class Resolver:
                     codes.CHANCES,
                     first.chance.span if first.chance else first.span,
                     f"the chances of handoffs out of `{source}` add up to {total * 100:g}%",
-                    "work leaves a node by exactly one handoff: make the chances add up to 100%",
+                    f"work leaves a node by exactly one handoff: the chances out of `{source}` "
+                    "may add up to 100% at most",
                     [Related(h.chance.span, "also counted") for h in rest if h.chance],
                 )
+
+
+def belongs(keyword: str) -> str | None:
+    """Where ``keyword`` may be written: ``a stage is declared directly in a `workflow` block``."""
+    if keyword in KINDS:
+        where = "a `workflow` block" + (" or at the top level" if keyword in SHARED_KINDS else "")
+        return f"{a(keyword)} is declared directly in {where}: move it there"
+    owners = [a(kind) for kind, spec in KINDS.items() if keyword in spec.attrs]
+    owners += ["a handoff"] * (keyword in HANDOFF_ATTRS) + ["a workflow"] * (keyword in WORKFLOW_ATTRS)
+    if not owners:
+        return None
+    listed = owners[0] if len(owners) == 1 else ", ".join(owners[:-1]) + " or " + owners[-1]
+    return f"`{keyword}` belongs in the block of {listed}"
 
 
 def _only(stmt: Statement, items: list[Statement]) -> Statement:

@@ -35,6 +35,7 @@ from wmdsl.model import (
 )
 from wmdsl.resolve import values
 from wmdsl.resolve.context import Context
+from wmdsl.resolve.scope import Use
 from wmdsl.resolve.sink import did_you_mean, one_of
 from wmdsl.syntax.ast import Arg, ArgKind, Statement
 
@@ -61,15 +62,17 @@ def plain(stmt: Statement) -> list[Arg]:
 
 def phrase(ctx: Context, stmt: Statement) -> list[Arg]:
     """The words of a phrase-like value (``@dana after 3d``), reporting any comma."""
+    words = plain(stmt)
+    fixed = " ".join([stmt.keyword.raw, *(a.raw for a in words)])
     for arg in stmt.args:
         if arg.kind is ArgKind.COMMA:
             ctx.sink.error(
                 codes.BAD_ARGUMENTS,
                 arg.span,
                 f"unexpected `,` in `{stmt.keyword.raw}`",
-                "only lists are separated by commas",
+                f"only lists are separated by commas: write `{fixed}`",
             )
-    return plain(stmt)
+    return words
 
 
 def list_items(ctx: Context, stmt: Statement) -> list[Arg]:
@@ -112,6 +115,16 @@ def _expect_count(ctx: Context, stmt: Statement, count: int, example: str) -> li
 
 def text(ctx: Context, stmt: Statement, role: str) -> str | None:
     """One string: ``purpose "…"``."""
+    words = stmt.args
+    if len(words) > 1 and all(a.kind in (ArgKind.WORD, ArgKind.NUMBER, ArgKind.COMMA) for a in words):
+        written = " ".join(a.raw for a in words).replace(" ,", ",")
+        ctx.sink.error(
+            codes.BAD_ARGUMENTS,
+            words[0].span.to(words[-1].span),
+            f"`{stmt.keyword.raw}` takes a string in double quotes",
+            f'write `{stmt.keyword.raw} "{written}"`',
+        )
+        return None
     args = _expect_count(ctx, stmt, 1, '"…"')
     if args is None:
         return None
@@ -131,6 +144,18 @@ def ref(kinds: frozenset[str]) -> Reader:
 
     def read(ctx: Context, stmt: Statement, role: str) -> Ref | None:
         example = "@someone" if "person" in kinds else "name"
+        several = plain(stmt)
+        if len(several) > 1 and all(a.kind in (ArgKind.WORD, ArgKind.HANDLE) for a in several):
+            keyword = stmt.keyword.raw
+            ctx.sink.error(
+                codes.BAD_ARGUMENTS,
+                several[1].span.to(stmt.args[-1].span),
+                f"`{keyword}` takes one {'person' if kinds == PERSON else 'person or lane'}, "
+                f"found {len(several)}",
+                f"one is accountable: keep `{keyword} {several[0].raw}`"
+                + (" and list the others under `members`" if role.startswith("lane") else ""),
+            )
+            return None
         args = _expect_count(ctx, stmt, 1, example)
         found = values.read_ref(ctx.sink, args[0]) if args else None
         return ctx.use(found, kinds, f"the {stmt.keyword.raw} of {role}") if found else None
@@ -172,27 +197,36 @@ def choice(kind: type[enum.Enum]) -> Reader:
     """One word from an enumeration: ``kind rejected``."""
     allowed = [str(member.value) for member in kind]
 
-    def read_one(ctx: Context, arg: Arg, keyword: str) -> enum.Enum | None:
+    def read(ctx: Context, stmt: Statement, role: str) -> enum.Enum | None:
+        args = _expect_count(ctx, stmt, 1, allowed[0])
+        if args is None:
+            return None
+        arg = args[0]
         if arg.kind is ArgKind.WORD and arg.raw in allowed:
             return kind(arg.raw)
         ctx.sink.error(
             codes.BAD_VALUE,
             arg.span,
-            f"unknown {keyword} {arg.describe()}",
+            f"unknown {stmt.keyword.raw} {arg.describe()} for {role}",
             did_you_mean(arg.raw, allowed) or f"use one of {one_of(allowed)}",
         )
         return None
 
-    return single(read_one, allowed[0])
+    return read
 
 
 def flag(ctx: Context, stmt: Statement, role: str) -> bool | None:
     """A keyword on its own: ``rework``."""
     if stmt.args:
+        keyword, first = stmt.keyword.raw, stmt.args[0]
+        hint = f"write `{keyword}` on its own"
+        if first.kind is ArgKind.NUMBER and first.raw.endswith("%"):
+            hint = f"give the share of items separately: `{keyword}; chance {first.raw}`"
         ctx.sink.error(
             codes.BAD_ARGUMENTS,
-            stmt.args[0].span.to(stmt.args[-1].span),
-            f"`{stmt.keyword.raw}` takes no value",
+            first.span.to(stmt.args[-1].span),
+            f"`{keyword}` takes no value",
+            hint,
         )
         return None
     return True
@@ -216,6 +250,15 @@ def members(ctx: Context, stmt: Statement, role: str) -> list[Member] | None:
             if share is not None:
                 result[-1] = result[-1].model_copy(update={"allocation": share})
             continue
+        if arg.kind is ArgKind.NUMBER:
+            _misplaced_share(ctx, arg, result[-1] if result else None)
+            continue
+        if arg.kind is ArgKind.WORD and values.NAME.match(arg.raw):
+            # Whether `desk` is a lane or a person missing its `@` is known
+            # only once every name is declared.
+            ref = Ref(name=arg.raw, span=arg.span)
+            ctx.uses.append(Use(ref, PERSON, f"the members of {role}", bare=True))
+            continue
         handle = values.read_handle(ctx.sink, arg)
         if handle is None:
             continue
@@ -234,18 +277,24 @@ def members(ctx: Context, stmt: Statement, role: str) -> list[Member] | None:
     return result
 
 
+def _misplaced_share(ctx: Context, arg: Arg, previous: Member | None) -> None:
+    if previous is None:
+        message, hint = "a share must follow a person", f"write it after the @handle: `@ana {arg.raw}`"
+    else:
+        who = previous.person.name
+        share = previous.allocation.text if previous.allocation else "50%"
+        message = f"`{who}` already has a share"
+        hint = f"a member takes one share of their time: keep `{who} {share}` or `{who} {arg.raw}`"
+    ctx.sink.error(codes.BAD_ARGUMENTS, arg.span, message, hint)
+
+
 def escalation(ctx: Context, stmt: Statement, role: str) -> list[Escalation] | None:
     """``escalates @dana after 3d``."""
     args = phrase(ctx, stmt)
     shape_ok = len(args) == 1 or (len(args) == 3 and args[1].raw == "after")
     if not shape_ok:
         span = args[0].span.to(args[-1].span) if args else stmt.keyword.span
-        ctx.sink.error(
-            codes.BAD_ARGUMENTS,
-            span,
-            "expected `escalates WHO after DURATION`",
-            "e.g. `escalates @dana after 3d`",
-        )
+        ctx.sink.error(codes.BAD_ARGUMENTS, span, *_escalation_advice(args))
         return None
     to = values.read_ref(ctx.sink, args[0])
     after = values.read_duration(ctx.sink, args[2]) if len(args) == 3 else None
@@ -253,6 +302,20 @@ def escalation(ctx: Context, stmt: Statement, role: str) -> list[Escalation] | N
         return None
     ctx.use(to, ESCALATION, f"the escalation of {role}")
     return [Escalation(to=to, after=after, span=args[0].span.to(args[-1].span))]
+
+
+def _escalation_advice(args: list[Arg]) -> tuple[str, str]:
+    who = args[0].raw if args else "@dana"
+    if len(args) == 2 and args[1].kind is ArgKind.NUMBER:
+        return f"`after` is missing before `{args[1].raw}`", f"write `escalates {who} after {args[1].raw}`"
+    if len(args) == 2 and args[1].raw == "after":
+        return "`after` needs a duration", f"say how long to wait first: `escalates {who} after 3d`"
+    if not args:
+        return (
+            "`escalates` needs a person, a lane or a decision",
+            "say who takes the decision over: `escalates @dana after 3d`",
+        )
+    return "expected `escalates WHO after DURATION`", "e.g. `escalates @dana after 3d`"
 
 
 def measured_range(ctx: Context, stmt: Statement, role: str) -> dict[str, Ref] | None:
@@ -265,12 +328,11 @@ def measured_range(ctx: Context, stmt: Statement, role: str) -> dict[str, Ref] |
         pairs = [("start" if keyword == "from" else "end", args[0])]
     else:
         span = args[0].span.to(args[-1].span) if args else stmt.keyword.span
-        ctx.sink.error(
-            codes.BAD_ARGUMENTS,
-            span,
-            "expected `from NODE to NODE`",
-            "e.g. `from requests to shipped`",
-        )
+        message, hint = "expected `from NODE to NODE`", "e.g. `from requests to shipped`"
+        if keyword == "from" and len(args) == 2 and args[1].raw == "to":
+            message = "`to` needs the node where measuring ends"
+            hint = f"name the node where it ends, e.g. `from {args[0].raw} to shipped`"
+        ctx.sink.error(codes.BAD_ARGUMENTS, span, message, hint)
         return None
     found: dict[str, Ref] = {}
     for field_name, arg in pairs:
@@ -283,7 +345,7 @@ def measured_range(ctx: Context, stmt: Statement, role: str) -> dict[str, Ref] |
 def metric_target(ctx: Context, stmt: Statement, role: str) -> dict[str, Any] | None:
     """``target 10d at 85%`` (a lead time) or ``target 5 per week`` (throughput)."""
     args = phrase(ctx, stmt)
-    if len(args) == 3 and args[1].raw == "per":
+    if len(args) >= 2 and args[1].raw == "per":
         rate = values.read_rate(ctx.sink, args)
         return {"throughput": rate} if rate else None
     target = values.read_target(ctx.sink, args, "target")
@@ -292,6 +354,23 @@ def metric_target(ctx: Context, stmt: Statement, role: str) -> dict[str, Any] | 
 
 def _duration(ctx: Context, arg: Arg, keyword: str) -> Any:
     return values.read_duration(ctx.sink, arg)
+
+
+def duration(ctx: Context, stmt: Statement, role: str) -> Any:
+    """``effort 2d``; ``effort 2 days`` is reported as one mistake, with the fix."""
+    args = plain(stmt)
+    number = values.split_number(args[0]) if len(args) == 2 else None
+    if number is not None and not number[1] and args[1].kind is ArgKind.WORD:
+        unit = args[1].raw[:1].lower()
+        unit = unit if unit in values.HOURS_PER_UNIT else "d"
+        ctx.sink.error(
+            codes.BAD_VALUE,
+            args[0].span.to(args[1].span),
+            f"a duration is one word: `{args[0].raw} {args[1].raw}` has a space",
+            f"write `{stmt.keyword.raw} {number[0]:g}{unit}` (units: m, h, d and w)",
+        )
+        return None
+    return _single_duration(ctx, stmt, role)
 
 
 def _percent(ctx: Context, arg: Arg, keyword: str) -> Any:
@@ -327,7 +406,8 @@ class Attr:
     many: bool = False
 
 
-DURATION = single(_duration, "2d")
+_single_duration = single(_duration, "2d")
+DURATION = duration
 PERCENT = single(_percent, "30%")
 DESCRIPTION = Attr("description", text)
 

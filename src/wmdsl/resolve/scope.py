@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -50,18 +51,19 @@ class Scope:
     def declare(self, sink: Sink, kind: str, name: str, span: Span, shown: str | None = None) -> bool:
         """Declare ``name``; report a duplicate (pointing at both) and return False."""
         first = self.get(name)
-        if first is not None:
-            what = "person" if name.startswith("@") else "name"
-            sink.error(
-                codes.DUPLICATE,
-                span,
-                f"{what} `{shown or name}` is already declared (as {a(first.kind)})",
-                "rename one of them, or remove the repeat",
-                [Related(first.span, "first declared here")],
-            )
-            return False
-        self.symbols[name] = Symbol(kind, span)
-        return True
+        if first is None:
+            self.symbols[name] = Symbol(kind, span)
+            return True
+        if name.startswith("@") or first.kind == "workflow":
+            message = f"{first.kind} `{shown or name}` is already declared"
+        else:
+            message = f"name `{name}` is already declared (as {a(first.kind)})"
+        hint = "rename one of them, or remove the repeat"
+        if name not in self.symbols:
+            # The first one is shared: a workflow sees it and may not redeclare it.
+            hint = f"this workflow already sees the shared {first.kind}: remove this one, or rename it"
+        sink.error(codes.DUPLICATE, span, message, hint, [Related(first.span, "first declared here")])
+        return False
 
     def names(self) -> Iterator[tuple[str, Symbol]]:
         """Every name visible here."""
@@ -77,22 +79,70 @@ class Use:
     ref: Ref
     kinds: frozenset[str]
     role: str  # "the owner of lane `eng`"
+    bare: bool = False  # a plain name written where only a @handle may stand
 
 
 def check_uses(sink: Sink, scope: Scope, uses: list[Use]) -> None:
     """Report every reference that is unknown or names the wrong kind."""
     for use in uses:
         symbol = scope.get(use.ref.name)
-        if symbol is None:
+        if use.bare:
+            _bare_person(sink, scope, use, symbol)
+        elif symbol is None:
             _unknown(sink, scope, use)
         elif symbol.kind not in use.kinds:
             sink.error(
                 codes.WRONG_KIND,
                 use.ref.span,
                 f"`{use.ref.name}` is {a(symbol.kind)}, but {use.role} must be {any_of(use.kinds)}",
-                None,
+                _wrong_kind_hint(scope, use, symbol.kind),
                 [Related(symbol.span, f"`{use.ref.name}` is declared here")],
             )
+
+
+def _closest(name: str, scope: Scope, kinds: frozenset[str]) -> str | None:
+    """The visible name of one of ``kinds`` most like ``name``, as an example."""
+    candidates = sorted({n for n, s in scope.names() if s.kind in kinds})
+    found = difflib.get_close_matches(name, candidates, n=1, cutoff=0.0)
+    return found[0] if found else None
+
+
+def _wrong_kind_hint(scope: Scope, use: Use, found: str) -> str:
+    kinds = use.kinds
+    example = _closest(use.ref.name, scope, kinds)
+    such = f", e.g. `{example}`" if example else ""
+    if found == "exit" and "exit" not in kinds and "stage" in kinds:
+        return f"nothing leaves an exit: work ends there. Start the handoff at {any_of(kinds)}{such}"
+    if found == "intake" and "intake" not in kinds and "stage" in kinds:
+        return f"work enters only at an intake, never by a handoff; hand it to {any_of(kinds)}{such}"
+    if found == "lane" and "stage" in kinds:
+        return f"a lane is not a step of work: name one of its stages{such}"
+    if found == "stage" and kinds == {"lane"}:
+        return f"`in` names the lane the stage belongs to{such}"
+    if kinds == {"person"}:
+        return f"name a person by their @handle{such}"
+    return f"name {any_of(kinds)} here{such}"
+
+
+def _bare_person(sink: Sink, scope: Scope, use: Use, symbol: Symbol | None) -> None:
+    """A plain name where a person's ``@handle`` belongs (``members ana``)."""
+    name = use.ref.name
+    handle = f"@{name}"
+    person = scope.get(handle)
+    if person is not None or symbol is None:
+        message = f"expected a @handle, found `{name}`"
+        hint = f"people are written with `@`: `{handle}`"
+        sink.error(codes.BAD_ARGUMENTS, use.ref.span, message, hint)
+        return
+    example = _closest(handle, scope, frozenset({"person"}))
+    such = f", e.g. `{example}`" if example else ""
+    sink.error(
+        codes.BAD_ARGUMENTS,
+        use.ref.span,
+        f"expected a @handle, found `{name}` ({a(symbol.kind)})",
+        f"{use.role} are people: list them by @handle{such}",
+        [Related(symbol.span, f"`{name}` is declared here")],
+    )
 
 
 def _unknown(sink: Sink, scope: Scope, use: Use) -> None:
@@ -104,6 +154,10 @@ def _unknown(sink: Sink, scope: Scope, use: Use) -> None:
         hint = hint or f'declare them: `person {name} "Full Name"`'
     else:
         what = next(iter(use.kinds)) if len(use.kinds) == 1 else "name"
-        if hint is None and candidates:
+        if hint is None and scope.get(f"workflow {name}") is not None:
+            hint = f"`{name}` is a workflow, and a workflow cannot be named here"
+        elif hint is None and candidates:
             hint = f"known here: {one_of(sorted(candidates)[:6])}"
+        elif hint is None:
+            hint = f"declare {any_of(use.kinds)} called `{name}` (declarations may come in any order)"
     sink.error(codes.UNKNOWN_NAME, use.ref.span, f"unknown {what} `{name}`", hint)

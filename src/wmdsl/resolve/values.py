@@ -18,6 +18,17 @@ from wmdsl.syntax.ast import Arg, ArgKind
 HOURS_PER_UNIT = {"m": 1 / 60, "h": 1.0, "d": 8.0, "w": 40.0}
 UNIT_WORDS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 RATE_UNITS = {"hour": 1.0, "day": 8.0, "week": 40.0, "month": 160.0}
+# Words people write for a duration or a missing limit, and what to write instead.
+EVERY_WORDS = {
+    "hourly": "1h",
+    "daily": "1d",
+    "weekly": "1w",
+    "biweekly": "2w",
+    "fortnightly": "2w",
+    "monthly": "4w",
+}
+NO_LIMIT_WORDS = frozenset({"none", "no", "off", "unlimited", "infinite", "inf", "unbounded", "any"})
+OTHER_RATE_UNITS = {"fortnight": ("week", 2.0), "quarter": ("month", 3.0), "year": ("month", 12.0)}
 NAME = re.compile(r"[a-z_][a-z0-9_]*\Z")
 HANDLE = re.compile(r"@[a-z0-9_.\-]+\Z")
 _NUMBER = re.compile(r"(-?[0-9]+(?:\.[0-9]+)?)(.*)\Z", re.S)
@@ -45,8 +56,19 @@ def read_name(sink: Sink, arg: Arg, what: str) -> str | None:
             f"names are lower-case letters, digits and `_`, e.g. `{fixed}`",
         )
     else:
-        sink.error(codes.BAD_ARGUMENTS, arg.span, f"expected a {what} name, found {arg.describe()}")
+        sink.error(
+            codes.BAD_ARGUMENTS,
+            arg.span,
+            f"expected a {what} name, found {arg.describe()}",
+            f"names are lower-case letters, digits and `_`, without quotes, e.g. `{slug(arg.value)}`",
+        )
     return None
+
+
+def slug(text: str) -> str:
+    """``"Help desk"`` → ``help_desk``: a valid name made from free text."""
+    name = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+    return name if NAME.match(name) else f"_{name}" if name else "name"
 
 
 def read_handle(sink: Sink, arg: Arg) -> str | None:
@@ -54,15 +76,21 @@ def read_handle(sink: Sink, arg: Arg) -> str | None:
     if arg.kind is ArgKind.HANDLE and HANDLE.match(arg.raw):
         return arg.raw
     if arg.kind is ArgKind.HANDLE:
+        lowered = arg.raw.lower()
+        example = lowered if HANDLE.match(lowered) else "@dana"
         sink.error(
             codes.BAD_VALUE,
             arg.span,
             f"{arg.describe()} is not a valid handle",
-            "handles are `@` and lower-case letters, digits, `_`, `.` or `-`, e.g. `@dana`",
+            f"handles are `@` and lower-case letters, digits, `_`, `.` or `-`, e.g. `{example}`",
         )
     else:
-        hint = f"people are written with `@`, e.g. `@{arg.raw}`" if arg.kind is ArgKind.WORD else None
-        sink.error(codes.BAD_ARGUMENTS, arg.span, f"expected a @handle, found {arg.describe()}", hint)
+        sink.error(
+            codes.BAD_ARGUMENTS,
+            arg.span,
+            f"expected a @handle, found {arg.describe()}",
+            f"people are written with `@`, e.g. `@{slug(arg.value)}`",
+        )
     return None
 
 
@@ -74,7 +102,10 @@ def read_ref(sink: Sink, arg: Arg) -> Ref | None:
     if arg.kind is ArgKind.WORD:
         name = read_name(sink, arg, "referenced")
         return Ref(name=name, span=arg.span) if name else None
-    sink.error(codes.BAD_ARGUMENTS, arg.span, f"expected a name or @handle, found {arg.describe()}")
+    hint = "names and @handles are written without quotes"
+    if arg.kind in (ArgKind.STRING, ArgKind.TEXT):
+        hint += f": `{slug(arg.value)}` or `@{slug(arg.value)}`"
+    sink.error(codes.BAD_ARGUMENTS, arg.span, f"expected a name or @handle, found {arg.describe()}", hint)
     return None
 
 
@@ -82,29 +113,37 @@ def read_duration(sink: Sink, arg: Arg) -> Duration | None:
     """``30m``, ``4h``, ``2d``, ``1w`` (positive, in working time)."""
     number = split_number(arg)
     if number is None:
+        every = EVERY_WORDS.get(arg.raw.lower())
         sink.error(
             codes.BAD_VALUE,
             arg.span,
             f"expected a duration, found {arg.describe()}",
-            "write a number and a unit: `30m`, `4h`, `2d` or `1w`",
+            f"write it as a duration: `{every}`"
+            if every
+            else "write a number and a unit: `30m`, `4h`, `2d` or `1w`",
         )
         return None
     value, unit = number
     if unit not in HOURS_PER_UNIT:
-        guess = unit[:1].lower()
-        what = f"unknown unit `{unit}` in" if unit else "missing unit in"
-        fix = f": write `{value:g}{guess}`" if guess in HOURS_PER_UNIT else ""
-        sink.error(
-            codes.BAD_VALUE,
-            arg.span,
-            f"{what} duration {arg.describe()}",
-            f"units are m (minutes), h (hours), d (days) and w (weeks){fix}",
-        )
+        sink.error(codes.BAD_VALUE, arg.span, *_unit_advice(arg, value, unit))
         return None
     if value <= 0:
-        sink.error(codes.BAD_VALUE, arg.span, f"duration {arg.describe()} must be positive")
+        fix = f"`{-value:g}{unit}`" if value < 0 else "a positive time such as `30m`"
+        sink.error(codes.BAD_VALUE, arg.span, f"duration {arg.describe()} must be positive", f"write {fix}")
         return None
     return Duration(text=arg.raw, hours=value * HOURS_PER_UNIT[unit], span=arg.span)
+
+
+def _unit_advice(arg: Arg, value: float, unit: str) -> tuple[str, str]:
+    units = "units are m (minutes), h (hours), d (days) and w (weeks)"
+    if not unit:
+        return (
+            f"missing unit in duration {arg.describe()}",
+            f"add a unit: `{value:g}h` (hours) or `{value:g}d` (working days); units are m, h, d and w",
+        )
+    guess = unit[:1].lower()
+    fix = f": write `{value:g}{guess}`" if guess in HOURS_PER_UNIT else ""
+    return f"unknown unit `{unit}` in duration {arg.describe()}", f"{units}{fix}"
 
 
 def read_percent(sink: Sink, arg: Arg, what: str) -> Percent | None:
@@ -122,7 +161,12 @@ def read_percent(sink: Sink, arg: Arg, what: str) -> Percent | None:
         )
         return None
     if not 0 <= number[0] <= 100:
-        sink.error(codes.BAD_VALUE, arg.span, f"{what} must be between 0% and 100%, found {arg.describe()}")
+        sink.error(
+            codes.BAD_VALUE,
+            arg.span,
+            f"{what} must be between 0% and 100%, found {arg.describe()}",
+            "a percentage is a share of the whole: from `0%` to `100%`",
+        )
         return None
     return Percent(text=arg.raw, fraction=number[0] / 100, span=arg.span)
 
@@ -135,21 +179,35 @@ def read_count(sink: Sink, arg: Arg, what: str) -> int | None:
             codes.BAD_VALUE,
             arg.span,
             f"`{what}` must be a whole number of at least 1, found {arg.describe()}",
-            f"e.g. `{what} 3`",
+            _count_hint(arg, number, what),
         )
         return None
     return int(number[0])
+
+
+def _count_hint(arg: Arg, number: tuple[float, str] | None, what: str) -> str:
+    if number is None and arg.raw.lower() in NO_LIMIT_WORDS:
+        return f"for no limit, leave `{what}` out; otherwise give a count, e.g. `{what} 3`"
+    if number is not None and number[1]:
+        return f"a limit counts items and has no unit: `{what} {number[0]:g}`"
+    if number is not None and number[0] > 1 and number[0] != int(number[0]):
+        low = int(number[0])
+        return f"a limit counts whole items: `{what} {low}` or `{what} {low + 1}`"
+    return f"e.g. `{what} 3`"
 
 
 def read_positive(sink: Sink, arg: Arg, what: str) -> float | None:
     """A plain positive number (a capacity in FTE)."""
     number = split_number(arg)
     if number is None or number[1] or number[0] <= 0:
+        hint = f"e.g. `{what} 0.5` for half-time"
+        if number is not None and number[1] == "%" and number[0] > 0:
+            hint = f"it is a number of full-time people, not a percentage: `{what} {number[0] / 100:g}`"
         sink.error(
             codes.BAD_VALUE,
             arg.span,
             f"`{what}` must be a positive number, found {arg.describe()}",
-            f"e.g. `{what} 0.5` for half-time",
+            hint,
         )
         return None
     return number[0]
@@ -158,20 +216,22 @@ def read_positive(sink: Sink, arg: Arg, what: str) -> float | None:
 def read_rate(sink: Sink, args: list[Arg]) -> Rate | None:
     """``6 per week`` (units: hour, day, week, month)."""
     if len(args) != 3 or args[1].raw != "per":
-        span = args[0].span.to(args[-1].span) if args else None
-        if span is not None:
+        if args:
             sink.error(
                 codes.BAD_ARGUMENTS,
-                span,
+                args[0].span.to(args[-1].span),
                 "expected a rate such as `6 per week`",
-                f"units: {one_of(RATE_UNITS)}",
+                _rate_shape_hint(args),
             )
         return None
     count = split_number(args[0])
     unit = args[2].raw.lower().removesuffix("s")
     if count is None or count[1] or count[0] <= 0:
         sink.error(
-            codes.BAD_VALUE, args[0].span, f"expected a positive number of items, found {args[0].describe()}"
+            codes.BAD_VALUE,
+            args[0].span,
+            f"expected a positive number of items, found {args[0].describe()}",
+            f"a rate is a count of items per unit of time, e.g. `6 per {args[2].raw}`",
         )
         return None
     if unit not in RATE_UNITS:
@@ -179,26 +239,58 @@ def read_rate(sink: Sink, args: list[Arg]) -> Rate | None:
             codes.BAD_VALUE,
             args[2].span,
             f"unknown rate unit {args[2].describe()}",
-            did_you_mean(unit, RATE_UNITS) or f"units: {one_of(RATE_UNITS)}",
+            _rate_unit_hint(count[0], unit),
         )
         return None
     text = " ".join(a.raw for a in args)
     return Rate(text=text, per_hour=count[0] / RATE_UNITS[unit], span=args[0].span.to(args[2].span))
 
 
+def _rate_shape_hint(args: list[Arg]) -> str:
+    units = f"units: {one_of(RATE_UNITS)}"
+    if len(args) == 2 and args[1].raw == "per":
+        return f"say per what: `{args[0].raw} per week`; {units}"
+    if len(args) == 2 and args[1].kind is ArgKind.WORD:
+        return f"write `{args[0].raw} per {args[1].raw}`"
+    return units
+
+
+def _rate_unit_hint(count: float, unit: str) -> str:
+    units = f"units: {one_of(RATE_UNITS)}"
+    if unit in OTHER_RATE_UNITS:
+        base, factor = OTHER_RATE_UNITS[unit]
+        return f"{units}; `{count:g} per {unit}` is `{count / factor:g} per {base}`"
+    return did_you_mean(unit, RATE_UNITS) or units
+
+
 def read_target(sink: Sink, args: list[Arg], what: str) -> Target | None:
     """``10d at 85%``."""
     if len(args) != 3 or args[1].raw != "at":
         if args:
-            sink.error(
-                codes.BAD_ARGUMENTS,
-                args[0].span.to(args[-1].span),
-                f"expected {what} as `DURATION at PERCENT`",
-                f"e.g. `{what} 10d at 85%`",
-            )
+            sink.error(codes.BAD_ARGUMENTS, args[0].span.to(args[-1].span), *_target_advice(args, what))
         return None
     within = read_duration(sink, args[0])
     share = read_percent(sink, args[2], "the percentile")
     if within is None or share is None:
         return None
     return Target(within=within, percentile=share, span=args[0].span.to(args[2].span))
+
+
+def _target_advice(args: list[Arg], what: str) -> tuple[str, str]:
+    """What to say about a target that is not ``DURATION at PERCENT``."""
+    first = split_number(args[0])
+    if len(args) == 1 and first is not None and first[1] in HOURS_PER_UNIT:
+        return (
+            f"`{what}` needs a percentile as well as a duration",
+            f"say for what share of items: `{what} {args[0].raw} at 85%` (85% finish within {args[0].raw})",
+        )
+    if len(args) == 2 and first is not None and args[1].kind is ArgKind.NUMBER:
+        return f"`at` is missing in `{what}`", f"write `{what} {args[0].raw} at {args[1].raw}`"
+    if len(args) >= 2 and first is not None and not first[1] and args[1].kind is ArgKind.WORD:
+        unit = args[1].raw[:1].lower()
+        unit = unit if unit in HOURS_PER_UNIT else "d"
+        return (
+            f"expected {what} as `DURATION at PERCENT`",
+            f"write the duration as one word, without a space: `{first[0]:g}{unit}`",
+        )
+    return f"expected {what} as `DURATION at PERCENT`", f"e.g. `{what} 10d at 85%`"
