@@ -117,6 +117,11 @@ def _header_advice(kind: Kind, name: str, rest: list[Arg], titled: bool) -> tupl
             f"unexpected title {first.describe()} in the header of {keyword} `{name}`",
             f"the title comes right after the name: {form}",
         )
+    if keyword == "stage" and len(rest) == 1 and first.kind is ArgKind.WORD and first.raw not in kind.attrs:
+        return (
+            f"unexpected {first.describe()} in the header of stage `{name}`",
+            f"the lane of a stage comes after `in`: write `in {first.raw}`",
+        )
     if first.raw in KINDS or first.raw == "workflow":
         return (
             f"`{first.raw}` starts a second statement on the line of {keyword} `{name}`",
