@@ -9,6 +9,7 @@ mistake: every error in the file is reported.
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,8 +33,9 @@ from wmdsl.resolve.schema import (
     Kind,
     plain,
 )
-from wmdsl.resolve.scope import Scope, a, check_uses
+from wmdsl.resolve.scope import Scope, Symbol, a, check_uses
 from wmdsl.resolve.sink import Sink, did_you_mean, one_of
+from wmdsl.span import Span
 from wmdsl.syntax.ast import Arg, ArgKind, ParsedFile, Statement
 from wmdsl.syntax.ast import Handoff as HandoffSyntax
 
@@ -145,12 +147,18 @@ class Resolver:
     def __init__(self, sink: Sink) -> None:
         self.sink = sink
         self.shared = Scope()
+        # Names of declarations too broken to read (`stge answer`, `person ana`),
+        # entered at the end of the pass so that their uses are not reported too.
+        self.placeholders: list[tuple[Scope, str, str, Span]] = []
 
     # -- pass 1: declare -------------------------------------------------
 
     def declare(self, ctx: Context, stmt: Statement, kind: Kind) -> Declared | None:
         header = _header(ctx, kind, stmt)
         if header is None:
+            first = stmt.args[0] if stmt.args else None
+            if kind.handle and first is not None and first.kind is ArgKind.WORD:
+                self.placeholder(ctx.scope, kind.keyword, f"@{first.raw}", stmt.keyword.span.to(first.span))
             return None
         name, fields = header
         if not ctx.scope.declare(self.sink, kind.keyword, name, stmt.keyword.span.to(stmt.args[0].span)):
@@ -297,6 +305,27 @@ class Resolver:
             hint = did_you_mean(keyword, allowed) or listed
         self.sink.error(codes.UNKNOWN_KEYWORD, item.keyword.span, message, hint)
 
+    def guess_declaration(self, scope: Scope, item: Statement, kinds: Iterable[str]) -> None:
+        """Remember the name of a declaration whose keyword is misspelt (`stge answer`)."""
+        guess = difflib.get_close_matches(item.keyword.raw, sorted(kinds), n=1, cutoff=0.6)
+        if not guess or not item.args:
+            return
+        kind, first = KINDS[guess[0]], item.args[0]
+        if first.kind is (ArgKind.HANDLE if kind.handle else ArgKind.WORD):
+            self.placeholder(scope, kind.keyword, first.raw, item.keyword.span.to(first.span))
+
+    def placeholder(self, scope: Scope, kind: str, name: str, span: Span) -> None:
+        """Remember ``name`` (if it is a valid name or handle) for :meth:`fill_placeholders`."""
+        if values.NAME.match(name) or values.HANDLE.match(name):
+            self.placeholders.append((scope, kind, name, span))
+
+    def fill_placeholders(self) -> None:
+        """Enter remembered names no real declaration took: their uses are not errors too."""
+        for scope, kind, name, span in self.placeholders:
+            if scope.get(name) is None:
+                scope.symbols[name] = Symbol(kind, span)
+        self.placeholders.clear()
+
     def misplaced_handoff(self, item: HandoffSyntax, where: str) -> None:
         self.sink.error(
             codes.UNKNOWN_KEYWORD,
@@ -312,6 +341,7 @@ class Resolver:
         shared: list[Declared] = []
         for parsed in [*imported, entry]:
             shared.extend(self.declare_top(ctx, parsed, is_entry=parsed is entry))
+        self.fill_placeholders()
         workflows = [s for s in entry.items if isinstance(s, Statement) and s.keyword.raw == "workflow"]
         declarations = self.read_shared(ctx, shared)
         check_uses(self.sink, self.shared, ctx.uses)
@@ -346,6 +376,7 @@ class Resolver:
                 self.declare_workflow_name(item)
             elif keyword not in ("workflow", "import", "allow"):
                 self.unknown_keyword(item, allowed, "at the top level of a file")
+                self.guess_declaration(self.shared, item, SHARED_KINDS)
         return found
 
     def declare_workflow_name(self, stmt: Statement) -> None:
@@ -377,6 +408,7 @@ class Resolver:
         ctx = Context(self.sink, Scope(parent=self.shared))
         role = f"workflow `{name}`"
         declared, handoffs, attribute_items = self.declare_workflow_items(ctx, stmt, role)
+        self.fill_placeholders()
         allows = self.read_block(ctx, _only(stmt, attribute_items), WORKFLOW_ATTRS, fields, role)
         groups: dict[str, list[Any]] = defaultdict(list)
         for item in declared:
@@ -419,6 +451,7 @@ class Resolver:
             else:
                 allowed = [*KINDS, *WORKFLOW_ATTRS, "allow"]
                 self.unknown_keyword(item, allowed, f"inside {role}")
+                self.guess_declaration(ctx.scope, item, KINDS)
         return declared, handoffs, attributes
 
     def read_handoffs(self, ctx: Context, items: list[HandoffSyntax]) -> list[Handoff]:

@@ -89,7 +89,7 @@ def read_handle(sink: Sink, arg: Arg) -> str | None:
             codes.BAD_ARGUMENTS,
             arg.span,
             f"expected a @handle, found {arg.describe()}",
-            f"people are written with `@`, e.g. `@{slug(arg.value)}`",
+            f"people are written with `@`: `@{slug(arg.value)}`",
         )
     return None
 
