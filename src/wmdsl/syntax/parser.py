@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from lark import Lark, Token, Transformer, Tree
+from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedInput, VisitError
 
 from wmdsl import codes
@@ -43,6 +43,17 @@ def grammar_text() -> str:
         return shipped.read_text(encoding="utf-8")
     source_tree = Path(__file__).resolve().parents[3] / "grammar" / "wmdsl.lark"
     return source_tree.read_text(encoding="utf-8")
+
+
+class _Inlined:
+    """What an inlined rule (``_x``, ``__anon``) yields: lark splices its children
+    into the parent and only reads ``children``, so a lighter object than a
+    Tree will do."""
+
+    __slots__ = ("children",)
+
+    def __init__(self, children: list[Any]) -> None:
+        self.children = children
 
 
 class _Builder(Transformer[Token, Any]):
@@ -152,7 +163,7 @@ class _Builder(Transformer[Token, Any]):
         # Rules named `_x` are inlined into their parent by lark, which needs
         # a Tree to splice; any other rule without a method is a bug.
         if str(data).startswith("_"):
-            return Tree(data, children)
+            return _Inlined(children)
         raise NotImplementedError(f"no AST builder for grammar rule {data!r}")
 
 
