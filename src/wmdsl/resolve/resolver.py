@@ -497,12 +497,16 @@ class Resolver:
             return None
         if len(args) == 1 and args[0].kind in (ArgKind.STRING, ArgKind.TEXT):
             return args[0].value
-        self.sink.error(
-            codes.BAD_ARGUMENTS,
-            args[0].span.to(args[-1].span),
-            "a handoff takes at most one label string",
-            'e.g. `triage -> build "accepted" { gate scope }`; attributes go inside the block',
-        )
+        message = "a handoff takes at most one label string"
+        hint = 'e.g. `triage -> build "accepted" { gate scope }`; attributes go inside the block'
+        words = [arg.raw for arg in args]
+        if words[0] in HANDOFF_ATTRS:
+            message = f"`{words[0]}` goes inside the handoff's block"
+            hint = f"move it into the block: `{{ {' '.join(words)} }}`"
+        elif all(arg.kind is ArgKind.WORD for arg in args):
+            message = "the label of a handoff is a string in double quotes"
+            hint = f'write `"{" ".join(words)}"`'
+        self.sink.error(codes.BAD_ARGUMENTS, args[0].span.to(args[-1].span), message, hint)
         return None
 
     def check_chances(self, handoffs: list[Handoff]) -> None:

@@ -370,6 +370,16 @@ def duration(ctx: Context, stmt: Statement, role: str) -> Any:
             f"write `{stmt.keyword.raw} {number[0]:g}{unit}` (units: m, h, d and w)",
         )
         return None
+    parts = [values.split_number(arg) for arg in args]
+    if len(args) > 1 and all(part and part[1] in values.HOURS_PER_UNIT for part in parts):
+        hours = sum(part[0] * values.HOURS_PER_UNIT[part[1]] for part in parts if part)
+        ctx.sink.error(
+            codes.BAD_VALUE,
+            args[0].span.to(args[-1].span),
+            f"a duration has one unit: `{' '.join(a.raw for a in args)}` has {len(args)}",
+            f"write it in one unit: `{stmt.keyword.raw} {values.in_one_unit(hours)}`",
+        )
+        return None
     return _single_duration(ctx, stmt, role)
 
 

@@ -20,6 +20,10 @@ UNIT_WORDS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 RATE_UNITS = {"hour": 1.0, "day": 8.0, "week": 40.0, "month": 160.0}
 # Words people write for a duration or a missing limit, and what to write instead.
 EVERY_WORDS = {
+    "hour": "1h",
+    "day": "1d",
+    "week": "1w",
+    "month": "4w",
     "hourly": "1h",
     "daily": "1d",
     "weekly": "1w",
@@ -52,7 +56,7 @@ def read_name(sink: Sink, arg: Arg, what: str) -> str | None:
         sink.error(
             codes.BAD_VALUE,
             arg.span,
-            f"{arg.describe()} is not a valid {what} name",
+            f"{arg.describe()} is not a valid {what + ' ' if what else ''}name",
             f"names are lower-case letters, digits and `_`, e.g. `{fixed}`",
         )
     else:
@@ -100,7 +104,7 @@ def read_ref(sink: Sink, arg: Arg) -> Ref | None:
         handle = read_handle(sink, arg)
         return Ref(name=handle, span=arg.span) if handle else None
     if arg.kind is ArgKind.WORD:
-        name = read_name(sink, arg, "referenced")
+        name = read_name(sink, arg, "")
         return Ref(name=name, span=arg.span) if name else None
     hint = "names and @handles are written without quotes"
     if arg.kind in (ArgKind.STRING, ArgKind.TEXT):
@@ -132,6 +136,15 @@ def read_duration(sink: Sink, arg: Arg) -> Duration | None:
         sink.error(codes.BAD_VALUE, arg.span, f"duration {arg.describe()} must be positive", f"write {fix}")
         return None
     return Duration(text=arg.raw, hours=value * HOURS_PER_UNIT[unit], span=arg.span)
+
+
+def in_one_unit(hours: float) -> str:
+    """``2.5`` → ``2.5h``; ``1.25`` → ``75m``: a duration written with one unit."""
+    for unit in ("w", "d", "h"):
+        count = hours / HOURS_PER_UNIT[unit]
+        if count >= 1 and round(count, 2) == count:
+            return f"{count:g}{unit}"
+    return f"{round(hours * 60):g}m"
 
 
 def _unit_advice(arg: Arg, value: float, unit: str) -> tuple[str, str]:

@@ -244,6 +244,13 @@ class ErrorCollector:
         if suspect is None:
             return message, "remove it, or check for a missing `{` earlier", ()
         (line, col), (end_line, end_col) = suspect.opener, suspect.closer
+        unopened = block_without_brace(self.text, end_line)
+        if unopened is not None:
+            hint = (
+                f"line {unopened[0]} probably lacks a `{{` at its end: the lines after it are "
+                f"indented as its block, and the `}}` at {end_line}:{end_col} closes it"
+            )
+            return message, hint, (Related(self._brace_at(*unopened), "probably missing `{` here"),)
         hint = (
             f"the `}}` at {end_line}:{end_col} may be one too many: it closes the block opened at "
             f"{line}:{col}, but is not indented like that line"
@@ -332,6 +339,39 @@ def misindented_block(text: str) -> BracePair | None:
     return None
 
 
+_COMMENT = re.compile(r'("(?:[^"\\]|\\.)*")|#.*')
+
+
+def block_without_brace(text: str, closer_line: int) -> tuple[int, int] | None:
+    """Where a ``{`` seems to be missing: the end of the statement whose indented
+    lines the ``}`` on ``closer_line`` closes, when that statement has no ``{``.
+
+    ::
+
+        stage build "Build"      <- no `{` here
+          wip 3
+        }                        <- closes the enclosing block instead
+    """
+    lines = re.split(r"\r\n|\r|\n", text)
+    indent = _width(lines[closer_line - 1])
+    inside = 0
+    for number in range(closer_line - 1, 0, -1):
+        content = _COMMENT.sub(lambda m: m.group(1) or "", lines[number - 1]).rstrip()
+        if not content.strip():
+            continue
+        if _width(content) > indent:
+            inside += 1
+            continue
+        if _width(content) == indent and inside and not content.endswith(("{", ",")):
+            return number, len(content) + 1
+        return None
+    return None
+
+
+def _width(line: str) -> int:
+    return len(line) - len(line.lstrip(" \t"))
+
+
 def _indent(text: str, line_starts: list[int], line: int) -> int:
     start = line_starts[line - 1]
     end = line_starts[line] if line < len(line_starts) else len(text)
@@ -389,6 +429,9 @@ def character_advice(text: str, pos: int) -> tuple[str, str]:
         return "unexpected `@`", "a handle is `@` followed by a name, e.g. `@dana`"
     if char == "/":
         return "unexpected `/`", "rates are written with `per`, e.g. `arrivals 6 per week`"
+    if char == "%" and re.search(r"[0-9]\s+$", before):
+        number = re.search(r"(-?[0-9.]+)\s+$", before)
+        return "unexpected `%`", f"write a percentage without a space: `{number.group(1) if number else ''}%`"
     if char == ".":
         return "unexpected `.`", _dot_hint(before, after)
     if char.isalpha() or unicodedata.category(char).startswith("M"):
