@@ -61,7 +61,8 @@ class Scope:
         hint = "rename one of them, or remove the repeat"
         if name not in self.symbols:
             # The first one is shared: a workflow sees it and may not redeclare it.
-            hint = f"this workflow already sees the shared {first.kind}: remove this one, or rename it"
+            shared = f"{first.kind} `{shown or name}`"
+            hint = f"this workflow already sees the shared {shared}: remove this declaration, or rename it"
         sink.error(codes.DUPLICATE, span, message, hint, [Related(first.span, "first declared here")])
         return False
 

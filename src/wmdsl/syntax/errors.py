@@ -225,6 +225,7 @@ class ErrorCollector:
         elif token.type == "ARROW":
             return (*self._misplaced_arrow(token), ())
         elif token.type == "COMMA" and "WORD" in expected:
+            message = "unexpected `,`: a statement cannot start with a comma"
             hint = (
                 "a list goes on to the next line only when the line ends with a comma: "
                 "move the `,` to the end of the line before"
