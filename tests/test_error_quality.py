@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 
 from tests.goldens import ERRORS, TESTS, cases
 from wmdsl import api
@@ -79,6 +80,35 @@ def test_every_diagnostic_has_a_position_and_a_caret_frame(spec: Path) -> None:
             continue
         frame = [line for line in lines[1:] if " | " in line or line.rstrip().endswith("|")]
         assert any(set(line.split("|", 1)[1].strip()) == {"^"} for line in frame), "\n".join(lines)
+
+
+def caret_target(lines: list[str]) -> str | None:
+    """The source character the first ``^`` of a frame stands under (tabs and wide
+    characters count as the cells a terminal gives them)."""
+    source = next(line for line in lines if re.match(r"^ *[0-9]+ \| ", line))
+    caret = next(line for line in lines if line.rstrip().endswith("^"))
+    text = source.split(" | ", 1)[1]
+    offset = caret.index("^") - (len(source) - len(text))
+    cells = 0
+    for char in text:
+        if cells == offset:
+            return char
+        cells += cell_len(char)
+    return None
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.name)
+def test_carets_stand_under_the_place_they_mean(spec: Path) -> None:
+    found, sources = diagnostics(spec)
+    for diagnostic in found:
+        if (spec.name, diagnostic.code) in NO_FRAME:
+            continue
+        line = sources[diagnostic.span.file].splitlines()[diagnostic.span.line - 1 :][:1]
+        expected = line[0][diagnostic.span.col - 1 :][:1] if line else ""
+        if not expected or len(line[0]) > 120:
+            continue  # at the end of a line, or a long line cut down to a window
+        lines = shown(diagnostic, sources)
+        assert caret_target(lines) == (" " if expected == "\t" else expected), "\n".join(lines)
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.name)
