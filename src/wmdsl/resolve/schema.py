@@ -8,6 +8,7 @@ block accepts; :mod:`wmdsl.resolve.resolver` applies them.
 from __future__ import annotations
 
 import enum
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -176,11 +177,34 @@ def refs(kinds: frozenset[str]) -> Reader:
                 f"e.g. `{stmt.keyword.raw} a, b`",
             )
             return None
-        found = [values.read_ref(ctx.sink, arg) for arg in args]
         what = f"the {stmt.keyword.raw} list of {role}"
-        return [ctx.use(r, kinds, what) for r in found if r is not None]
+        line_end_commas = {
+            id(arg): comma.span
+            for comma, arg in itertools.pairwise(stmt.args)
+            if comma.kind is ArgKind.COMMA and arg.span.line > comma.span.line
+        }
+        found: list[Ref] = []
+        swallowed: str | None = None
+        for arg in args:
+            ref = values.read_ref(ctx.sink, arg)
+            if ref is None:
+                continue
+            comma = line_end_commas.get(id(arg))
+            if swallowed is None and comma is not None and arg.raw in _keywords():
+                swallowed = arg.raw
+                ctx.uses.append(Use(ref, kinds, what, comma=comma))
+            else:
+                ctx.uses.append(Use(ref, kinds, what, after=swallowed))
+            found.append(ref)
+        return found
 
     return read
+
+
+def _keywords() -> frozenset[str]:
+    """Every keyword of a declaration, attribute or handoff attribute."""
+    attrs = {name for kind in KINDS.values() for name in kind.attrs}
+    return frozenset({*KINDS, *attrs, *HANDOFF_ATTRS, "allow"})
 
 
 def single(read_one: Callable[[Context, Arg, str], Any], example: str) -> Reader:

@@ -81,12 +81,19 @@ class Use:
     kinds: frozenset[str]
     role: str  # "the owner of lane `eng`"
     bare: bool = False  # a plain name written where only a @handle may stand
+    # A keyword read as a list item because the line before ended with a
+    # comma (`shows triage,` then `audience eng`): the comma's place, and, for
+    # the items after it, the keyword's name.
+    comma: Span | None = None
+    after: str | None = None
 
 
 def check_uses(sink: Sink, scope: Scope, uses: list[Use]) -> None:
     """Report every reference that is unknown or names the wrong kind."""
     for use in uses:
         symbol = scope.get(use.ref.name)
+        if use.after is not None and scope.get(use.after) is None:
+            continue  # swallowed with the keyword before it, which is reported
         if use.bare:
             _bare_person(sink, scope, use, symbol)
         elif symbol is None:
@@ -161,4 +168,11 @@ def _unknown(sink: Sink, scope: Scope, use: Use) -> None:
             hint = f"known here: {one_of(sorted(candidates)[:6])}"
         elif hint is None:
             hint = f"declare {any_of(use.kinds)} called `{name}` (declarations may come in any order)"
-    sink.error(codes.UNKNOWN_NAME, use.ref.span, f"unknown {what} `{name}`", hint)
+    related: list[Related] = []
+    if use.comma is not None:
+        hint = (
+            f"the comma at the end of line {use.comma.line} continues the list onto this line: "
+            f"remove it, so that `{name}` starts a statement of its own"
+        )
+        related.append(Related(use.comma, "this comma continues the list"))
+    sink.error(codes.UNKNOWN_NAME, use.ref.span, f"unknown {what} `{name}`", hint, related)
