@@ -152,3 +152,12 @@ def test_mutated_example_never_raises(seed: int) -> None:
     for diagnostic in report.diagnostics:
         assert 1 <= diagnostic.span.line <= len(lines) + 1
         assert diagnostic.span.col >= 1
+
+
+def test_text_block_layout_ignores_escapes() -> None:
+    from wmdsl.syntax.strings import decode_text
+
+    assert decode_text('"""\n    a\n      b\n    """') == "a\n  b"
+    # An escaped line break is content: it is neither stripped nor dedented.
+    assert decode_text('"""\\nx"""') == "\nx"
+    assert decode_text('"""\n  a\\n  b\n  """') == "a\n  b"

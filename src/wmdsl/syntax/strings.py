@@ -38,15 +38,18 @@ def decode_string(raw: str) -> str:
 
 
 def decode_text(raw: str) -> str:
-    """The value of a ``\"\"\"…\"\"\"`` block.
+    r"""The value of a triple-quoted text block.
 
-    A newline right after the opening quotes and the indentation shared by all
-    lines are removed, as are trailing blanks, so a text block can be indented
-    with the code around it.
+    Layout is taken from the literal text only: a line break right after the
+    opening quotes, the indentation shared by all lines and trailing blanks
+    are removed, so a text block can be indented with the code around it.
+    Escapes are applied afterwards, so an escaped ``\n`` or ``\t`` is always
+    content and never layout.
     """
     body = raw[3:-3]
-    value = _unescape(body, 3)
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    if value.startswith("\n"):
-        value = value[1:]
-    return textwrap.dedent(value).rstrip()
+    _unescape(body, 3)  # report a bad escape at its place in the source
+    layout = body.replace("\r\n", "\n").replace("\r", "\n")
+    if layout.startswith("\n"):
+        layout = layout[1:]
+    layout = textwrap.dedent(layout).rstrip(" \t\n")
+    return _unescape(layout, 3)
