@@ -118,7 +118,8 @@ def child_stages(spec: Path, repeat: int) -> dict[str, Any]:
             state["sink"] = Sink()
             state["document"] = Resolver(state["sink"]).resolve(state["parsed"], [])
 
-    result: dict[str, Any] = {"read": best_of(repeat, read), "parse": best_of(repeat, parse)}
+    result: dict[str, Any] = {"wmdsl_from": str(Path(api.__file__).parent)}
+    result.update(read=best_of(repeat, read), parse=best_of(repeat, parse))
     result["resolve"] = best_of(repeat, resolve)
     errors = [d for d in state["sink"].diagnostics if d.severity.label == "error"]
     result["language_errors"] = [f"{d.span}: {d.code} {d.message}" for d in errors[:5]]
@@ -131,20 +132,21 @@ def child_stages(spec: Path, repeat: int) -> dict[str, Any]:
     result["findings"] = sorted({d.code for d in state["findings"]})
     state.clear()
     gc.collect()
-    result["compile_path"] = best_of(repeat, lambda: api.compile_path(spec))
+    limits = getattr(settings, "limits", None)  # as `wmdsl check` does: the configured limits
+    kwargs = {"limits": limits} if limits is not None else {}
+    result["compile_path"] = best_of(repeat, lambda: api.compile_path(spec, **kwargs))
     return result
 
 
 def child_render(spec: Path, fmt: str, repeat: int, out: Path | None) -> dict[str, Any]:
     """Seconds to render ``spec`` as ``fmt`` (best of ``repeat``); the output is written to ``out``."""
     try:
-        from wmdsl import api
         from wmdsl.render import RENDERERS, render
 
         RENDERERS[fmt].load()
     except (ImportError, KeyError, AttributeError) as error:
         return {"skipped": f"renderer {fmt!r} is not available: {error}"}
-    document = api.load(spec)
+    document = gen.load(spec)
     output: dict[str, bytes] = {}
     seconds = best_of(repeat, lambda: output.update(data=render(document, fmt)))
     if out is not None:
@@ -162,6 +164,7 @@ class Run:
     stdout: str
     stderr: str
     peak: int | None = None  # bytes of maximum resident set size
+    cpu: float | None = None  # user + system seconds (less sensitive than wall time to a busy machine)
 
 
 TIME = Path("/usr/bin/time")
@@ -174,10 +177,11 @@ def run(cmd: list[str], cwd: Path | None = None, memory: bool = False, timeout: 
         handle, name = tempfile.mkstemp(suffix=".rss")
         os.close(handle)
         peak_file = Path(name)
-        cmd = [str(TIME), "-f", "%M", "-o", name, *cmd]
+        cmd = [str(TIME), "-f", "%M %U %S", "-o", name, *cmd]
     elif memory:
         probe = "import resource,subprocess,sys;subprocess.run(sys.argv[1:]);"
-        probe += "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,file=sys.stderr)"
+        probe += "u=resource.getrusage(resource.RUSAGE_CHILDREN);"
+        probe += "print(u.ru_maxrss,u.ru_utime,u.ru_stime,file=sys.stderr)"
         cmd = [sys.executable, "-c", probe, *cmd]
     start = time.perf_counter()
     try:
@@ -187,27 +191,36 @@ def run(cmd: list[str], cwd: Path | None = None, memory: bool = False, timeout: 
     result = Run(time.perf_counter() - start, done.returncode, done.stdout, done.stderr)
     if peak_file is not None:
         with contextlib.suppress(ValueError, IndexError):
-            result.peak = int(peak_file.read_text().split()[-1]) * 1024
+            result.peak, result.cpu = usage(peak_file.read_text())
         peak_file.unlink()
     elif memory:
         with contextlib.suppress(ValueError, IndexError):
-            result.peak = int(done.stderr.split()[-1]) * 1024
+            result.peak, result.cpu = usage(done.stderr)
     return result
 
 
+def usage(text: str) -> tuple[int, float]:
+    """Peak RSS in bytes and CPU seconds from the last line ``maxrss_kb user system``."""
+    peak, user, system = text.strip().splitlines()[-1].split()
+    return int(peak) * 1024, float(user) + float(system)
+
+
 def best_run(repeat: int, cmd: list[str], **kwargs: Any) -> Run:
-    """The fastest of up to ``repeat`` runs (highest peak memory of them all)."""
+    """The fastest of up to ``repeat`` runs (with the highest peak memory and least CPU of them all)."""
+    kwargs.setdefault("memory", True)
     best: Run | None = None
-    peak = 0
+    peak, cpu = 0, math.inf
     for _ in range(repeat):
         current = run(cmd, **kwargs)
         peak = max(peak, current.peak or 0)
+        cpu = min(cpu, current.cpu if current.cpu is not None else math.inf)
         if best is None or current.wall < best.wall:
             best = current
         if current.wall > LONG_RUN or current.code is None:
             break
     assert best is not None
     best.peak = peak or None
+    best.cpu = cpu if cpu < math.inf else None
     return best
 
 
@@ -234,12 +247,15 @@ def summary_line(output: str) -> str:
 
 
 class Bench:
-    def __init__(self, args: argparse.Namespace, work: Path) -> None:
+    def __init__(self, args: argparse.Namespace, work: Path, code: dict[str, Any]) -> None:
         self.args, self.work = args, work
         self.wmdsl = wmdsl_cmd()
+        # With a cache, every timed check must be a cold one (the re-check figure measures the cache).
+        self.cache_flag = "--no-cache" in run([*self.wmdsl, "check", "--help"]).stdout
+        self.no_cache = ["--no-cache"] if self.cache_flag else []
         self.history: dict[str, list[tuple[int, float]]] = {}
         self.notes: list[str] = []
-        self.results: dict[str, Any] = {"machine": machine(), "sizes": [], "notes": self.notes}
+        self.results: dict[str, Any] = {"machine": machine(code), "sizes": [], "notes": self.notes}
         self.results["config"] = {
             "sizes": args.sizes,
             "quick": args.quick,
@@ -284,9 +300,11 @@ class Bench:
         print(f"\n== N={n}: {row['spec_bytes'] / MB:.2f} MB, {row['spec_lines']} lines", flush=True)
         row["stages"] = child("stages", str(spec), "--repeat", str(repeat))
         print(f"   stages: {compact(row['stages'])}", flush=True)
-        check = best_run(repeat, [*self.wmdsl, "check", "--no-color", str(spec)], memory=True, cwd=folder)
+        cmd = [*self.wmdsl, "check", "--no-color", *self.no_cache, str(spec)]
+        check = best_run(repeat, cmd, memory=True, cwd=folder)
         row["check"] = {
             "wall_s": check.wall,
+            "cpu_s": check.cpu,
             "exit": check.code,
             "summary": summary_line(check.stdout),
             "peak_rss_bytes": check.peak,
@@ -296,7 +314,11 @@ class Bench:
             self.notes.append(f"N={n}: wmdsl check exited {check.code}: {summary_line(check.stdout)}")
         row["mb_per_s"] = row["spec_bytes"] / MB / check.wall
         row["peak_bytes_per_spec_byte"] = check.peak / row["spec_bytes"] if check.peak else None
-        print(f"   check: {check.wall:.3f} s, exit {check.code}, peak {fmt_bytes(check.peak)}", flush=True)
+        print(
+            f"   check: {check.wall:.3f} s (cpu {secs(check.cpu)}), exit {check.code},"
+            f" peak {fmt_bytes(check.peak)}",
+            flush=True,
+        )
         timeout = self.args.budget + 3 * row["stages"].get("compile_path", 10) + 30
         if n in TARGET_SIZES:
             timeout += 3 * self.args.budget
@@ -304,8 +326,9 @@ class Bench:
         bpmn = folder / "spec.bpmn"
         row["render_bpmn"] = self.render(n, spec, "bpmn", repeat, bpmn, timeout)
         row["bpmnlint"] = self.bpmnlint(bpmn, repeat) if bpmn.exists() else {"skipped": "no BPMN export"}
-        wall = row["bpmnlint"].get("wall_s")
+        wall, cpu = row["bpmnlint"].get("wall_s"), row["bpmnlint"].get("cpu_s")
         row["bpmnlint_over_wmdsl"] = wall / check.wall if wall else None
+        row["bpmnlint_over_wmdsl_cpu"] = cpu / check.cpu if cpu and check.cpu else None
         self.results["sizes"].append(row)
         self.save()
 
@@ -337,6 +360,7 @@ class Bench:
         problems = int(match.group(1)) if match else (0 if done.code == 0 else None)
         result = {
             "wall_s": done.wall,
+            "cpu_s": done.cpu,
             "exit": done.code,
             "problems": problems,
             "errors": int(match.group(2)) if match else None,
@@ -354,7 +378,9 @@ class Bench:
         folder = self.work / "small"
         folder.mkdir(exist_ok=True)
         (folder / "small.wm").write_text(SMALL_SPEC, encoding="utf-8")
-        check = best_run(5, [*self.wmdsl, "check", "--no-color", "small.wm"], cwd=folder, memory=True)
+        cmd = [*self.wmdsl, "check", "--no-color", "small.wm"]
+        check = best_run(5, [*cmd[:-1], *self.no_cache, "small.wm"], cwd=folder, memory=True)
+        cached = best_run(5, cmd, cwd=folder) if self.cache_flag else None
         version = best_run(5, [*self.wmdsl, "--version"], cwd=folder)
         python = best_run(5, [sys.executable, "-c", "pass"], cwd=folder)
         self.results["startup"] = {
@@ -364,7 +390,9 @@ class Bench:
             "check_peak_rss_bytes": check.peak,
             "version_s": version.wall,
             "python_pass_s": python.wall,
+            "cpu_s": {"check": check.cpu, "version": version.cpu, "python_pass": python.cpu},
             "check_over_version": check.wall / version.wall,
+            "check_20_lines_cached_s": cached.wall if cached else None,
             "spec_lines": SMALL_SPEC.count("\n"),
         }
         print(f"\n== startup: {compact(self.results['startup'])}", flush=True)
@@ -374,9 +402,8 @@ class Bench:
         files = self.args.tree_files
         tree = self.work / "tree"
         gen.write(gen.generate(20 * (files - 1), files, self.args.seed), tree)
-        helps = run([*self.wmdsl, "check", "--help"]).stdout
-        cache_flag = "--no-cache" in helps
-        cold_cmd = [*self.wmdsl, "check", "--no-color", *(["--no-cache"] if cache_flag else []), "."]
+        cache_flag = self.cache_flag
+        cold_cmd = [*self.wmdsl, "check", "--no-color", *self.no_cache, "."]
         warm_cmd = [*self.wmdsl, "check", "--no-color", "."]
         cold = best_run(1 if files >= 1000 else 2, cold_cmd, cwd=tree)
         first = run(warm_cmd, cwd=tree)  # writes the cache, if there is one
@@ -392,6 +419,7 @@ class Bench:
             "cold_summary": summary_line(cold.stdout),
             "first_cached_run_s": first.wall,
             "recheck_s": warm.wall,
+            "cpu_s": {"cold": cold.cpu, "recheck": warm.cpu},
             "recheck_exit": warm.code,
             "recheck_over_cold": warm.wall / cold.wall if valid else None,
         }
@@ -416,9 +444,10 @@ class Bench:
         self.results["linearity"] = linear
         self.results["targets"] = targets(self.results)
         self.results["machine"]["loadavg_end"] = os.getloadavg()
-        self.results["machine"]["src_fingerprint_end"] = fingerprint()
-        if fingerprint() != self.results["machine"]["src_fingerprint"]:
-            self.notes.append("src/ or the grammar changed during the run: figures mix code versions")
+        if self.results["machine"]["code"] == "worktree":
+            self.results["machine"]["src_fingerprint_end"] = fingerprint()
+            if fingerprint() != self.results["machine"]["src_fingerprint"]:
+                self.notes.append("src/ or the grammar changed during the run: figures mix code versions")
         self.save()
 
 
@@ -469,7 +498,40 @@ def fingerprint() -> str:
     return digest.hexdigest()[:12]
 
 
-def machine() -> dict[str, Any]:
+def snapshot(rev: str, into: Path) -> dict[str, Any]:
+    """Extract ``src/`` and ``grammar/`` at ``rev`` into ``into`` and measure that code.
+
+    Every process the benchmark starts (children, ``wmdsl check``) then imports
+    wmdsl from the snapshot (``PYTHONPATH`` comes before the editable install),
+    so edits to the working tree during a long run do not mix code versions.
+    """
+    commit = run(["git", "-C", str(ROOT), "rev-parse", "--verify", f"{rev}^{{commit}}"]).stdout.strip()
+    if not commit:
+        raise SystemExit(f"run.py: --code {rev}: not a commit")
+    into.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", commit, "src", "grammar"], capture_output=True, check=True
+    )
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    paths = [str(into / "src"), os.environ.get("PYTHONPATH")]
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
+    subject = run(["git", "-C", str(ROOT), "log", "-1", "--format=%s", commit]).stdout.strip()
+    return {"code": "snapshot", "git_commit": commit[:12], "git_subject": subject}
+
+
+def worktree() -> dict[str, Any]:
+    """Measure the working tree as it is (it may change during the run)."""
+    head = run(["git", "-C", str(ROOT), "rev-parse", "--short=12", "HEAD"]).stdout.strip()
+    dirty = run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "src", "grammar"]).stdout.strip()
+    return {
+        "code": "worktree",
+        "git_commit": head,
+        "src_dirty": bool(dirty),
+        "src_fingerprint": fingerprint(),
+    }
+
+
+def machine(code: dict[str, Any]) -> dict[str, Any]:
     cpu = "unknown"
     with contextlib.suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -488,15 +550,9 @@ def machine() -> dict[str, Any]:
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "loadavg_start": os.getloadavg(),
     }
-    with contextlib.suppress(ImportError):
-        import wmdsl
-
-        info["wmdsl"] = wmdsl.__version__
-    git = run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])
-    info["git_head"] = git.stdout.strip() or None
-    dirty = run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "src"])
-    info["src_dirty"] = bool(dirty.stdout.strip())
-    info["src_fingerprint"] = fingerprint()
+    version = run([*wmdsl_cmd(), "--version"]).stdout.split()
+    info["wmdsl"] = version[-1] if version else None
+    info.update(code)
     node = shutil.which("node")
     info["node"] = run([node, "--version"]).stdout.strip() if node else None
     with contextlib.suppress(OSError, ValueError):
@@ -541,11 +597,12 @@ def compact(values: dict[str, Any]) -> str:
 def report(results: dict[str, Any]) -> str:
     m = results["machine"]
     lines = [
-        f"\nwmdsl {m.get('wmdsl')} ({m.get('git_head')}{', src dirty' if m.get('src_dirty') else ''}) — "
+        f"\nwmdsl {m.get('wmdsl')} ({m['code']} {m.get('git_commit')}"
+        f"{', src dirty' if m.get('src_dirty') else ''}) — "
         f"{m['cpu']}, {m['cores']} cores, Python {m['python']}, {m['date']}",
         "",
-        "     N   spec    read   parse resolve   graph   rules     dot    bpmn |  check  MB/s  peak  B/B"
-        " | bpmnlint probl ratio",
+        "     N   spec    read   parse resolve   graph   rules     dot    bpmn |  check    cpu  MB/s"
+        "     peak  B/B | bpmnlint probl ratio",
     ]
     for row in results["sizes"]:
         s = row["stages"]
@@ -555,8 +612,9 @@ def report(results: dict[str, Any]) -> str:
         lines.append(
             f"{row['n']:>6} {fmt_bytes(row['spec_bytes']):>6} "
             + " ".join(f"{c:>7}" for c in cells)
-            + f" | {secs(row['check']['wall_s']):>6} {ratio(row['mb_per_s'], 2):>5}"
-            f" {fmt_bytes(row['check']['peak_rss_bytes']):>6} {ratio(row['peak_bytes_per_spec_byte'], 0):>4}"
+            + f" | {secs(row['check']['wall_s']):>6} {secs(row['check'].get('cpu_s')):>6}"
+            f" {ratio(row['mb_per_s'], 2):>5}"
+            f" {fmt_bytes(row['check']['peak_rss_bytes']):>8} {ratio(row['peak_bytes_per_spec_byte'], 0):>4}"
             f" | {secs(lint.get('wall_s')):>8} {lint.get('problems', '-')!s:>5}"
             f" {ratio(row['bpmnlint_over_wmdsl'], 2):>5}"
         )
@@ -565,7 +623,8 @@ def report(results: dict[str, Any]) -> str:
         lines.append(
             f"\nstartup: check 20 lines {secs(st['check_20_lines_s'])},"
             f" wmdsl --version {secs(st['version_s'])}, python -c pass {secs(st['python_pass_s'])};"
-            f" check/version = {st['check_over_version']:.2f}"
+            f" check/version = {st['check_over_version']:.2f};"
+            f" cached check {secs(st.get('check_20_lines_cached_s'))}"
         )
     if "recheck" in results:
         rc = results["recheck"]
@@ -594,6 +653,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget", type=float, default=600, help="max seconds for one render (default 600)")
     parser.add_argument("--tree-files", type=int, help="files in the re-check tree (default 1000, quick 100)")
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
+    parser.add_argument(
+        "--code",
+        default="HEAD",
+        help="measure this commit (default HEAD, extracted to a temporary folder) or 'worktree' as it is",
+    )
     parser.add_argument("--child", nargs=2, metavar=("KIND", "SPEC"), help=argparse.SUPPRESS)
     parser.add_argument("--repeat", type=int, default=3, help=argparse.SUPPRESS)
     parser.add_argument("--format", default="dot", help=argparse.SUPPRESS)
@@ -618,7 +682,8 @@ def main(argv: list[str] | None = None) -> int:
             work = args.keep
         else:
             work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="wmdsl-bench-")))
-        bench = Bench(args, work)
+        code = worktree() if args.code == "worktree" else snapshot(args.code, work / "code")
+        bench = Bench(args, work, code)
         bench.startup()
         for n in args.sizes:
             bench.size(n)
