@@ -33,3 +33,29 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     )
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+def _register_fuzz_profiles() -> None:
+    """Hypothesis profiles for tests/test_fuzz.py (docs/fuzzing.md); pick one with WMDSL_FUZZ_PROFILE."""
+    import os
+
+    from hypothesis import HealthCheck, settings
+
+    relaxed = [HealthCheck.too_slow, HealthCheck.data_too_large]
+    settings.register_profile(
+        # Derandomized: CI explores the same examples every run, so a result
+        # is reproducible; the nightly profile explores new ones.
+        "ci",
+        max_examples=30,
+        deadline=None,
+        print_blob=True,
+        suppress_health_check=relaxed,
+        derandomize=True,
+    )
+    settings.register_profile(
+        "nightly", max_examples=2000, deadline=None, print_blob=True, suppress_health_check=relaxed
+    )
+    settings.load_profile(os.environ.get("WMDSL_FUZZ_PROFILE", "ci"))
+
+
+_register_fuzz_profiles()

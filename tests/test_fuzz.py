@@ -1,0 +1,509 @@
+"""Property-based fuzzing: valid specs stay valid, nothing crashes, every output is well formed.
+
+The strategies live in tests/fuzz/strategies.py; how to run more examples or
+reproduce a failure is in docs/fuzzing.md. Example counts come from the
+Hypothesis profile loaded in tests/conftest.py (``WMDSL_FUZZ_PROFILE``,
+default ``ci``); the slow Graphviz property runs a fifth of them.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from tests.fuzz import nightly
+from tests.fuzz.strategies import Mutation, Spec, mutants, specs
+from tests.test_render_graphviz import HOSTILE
+from tests.test_render_mermaid import EDGE, NODE, STYLE_LINE, STYLING, SUBGRAPH
+from tests.test_render_mermaid import KEYWORDS as MERMAID_KEYWORDS
+from tests.test_render_mermaid import decode as mermaid_decode
+from wmdsl import api
+from wmdsl.diagnostics import Severity
+from wmdsl.handbook import build_handbook
+from wmdsl.model import Document
+from wmdsl.render import render
+from wmdsl.render.labels import clean, one_line
+from wmdsl.settings import Overrides
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+PATH = "fuzz.wm"
+TEXT_FORMATS = ("dot", "mermaid", "bpmn", "json", "raci-md", "raci-csv", "board")
+STRICT = Overrides(preset="strict")
+FEWER = max(5, settings.default.max_examples // 5)
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not installed")
+LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the language's line endings (docs/language.md)
+
+
+# -- helpers ------------------------------------------------------------------
+
+
+def language_errors(report: api.Report) -> list[str]:
+    return [f"{d.span}: {d.code} {d.message}" for d in report.diagnostics if d.code.startswith("SYN")]
+
+
+def assert_positions(text: str, report: api.Report) -> None:
+    """Every diagnostic in ``text`` points inside it: lines and columns exist, the end is after the start.
+
+    Lines are counted the way the language counts them (``\\n``, ``\\r\\n`` or
+    ``\\r``); a position may be one past the end of a line (or on the line
+    after the last one) to point at the end of the text.
+    """
+    lines = LINE_BREAK.split(text)
+    for diagnostic in report.diagnostics:
+        spans = [diagnostic.span, *(related.span for related in diagnostic.related)]
+        for span in spans:
+            if span.file != PATH:
+                continue
+            where = f"{diagnostic.code} {diagnostic.message!r} at {span}"
+            assert 1 <= span.line <= len(lines) + 1, where
+            assert span.col >= 1, where
+            assert (span.end_line, span.end_col) >= (span.line, span.col), where
+            assert span.end_line <= len(lines) + 1, where
+            if span.line <= len(lines):
+                assert span.col <= len(lines[span.line - 1]) + 1, where
+
+
+def has_bare_cr(text: str) -> bool:
+    """True when ``text`` holds a ``\\r`` that is not part of ``\\r\\n``."""
+    return "\r" in text.replace("\r\n", "")
+
+
+def check(text: str) -> api.Report:
+    """``api.check_text`` with every rule on, so that every rule sees the input."""
+    return api.check_text(text, path=PATH, overrides=STRICT)
+
+
+def strict_json(data: bytes) -> Any:
+    """JSON as RFC 8259 has it: ``NaN`` and ``Infinity`` are not JSON."""
+
+    def refuse(name: str) -> None:
+        raise ValueError(f"not JSON: {name}")
+
+    return json.loads(data.decode("utf-8"), parse_constant=refuse)
+
+
+def scopes(document: Document) -> dict[object, Any]:
+    return {"shared": document.shared, **{("workflow", w.name): w for w in document.workflows}}
+
+
+def recorded(document: Document) -> tuple[dict[tuple[object, str], tuple[str, ...]], dict[Any, Any]]:
+    """What the model holds, keyed like :class:`Spec` ``names`` and ``strings``."""
+    names: dict[tuple[object, str], tuple[str, ...]] = {}
+    strings: dict[tuple[object, str, str, str], Any] = {}
+    for key, scope in scopes(document).items():
+        for collection in type(scope).model_fields:
+            items = getattr(scope, collection)
+            if not isinstance(items, tuple) or not items or not hasattr(items[0], "span"):
+                continue
+            if collection == "handoffs":
+                found = tuple(h.key for h in items)
+                for h in items:
+                    strings[(key, collection, h.key, "label")] = h.label
+            elif hasattr(items[0], "name"):
+                found = tuple(item.name for item in items)
+                for item in items:
+                    for field in ("title", "description", "purpose", "done", "channel", "criteria"):
+                        if hasattr(item, field):
+                            strings[(key, collection, item.name, field)] = getattr(item, field)
+            else:
+                continue
+            names[(key, collection)] = found
+        if key != "shared":
+            for field in ("title", "purpose", "description"):
+                strings[(key, "workflows", scope.name, field)] = getattr(scope, field)
+    return names, strings
+
+
+END = ("workflow", "end")
+
+
+# -- 1. valid specs are valid, and their model is what was written ------------
+
+
+@given(specs())
+@example(
+    Spec(
+        text='person @a "A"\nworkflow end "x\\u{202E}y" {\n  intake graph\n  stage style "]]>"\n'
+        "  exit node\n  graph -> style\n  style -> node\n  metric from { from to to to }\n"
+        '  board b { shows graph; audience @a }\n  intake to """\n    \\r;\n      x\n    """\n'
+        "  to -> node\n}\n",
+        newline="\n",
+        workflows=("end",),
+        names={(END, "stages"): ("style",), (END, "intakes"): ("graph", "to"), (END, "metrics"): ("from",)},
+        strings={
+            (END, "stages", "style", "title"): "]]>",
+            (END, "workflows", "end", "title"): "x\u202ey",
+            (END, "intakes", "to", "title"): "\r;\n  x",
+        },
+    )
+)
+def test_generated_specs_resolve_and_round_trip_through_json(spec: Spec) -> None:
+    parsed = api.parse(spec.text, PATH)
+    assert not parsed.errors, [f"{d.span}: {d.message}" for d in parsed.errors]
+    report = check(spec.text)
+    assert not language_errors(report), language_errors(report)
+    assert_positions(spec.text, report)
+
+    document = api.loads(spec.text, path=PATH)
+    assert sorted(w.name for w in document.workflows) == sorted(spec.workflows)
+    names, strings = recorded(document)
+    for key, expected in spec.names.items():  # in any order: declarations are written shuffled
+        assert sorted(names.get(key, ())) == sorted(expected), key
+    for key, value in spec.strings.items():
+        assert strings[key] == value, key
+
+    # The same spec saved with other line endings means the same.
+    for newline in ("\n", "\r\n", "\r"):
+        assert api.loads(LINE_BREAK.sub(newline, spec.text), path=PATH) == document, repr(newline)
+
+    data = document.model_dump(mode="json")
+    json.dumps(data, allow_nan=False)
+    again = type(document).model_validate(data)
+    assert again == document
+    assert render(again, "json") == render(document, "json")
+
+
+# -- 2. nothing crashes, and every diagnostic points into the file -------------
+
+
+@given(mutants())
+@example(
+    (
+        Spec(text="", newline="\n", workflows=(), names={}, strings={}),
+        [Mutation("insert", 0, "workflow w {\x00 stage \ufffd\u2028}")],
+        "workflow w {\x00 stage \ufffd\u2028}",
+    )
+)
+def test_mutated_specs_never_crash(case: tuple[Spec, list[Mutation], str]) -> None:
+    _, _, text = case
+    report = check(text)
+    assert_positions(text, report)
+    if not any(d.severity is Severity.ERROR and d.code.startswith("SYN") for d in report.diagnostics):
+        # A mutant that is still valid must still render.
+        document = api.loads(text, path=PATH)
+        for name in TEXT_FORMATS:
+            render(document, name)
+        build_handbook(document, report, None)
+
+
+@given(st.text())
+@example("\r".join(["person @a", "lane l {", "  owner @nobody", "}", "x = 1"]))
+@example("\ufeff" + "{" * 50 + "\x00")
+def test_arbitrary_text_never_crashes(text: str) -> None:
+    report = check(text)
+    assert_positions(text, report)
+
+
+# -- 3. every renderer writes well-formed output -------------------------------
+
+
+class _Html(HTMLParser):
+    """Tags balance (void elements aside); collects what is wrong."""
+
+    VOID = frozenset(
+        {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+    )
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script" or any(name.startswith("on") for name, _ in attrs):
+            self.errors.append(f"active content <{tag} {attrs}>")
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
+        else:
+            self.stack.pop()
+
+
+def assert_html(text: str, where: str) -> None:
+    assert "<script" not in text.lower(), where
+    parser = _Html()
+    parser.feed(text)
+    parser.close()
+    assert not parser.errors, (where, parser.errors)
+    assert not parser.stack, (where, parser.stack)
+
+
+def table_cells(line: str) -> int:
+    """Cells of a Markdown table row: unescaped ``|`` between the outer ones."""
+    assert line.startswith("|"), line
+    assert line.endswith("|"), line
+    pipes, escaped = 0, False
+    for ch in line:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == "|":
+            pipes += 1
+    return pipes - 1
+
+
+def assert_markdown_tables(text: str) -> None:
+    """Each table keeps one column count from its header to its last row."""
+    tables: list[list[str]] = [[]]
+    for line in text.split("\n"):
+        if line.startswith("|"):
+            tables[-1].append(line)
+        elif tables[-1]:
+            tables.append([])
+    tables = [table for table in tables if table]
+    for table in tables:
+        assert len({table_cells(row) for row in table}) == 1, table
+    rendered = MarkdownIt("commonmark").enable("table").render(text)
+    assert rendered.count("<table>") == len(tables)
+    assert "<script" not in rendered.lower()
+
+
+def parse_mermaid(
+    chart: str,
+) -> tuple[dict[str, tuple[str, str]], list[tuple[str, str, str | None, str]], dict[str, str]]:
+    """Nodes, edges and subgraphs; fails on any line outside what the renderer emits.
+
+    The grammar of tests/test_render_mermaid.py, with lines split at ``\\n``
+    only (see test_mermaid_labels_hold_no_unicode_line_separators).
+    """
+    lines = chart.split("\n")
+    assert lines[0] == "flowchart LR"
+    assert lines[-1] == ""
+    nodes: dict[str, tuple[str, str]] = {}
+    edges: list[tuple[str, str, str | None, str]] = []
+    subgraphs: dict[str, str] = {}
+    depth = 0
+    for line in lines[1:-1]:
+        text = line.strip(" ")
+        if match := NODE.fullmatch(text):
+            assert match[1] not in nodes
+            nodes[match[1]] = (match[2], match[3])
+        elif match := EDGE.fullmatch(text):
+            edges.append((match[1], match[2], match[3], match[4]))
+        elif match := SUBGRAPH.fullmatch(text):
+            assert match[1] not in subgraphs
+            subgraphs[match[1]] = match[2]
+            depth += 1
+        elif text == "end":
+            depth -= 1
+            assert depth >= 0
+        else:
+            assert STYLING.fullmatch(text), f"line outside the expected grammar: {line!r}"
+        assert not STYLE_LINE.search(line), line
+    assert depth == 0
+    return nodes, edges, subgraphs
+
+
+def assert_mermaid(chart: str, document: Document) -> None:
+    nodes, edges, subgraphs = parse_mermaid(chart)  # every line in the emitted grammar, no raw `"`
+    assert "%%" not in chart
+    assert "`" not in chart
+    assert "<script" not in chart.lower()
+    for label in (
+        [label for _, label in nodes.values()] + [e[2] for e in edges if e[2]] + list(subgraphs.values())
+    ):
+        bare = label.replace("<br/>", "")
+        assert not set(bare) & set('"<>|&\\'), label
+        assert re.fullmatch(r"([^#]|#\w+;)*", bare), label
+    for id_ in [*nodes, *subgraphs]:
+        assert id_.lower() not in MERMAID_KEYWORDS, id_
+    assert all(source in nodes and target in nodes for source, _, _, target in edges)
+    # The text shown is the text written.
+    prefix = len(document.workflows) > 1
+    for number, workflow in enumerate(document.workflows, start=1):
+        start = f"w{number}_" if prefix else ""
+        for intake in workflow.intakes:
+            assert mermaid_decode(nodes[f"{start}in_{intake.name}"][1]).startswith(one_line(intake.label))
+        for stage in workflow.stages:
+            assert mermaid_decode(nodes[f"{start}st_{stage.name}"][1]).startswith(clean(stage.label))
+        for exit_ in workflow.exits:
+            assert mermaid_decode(nodes[f"{start}ex_{exit_.name}"][1]) == one_line(exit_.label)
+
+
+def assert_csv(text: str) -> None:
+    if has_bare_cr(text):
+        return  # KNOWN: test_raci_csv_quotes_a_lone_carriage_return
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows, text
+    width = len(rows[0])
+    for row in rows:
+        assert len(row) == width, row
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+
+
+def assert_outputs(document: Document, report: api.Report) -> None:
+    out = {name: render(document, name) for name in TEXT_FORMATS}
+    ET.fromstring(out["bpmn"])
+    strict_json(out["json"])
+    strict_json(out["board"])
+    assert_csv(out["raci-csv"].decode("utf-8"))
+    assert_markdown_tables(out["raci-md"].decode("utf-8"))
+    assert_mermaid(out["mermaid"].decode("utf-8"), document)
+    for path, content in build_handbook(document, report, None).items():
+        text = content.decode("utf-8")
+        if path.endswith(".html"):
+            assert_html(text, path)
+        else:
+            assert_markdown_tables(text)
+            assert_html(MarkdownIt("commonmark").enable("table").render(text), path)
+
+
+@given(specs())
+def test_every_renderer_writes_well_formed_output(spec: Spec) -> None:
+    document = api.loads(spec.text, path=PATH)
+    assert_outputs(document, check(spec.text))
+
+
+@needs_dot
+@pytest.mark.xfail(
+    strict=False,
+    reason="open bug: for some generated labels the SVG that Graphviz draws from our DOT is not "
+    "well-formed XML (found by the nightly profile; the DOT itself is accepted)",
+)
+@settings(max_examples=FEWER)
+@given(specs(max_workflows=1))
+def test_graphviz_accepts_every_dot_output(spec: Spec) -> None:
+    document = api.loads(spec.text, path=PATH)
+    source = render(document, "dot")
+    result = subprocess.run(["dot", "-Tsvg"], input=source, capture_output=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
+    assert b"syntax error" not in result.stderr, result.stderr
+    svg = result.stdout.decode("utf-8")
+    ET.fromstring(svg)
+    files = build_handbook(document, check(spec.text), svg)
+    assert "<script" not in files["diagram.svg"].decode("utf-8").lower()
+    ET.fromstring(files["diagram.svg"])
+    assert_html(files["index.html"].decode("utf-8"), "index.html")
+
+
+# -- 4. determinism -------------------------------------------------------------
+
+
+def outputs(text: str) -> tuple[list[Any], dict[str, bytes], dict[str, bytes]]:
+    report = check(text)
+    document = api.loads(text, path=PATH)
+    diagnostics = [(d, d.subjects) for d in report.diagnostics]
+    return (
+        diagnostics,
+        {name: render(document, name) for name in TEXT_FORMATS},
+        build_handbook(document, report, None),
+    )
+
+
+@given(specs())
+def test_checking_and_rendering_twice_gives_the_same_result(spec: Spec) -> None:
+    assert outputs(spec.text) == outputs(spec.text)
+
+
+def run_with_hash_seed(seed: str, args: Iterable[str]) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "PYTHONHASHSEED": seed, "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "wmdsl", *args],
+        cwd=EXAMPLES,
+        env=env,
+        capture_output=True,
+        timeout=300,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("check", "--format", "json", "--preset", "strict", "--no-color", "."),
+        ("render", "--to", "bpmn", "software-delivery.wm"),
+        ("render", "--to", "mermaid", "hiring.wm"),
+    ],
+    ids=["check-json", "render-bpmn", "render-mermaid"],
+)
+def test_output_does_not_depend_on_the_hash_seed(args: tuple[str, ...]) -> None:
+    results = [run_with_hash_seed(seed, args) for seed in ("0", "1", "random")]
+    assert results[0].returncode in (0, 1), results[0].stderr
+    assert results[0].stdout
+    for result in results[1:]:
+        assert result.returncode == results[0].returncode
+        assert result.stdout == results[0].stdout
+
+
+# -- regressions found by the fuzzers (docs/fuzzing.md) --------------------------
+
+
+# -- regressions found by the fuzzers -------------------------------------------
+
+
+SMALL = """
+person @a
+workflow w {
+  intake i "INTAKE"
+  stage s "STAGE" { owner @a }
+  exit e
+  i -> s { gate d }
+  s -> e
+  decision d "DECISION" { decides @a }
+}
+"""
+
+
+@pytest.mark.xfail(
+    strict=True, reason="raci-csv leaves a cell with a lone CR unquoted (csv lineterminator='\\n')"
+)
+def test_raci_csv_quotes_a_lone_carriage_return() -> None:
+    spec = SMALL.replace('"DECISION"', '"a\\rb"')
+    text = render(api.loads(spec), "raci-csv").decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert [row[:3] for row in rows] == [["Workflow", "Decision", "Title"], ["w", "d", "a\rb"]]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="labels.clean() keeps U+2028/U+2029, which split lines for JavaScript and str.splitlines",
+)
+def test_mermaid_labels_hold_no_unicode_line_separators() -> None:
+    spec = SMALL.replace('"INTAKE"', '"x\\u{2028}y"').replace('"STAGE"', '"p\\u{2029}q"')
+    chart = render(api.loads(spec), "mermaid").decode("utf-8")
+    assert chart.splitlines() == chart.split("\n")[:-1]
+
+
+# -- the atheris entry point (tests/fuzz/nightly.py) runs without atheris ----------
+
+
+@pytest.mark.parametrize(
+    "data",
+    [HOSTILE.encode("utf-8"), SMALL.encode("utf-8"), b"\xff\xfe{\x00", b""],
+    ids=["hostile", "small", "garbage", "empty"],
+)
+def test_atheris_target_never_raises(data: bytes) -> None:
+    nightly.one_input(data)
+
+
+def test_atheris_entry_point_explains_a_missing_atheris(capsys: pytest.CaptureFixture[str]) -> None:
+    if importlib.util.find_spec("atheris") is not None:
+        pytest.skip("atheris is installed")
+    assert nightly.main(["nightly"]) == 2
+    assert "pip install atheris" in capsys.readouterr().err
