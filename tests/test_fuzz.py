@@ -37,6 +37,7 @@ from tests.test_render_mermaid import decode as mermaid_decode
 from wmdsl import api
 from wmdsl.diagnostics import Severity
 from wmdsl.handbook import build_handbook
+from wmdsl.handbook.svg import sanitize_svg
 from wmdsl.model import Document
 from wmdsl.render import render
 from wmdsl.render.labels import clean, one_line
@@ -49,6 +50,8 @@ TEXT_FORMATS = ("dot", "mermaid", "bpmn", "json", "raci-md", "raci-csv", "board"
 STRICT = Overrides(preset="strict")
 FEWER = max(5, settings.default.max_examples // 5)
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not installed")
+ON_WORD_IN_A_TAG = re.compile(r"<[^>]*\son[\w:.-]*\s*=[^>]*>", re.I)
+HUGE_NUMBER = re.compile(r"[0-9]{300}")
 LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the language's line endings (docs/language.md)
 
 
@@ -147,7 +150,15 @@ END = ("workflow", "end")
         "  to -> node\n}\n",
         newline="\n",
         workflows=("end",),
-        names={(END, "stages"): ("style",), (END, "intakes"): ("graph", "to"), (END, "metrics"): ("from",)},
+        names={
+            ("shared", "people"): ("@a",),
+            (END, "intakes"): ("graph", "to"),
+            (END, "stages"): ("style",),
+            (END, "exits"): ("node",),
+            (END, "handoffs"): ("graph->style", "style->node", "to->node"),
+            (END, "boards"): ("b",),
+            (END, "metrics"): ("from",),
+        },
         strings={
             (END, "stages", "style", "title"): "]]>",
             (END, "workflows", "end", "title"): "x\u202ey",
@@ -165,8 +176,9 @@ def test_generated_specs_resolve_and_round_trip_through_json(spec: Spec) -> None
     document = api.loads(spec.text, path=PATH)
     assert sorted(w.name for w in document.workflows) == sorted(spec.workflows)
     names, strings = recorded(document)
+    assert set(names) == set(spec.names)
     for key, expected in spec.names.items():  # in any order: declarations are written shuffled
-        assert sorted(names.get(key, ())) == sorted(expected), key
+        assert sorted(names[key]) == sorted(expected), key
     for key, value in spec.strings.items():
         assert strings[key] == value, key
 
@@ -199,8 +211,9 @@ def test_mutated_specs_never_crash(case: tuple[Spec, list[Mutation], str]) -> No
     if not any(d.severity is Severity.ERROR and d.code.startswith("SYN") for d in report.diagnostics):
         # A mutant that is still valid must still render.
         document = api.loads(text, path=PATH)
-        for name in TEXT_FORMATS:
-            render(document, name)
+        out = {name: render(document, name) for name in TEXT_FORMATS}
+        if not HUGE_NUMBER.search(text):  # KNOWN: test_numbers_beyond_float_range_do_not_reach_the_json
+            strict_json(out["json"])
         build_handbook(document, report, None)
 
 
@@ -380,13 +393,8 @@ def test_every_renderer_writes_well_formed_output(spec: Spec) -> None:
 
 
 @needs_dot
-@pytest.mark.xfail(
-    strict=False,
-    reason="open bug: for some generated labels the SVG that Graphviz draws from our DOT is not "
-    "well-formed XML (found by the nightly profile; the DOT itself is accepted)",
-)
 @settings(max_examples=FEWER)
-@given(specs(max_workflows=1))
+@given(specs())
 def test_graphviz_accepts_every_dot_output(spec: Spec) -> None:
     document = api.loads(spec.text, path=PATH)
     source = render(document, "dot")
@@ -397,8 +405,9 @@ def test_graphviz_accepts_every_dot_output(spec: Spec) -> None:
     ET.fromstring(svg)
     files = build_handbook(document, check(spec.text), svg)
     assert "<script" not in files["diagram.svg"].decode("utf-8").lower()
-    ET.fromstring(files["diagram.svg"])
-    assert_html(files["index.html"].decode("utf-8"), "index.html")
+    if not ON_WORD_IN_A_TAG.search(svg):  # KNOWN: test_svg_sanitizer_keeps_attribute_values_whole
+        ET.fromstring(files["diagram.svg"])
+        assert_html(files["index.html"].decode("utf-8"), "index.html")
 
 
 # -- 4. determinism -------------------------------------------------------------
@@ -436,7 +445,8 @@ def run_with_hash_seed(seed: str, args: Iterable[str]) -> subprocess.CompletedPr
 @pytest.mark.parametrize(
     "args",
     [
-        ("check", "--format", "json", "--preset", "strict", "--no-color", "."),
+        # Over every example (also examples/broken): enough files to check them in parallel.
+        ("check", "--format", "json", "--preset", "strict", "--no-cache", "--no-color", "."),
         ("render", "--to", "bpmn", "software-delivery.wm"),
         ("render", "--to", "mermaid", "hiring.wm"),
     ],
@@ -451,10 +461,7 @@ def test_output_does_not_depend_on_the_hash_seed(args: tuple[str, ...]) -> None:
         assert result.stdout == results[0].stdout
 
 
-# -- regressions found by the fuzzers (docs/fuzzing.md) --------------------------
-
-
-# -- regressions found by the fuzzers -------------------------------------------
+# -- regressions found by the fuzzers (docs/fuzzing.md, "Open findings") ----------
 
 
 SMALL = """
@@ -488,6 +495,31 @@ def test_mermaid_labels_hold_no_unicode_line_separators() -> None:
     spec = SMALL.replace('"INTAKE"', '"x\\u{2028}y"').replace('"STAGE"', '"p\\u{2029}q"')
     chart = render(api.loads(spec), "mermaid").decode("utf-8")
     assert chart.splitlines() == chart.split("\n")[:-1]
+
+
+@pytest.mark.xfail(
+    strict=True, reason="sanitize_svg strips `on…=` inside quoted attribute values, cutting them open"
+)
+def test_svg_sanitizer_keeps_attribute_values_whole() -> None:
+    # From a stage with `done "ready when online = true"`: Graphviz writes the
+    # tooltip `xlink:title="Done when: ready when online = true"`.
+    svg = '<svg><g><a xlink:title="Done when: ready when online = true"><text>x</text></a></g></svg>'
+    cleaned = sanitize_svg(svg)
+    ET.fromstring(cleaned)
+    assert cleaned == svg
+
+
+@pytest.mark.xfail(
+    strict=True, reason="a number past the float range is accepted as inf and JSON gets `Infinity`"
+)
+def test_numbers_beyond_float_range_do_not_reach_the_json() -> None:
+    huge = "9" * 400
+    spec = SMALL.replace("{ owner @a }", f"{{ owner @a; effort {huge}h }}").replace(
+        "person @a", f"person @a {{ capacity {huge} }}"
+    )
+    if language_errors(check(spec)):
+        return  # refusing the number is a fix too
+    strict_json(render(api.loads(spec), "json"))
 
 
 # -- the atheris entry point (tests/fuzz/nightly.py) runs without atheris ----------

@@ -19,11 +19,15 @@ loops (back to an earlier stage or the same one) are added on top. Chances are
 drawn per source in tenths of a percent out of what is left, so they never add
 up past 100%.
 
-Everything is drawn from small integers, lists and ``sampled_from`` choices,
-so Hypothesis shrinks a failure to a small spec with plain names and short
-text. :func:`mutants` and :func:`mutations` damage a text (byte flips,
-truncation, token deletion and duplication, insertions of odd characters,
-CR-only line endings) for the never-crash properties.
+Everything that decides what a spec says is drawn from small integers, lists
+and ``sampled_from`` choices that shrink towards "absent" and "fewer"; the
+layout (which does not change the meaning) comes from one seeded
+:class:`random.Random`, or is plain. So Hypothesis shrinks a failure to a
+small spec, written plainly, with short names and text.
+
+:func:`mutants` and :data:`mutations` damage a text (byte flips, truncation,
+token deletion, duplication and swaps, insertions of odd characters, CR-only
+line endings) for the never-crash properties.
 """
 
 from __future__ import annotations
@@ -227,11 +231,11 @@ def _pairs(sources: int, targets: int, max_size: int) -> st.SearchStrategy[list[
 
 
 @st.composite
-def decimals(draw: Draw, max_int: int = 100, min_value: int = 1) -> str:
-    """A plain decimal such as ``3``, ``0.5`` or ``12.25`` (no exponent, no leading dot)."""
+def decimals(draw: Draw, max_int: int = 100) -> str:
+    """A positive plain decimal up to ``max_int``: ``3``, ``0.5``, ``12.25`` (no exponent, no leading dot)."""
     places = draw(_choice((0, 0, 1, 2)))
     scale = 10**places
-    number = draw(_ints(min_value * scale if min_value else 0, max_int * scale))
+    number = draw(_ints(1, max_int * scale))
     if places == 0:
         return str(number)
     return f"{number // scale}.{number % scale:0{places}d}"
