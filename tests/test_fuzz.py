@@ -84,11 +84,6 @@ def assert_positions(text: str, report: api.Report) -> None:
                 assert span.col <= len(lines[span.line - 1]) + 1, where
 
 
-def has_bare_cr(text: str) -> bool:
-    """True when ``text`` holds a ``\\r`` that is not part of ``\\r\\n``."""
-    return "\r" in text.replace("\r\n", "")
-
-
 def check(text: str) -> api.Report:
     """``api.check_text`` with every rule on, so that every rule sees the input."""
     return api.check_text(text, path=PATH, overrides=STRICT)
@@ -358,8 +353,6 @@ def assert_mermaid(chart: str, document: Document) -> None:
 
 
 def assert_csv(text: str) -> None:
-    if has_bare_cr(text):
-        return  # KNOWN: test_raci_csv_quotes_a_lone_carriage_return
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert rows, text
     width = len(rows[0])
@@ -477,14 +470,24 @@ workflow w {
 """
 
 
-@pytest.mark.xfail(
-    strict=True, reason="raci-csv leaves a cell with a lone CR unquoted (csv lineterminator='\\n')"
+@pytest.mark.parametrize(
+    ("written", "title"),
+    [
+        ("a\\rb", "a\rb"),
+        ("a\\r", "a\r"),
+        ("\\rb", "'\rb"),  # the formula guard, then quoted
+        ("a\\r\\nb\\nc", "a\r\nb\nc"),
+        ('say \\"hi\\", then', 'say "hi", then'),
+    ],
 )
-def test_raci_csv_quotes_a_lone_carriage_return() -> None:
-    spec = SMALL.replace('"DECISION"', '"a\\rb"')
+def test_raci_csv_quotes_a_lone_carriage_return(written: str, title: str) -> None:
+    spec = SMALL.replace('"DECISION"', f'"{written}"')
     text = render(api.loads(spec), "raci-csv").decode("utf-8")
     rows = list(csv.reader(io.StringIO(text, newline="")))
-    assert [row[:3] for row in rows] == [["Workflow", "Decision", "Title"], ["w", "d", "a\rb"]]
+    assert [row[:3] for row in rows] == [["Workflow", "Decision", "Title"], ["w", "d", title]]
+    quoted = '"' + title.replace('"', '""') + '"'
+    assert text.split("\n", 1)[1].startswith(f"w,d,{quoted},"), text
+    assert text.endswith("\n")
 
 
 @pytest.mark.xfail(

@@ -22,8 +22,8 @@ A party with several roles gets the letters joined by ``/`` in that order
 (``A/I``). Escalations to another decision (not a party) appear in the
 *Escalation* column only.
 
-CSV: RFC 4180 quoting through :mod:`csv`, ``\\n`` line endings (a field that
-contains a line break is quoted and keeps it), one header row
+CSV: RFC 4180 quoting, ``\\n`` line endings (a field that holds ``,``, ``"``,
+``\\r`` or ``\\n`` is quoted and keeps them, ``"`` doubled), one header row
 ``Workflow,Decision,Title,Escalation,<parties…>``. Parties are written
 ``Name (@handle)`` / ``Title (lane)`` there, label first, and any cell that a
 spreadsheet would read as a formula (starting with ``= + - @``, a tab or a
@@ -32,8 +32,6 @@ carriage return) is prefixed with ``'``.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -55,6 +53,7 @@ IDENT = re.compile(r"@?[a-z0-9_][a-z0-9_.-]*")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#&~])")
 _BLOCK_START = re.compile(r"^(\d+)([.)])|^([-+=])")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CSV_QUOTED = re.compile(r'[,"\r\n]')
 
 
 def escape_markdown(text: str, newline: str = "<br>") -> str:
@@ -322,10 +321,17 @@ def raci_table(document: Document) -> list[list[str]]:
     return table
 
 
+def csv_field(value: str) -> str:
+    """``value`` as one RFC 4180 field: quoted when it holds ``,``, ``"``, ``\\r`` or ``\\n``.
+
+    Written by hand rather than with :mod:`csv`: its writer quotes only the
+    characters of its own line terminator, so with ``\\n`` line endings a lone
+    ``\\r`` would be left bare and a reader would end the row there.
+    """
+    return '"' + value.replace('"', '""') + '"' if _CSV_QUOTED.search(value) else value
+
+
 def render_raci_csv(document: Document) -> str:
     """The RACI matrix of every workflow in ``document`` as CSV (``\\n`` line endings)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    for values in raci_table(document):
-        writer.writerow([csv_safe(value) for value in values])
-    return buffer.getvalue()
+    rows = (",".join(csv_field(csv_safe(value)) for value in values) for values in raci_table(document))
+    return "".join(row + "\n" for row in rows)
