@@ -295,12 +295,14 @@ def parse_mermaid(
 ) -> tuple[dict[str, tuple[str, str]], list[tuple[str, str, str | None, str]], dict[str, str]]:
     """Nodes, edges and subgraphs; fails on any line outside what the renderer emits.
 
-    The grammar of tests/test_render_mermaid.py, with lines split at ``\\n``
-    only (see test_mermaid_labels_hold_no_unicode_line_separators).
+    The grammar of tests/test_render_mermaid.py, with lines split at ``\\n``,
+    the only line break it may hold (no U+2028, no CR: see
+    test_mermaid_labels_hold_no_unicode_line_separators).
     """
     lines = chart.split("\n")
     assert lines[0] == "flowchart LR"
     assert lines[-1] == ""
+    assert chart.splitlines() == lines[:-1], "a line break other than \\n"
     nodes: dict[str, tuple[str, str]] = {}
     edges: list[tuple[str, str, str | None, str]] = []
     subgraphs: dict[str, str] = {}
@@ -490,14 +492,33 @@ def test_raci_csv_quotes_a_lone_carriage_return(written: str, title: str) -> Non
     assert text.endswith("\n")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="labels.clean() keeps U+2028/U+2029, which split lines for JavaScript and str.splitlines",
-)
-def test_mermaid_labels_hold_no_unicode_line_separators() -> None:
-    spec = SMALL.replace('"INTAKE"', '"x\\u{2028}y"').replace('"STAGE"', '"p\\u{2029}q"')
-    chart = render(api.loads(spec), "mermaid").decode("utf-8")
-    assert chart.splitlines() == chart.split("\n")[:-1]
+# Every character str.splitlines() ends a line at, besides "\n" (CR LF too).
+SPLITLINES_BREAKS = ("\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+
+
+@pytest.mark.parametrize("brk", SPLITLINES_BREAKS, ids=[repr(b) for b in SPLITLINES_BREAKS])
+def test_mermaid_labels_hold_no_unicode_line_separators(brk: str) -> None:
+    spec = (
+        SMALL.replace("i -> s { gate d }", 'i -> s "h~j" { gate d }')
+        .replace('"INTAKE"', '"i~e"')
+        .replace('"STAGE"', '"s~e"')
+        .replace('"DECISION"', '"d~n"')
+        .replace("person @a", 'person @a "n~m"')
+        .replace("workflow w", 'workflow w "v~w"')
+        .replace("~", "".join(f"\\u{{{ord(c):x}}}" for c in brk))
+    )
+    document = api.loads(spec)
+    assert document.workflows[0].title == f"v{brk}w"
+    for name in ("mermaid", "dot", "raci-md"):  # CSV keeps the text as written, quoted where needed
+        text = render(document, name).decode("utf-8")
+        assert text.splitlines() == text.split("\n")[:-1], name
+    nodes, edges, _ = parse_mermaid(render(document, "mermaid").decode("utf-8"))
+    is_break = brk in ("\r", "\r\n", "\u2028", "\u2029")  # a line break; the others are controls
+    shown = "\n" if is_break else "\ufffd"  # inside a label with several lines
+    flat = " " if is_break else "\ufffd"  # inside a one-line label
+    assert mermaid_decode(nodes["in_i"][1]) == f"i{flat}e"
+    assert mermaid_decode(nodes["st_s"][1]) == f"s{shown}e\nn{shown}m"  # title, then the owner
+    assert [mermaid_decode(e[2]) for e in edges if e[2]] == [f"h{shown}j\n◆ gate: d{flat}n"]
 
 
 @pytest.mark.xfail(

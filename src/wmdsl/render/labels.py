@@ -28,16 +28,29 @@ import textwrap
 from collections.abc import Iterable
 
 REPLACEMENT = "\ufffd"
+# Line breaks other than ``\n``: CR LF, CR, and the Unicode line and paragraph
+# separators, which are not controls but end a line for JavaScript (Mermaid)
+# and for ``str.splitlines``.
+_LINE_BREAK = re.compile("\r\n?|[\u2028\u2029]")
 # Characters XML 1.0 cannot carry (SVG is XML) and that no diagram shows
 # usefully: C0 controls other than tab and newline, DEL, C1 controls and the
-# two non-characters U+FFFE/U+FFFF.
+# two non-characters U+FFFE/U+FFFF. This takes the other characters that
+# ``str.splitlines`` breaks at (VT, FF, the separators U+001C to U+001E and
+# NEL U+0085), so after :func:`clean` only ``\n`` ends a line.
 _UNSHOWABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
+def newlines(text: str) -> str:
+    """``text`` with every CR LF, CR, U+2028 and U+2029 written as ``\\n``."""
+    return _LINE_BREAK.sub("\n", text)
+
+
 def clean(text: str) -> str:
-    """``text`` with one kind of newline, tabs as spaces and no control characters."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    return _UNSHOWABLE.sub(REPLACEMENT, text)
+    """``text`` with one kind of newline, tabs as spaces and no control characters.
+
+    Line breaks (:func:`newlines`) become ``\\n``; other controls become U+FFFD.
+    """
+    return _UNSHOWABLE.sub(REPLACEMENT, newlines(text).replace("\t", " "))
 
 
 def wrap(text: str, width: int) -> list[str]:

@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from wmdsl.model import Decision, Document, Lane, Person, Ref, Workflow
+from wmdsl.render.labels import newlines
 
 ROLES: tuple[tuple[str, str, str], ...] = (
     ("A", "decides", "accountable: makes the decision (wmdsl's `decides` is RACI's A)"),
@@ -60,10 +61,11 @@ def escape_markdown(text: str, newline: str = "<br>") -> str:
     """``text`` as literal Markdown inline content that cannot break a table or inject HTML.
 
     Punctuation with a meaning in (GitHub-flavoured) Markdown is escaped with a
-    backslash, line breaks become ``newline`` and other control characters
-    spaces. Text that starts a paragraph needs :func:`escape_block_start` too.
+    backslash, line breaks (``\\n``, ``\\r``, U+2028, U+2029) become ``newline``
+    and other control characters spaces. Text that starts a paragraph needs
+    :func:`escape_block_start` too.
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = newlines(text)
     text = "".join(" " if c != "\n" and unicodedata.category(c) == "Cc" else c for c in text)
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text).replace("\n", newline)
 
