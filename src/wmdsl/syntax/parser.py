@@ -10,12 +10,14 @@ speak the user's words (see :mod:`wmdsl.syntax.errors`).
 from __future__ import annotations
 
 import functools
+import hashlib
 import threading
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from lark import Lark, Token, Transformer
+from lark import __version__ as lark_version
 from lark.exceptions import UnexpectedInput, VisitError
 
 from wmdsl import codes
@@ -34,6 +36,16 @@ _ARG_KINDS = {
     "TEXT": ArgKind.TEXT,
     "COMMA": ArgKind.COMMA,
 }
+
+
+#: Options that shape the parse tables (see :mod:`wmdsl.syntax.tables`). The
+#: transformer and the lexer callbacks are attached when the parser is loaded.
+OPTIONS: dict[str, Any] = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": False}
+
+
+def grammar_sha256(grammar: str) -> str:
+    """The fingerprint of a grammar text, as recorded in ``_tables.py``."""
+    return hashlib.sha256(grammar.encode("utf-8")).hexdigest()
 
 
 def grammar_text() -> str:
@@ -170,15 +182,26 @@ class _Builder(Transformer[Token, Any]):
 @functools.cache
 def _parser() -> tuple[Lark, _Builder]:
     builder = _Builder()
-    lark = Lark(
-        grammar_text(),
-        parser="lalr",
-        lexer="contextual",
-        transformer=builder,
-        maybe_placeholders=False,
-        lexer_callbacks={"LBRACE": builder.open_brace, "RBRACE": builder.close_brace},
-    )
-    return lark, builder
+    attached: dict[str, Any] = {
+        "transformer": builder,
+        "lexer_callbacks": {"LBRACE": builder.open_brace, "RBRACE": builder.close_brace},
+    }
+    grammar = grammar_text()
+    loaded = _load_tables(grammar, attached)
+    if loaded is not None:
+        return loaded, builder
+    return Lark(grammar, **OPTIONS, **attached), builder
+
+
+def _load_tables(grammar: str, attached: dict[str, Any]) -> Lark | None:
+    """The parser from the shipped tables, when they match ``grammar`` and this lark."""
+    try:
+        from wmdsl.syntax import _tables
+    except ImportError:  # pragma: no cover - a broken install; build instead
+        return None
+    if grammar_sha256(grammar) != _tables.GRAMMAR_SHA256 or lark_version != _tables.LARK_VERSION:
+        return None
+    return Lark._load_from_dict(_tables.DATA, _tables.MEMO, **attached)  # type: ignore[no-untyped-call,no-any-return]
 
 
 _LOCK = threading.Lock()
