@@ -20,9 +20,17 @@ from wmdsl.span import Span
 
 
 class Element(BaseModel):
-    """Base of every model object: carries a span that equality ignores."""
+    """Base of every model object: carries a span that equality ignores.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    The resolver checks every value itself (with positions and hints) and
+    builds objects with ``model_construct``, so compiling never needs
+    pydantic's validators; ``defer_build`` then keeps pydantic from building
+    them at import time, which was a third of ``wmdsl check``'s start-up.
+    Validation and serialisation (``model_validate``, ``model_dump``, the JSON
+    Schema) build them on first use and work as usual.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     span: Span = Field(description="Where the element is written.")
 
@@ -256,7 +264,7 @@ class Cadence(Named):
 class Declarations(BaseModel):
     """Declarations that can be shared between workflows through imports."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     people: tuple[Person, ...] = ()
     lanes: tuple[Lane, ...] = ()
@@ -289,11 +297,11 @@ class Document(BaseModel):
     it imports, directly or not; each workflow may use them.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     file: str
     imports: tuple[str, ...] = Field((), description="Files imported, directly or not.")
-    shared: Declarations = Declarations()
+    shared: Declarations = Field(default_factory=lambda: Declarations.model_construct())
     allows: tuple[Allow, ...] = ()
     workflows: tuple[Workflow, ...] = ()
 

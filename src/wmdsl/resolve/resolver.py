@@ -279,11 +279,11 @@ class Resolver:
             )
             return []
         span = stmt.keyword.span.to(args[-1].span)
-        return [Allow(code=found.code, reason=args[1].value, span=span)]
+        return [Allow.model_construct(code=found.code, reason=args[1].value, span=span)]
 
     def build(self, model: type[T], span: Any, **fields: Any) -> T:
         try:
-            return model(span=span, **fields)
+            return model.model_construct(span=span, **fields)
         except ValidationError as error:  # pragma: no cover - readers validate first
             raise AssertionError(f"model rejected resolved fields: {error}") from error
 
@@ -353,7 +353,7 @@ class Resolver:
             for allow in self.read_allow(s)
         ]
         built = [wf for s in workflows if (wf := self.workflow(s)) is not None]
-        return Document(
+        return Document.model_construct(
             file=entry.path,
             imports=tuple(p.path for p in imported),
             shared=declarations,
@@ -392,7 +392,7 @@ class Resolver:
             element = self.read(ctx, item)
             if element is not None:
                 groups[item.kind.keyword].append(element)
-        return Declarations(
+        return Declarations.model_construct(
             people=tuple(groups["person"]),
             lanes=tuple(groups["lane"]),
             work=tuple(groups["work"]),

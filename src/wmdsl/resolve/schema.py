@@ -280,7 +280,7 @@ def members(ctx: Context, stmt: Statement, role: str) -> list[Member] | None:
         if arg.kind is ArgKind.WORD and values.NAME.match(arg.raw):
             # Whether `desk` is a lane or a person missing its `@` is known
             # only once every name is declared.
-            ref = Ref(name=arg.raw, span=arg.span)
+            ref = Ref.model_construct(name=arg.raw, span=arg.span)
             ctx.uses.append(Use(ref, PERSON, f"the members of {role}", bare=True))
             continue
         handle = values.read_handle(ctx.sink, arg)
@@ -296,8 +296,8 @@ def members(ctx: Context, stmt: Statement, role: str) -> list[Member] | None:
                 [Related(twice.span, "first listed here")],
             )
             continue
-        person = ctx.use(Ref(name=handle, span=arg.span), PERSON, f"the members of {role}")
-        result.append(Member(person=person, span=arg.span))
+        person = ctx.use(Ref.model_construct(name=handle, span=arg.span), PERSON, f"the members of {role}")
+        result.append(Member.model_construct(person=person, span=arg.span))
     return result
 
 
@@ -325,7 +325,7 @@ def escalation(ctx: Context, stmt: Statement, role: str) -> list[Escalation] | N
     if to is None or (len(args) == 3 and after is None):
         return None
     ctx.use(to, ESCALATION, f"the escalation of {role}")
-    return [Escalation(to=to, after=after, span=args[0].span.to(args[-1].span))]
+    return [Escalation.model_construct(to=to, after=after, span=args[0].span.to(args[-1].span))]
 
 
 def _escalation_advice(args: list[Arg]) -> tuple[str, str]:

@@ -33,6 +33,10 @@ EVERY_WORDS = {
 }
 NO_LIMIT_WORDS = frozenset({"none", "no", "off", "unlimited", "infinite", "inf", "unbounded", "any"})
 OTHER_RATE_UNITS = {"fortnight": ("week", 2.0), "quarter": ("month", 3.0), "year": ("month", 12.0)}
+# Numbers have at most this many digits before the point: far beyond any real
+# count, duration or rate, while whole numbers stay exact as floats and sums
+# and products of them stay finite (400 digits would read as infinity).
+MAX_DIGITS = 15
 NAME = re.compile(r"[a-z_][a-z0-9_]*\Z")
 HANDLE = re.compile(r"@[a-z0-9_.\-]+\Z")
 _NUMBER = re.compile(r"(-?[0-9]+(?:\.[0-9]+)?)(.*)\Z", re.S)
@@ -45,6 +49,25 @@ def split_number(arg: Arg) -> tuple[float, str] | None:
     match = _NUMBER.match(arg.raw)
     assert match is not None, "the lexer only produces well-formed numbers"
     return float(match.group(1)), match.group(2)
+
+
+def in_range(sink: Sink, arg: Arg) -> bool:
+    """Whether number ``arg`` has at most :data:`MAX_DIGITS` digits before the point (reported if not)."""
+    match = _NUMBER.match(arg.raw)
+    assert match is not None, "only called on numbers"
+    whole = match.group(1).lstrip("-").partition(".")[0].lstrip("0")
+    if len(whole) <= MAX_DIGITS:
+        return True
+    shown = arg.describe()
+    if len(arg.raw) > 30:
+        shown = f"`{arg.raw[:12]}…{arg.raw[-8:]}` ({len(whole)} digits)"
+    sink.error(
+        codes.BAD_VALUE,
+        arg.span,
+        f"number {shown} is too {'small' if arg.raw.startswith('-') else 'large'}",
+        f"a number has at most {MAX_DIGITS} digits before the point (up to {'9' * MAX_DIGITS})",
+    )
+    return False
 
 
 def read_name(sink: Sink, arg: Arg, what: str) -> str | None:
@@ -102,10 +125,10 @@ def read_ref(sink: Sink, arg: Arg) -> Ref | None:
     """A reference to a name or a person (resolved later)."""
     if arg.kind is ArgKind.HANDLE:
         handle = read_handle(sink, arg)
-        return Ref(name=handle, span=arg.span) if handle else None
+        return Ref.model_construct(name=handle, span=arg.span) if handle else None
     if arg.kind is ArgKind.WORD:
         name = read_name(sink, arg, "")
-        return Ref(name=name, span=arg.span) if name else None
+        return Ref.model_construct(name=name, span=arg.span) if name else None
     hint = "names and @handles are written without quotes"
     if arg.kind in (ArgKind.STRING, ArgKind.TEXT):
         hint += f": `{slug(arg.value)}` or `@{slug(arg.value)}`"
@@ -128,6 +151,8 @@ def read_duration(sink: Sink, arg: Arg) -> Duration | None:
         )
         return None
     value, unit = number
+    if not in_range(sink, arg):
+        return None
     if unit not in HOURS_PER_UNIT:
         sink.error(codes.BAD_VALUE, arg.span, *_unit_advice(arg, value, unit))
         return None
@@ -135,7 +160,7 @@ def read_duration(sink: Sink, arg: Arg) -> Duration | None:
         fix = f"`{-value:g}{unit}`" if value < 0 else "a positive time such as `30m`"
         sink.error(codes.BAD_VALUE, arg.span, f"duration {arg.describe()} must be positive", f"write {fix}")
         return None
-    return Duration(text=arg.raw, hours=value * HOURS_PER_UNIT[unit], span=arg.span)
+    return Duration.model_construct(text=arg.raw, hours=value * HOURS_PER_UNIT[unit], span=arg.span)
 
 
 def in_one_unit(hours: float) -> str:
@@ -162,6 +187,8 @@ def _unit_advice(arg: Arg, value: float, unit: str) -> tuple[str, str]:
 def read_percent(sink: Sink, arg: Arg, what: str) -> Percent | None:
     """``85%``, between 0% and 100%."""
     number = split_number(arg)
+    if number is not None and not in_range(sink, arg):
+        return None
     if number is None or number[1] != "%":
         example = "30%"
         if number is not None and not number[1]:
@@ -181,12 +208,14 @@ def read_percent(sink: Sink, arg: Arg, what: str) -> Percent | None:
             "a percentage is a share of the whole: from `0%` to `100%`",
         )
         return None
-    return Percent(text=arg.raw, fraction=number[0] / 100, span=arg.span)
+    return Percent.model_construct(text=arg.raw, fraction=number[0] / 100, span=arg.span)
 
 
 def read_count(sink: Sink, arg: Arg, what: str) -> int | None:
     """A whole number of at least 1 (a WIP limit)."""
     number = split_number(arg)
+    if number is not None and not in_range(sink, arg):
+        return None
     if number is None or number[1] or number[0] != int(number[0]) or number[0] < 1:
         sink.error(
             codes.BAD_VALUE,
@@ -212,6 +241,8 @@ def _count_hint(arg: Arg, number: tuple[float, str] | None, what: str) -> str:
 def read_positive(sink: Sink, arg: Arg, what: str) -> float | None:
     """A plain positive number (a capacity in FTE)."""
     number = split_number(arg)
+    if number is not None and not in_range(sink, arg):
+        return None
     if number is None or number[1] or number[0] <= 0:
         hint = f"e.g. `{what} 0.5` for half-time"
         if number is not None and number[1] == "%" and number[0] > 0:
@@ -239,6 +270,8 @@ def read_rate(sink: Sink, args: list[Arg]) -> Rate | None:
         return None
     count = split_number(args[0])
     unit = args[2].raw.lower().removesuffix("s")
+    if count is not None and not in_range(sink, args[0]):
+        return None
     if count is None or count[1] or count[0] <= 0:
         sink.error(
             codes.BAD_VALUE,
@@ -256,7 +289,9 @@ def read_rate(sink: Sink, args: list[Arg]) -> Rate | None:
         )
         return None
     text = " ".join(a.raw for a in args)
-    return Rate(text=text, per_hour=count[0] / RATE_UNITS[unit], span=args[0].span.to(args[2].span))
+    return Rate.model_construct(
+        text=text, per_hour=count[0] / RATE_UNITS[unit], span=args[0].span.to(args[2].span)
+    )
 
 
 def _rate_shape_hint(args: list[Arg]) -> str:
@@ -286,7 +321,7 @@ def read_target(sink: Sink, args: list[Arg], what: str) -> Target | None:
     share = read_percent(sink, args[2], "the percentile")
     if within is None or share is None:
         return None
-    return Target(within=within, percentile=share, span=args[0].span.to(args[2].span))
+    return Target.model_construct(within=within, percentile=share, span=args[0].span.to(args[2].span))
 
 
 def _target_advice(args: list[Arg], what: str) -> tuple[str, str]:
