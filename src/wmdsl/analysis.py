@@ -60,9 +60,8 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-import networkx as nx
-
 from wmdsl.capacity import all_people, lane_fte
+from wmdsl.digraph import DiGraph, condensation
 from wmdsl.graph import FlowGraph, build_graph
 from wmdsl.model import Document, ExitKind, Lane, Person, Stage, Workflow
 
@@ -280,15 +279,10 @@ def solve_traffic(
 
     ``nodes`` fixes the (declaration) order; ``arrivals`` is γ by node.
     """
-    graph: nx.DiGraph = nx.DiGraph()
-    graph.add_nodes_from(nodes)
-    graph.add_edges_from((source, target) for source, targets in routes.items() for target in targets)
-    position = {name: index for index, name in enumerate(nodes)}
-    condensed = nx.condensation(graph)
+    graph = DiGraph(nodes, ((source, target) for source, targets in routes.items() for target in targets))
     rates: dict[str, float | None] = {}
     unstable: dict[str, str] = {}
-    for component in nx.topological_sort(condensed):
-        members = sorted(condensed.nodes[component]["members"], key=position.__getitem__)
+    for members in condensation(graph).components:
         inflow = _inflow(graph, members, routes, rates, arrivals)
         solved = _solve_component(members, routes, inflow)
         if solved is None:
@@ -300,7 +294,7 @@ def solve_traffic(
 
 
 def _inflow(
-    graph: nx.DiGraph,
+    graph: DiGraph,
     members: list[str],
     routes: Routes,
     rates: Mapping[str, float | None],

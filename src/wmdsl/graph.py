@@ -1,4 +1,4 @@
-"""The flow graph of a workflow (networkx).
+"""The flow graph of a workflow.
 
 Nodes are the names of intakes, stages and exits (strings; the model objects
 live in a side dict). A virtual source ``⊤`` feeds every intake and every
@@ -11,8 +11,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-import networkx as nx
-
+from wmdsl.digraph import DiGraph, ancestors, descendants
 from wmdsl.model import Exit, Handoff, Intake, Stage, Workflow
 
 SOURCE = "⊤"
@@ -25,19 +24,19 @@ class FlowGraph:
     """A workflow's handoffs as a directed graph with source and sink."""
 
     workflow: Workflow
-    graph: nx.DiGraph = field(repr=False)
+    graph: DiGraph = field(repr=False)
     nodes: dict[str, Node]
     handoffs: dict[tuple[str, str], Handoff]
 
     @functools.cached_property
     def reachable(self) -> set[str]:
         """Nodes some intake leads to."""
-        return set(nx.descendants(self.graph, SOURCE))
+        return descendants(self.graph, SOURCE)
 
     @functools.cached_property
     def finishing(self) -> set[str]:
         """Nodes from which some exit can be reached."""
-        return set(nx.ancestors(self.graph, SINK))
+        return ancestors(self.graph, SINK)
 
     def reaching(self, targets: list[str]) -> set[str]:
         """Nodes from which any of ``targets`` can be reached (targets included)."""
@@ -62,7 +61,7 @@ class FlowGraph:
 
 def build_graph(workflow: Workflow) -> FlowGraph:
     """The flow graph of ``workflow`` (which must have resolved cleanly)."""
-    graph: nx.DiGraph = nx.DiGraph()
+    graph = DiGraph()
     graph.add_node(SOURCE)
     nodes: dict[str, Node] = {}
     for intake in workflow.intakes:

@@ -13,9 +13,8 @@ import itertools
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
-import networkx as nx
-
 from wmdsl.diagnostics import Related, Severity
+from wmdsl.digraph import DiGraph, shortest_path, strongly_connected_components
 from wmdsl.model import Decision, Escalation, Workflow
 from wmdsl.rules.registry import Finding, Option, Options, RuleContext, element_key, rule, subjects
 
@@ -63,7 +62,7 @@ def decision_without_escalation(ctx: RuleContext, options: Options) -> Iterator[
 class _Escalations:
     """Decisions escalating to decisions: a graph on element keys, with a side table."""
 
-    graph: nx.DiGraph
+    graph: DiGraph
     decisions: dict[str, tuple[Workflow | None, Decision]]
     edges: dict[tuple[str, str], Escalation]
 
@@ -85,8 +84,7 @@ class _Escalations:
 
 def _escalations(ctx: RuleContext) -> _Escalations:
     decisions = {element_key("decision", d.name, w): (w, d) for w, d in ctx.decisions()}
-    graph: nx.DiGraph = nx.DiGraph()
-    graph.add_nodes_from(decisions)
+    graph = DiGraph(decisions)
     edges: dict[tuple[str, str], Escalation] = {}
     for key, (workflow, decision) in decisions.items():
         for escalation in decision.escalates:
@@ -150,14 +148,16 @@ def escalation_cycle(ctx: RuleContext, options: Options) -> Iterator[Finding]:
 def _loops(escalations: _Escalations) -> Iterator[Finding]:
     """One finding per strongly connected component that loops, at its first decision."""
     graph, order = escalations.graph, escalations.order
-    components = [sorted(c, key=order.__getitem__) for c in nx.strongly_connected_components(graph)]
+    components = [sorted(c, key=order.__getitem__) for c in strongly_connected_components(graph)]
     for component in sorted(components, key=lambda c: order[c[0]]):
         first = component[0]
         if len(component) == 1 and not graph.has_edge(first, first):
             continue
         inside = graph.subgraph(component)
         step = min(inside.successors(first), key=order.__getitem__)
-        cycle = [first, *nx.shortest_path(inside, step, first)]  # [first, first] for a self-loop
+        back = shortest_path(inside, step, first)
+        assert back is not None  # the component is strongly connected
+        cycle = [first, *back]  # [first, first] for a self-loop
         names = [escalations.name(key) for key in cycle]
         steps = list(itertools.pairwise(cycle))
         yield Finding(

@@ -20,10 +20,9 @@ import itertools
 import weakref
 from collections.abc import Iterator
 
-import networkx as nx
-
 from wmdsl.analysis import Skeleton, StageFlow, WorkflowAnalysis, analyze_workflow, format_hours, skeleton
 from wmdsl.diagnostics import Severity
+from wmdsl.digraph import condensation, find_cycle
 from wmdsl.graph import SINK, SOURCE, FlowGraph
 from wmdsl.model import Exit, ExitKind, Handoff, Intake, Stage, Workflow
 from wmdsl.rules.registry import (
@@ -51,12 +50,11 @@ def _finding(flow: FlowGraph, name: str, message: str, hint: str) -> Finding:
 
 def _entry_points(flow: FlowGraph, region: set[str]) -> list[str]:
     """One node per top strongly connected component of ``region`` (its way in)."""
-    sub = flow.graph.subgraph(region)
-    condensed = nx.condensation(sub)
+    condensed = condensation(flow.graph.subgraph(region))
     entries = []
-    for component in condensed.nodes:
-        if condensed.in_degree(component) == 0:
-            entries.append(flow.real(condensed.nodes[component]["members"])[0])
+    for number, members in enumerate(condensed.components):
+        if condensed.in_degree(number) == 0:
+            entries.append(flow.real(members)[0])
     return flow.real(entries)
 
 
@@ -219,15 +217,15 @@ workflow delivery "Delivery" {
 def trap_loop(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:
         flow = ctx.graph(workflow)
-        condensed = nx.condensation(flow.graph)
-        for component in condensed.nodes:
-            members = condensed.nodes[component]["members"]
-            if condensed.out_degree(component) or SINK in members or SOURCE in members:
+        condensed = condensation(flow.graph)
+        for number, members in enumerate(condensed.components):
+            if condensed.out_degree(number) or SINK in members or SOURCE in members:
                 continue
             names = flow.real(members)
             if len(names) == 1 and not flow.graph.has_edge(names[0], names[0]):
                 continue  # a plain dead end: FLW002
-            cycle = [edge[0] for edge in nx.find_cycle(flow.graph.subgraph(names), names[0])]
+            cycle = find_cycle(flow.graph.subgraph(names), names[0])
+            assert cycle is not None  # a strongly connected component with an edge has one
             shown = " → ".join(f"`{n}`" for n in [*cycle, cycle[0]])
             done = _an_exit(workflow, ExitKind.DONE) or (workflow.exits[0].name if workflow.exits else "done")
             yield _finding(

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import networkx as nx
-
 from wmdsl.diagnostics import Related, Severity
+from wmdsl.digraph import weakly_connected_components
 from wmdsl.graph import SINK, SOURCE
 from wmdsl.model import Decision, Handoff, Lane, Ref, Stage, Workflow
 from wmdsl.rules.registry import Finding, Options, RuleContext, element_key, rule, subjects, workflow_key
@@ -53,7 +52,9 @@ def disconnected_workflow(ctx: RuleContext, options: Options) -> Iterator[Findin
         real = flow.graph.subgraph(n for n in flow.graph if n not in (SOURCE, SINK))
         intakes = {intake.name for intake in workflow.intakes}
         parts = [
-            flow.real(component) for component in nx.weakly_connected_components(real) if intakes & component
+            flow.real(component)
+            for component in weakly_connected_components(real)
+            if intakes & set(component)
         ]
         if len(parts) < 2:
             continue

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import networkx as nx
-
 from wmdsl.diagnostics import Severity
+from wmdsl.digraph import descendants
 from wmdsl.graph import FlowGraph
 from wmdsl.model import ExitKind, Handoff, Metric, Workflow
 from wmdsl.rules.registry import Finding, Options, RuleContext, element_key, rule, subjects, workflow_key
@@ -250,7 +249,7 @@ def untracked_sla(ctx: RuleContext, options: Options) -> Iterator[Finding]:
 
 def _range(flow: FlowGraph, start: str, end: str) -> tuple[set[str], set[str]]:
     """Nodes work can reach from ``start``, and nodes from which ``end`` can be reached."""
-    return {start, *nx.descendants(flow.graph, start)}, flow.reaching([end])
+    return {start, *descendants(flow.graph, start)}, flow.reaching([end])
 
 
 def _handoff_subjects(handoff: Handoff, workflow: Workflow) -> tuple[str, ...]:
