@@ -9,7 +9,6 @@ stage is exposed on its own too: :func:`parse`, :func:`compile_path`,
 
 from __future__ import annotations
 
-import concurrent.futures
 import dataclasses
 import fnmatch
 import functools
@@ -235,6 +234,8 @@ def _run_all(
         work = functools.partial(
             _check_file, root=root, overrides=overrides, honour_allows=honour_allows, use_cache=use_cache
         )
+        import concurrent.futures  # only when files are checked in parallel
+
         with concurrent.futures.ProcessPoolExecutor(max_workers=min(workers, len(misses))) as pool:
             chunk = max(1, len(misses) // (workers * 8))
             found.update(zip(misses, pool.map(work, misses, chunksize=chunk), strict=True))

@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
-
-from wmdsl.output.github import format_github
-from wmdsl.output.json import format_json
-from wmdsl.output.junit import format_junit
-from wmdsl.output.sarif import format_sarif
-from wmdsl.output.text import format_text
 
 if TYPE_CHECKING:
     from wmdsl.api import Report
 
 Formatter = Callable[["Report", bool], str]
+
+
+def _on_demand(name: str) -> Formatter:
+    """``format_<name>`` from ``wmdsl.output.<name>``, imported on first use (a run
+    prints one format; the XML and rich machinery of the others stay unloaded)."""
+
+    def formatter(report: Report, color: bool) -> str:
+        module = importlib.import_module(f"wmdsl.output.{name}")
+        function: Formatter = getattr(module, f"format_{name}")
+        return function(report, color)
+
+    formatter.__name__ = f"format_{name}"
+    return formatter
+
+
 FORMATTERS: dict[str, Formatter] = {
-    "text": format_text,
-    "json": format_json,
-    "sarif": format_sarif,
-    "github": format_github,
-    "junit": format_junit,
+    name: _on_demand(name) for name in ("text", "json", "sarif", "github", "junit")
 }
 
 __all__ = ["FORMATTERS", "Formatter"]
