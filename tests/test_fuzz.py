@@ -39,7 +39,7 @@ from wmdsl.diagnostics import Severity
 from wmdsl.handbook import build_handbook
 from wmdsl.handbook.svg import sanitize_svg
 from wmdsl.model import Document
-from wmdsl.render import render
+from wmdsl.render import RenderError, render
 from wmdsl.render.labels import clean, one_line
 from wmdsl.settings import Overrides
 
@@ -50,7 +50,6 @@ TEXT_FORMATS = ("dot", "mermaid", "bpmn", "json", "raci-md", "raci-csv", "board"
 STRICT = Overrides(preset="strict")
 FEWER = max(5, settings.default.max_examples // 5)
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not installed")
-HUGE_NUMBER = re.compile(r"[0-9]{300}")
 LINE_BREAK = re.compile(r"\r\n|\r|\n")  # the language's line endings (docs/language.md)
 
 
@@ -206,8 +205,7 @@ def test_mutated_specs_never_crash(case: tuple[Spec, list[Mutation], str]) -> No
         # A mutant that is still valid must still render.
         document = api.loads(text, path=PATH)
         out = {name: render(document, name) for name in TEXT_FORMATS}
-        if not HUGE_NUMBER.search(text):  # KNOWN: test_numbers_beyond_float_range_do_not_reach_the_json
-            strict_json(out["json"])
+        strict_json(out["json"])
         build_handbook(document, report, None)
 
 
@@ -574,17 +572,53 @@ def test_svg_sanitizer_leaves_html_nothing_to_read_differently(svg: str, cleaned
     assert sanitize_svg(svg) == cleaned
 
 
-@pytest.mark.xfail(
-    strict=True, reason="a number past the float range is accepted as inf and JSON gets `Infinity`"
+HUGE = "9" * 400  # float() reads it as infinity
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "number"),
+    [
+        ("person @a", "person @a { capacity # }", HUGE),
+        ("{ owner @a }", "{ owner @a; effort #h }", HUGE + "h"),
+        ("{ owner @a }", "{ owner @a; effort #w }", "9" * 308 + "w"),  # finite, but not once in hours
+        ("{ owner @a }", "{ owner @a; wip # }", HUGE),  # int(inf) used to raise OverflowError
+        ("decides @a }", "decides @a; escalates @a after #d }", "1" + "0" * 15 + "d"),
+        ("{ gate d }", "{ gate d; sla #h }", "1" + "0" * 20 + "h"),
+        ('intake i "INTAKE"', 'intake i "INTAKE" { arrivals # per week }', HUGE),
+        ("{ gate d }", "{ gate d; chance #% }", HUGE + "%"),
+        ("{ owner @a }", "{ owner @a; effort #m }", "-" + HUGE + "m"),
+    ],
 )
-def test_numbers_beyond_float_range_do_not_reach_the_json() -> None:
-    huge = "9" * 400
-    spec = SMALL.replace("{ owner @a }", f"{{ owner @a; effort {huge}h }}").replace(
-        "person @a", f"person @a {{ capacity {huge} }}"
+def test_numbers_beyond_float_range_do_not_reach_the_json(before: str, after: str, number: str) -> None:
+    spec = SMALL.replace(before, after.replace("#", number.rstrip("hdwm%")))
+    report = check(spec)
+    errors = [d for d in report.diagnostics if d.code.startswith("SYN")]
+    assert [d.code for d in errors] == ["SYN005"], [d.message for d in errors]
+    digits = len(number.strip("-hdwm%"))
+    shown = f"`{number[:12]}…{number[-8:]}` ({digits} digits)" if len(number) > 30 else f"`{number}`"
+    size = "small" if number.startswith("-") else "large"
+    assert errors[0].message == f"number {shown} is too {size}"
+    (error,) = errors
+    line = spec.split("\n")[error.span.line - 1]
+    assert line[error.span.col - 1 : error.span.end_col - 1] == number
+    assert error.hint == "a number has at most 15 digits before the point (up to 999999999999999)"
+
+
+def test_the_largest_numbers_reach_the_json_as_numbers() -> None:
+    largest = "9" * 15
+    spec = SMALL.replace("{ owner @a }", f"{{ owner @a; effort {largest}.99w; wip {largest} }}").replace(
+        "person @a", f"person @a {{ capacity {largest} }}"
     )
-    if language_errors(check(spec)):
-        return  # refusing the number is a fix too
-    strict_json(render(api.loads(spec), "json"))
+    assert not language_errors(check(spec))
+    data = strict_json(render(api.loads(spec), "json"))
+    assert data["shared"]["people"][0]["capacity"] == float(largest)
+
+
+def test_json_output_refuses_what_is_not_json() -> None:
+    data = api.loads(SMALL).model_dump(mode="json")
+    data["shared"]["people"][0]["capacity"] = float("inf")
+    with pytest.raises(RenderError, match="JSON cannot represent"):
+        render(Document.model_validate(data), "json")
 
 
 # -- the atheris entry point (tests/fuzz/nightly.py) runs without atheris ----------
