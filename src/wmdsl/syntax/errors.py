@@ -36,8 +36,7 @@ _WORDS = {
     "ARROW": "`->`",
     "LBRACE": "`{`",
     "RBRACE": "`}`",
-    "_NL": "the end of the line",
-    "_SEMI": "`;`",
+    "_SEP": "the end of the line",
     "$END": "the end of the file",
 }
 
@@ -48,8 +47,6 @@ def expected_words(expected: set[str] | frozenset[str]) -> str:
     for terminal, word in _WORDS.items():
         if terminal in expected and word not in words:
             words.append(word)
-    if "_SEMI" in expected and "_NL" in expected:
-        words.remove("`;`")
     if not words:
         return "something else"
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
@@ -67,8 +64,8 @@ def describe_token(token: Token) -> str:
     """An unexpected token described for a message."""
     if token.type == "$END":
         return "end of file"
-    if token.type in ("_NL",):
-        return "end of line"
+    if token.type == "_SEP":  # a run of line ends and `;`
+        return "`;`" if token.startswith(";") else "end of line"
     if token.type == "COMMA":
         return "`,`"  # the token also holds the blank space after the comma
     text = str(token)
@@ -92,7 +89,7 @@ class ErrorCollector:
         self.diagnostics: list[Diagnostic] = []
         self._last_line = 0
         self._skipped_braces = 0
-        self._previous_type = "_NL"
+        self._previous_type = "_SEP"
 
     # lark calls this for every error; returning True resumes the parse.
     def on_error(self, error: UnexpectedInput) -> bool:
@@ -101,8 +98,16 @@ class ErrorCollector:
             return False
         if isinstance(error, UnexpectedToken) and self._absorb_brace(error.token):
             return True
+        if (
+            isinstance(error, UnexpectedToken)
+            and error.token.type == "_SEP"
+            and _last_token_is(error, "_SEP")
+        ):
+            # The lexer joins a run of line ends into one token, so two only
+            # meet when a bad token between them was dropped: nothing new.
+            return True
         self.record(error)
-        if isinstance(error, UnexpectedToken) and error.token.type in ("_NL", "_SEMI"):
+        if isinstance(error, UnexpectedToken) and error.token.type == "_SEP":
             _end_statement(error)
         return len(self.diagnostics) < MAX_ERRORS
 
@@ -198,7 +203,9 @@ class ErrorCollector:
             return
         line, col = self._end_position()
         expected: set[str] = getattr(error, "expected", set()) or set()
-        hint = "a handoff connects two names, e.g. `triage -> build`" if expected == {"WORD"} else None
+        hint = (
+            "a handoff connects two names, e.g. `triage -> build`" if _last_token_is(error, "ARROW") else None
+        )
         self._add(line, col, 1, f"unexpected end of file; expected {expected_words(expected)}", hint)
 
     def _bad_character(self, error: UnexpectedCharacters) -> tuple[str, str | None]:
@@ -216,7 +223,7 @@ class ErrorCollector:
         token, expected = error.token, error.expected
         message = f"unexpected {describe_token(token)}; expected {expected_words(expected)}"
         hint: str | None = None
-        if expected <= {"WORD"}:
+        if _last_token_is(error, "ARROW"):
             hint = "a handoff connects two names, e.g. `triage -> build`"
         elif token.type == "LBRACE" and "WORD" in expected:
             hint = "a block `{` must start on the same line as the statement it belongs to"
@@ -232,7 +239,7 @@ class ErrorCollector:
             )
         elif token.type in ("STRING", "HANDLE", "NUMBER") and "WORD" in expected:
             hint = 'every statement starts with a keyword, e.g. `stage build "Build"`'
-        elif token.type == "WORD" and "_NL" in expected:
+        elif token.type == "WORD" and "_SEP" in expected:
             hint = (
                 f"a statement ends at the end of its line: put `{token}` on a new line, "
                 "or write `;` before it"
@@ -291,6 +298,13 @@ def _end_statement(error: UnexpectedToken) -> None:
         if "WORD" not in accepts:
             return
         parser.feed_token(Token.new_borrow_pos("WORD", "_", error.token))
+
+
+def _last_token_is(error: UnexpectedInput, terminal: str) -> bool:
+    """Whether the parser's last shifted symbol is a ``terminal`` token."""
+    parser = getattr(error, "interactive_parser", None)
+    stack: list[Any] = parser.parser_state.value_stack if parser is not None else []
+    return bool(stack) and isinstance(stack[-1], Token) and stack[-1].type == terminal
 
 
 def _innermost_open_brace(error: UnexpectedInput) -> Token | None:
