@@ -363,3 +363,36 @@ def test_json_output() -> None:
 )
 def test_format_hours(hours: float, text: str) -> None:
     assert format_hours(hours) == text
+
+
+@pytest.mark.parametrize("servers", [10_001, 20_000])
+@pytest.mark.parametrize("beta", [0.05, 0.5, 1.0, 2.0, 4.0])
+def test_erlang_c_for_many_servers_stays_close_to_exact(servers: int, beta: float) -> None:
+    offered = servers - beta * math.sqrt(servers)
+    assert erlang_c(servers, offered) == pytest.approx(erlang_c_textbook_stable(servers, offered), abs=0.002)
+
+
+def erlang_c_textbook_stable(c: int, a: float) -> float:
+    """The exact recursion, written out here for huge c (the factorials overflow)."""
+    blocking = 1.0
+    for k in range(1, c + 1):
+        blocking = a * blocking / (k + a * blocking)
+    return c * blocking / (c - a * (1 - blocking))
+
+
+def test_a_huge_capacity_does_not_make_the_checks_run_for_hours() -> None:
+    spec = """
+workflow w "W" {
+  owner @a
+  person @a "A" { capacity 999999999999999 }
+  intake i "I" { owner @a; arrivals 99999999999999 per week }
+  stage s "S" { owner @a; effort 1h }
+  exit e "E"
+  i -> s
+  s -> e
+}
+"""
+    from wmdsl import api
+
+    report = api.check_text(spec)  # returns at once: no loop over 10^15 servers
+    assert all(d.code != "SYN001" for d in report.diagnostics)
