@@ -383,6 +383,9 @@ def _duration(ctx: Context, arg: Arg, keyword: str) -> Any:
 def duration(ctx: Context, stmt: Statement, role: str) -> Any:
     """``effort 2d``; ``effort 2 days`` is reported as one mistake, with the fix."""
     args = plain(stmt)
+    numbers = [arg for arg in args if arg.kind is ArgKind.NUMBER]
+    if not all([values.in_range(ctx.sink, arg) for arg in numbers]):  # every one reported
+        return None
     number = values.split_number(args[0]) if len(args) == 2 else None
     if number is not None and not number[1] and args[1].kind is ArgKind.WORD:
         unit = args[1].raw[:1].lower()
