@@ -15,15 +15,19 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import pytest
 
+import wmdsl
 from tests.goldens import EXAMPLES, examples, rendered
 from wmdsl import api
 from wmdsl.render.bpmn import render_bpmn
+from wmdsl.render.bpmn_layout import Box
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / ".ci" / "node" / "node_modules"
@@ -301,6 +305,77 @@ def test_gates_and_decisions_travel_as_documentation_and_extensions() -> None:
         "bpmn:process/bpmn:extensionElements/{https://wmdsl.dev/schema/bpmn}decision", NS
     )
     assert [d.get("name") for d in decisions] == ["ready", "deploy"]  # its own, then the shared one it uses
+
+
+def _chain(stages: int) -> str:
+    """A workflow of ``stages`` stages in a chain, whose lanes, intakes and decisions grow with it.
+
+    Four stages a lane; an intake every ten stages; skips that branch and merge, rework
+    loops, exits on the way and a gate on every third handoff.
+    """
+    lines = ['person @ana "Ana"']
+    lines += [f'lane l{k} "Lane {k}" {{ owner @ana; members @ana }}' for k in range((stages + 3) // 4)]
+    lines += ['workflow chain "Chain" {', "  owner @ana"]
+    lines += [f'  intake in{i} "In {i}" {{ owner @ana }}' for i in range(0, stages, 10)]
+    lines += [f'  stage s{i} "Stage {i}" in l{i // 4} {{ wip 1 }}' for i in range(stages)]
+    lines += ['  exit done "Done"', '  exit dropped "Dropped" { kind cancelled }']
+    lines += [f"  in{i} -> s{i}" for i in range(0, stages, 10)]
+    for i in range(stages - 1):
+        lines.append(f"  s{i} -> s{i + 1}" + (f" {{ gate d{i} }}" if i % 3 == 0 else ""))
+        if i % 3 == 0:
+            lines.append(f'  decision d{i} "Gate {i}" {{ decides @ana }}')
+        if i % 4 == 1 and i + 2 < stages:
+            lines.append(f"  s{i} -> s{i + 2}")
+        if i % 5 == 4:
+            lines.append(f"  s{i} -> s{i - 3} {{ rework }}")
+        if i % 7 == 6:
+            lines.append(f"  s{i} -> dropped")
+    lines += [f"  s{stages - 1} -> done", "}"]
+    return "\n".join(lines) + "\n"
+
+
+def _rendering_work(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int]:
+    """Lines of wmdsl code run, and shapes tested against a segment, while rendering ``text``."""
+    document = api.loads(text)
+    crossings = 0
+    crosses = Box.crosses
+
+    def counting(box: Box, y: int, x1: int, x2: int) -> bool:
+        nonlocal crossings
+        crossings += 1
+        return crosses(box, y, x1, x2)
+
+    lines = 0
+    package = str(Path(wmdsl.__file__).resolve().parent)
+
+    def local(frame: FrameType, event: str, arg: Any) -> Any:
+        nonlocal lines
+        lines += event == "line"
+        return local
+
+    def trace(frame: FrameType, event: str, arg: Any) -> Any:
+        return local if frame.f_code.co_filename.startswith(package) else None
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Box, "crosses", counting)
+        previous = sys.gettrace()
+        sys.settrace(trace)
+        try:
+            render_bpmn(document)
+        finally:
+            sys.settrace(previous)
+    return lines, crossings
+
+
+def test_rendering_work_grows_linearly_with_the_spec(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Counts, not times: a scan of every node or flow per node or flow (lanes, incoming
+    # and outgoing flows, the shapes in a route's way, decisions, intakes) makes the work
+    # grow sixteenfold when the spec grows fourfold.
+    small_lines, small_crossings = _rendering_work(_chain(40), monkeypatch)
+    large_lines, large_crossings = _rendering_work(_chain(160), monkeypatch)
+    assert small_crossings > 0
+    assert large_crossings < 6 * small_crossings
+    assert large_lines < 6 * small_lines
 
 
 def _validators_missing() -> str | None:

@@ -24,7 +24,7 @@ import enum
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from wmdsl.model import (
@@ -92,13 +92,17 @@ class _Ids:
 
     def __init__(self) -> None:
         self.used: set[str] = set()
+        # The count of the last id given for each base: the ones before it are all taken.
+        self.counts: dict[str, int] = {}
 
     def __call__(self, *parts: str) -> str:
         base = "_".join(parts)
-        candidate, count = base, 1
+        count = self.counts.get(base, 1)
+        candidate = base if count == 1 else f"{base}_{count}"
         while candidate in self.used:
             count += 1
             candidate = f"{base}_{count}"
+        self.counts[base] = count
         self.used.add(candidate)
         return candidate
 
@@ -197,8 +201,11 @@ def _plan_lanes(plan: _Process, document: Document, make: Callable[..., str]) ->
     workflow = plan.workflow
     lane_of = _node_lanes(workflow)
     lane_ids: dict[str, str] = {}
+    declared: dict[str, Lane] = {}  # the first lane of each name, the workflow's before the shared ones
+    for each in (*workflow.lanes, *document.shared.lanes):
+        declared.setdefault(each.name, each)
     for name in dict.fromkeys([*(lane_of[s.name] for s in workflow.stages), *lane_of.values()]):
-        lane = next((x for x in (*workflow.lanes, *document.shared.lanes) if x.name == name), None)
+        lane = declared.get(name)
         lane_ids[name] = make("Lane", name or "unassigned")
         plan.lanes.append(_LanePlan(lane_ids[name], _name(lane.label, name) if lane else UNASSIGNED, lane))
     return {node: lane_ids[lane] for node, lane in lane_of.items()}
@@ -222,19 +229,43 @@ def _node_lanes(workflow: Workflow) -> dict[str, str]:
     lane_of = {stage.name: stage.lane.name if stage.lane else "" for stage in workflow.stages}
     first = next(iter(lane_of.values()), "")
     stages = set(lane_of)
+    targets: dict[str, list[str]] = defaultdict(list)  # of the handoffs out of each node, in order
+    sources: dict[str, list[str]] = defaultdict(list)  # of the handoffs into each node, in order
+    for handoff in workflow.handoffs:
+        targets[handoff.source.name].append(handoff.target.name)
+        sources[handoff.target.name].append(handoff.source.name)
     for intake in workflow.intakes:
-        after = [h.target.name for h in workflow.handoffs if h.source.name == intake.name]
+        after = targets[intake.name]
         lane_of[intake.name] = next((lane_of[name] for name in after if name in stages), first)
     for exit_ in workflow.exits:
-        before = [h.source.name for h in workflow.handoffs if h.target.name == exit_.name]
-        before.sort(key=lambda name: name not in stages)  # the first stage, else the first intake
+        # the first stage, else the first intake
+        before = sorted(sources[exit_.name], key=lambda name: name not in stages)
         lane_of[exit_.name] = next((lane_of[name] for name in before if name in lane_of), first)
     return lane_of
 
 
-def _find_decision(document: Document, workflow: Workflow, ref: Ref) -> Decision | None:
-    found = (d for d in (*workflow.decisions, *document.shared.decisions) if d.name == ref.name)
-    return next(found, None)
+def _decisions(document: Document, workflow: Workflow) -> dict[str, Decision]:
+    """The decision each name refers to: the workflow's first, else the first shared one."""
+    found: dict[str, Decision] = {}
+    for decision in (*workflow.decisions, *document.shared.decisions):
+        found.setdefault(decision.name, decision)
+    return found
+
+
+def _unique(decisions: Iterable[Decision]) -> list[Decision]:
+    """``decisions`` without the repeated ones, as ``dict.fromkeys`` keeps them.
+
+    Model objects all hash alike, so a dict of many of them is quadratic; equal
+    decisions have equal names, so comparing within a name is enough.
+    """
+    kept: dict[str, list[Decision]] = defaultdict(list)
+    unique: list[Decision] = []
+    for decision in decisions:
+        same_name = kept[decision.name]
+        if not any(decision is other or decision == other for other in same_name):
+            same_name.append(decision)
+            unique.append(decision)
+    return unique
 
 
 def _name(label: str, fallback: str) -> str:
@@ -277,25 +308,35 @@ def _process(definitions: ET.Element, plan: _Process, document: Document) -> Non
     name = _name(workflow.label, workflow.name)
     attributes = {"id": plan.ids["Process"], "name": name, "isExecutable": "false"}
     process = _sub(definitions, "bpmn:process", attributes)
-    gates = [_find_decision(document, workflow, h.gate) for h in workflow.handoffs if h.gate]
-    decisions = dict.fromkeys([*workflow.decisions, *(d for d in gates if d is not None)])
+    named = _decisions(document, workflow)
+    gates = [named.get(h.gate.name) for h in workflow.handoffs if h.gate]
+    decisions = _unique([*workflow.decisions, *(d for d in gates if d is not None)])
     summary = _wm("workflow", name=workflow.name, owner=_value(workflow.owner))
     _extensions(process, summary, *(_decision_extension(d) for d in decisions))
     lane_set = _sub(process, "bpmn:laneSet", {"id": plan.ids["LaneSet"]})
+    members: dict[str, list[str]] = defaultdict(list)  # node ids by lane id, in node order
+    for node in plan.nodes:
+        members[node.node.lane].append(node.node.id)
     for lane in plan.lanes:
         element = _sub(lane_set, "bpmn:lane", {"id": lane.id, "name": lane.name})
         if lane.model:
             _documentation(element, *_lines(lane.model))
-        for node in plan.nodes:
-            if node.node.lane == lane.id:
-                _sub(element, "bpmn:flowNodeRef", text=node.node.id)
-    for node in plan.nodes:
-        _flow_node(process, plan, node)
+        for member in members[lane.id]:
+            _sub(element, "bpmn:flowNodeRef", text=member)
+    incoming: dict[str, list[str]] = defaultdict(list)  # flow ids by node id, in flow order
+    outgoing: dict[str, list[str]] = defaultdict(list)
     for flow in plan.flows:
-        _sequence_flow(process, flow, document, workflow)
+        incoming[flow.flow.target].append(flow.flow.id)
+        outgoing[flow.flow.source].append(flow.flow.id)
+    for node in plan.nodes:
+        _flow_node(process, plan, node, incoming[node.node.id], outgoing[node.node.id])
+    for flow in plan.flows:
+        _sequence_flow(process, flow, named)
 
 
-def _flow_node(process: ET.Element, plan: _Process, planned: _NodePlan) -> None:
+def _flow_node(
+    process: ET.Element, plan: _Process, planned: _NodePlan, incoming: list[str], outgoing: list[str]
+) -> None:
     node, model = planned.node, planned.model
     attributes = {"id": node.id, "name": planned.name, "gatewayDirection": planned.direction}
     element = _sub(process, f"bpmn:{planned.tag}", attributes)
@@ -303,24 +344,22 @@ def _flow_node(process: ET.Element, plan: _Process, planned: _NodePlan) -> None:
         _documentation(element, *_lines(model))
         kind, keys = _EXTENSIONS[type(model)]
         _extensions(element, _wm(kind, **{key: _value(getattr(model, key)) for key in keys}))
-    for flow in plan.flows:
-        if flow.flow.target == node.id:
-            _sub(element, "bpmn:incoming", text=flow.flow.id)
-    for flow in plan.flows:
-        if flow.flow.source == node.id:
-            _sub(element, "bpmn:outgoing", text=flow.flow.id)
+    for flow_id in incoming:
+        _sub(element, "bpmn:incoming", text=flow_id)
+    for flow_id in outgoing:
+        _sub(element, "bpmn:outgoing", text=flow_id)
     if isinstance(model, Intake):
         message, definition = plan.messages[model.name]
         _sub(element, "bpmn:messageEventDefinition", {"id": definition, "messageRef": message})
 
 
-def _sequence_flow(process: ET.Element, planned: _FlowPlan, document: Document, workflow: Workflow) -> None:
+def _sequence_flow(process: ET.Element, planned: _FlowPlan, named: dict[str, Decision]) -> None:
     flow, handoff = planned.flow, planned.handoff
     attributes = {"id": flow.id, "name": planned.name, "sourceRef": flow.source, "targetRef": flow.target}
     element = _sub(process, "bpmn:sequenceFlow", attributes)
     if handoff is None:
         return
-    decision = _find_decision(document, workflow, handoff.gate) if handoff.gate else None
+    decision = named.get(handoff.gate.name) if handoff.gate else None
     gate = None
     if handoff.gate:
         title = f"{decision.label} ({handoff.gate})" if decision else str(handoff.gate)

@@ -19,7 +19,9 @@ flow. The algorithm:
    target's left side, turning only in the gaps between columns; when a
    horizontal run would cross a shape it runs along the free line between
    rows instead. A back edge drops into the channel of the lower of its two
-   lanes and runs back left there.
+   lanes and runs back left there. The shapes in the way of a run are looked
+   up in an index of the shapes by row and x, so routing every flow takes
+   time about linear in the number of flows.
 
 Everything is an integer and depends only on the order of the input, so the
 output is deterministic.
@@ -27,6 +29,7 @@ output is deterministic.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Literal
@@ -135,6 +138,7 @@ def layout(lanes: list[str], nodes: list[Node], flows: list[Flow]) -> Layout:
     pool_box = Box(POOL_X, POOL_Y, grid.columns[-1] + MARGIN - POOL_X, _bottom(lane_boxes) - POOL_Y)
     shapes = {node.id: _shape(node, grid, lane_boxes[node.lane]) for node in nodes}
     result = Layout(pool_box, lane_boxes, shapes)
+    index = _ShapeIndex(shapes)
     slots: dict[str, int] = defaultdict(int)
     for flow in flows:
         if flow.id in back:
@@ -142,7 +146,7 @@ def layout(lanes: list[str], nodes: list[Node], flows: list[Flow]) -> Layout:
             result.edges[flow.id] = _back_route(flow, grid, shapes, lane_boxes[lane], slots[lane])
             slots[lane] += 1
         else:
-            result.edges[flow.id] = _forward_route(flow, grid, shapes, lane_boxes)
+            result.edges[flow.id] = _forward_route(flow, grid, shapes, lane_boxes, index)
     return result
 
 
@@ -277,14 +281,52 @@ def _street(box: Box, lane: Box) -> int:
     return lane.y + MARGIN + (box.y - lane.y - MARGIN) // ROW * ROW
 
 
-def _forward_route(flow: Flow, grid: _Grid, shapes: dict[str, Box], lanes: dict[str, Box]) -> list[Point]:
+class _ShapeIndex:
+    """The shapes grouped by top, height and width, each group sorted by x.
+
+    A shape touches the horizontal segment at ``y`` from ``low`` to ``high``
+    when ``top <= y <= top + height`` and ``low - width <= x <= high``: the
+    groups that can hold such shapes are found by bisecting their tops (no
+    shape is taller than the tallest), and the shapes inside a group by
+    bisecting their x. Finding the shapes in the way of a segment takes
+    logarithmic time instead of a look at every shape.
+    """
+
+    def __init__(self, shapes: dict[str, Box]) -> None:
+        groups: dict[tuple[int, int, int], list[tuple[int, str, Box]]] = defaultdict(list)
+        for name, box in shapes.items():
+            groups[(box.y, box.height, box.width)].append((box.x, name, box))
+        self.tallest = max((box.height for box in shapes.values()), default=0)
+        self.keys = sorted(groups)
+        self.tops = [top for top, _, _ in self.keys]
+        self.members = [sorted(groups[key], key=lambda member: member[0]) for key in self.keys]
+        self.xs = [[x for x, _, _ in members] for members in self.members]
+
+    def clear(self, ignore: tuple[str, str], *segments: tuple[int, int, int]) -> bool:
+        """True when no shape but those named in ``ignore`` touches any of ``segments`` (y, x1, x2)."""
+        for y, x1, x2 in segments:
+            low, high = min(x1, x2), max(x1, x2)
+            for group in range(bisect_left(self.tops, y - self.tallest), bisect_right(self.tops, y)):
+                top, height, width = self.keys[group]
+                if top + height < y:
+                    continue
+                xs, members = self.xs[group], self.members[group]
+                for member in range(bisect_left(xs, low - width), bisect_right(xs, high)):
+                    _, name, box = members[member]
+                    if name not in ignore and box.crosses(y, x1, x2):
+                        return False
+        return True
+
+
+def _forward_route(
+    flow: Flow, grid: _Grid, shapes: dict[str, Box], lanes: dict[str, Box], index: _ShapeIndex
+) -> list[Point]:
     """Right side to left side, turning in a gap between columns, around any shape in the way."""
     source, target = shapes[flow.source], shapes[flow.target]
     start, end = (source.right, source.middle), (target.x, target.middle)
-    others = [box for name, box in shapes.items() if name not in (flow.source, flow.target)]
 
     def clear(*segments: tuple[int, int, int]) -> bool:
-        return not any(box.crosses(*segment) for box in others for segment in segments)
+        return index.clear((flow.source, flow.target), *segments)
 
     if start[1] == end[1] and clear((start[1], start[0], end[0])):
         return [start, end]
