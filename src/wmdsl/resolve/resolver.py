@@ -15,8 +15,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from pydantic import ValidationError
-
 from wmdsl import codes
 from wmdsl.diagnostics import Related
 from wmdsl.model import Allow, Declarations, Document, Element, Handoff, Named, Workflow
@@ -279,13 +277,10 @@ class Resolver:
             )
             return []
         span = stmt.keyword.span.to(args[-1].span)
-        return [Allow.model_construct(code=found.code, reason=args[1].value, span=span)]
+        return [Allow.make(code=found.code, reason=args[1].value, span=span)]
 
     def build(self, model: type[T], span: Any, **fields: Any) -> T:
-        try:
-            return model.model_construct(span=span, **fields)
-        except ValidationError as error:  # pragma: no cover - readers validate first
-            raise AssertionError(f"model rejected resolved fields: {error}") from error
+        return model.make(span=span, **fields)
 
     # -- errors ----------------------------------------------------------
 

@@ -280,7 +280,7 @@ def members(ctx: Context, stmt: Statement, role: str) -> list[Member] | None:
         if arg.kind is ArgKind.WORD and values.NAME.match(arg.raw):
             # Whether `desk` is a lane or a person missing its `@` is known
             # only once every name is declared.
-            ref = Ref.model_construct(name=arg.raw, span=arg.span)
+            ref = Ref.make(name=arg.raw, span=arg.span)
             ctx.uses.append(Use(ref, PERSON, f"the members of {role}", bare=True))
             continue
         handle = values.read_handle(ctx.sink, arg)
@@ -296,8 +296,8 @@ def members(ctx: Context, stmt: Statement, role: str) -> list[Member] | None:
                 [Related(twice.span, "first listed here")],
             )
             continue
-        person = ctx.use(Ref.model_construct(name=handle, span=arg.span), PERSON, f"the members of {role}")
-        result.append(Member.model_construct(person=person, span=arg.span))
+        person = ctx.use(Ref.make(name=handle, span=arg.span), PERSON, f"the members of {role}")
+        result.append(Member.make(person=person, span=arg.span))
     return result
 
 
@@ -325,7 +325,7 @@ def escalation(ctx: Context, stmt: Statement, role: str) -> list[Escalation] | N
     if to is None or (len(args) == 3 and after is None):
         return None
     ctx.use(to, ESCALATION, f"the escalation of {role}")
-    return [Escalation.model_construct(to=to, after=after, span=args[0].span.to(args[-1].span))]
+    return [Escalation.make(to=to, after=after, span=args[0].span.to(args[-1].span))]
 
 
 def _escalation_advice(args: list[Arg]) -> tuple[str, str]:
@@ -384,7 +384,8 @@ def duration(ctx: Context, stmt: Statement, role: str) -> Any:
     """``effort 2d``; ``effort 2 days`` is reported as one mistake, with the fix."""
     args = plain(stmt)
     numbers = [arg for arg in args if arg.kind is ArgKind.NUMBER]
-    if not all([values.in_range(ctx.sink, arg) for arg in numbers]):  # every one reported
+    fits = [values.in_range(ctx.sink, arg) for arg in numbers]  # each one too large is reported
+    if not all(fits):
         return None
     number = values.split_number(args[0]) if len(args) == 2 else None
     if number is not None and not number[1] and args[1].kind is ArgKind.WORD:
