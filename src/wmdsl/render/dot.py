@@ -24,6 +24,7 @@ nothing the user wrote is ever on a command line.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 import graphviz
@@ -158,13 +159,16 @@ def _add_workflow(graph: graphviz.Digraph, scope: _Scope) -> None:
     workflow = scope.workflow
     for intake in workflow.intakes:
         graph.node(scope.node_id(intake.name), **_intake_attrs(intake))
+    in_lane: dict[str, list[Stage]] = defaultdict(list)  # one pass, not one per lane
+    for stage in workflow.stages:
+        if stage.lane:
+            in_lane[stage.lane.name].append(stage)
     for index, lane in enumerate(scope.lanes_in_use()):
         fill, border = LANE_COLOURS[index % len(LANE_COLOURS)]
         with graph.subgraph(name=f"cluster_lane_{workflow.name}.{lane.name}") as cluster:
             cluster.attr(**_lane_attrs(lane, scope, fill, border))
-            for stage in workflow.stages:
-                if stage.lane and stage.lane.name == lane.name:
-                    cluster.node(scope.node_id(stage.name), **_stage_attrs(stage, scope, border))
+            for stage in in_lane[lane.name]:
+                cluster.node(scope.node_id(stage.name), **_stage_attrs(stage, scope, border))
     for stage in workflow.stages:
         if stage.lane is None:
             graph.node(scope.node_id(stage.name), **_stage_attrs(stage, scope, "#555555"))
