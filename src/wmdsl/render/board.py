@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import heapq
 import json
+from collections import defaultdict
 from typing import Any
 
 from wmdsl.model import Board, Document, Exit, ExitKind, Intake, Lane, Person, Ref, Stage, Workflow
@@ -94,6 +95,15 @@ class _Scope:
         self.people: dict[str, Person] = {p.name: p for p in (*shared.people, *workflow.people)}
         self.lanes: dict[str, Lane] = {lane.name: lane for lane in (*shared.lanes, *workflow.lanes)}
         self.order = {name: index for index, name in enumerate(flow_order(workflow))}
+        # Looked up per board, built once per workflow (boards x handoffs was quadratic).
+        self.stages: dict[str, Stage] = {stage.name: stage for stage in workflow.stages}
+        self.intakes: dict[str, Intake] = {intake.name: intake for intake in workflow.intakes}
+        self.exits: dict[str, Exit] = {exit_.name: exit_ for exit_ in workflow.exits}
+        self.sources: defaultdict[str, list[str]] = defaultdict(list)
+        self.targets: defaultdict[str, list[str]] = defaultdict(list)
+        for handoff in workflow.handoffs:
+            self.sources[handoff.target.name].append(handoff.source.name)
+            self.targets[handoff.source.name].append(handoff.target.name)
 
     def title(self, ref: Ref) -> str | None:
         """The full name of a person or the title of a lane."""
@@ -169,13 +179,11 @@ def _done_columns(exits: list[Exit], shown: set[str]) -> list[Json]:
 
 def _board(board: Board, workflow: Workflow, scope: _Scope) -> Json:
     shown = {ref.name for ref in board.shows}
-    stages = {stage.name: stage for stage in workflow.stages}
-    intakes = {intake.name: intake for intake in workflow.intakes}
-    exits = {exit_.name: exit_ for exit_ in workflow.exits}
+    stages, intakes, exits = scope.stages, scope.intakes, scope.exits
     columns = scope.sort(shown & stages.keys())
-    feeding = {h.source.name for h in workflow.handoffs if h.target.name in columns}
+    feeding = {source for name in columns for source in scope.sources[name]}
     listed = scope.sort((shown | feeding) & intakes.keys())
-    leaving = {h.target.name for h in workflow.handoffs if h.source.name in {*columns, *listed}}
+    leaving = {target for name in (*columns, *listed) for target in scope.targets[name]}
     ending = scope.sort((shown | leaving) & exits.keys())
     lanes: dict[str, Lane] = {}
     for name in columns:

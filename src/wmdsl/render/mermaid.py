@@ -19,6 +19,7 @@ by :func:`wmdsl.render.labels.mermaid_text`.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from wmdsl.model import Decision, Document, ExitKind, Handoff, Lane, Person, Stage, Workflow
@@ -143,14 +144,17 @@ def _add_workflow(chart: _Chart, scope: _Scope, depth: int) -> None:
     for intake in workflow.intakes:
         lines = [one_line(intake.label)] + ([intake.arrivals.text] if intake.arrivals else [])
         chart.add(depth, f'{scope.node_id(intake.name)}(["{mermaid_lines(lines)}"]):::intake')
+    in_lane: dict[str, list[Stage]] = defaultdict(list)  # one pass, not one per lane
+    for stage in workflow.stages:
+        if stage.lane:
+            in_lane[stage.lane.name].append(stage)
     for number, lane in enumerate(scope.lanes_in_use()):
         lane_id = f"{scope.prefix}lane_{lane.name}"
         chart.lane_styles.append(f"style {lane_id} {LANE_STYLES[number % len(LANE_STYLES)]}")
         title = [one_line(lane.label)] + ([f"owner: {scope.person(lane.owner.name)}"] if lane.owner else [])
         chart.add(depth, f'subgraph {lane_id}["{mermaid_lines(title)}"]')
-        for stage in workflow.stages:
-            if stage.lane and stage.lane.name == lane.name:
-                chart.add(depth + 1, _stage(stage, scope))
+        for stage in in_lane[lane.name]:
+            chart.add(depth + 1, _stage(stage, scope))
         chart.add(depth, "end")
     for stage in workflow.stages:
         if stage.lane is None:

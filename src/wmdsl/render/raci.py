@@ -32,8 +32,10 @@ carriage return) is prefixed with ``'``.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -130,10 +132,15 @@ class Scope:
         named: Person | Lane | None = self.people.get(ref.name) if ref.is_person else self.lanes.get(ref.name)
         if named is None:
             return Party(ref.name, None, None) if ref.is_person else None
-        local = self.workflow is not None and any(
-            n is named for n in (*self.workflow.people, *self.workflow.lanes)
-        )
+        local = self.workflow is not None and ref.name in self.local_names
         return Party(ref.name, named.title, self.workflow.name if local and self.workflow else None)
+
+    @functools.cached_property
+    def local_names(self) -> frozenset[str]:
+        """Names the workflow declares itself (they shadow the shared ones)."""
+        if self.workflow is None:
+            return frozenset()
+        return frozenset(n.name for n in (*self.workflow.people, *self.workflow.lanes))
 
 
 @dataclass(frozen=True)
@@ -143,6 +150,20 @@ class Row:
     workflow: Workflow | None
     decision: Decision
     shared: bool
+
+
+class _Scopes:
+    """One :class:`Scope` per workflow, built once (rows of a workflow share it)."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.built: dict[int, Scope] = {}
+
+    def of(self, workflow: Workflow | None) -> Scope:
+        key = id(workflow)  # the workflows outlive this object
+        if key not in self.built:
+            self.built[key] = Scope.of(self.document, workflow)
+        return self.built[key]
 
 
 def used_decisions(document: Document, workflow: Workflow) -> list[Row]:
@@ -192,8 +213,9 @@ def cells(decision: Decision, scope: Scope) -> dict[tuple[str, str], str]:
 def parties(rows: list[Row], document: Document) -> list[Party]:
     """The parties of ``rows`` in order of first appearance."""
     found: dict[tuple[str, str], Party] = {}
+    scopes = _Scopes(document)
     for row in rows:
-        scope = Scope.of(document, row.workflow)
+        scope = scopes.of(row.workflow)
         for _, ref in roles(row.decision):
             party = scope.party(ref)
             if party is not None:
@@ -302,8 +324,9 @@ def csv_safe(value: str) -> str:
 def _csv_headers(columns: list[Party]) -> list[str]:
     """Party headers; two parties with the same text get their workflow appended."""
     labels = [csv_party(party) for party in columns]
+    counts = Counter(labels)
     return [
-        f"{label} [{party.workflow or 'shared'}]" if labels.count(label) > 1 else label
+        f"{label} [{party.workflow or 'shared'}]" if counts[label] > 1 else label
         for label, party in zip(labels, columns, strict=True)
     ]
 
@@ -313,8 +336,9 @@ def raci_table(document: Document) -> list[list[str]]:
     rows = decision_rows(document)
     columns = parties(rows, document)
     table = [["Workflow", "Decision", "Title", "Escalation", *_csv_headers(columns)]]
+    scopes = _Scopes(document)
     for row in rows:
-        scope = Scope.of(document, row.workflow)
+        scope = scopes.of(row.workflow)
         found = cells(row.decision, scope)
         workflow = row.workflow.name if row.workflow is not None else ""
         decision = row.decision
