@@ -62,3 +62,16 @@ def test_the_check_path_builds_no_pydantic_validator() -> None:
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_model_objects_hash_apart_and_consistently_with_equality() -> None:
+    # Hashing by class alone put every stage in one bucket: sets and dicts of
+    # model objects (the rules use them) became quadratic on big specs.
+    document = api.compile_path(ROOT / "examples" / "software-delivery.wm").document
+    assert document is not None
+    workflow = document.workflows[0]
+    stages = list(workflow.stages)
+    assert len({hash(stage) for stage in stages}) == len(stages)
+    again = Document.model_validate(document.model_dump()).workflows[0]
+    assert [hash(s) for s in again.stages] == [hash(s) for s in stages]  # a copy hashes the same
+    assert again.stages == workflow.stages

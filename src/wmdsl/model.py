@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import enum
 import functools
+from collections.abc import Iterator
 from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -55,7 +56,22 @@ class Element(BaseModel):
         )
 
     def __hash__(self) -> int:
-        return hash(type(self).__name__)
+        # Consistent with __eq__ (equal objects have equal plain fields) and
+        # spread out: hashing by class alone put every object of a class in
+        # one bucket, which made sets and dicts of model objects quadratic.
+        return hash((type(self).__name__, *_plain_fields(self)))
+
+
+def _plain_fields(element: Element) -> Iterator[object]:
+    """The values of ``element``'s scalar and reference fields (no span, no collections)."""
+    for name in type(element).model_fields:
+        if name == "span":
+            continue
+        value = getattr(element, name)
+        if isinstance(value, Ref):
+            yield value.name
+        elif value is None or isinstance(value, str | int | float | enum.Enum):
+            yield value
 
 
 @functools.cache
