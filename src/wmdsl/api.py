@@ -190,14 +190,23 @@ def _check_file(
 ) -> _FileResult:
     """Check one file with the settings that apply to it (runs in worker processes too)."""
     with collector_paused():
-        settings = settings_for(path, overrides)
-        compilation = compile_path(path, root=root, limits=settings.limits)
-        result = _finish(path, compilation, settings, honour_allows)
-        slot = _cache_slot(path, root, overrides, honour_allows) if use_cache else None
-        if slot is not None:
-            entry = CacheEntry(result.shown, result.diagnostics, result.sources, result.fail_on)
-            slot[0].put(slot[1], entry, compilation.files or [path.resolve()])
-        return result
+        # The model is freed (by reference counting) inside the pause: were it
+        # alive when the collector resumes, its first full pass would walk
+        # every object of the model once more for nothing.
+        return _check_file_paused(path, root, overrides, honour_allows, use_cache)
+
+
+def _check_file_paused(
+    path: Path, root: str | Path | None, overrides: Overrides, honour_allows: bool, use_cache: bool
+) -> _FileResult:
+    settings = settings_for(path, overrides)
+    compilation = compile_path(path, root=root, limits=settings.limits)
+    result = _finish(path, compilation, settings, honour_allows)
+    slot = _cache_slot(path, root, overrides, honour_allows) if use_cache else None
+    if slot is not None:
+        entry = CacheEntry(result.shown, result.diagnostics, result.sources, result.fail_on)
+        slot[0].put(slot[1], entry, compilation.files or [path.resolve()])
+    return result
 
 
 def _finish(path: Path, compilation: Compilation, settings: Settings, honour_allows: bool) -> _FileResult:
