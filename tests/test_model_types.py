@@ -75,3 +75,37 @@ def test_model_objects_hash_apart_and_consistently_with_equality() -> None:
     again = Document.model_validate(document.model_dump()).workflows[0]
     assert [hash(s) for s in again.stages] == [hash(s) for s in stages]  # a copy hashes the same
     assert again.stages == workflow.stages
+
+
+def _elements(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        yield value
+        for name in type(value).model_fields:
+            yield from _elements(getattr(value, name))
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _elements(item)
+
+
+def test_make_builds_what_model_construct_builds() -> None:
+    # Element.make sets pydantic's instance state by hand, for speed; this
+    # holds it to model_construct, so a pydantic release that changes the
+    # state fails here and not in a user's run.
+    from wmdsl.model import Element
+
+    document = api.compile_path(ROOT / "examples" / "software-delivery.wm").document
+    assert document is not None
+    checked = 0
+    for element in _elements(document):
+        if not isinstance(element, Element):
+            continue
+        cls = type(element)
+        values = {name: getattr(element, name) for name in cls.model_fields}
+        reference = cls.model_construct(**values)
+        made = cls.make(**values)
+        for state in ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"):
+            assert getattr(made, state) == getattr(reference, state), (cls.__name__, state)
+        assert list(made.__dict__) == list(reference.__dict__)
+        assert made.model_dump() == reference.model_dump()
+        checked += 1
+    assert checked > 100
