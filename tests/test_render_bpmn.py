@@ -15,16 +15,14 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import pytest
 
-import wmdsl
 from tests.goldens import EXAMPLES, examples, rendered
+from tests.tracing import lines_run
 from wmdsl import api
 from wmdsl.render.bpmn import render_bpmn
 from wmdsl.render.bpmn_layout import Box
@@ -345,25 +343,9 @@ def _rendering_work(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[int, in
         crossings += 1
         return crosses(box, y, x1, x2)
 
-    lines = 0
-    package = str(Path(wmdsl.__file__).resolve().parent)
-
-    def local(frame: FrameType, event: str, arg: Any) -> Any:
-        nonlocal lines
-        lines += event == "line"
-        return local
-
-    def trace(frame: FrameType, event: str, arg: Any) -> Any:
-        return local if frame.f_code.co_filename.startswith(package) else None
-
     with monkeypatch.context() as patch:
         patch.setattr(Box, "crosses", counting)
-        previous = sys.gettrace()
-        sys.settrace(trace)
-        try:
-            render_bpmn(document)
-        finally:
-            sys.settrace(previous)
+        lines = lines_run(lambda: render_bpmn(document))
     return lines, crossings
 
 

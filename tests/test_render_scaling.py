@@ -7,41 +7,18 @@ per decision makes the count grow sixty-fourfold when the spec grows eightfold.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-from types import FrameType
-from typing import Any
-
 import pytest
 
-import wmdsl
 from tests.test_render_bpmn import _chain
+from tests.tracing import lines_run
 from wmdsl import api
 from wmdsl.render import render
-
-PACKAGE = str(Path(wmdsl.__file__).resolve().parent)
 
 
 def _lines_run(text: str, name: str) -> int:
     document = api.loads(text)
     render(document, name)  # first-use imports and caches are not the renderer's work
-    lines = 0
-
-    def local(frame: FrameType, event: str, arg: Any) -> Any:
-        nonlocal lines
-        lines += event == "line"
-        return local
-
-    def trace(frame: FrameType, event: str, arg: Any) -> Any:
-        return local if frame.f_code.co_filename.startswith(PACKAGE) else None
-
-    previous = sys.gettrace()
-    sys.settrace(trace)
-    try:
-        render(document, name)
-    finally:
-        sys.settrace(previous)
-    return lines
+    return lines_run(lambda: render(document, name))
 
 
 @pytest.mark.parametrize("name", ["dot", "mermaid", "board", "raci-md", "raci-csv", "json"])
