@@ -228,14 +228,17 @@ def untracked_sla(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:
         flow = ctx.graph(workflow)
         ranges = [_range(flow, m.start.name, m.end.name) for m in workflow.metrics if m.start and m.end]
-        boards = [{ref.name for ref in board.shows} for board in workflow.boards]
+        on_boards: dict[str, set[int]] = {}  # node -> the boards showing it (one pass over the boards)
+        for number, board in enumerate(workflow.boards):
+            for ref in board.shows:
+                on_boards.setdefault(ref.name, set()).add(number)
         for handoff in workflow.handoffs:
             if handoff.sla is None:
                 continue
             ends = (handoff.source.name, handoff.target.name)
             if any(ends[0] in after and ends[1] in before for after, before in ranges):
                 continue
-            if any(set(ends) <= shown for shown in boards):
+            if on_boards.get(ends[0], set()) & on_boards.get(ends[1], set()):
                 continue
             yield Finding(
                 handoff.span,
