@@ -24,14 +24,13 @@ nothing the user wrote is ever on a command line.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from dataclasses import dataclass
 
 import graphviz
 
-from wmdsl.model import Decision, Document, Exit, ExitKind, Handoff, Intake, Lane, Person, Stage, Workflow
+from wmdsl.model import Document, Exit, ExitKind, Handoff, Intake, Lane, Stage, Workflow
 from wmdsl.render import RenderError
 from wmdsl.render.labels import dot_lines, dot_tooltip, wrap
+from wmdsl.render.scope import Names
 
 FONT = "Helvetica,Arial,sans-serif"
 TITLE_WIDTH = 22  # characters per line of a node title
@@ -81,40 +80,15 @@ def _attrs(**values: str) -> dict[str, str]:
     return {key: graphviz.nohtml(value) for key, value in values.items()}
 
 
-@dataclass(frozen=True)
-class _Scope:
-    """What a workflow can refer to: its own declarations, then the shared ones."""
-
-    workflow: Workflow
-    people: dict[str, Person]
-    lanes: dict[str, Lane]
-    decisions: dict[str, Decision]
+class _Scope(Names):
+    """A workflow's names, with node ids qualified by the workflow."""
 
     @classmethod
     def of(cls, document: Document, workflow: Workflow) -> _Scope:
-        shared = document.shared
-        return cls(
-            workflow,
-            {p.name: p for p in (*shared.people, *workflow.people)},
-            {lane.name: lane for lane in (*shared.lanes, *workflow.lanes)},
-            {d.name: d for d in (*shared.decisions, *workflow.decisions)},
-        )
+        return cls(workflow, *Names.lookups(document, workflow))
 
     def node_id(self, name: str) -> str:
         return f"{self.workflow.name}.{name}"
-
-    def person(self, handle: str) -> str:
-        person = self.people.get(handle)
-        return person.label if person else handle
-
-    def lanes_in_use(self) -> list[Lane]:
-        """Lanes that hold stages, in declaration order (the workflow's first)."""
-        used = {stage.lane.name for stage in self.workflow.stages if stage.lane}
-        lanes: dict[str, Lane] = {}
-        for lane in (*self.workflow.lanes, *self.lanes.values()):
-            if lane.name in used:
-                lanes.setdefault(lane.name, lane)
-        return list(lanes.values())
 
 
 def render_dot(document: Document) -> str:
@@ -159,15 +133,11 @@ def _add_workflow(graph: graphviz.Digraph, scope: _Scope) -> None:
     workflow = scope.workflow
     for intake in workflow.intakes:
         graph.node(scope.node_id(intake.name), **_intake_attrs(intake))
-    in_lane: dict[str, list[Stage]] = defaultdict(list)  # one pass, not one per lane
-    for stage in workflow.stages:
-        if stage.lane:
-            in_lane[stage.lane.name].append(stage)
-    for index, lane in enumerate(scope.lanes_in_use()):
+    for index, (lane, stages) in enumerate(scope.lanes_with_stages()):
         fill, border = LANE_COLOURS[index % len(LANE_COLOURS)]
         with graph.subgraph(name=f"cluster_lane_{workflow.name}.{lane.name}") as cluster:
             cluster.attr(**_lane_attrs(lane, scope, fill, border))
-            for stage in in_lane[lane.name]:
+            for stage in stages:
                 cluster.node(scope.node_id(stage.name), **_stage_attrs(stage, scope, border))
     for stage in workflow.stages:
         if stage.lane is None:

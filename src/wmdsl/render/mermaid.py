@@ -19,11 +19,11 @@ by :func:`wmdsl.render.labels.mermaid_text`.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from wmdsl.model import Decision, Document, ExitKind, Handoff, Lane, Person, Stage, Workflow
+from wmdsl.model import Document, ExitKind, Handoff, Stage, Workflow
 from wmdsl.render.labels import mermaid_lines, mermaid_text, one_line
+from wmdsl.render.scope import Names
 
 GATE_MARK = "◆"
 INDENT = "    "
@@ -74,46 +74,21 @@ class _Chart:
 
 
 @dataclass(frozen=True)
-class _Scope:
-    """A workflow, its id prefix and what it can refer to."""
+class _Scope(Names):
+    """A workflow's names, with the id prefix of its chart and the id kind of each node."""
 
-    workflow: Workflow
     prefix: str
-    people: dict[str, Person]
-    lanes: dict[str, Lane]
-    decisions: dict[str, Decision]
     kinds: dict[str, str]  # node name -> id prefix
 
     @classmethod
     def of(cls, document: Document, workflow: Workflow, prefix: str) -> _Scope:
-        shared = document.shared
         kinds = {n.name: "in" for n in workflow.intakes}
         kinds.update({n.name: "st" for n in workflow.stages})
         kinds.update({n.name: "ex" for n in workflow.exits})
-        return cls(
-            workflow,
-            prefix,
-            {p.name: p for p in (*shared.people, *workflow.people)},
-            {lane.name: lane for lane in (*shared.lanes, *workflow.lanes)},
-            {d.name: d for d in (*shared.decisions, *workflow.decisions)},
-            kinds,
-        )
+        return cls(workflow, *Names.lookups(document, workflow), prefix, kinds)
 
     def node_id(self, name: str) -> str:
         return f"{self.prefix}{self.kinds.get(name, 'st')}_{name}"
-
-    def person(self, handle: str) -> str:
-        person = self.people.get(handle)
-        return person.label if person else handle
-
-    def lanes_in_use(self) -> list[Lane]:
-        """Lanes that hold stages, in declaration order (the workflow's first)."""
-        used = {stage.lane.name for stage in self.workflow.stages if stage.lane}
-        lanes: dict[str, Lane] = {}
-        for lane in (*self.workflow.lanes, *self.lanes.values()):
-            if lane.name in used:
-                lanes.setdefault(lane.name, lane)
-        return list(lanes.values())
 
 
 def render_mermaid(document: Document) -> str:
@@ -144,16 +119,12 @@ def _add_workflow(chart: _Chart, scope: _Scope, depth: int) -> None:
     for intake in workflow.intakes:
         lines = [one_line(intake.label)] + ([intake.arrivals.text] if intake.arrivals else [])
         chart.add(depth, f'{scope.node_id(intake.name)}(["{mermaid_lines(lines)}"]):::intake')
-    in_lane: dict[str, list[Stage]] = defaultdict(list)  # one pass, not one per lane
-    for stage in workflow.stages:
-        if stage.lane:
-            in_lane[stage.lane.name].append(stage)
-    for number, lane in enumerate(scope.lanes_in_use()):
+    for number, (lane, stages) in enumerate(scope.lanes_with_stages()):
         lane_id = f"{scope.prefix}lane_{lane.name}"
         chart.lane_styles.append(f"style {lane_id} {LANE_STYLES[number % len(LANE_STYLES)]}")
         title = [one_line(lane.label)] + ([f"owner: {scope.person(lane.owner.name)}"] if lane.owner else [])
         chart.add(depth, f'subgraph {lane_id}["{mermaid_lines(title)}"]')
-        for stage in in_lane[lane.name]:
+        for stage in stages:
             chart.add(depth + 1, _stage(stage, scope))
         chart.add(depth, "end")
     for stage in workflow.stages:

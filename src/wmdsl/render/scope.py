@@ -1,0 +1,48 @@
+"""What a workflow's diagram can name: shared by the DOT and Mermaid renderers."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from wmdsl.model import Decision, Document, Lane, Person, Stage, Workflow
+
+
+@dataclass(frozen=True)
+class Names:
+    """A workflow and what it can refer to: its own declarations, then the shared ones."""
+
+    workflow: Workflow
+    people: dict[str, Person]
+    lanes: dict[str, Lane]
+    decisions: dict[str, Decision]
+
+    @staticmethod
+    def lookups(
+        document: Document, workflow: Workflow
+    ) -> tuple[dict[str, Person], dict[str, Lane], dict[str, Decision]]:
+        """People, lanes and decisions by name; the workflow's own win over shared ones."""
+        shared = document.shared
+        return (
+            {p.name: p for p in (*shared.people, *workflow.people)},
+            {lane.name: lane for lane in (*shared.lanes, *workflow.lanes)},
+            {d.name: d for d in (*shared.decisions, *workflow.decisions)},
+        )
+
+    def person(self, handle: str) -> str:
+        """A person's full name, or the handle when it names no one."""
+        person = self.people.get(handle)
+        return person.label if person else handle
+
+    def lanes_with_stages(self) -> list[tuple[Lane, list[Stage]]]:
+        """Lanes that hold stages, in declaration order (the workflow's first), each with
+        its stages in declaration order: one pass over the stages, not one per lane."""
+        in_lane: dict[str, list[Stage]] = defaultdict(list)
+        for stage in self.workflow.stages:
+            if stage.lane:
+                in_lane[stage.lane.name].append(stage)
+        lanes: dict[str, Lane] = {}
+        for lane in (*self.workflow.lanes, *self.lanes.values()):
+            if lane.name in in_lane:
+                lanes.setdefault(lane.name, lane)
+        return [(lane, in_lane[name]) for name, lane in lanes.items()]
