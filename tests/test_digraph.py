@@ -32,6 +32,9 @@ def test_reachability_matches_networkx(graph: DiGraph) -> None:
     for node in graph:
         assert digraph.descendants(graph, node) == nx.descendants(reference, node)
         assert digraph.ancestors(graph, node) == nx.ancestors(reference, node)
+    targets = list(graph)[::3]
+    expected = set(targets).union(*(nx.ancestors(reference, t) for t in targets))
+    assert digraph.reaching(graph, targets) == expected
 
 
 @given(graphs)

@@ -93,26 +93,32 @@ class DiGraph:
         return graph
 
 
-def _reach(adjacency: dict[str, dict[str, None]], start: str) -> set[str]:
+def _reach(adjacency: dict[str, dict[str, None]], starts: Iterable[str]) -> set[str]:
+    """Every node a walk along ``adjacency`` from any of ``starts`` meets (starts only if met again)."""
     found: set[str] = set()
-    frontier = [start]
+    frontier = list(starts)
     while frontier:
         for after in adjacency[frontier.pop()]:
             if after not in found:
                 found.add(after)
                 frontier.append(after)
-    found.discard(start)
     return found
 
 
 def descendants(graph: DiGraph, node: str) -> set[str]:
     """Nodes reachable from ``node`` (without ``node`` itself, as in networkx)."""
-    return _reach(graph._succ, node)
+    return _reach(graph._succ, [node]) - {node}
 
 
 def ancestors(graph: DiGraph, node: str) -> set[str]:
     """Nodes from which ``node`` is reachable (without ``node`` itself)."""
-    return _reach(graph._pred, node)
+    return _reach(graph._pred, [node]) - {node}
+
+
+def reaching(graph: DiGraph, targets: Iterable[str]) -> set[str]:
+    """Nodes from which any of ``targets`` can be reached, the targets included."""
+    targets = list(targets)
+    return _reach(graph._pred, targets) | set(targets)
 
 
 def strongly_connected_components(graph: DiGraph) -> list[list[str]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-from wmdsl.digraph import DiGraph, ancestors, descendants
+from wmdsl.digraph import DiGraph, ancestors, descendants, reaching
 from wmdsl.model import Exit, Handoff, Intake, Stage, Workflow
 
 SOURCE = "⊤"
@@ -40,14 +40,7 @@ class FlowGraph:
 
     def reaching(self, targets: list[str]) -> set[str]:
         """Nodes from which any of ``targets`` can be reached (targets included)."""
-        found = set(targets)
-        frontier = list(targets)
-        while frontier:
-            for before in self.graph.predecessors(frontier.pop()):
-                if before not in found:
-                    found.add(before)
-                    frontier.append(before)
-        return found
+        return reaching(self.graph, targets)
 
     def successors(self, name: str) -> list[str]:
         """Real (non-virtual) successors of ``name``, in declaration order."""
