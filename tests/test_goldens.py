@@ -61,7 +61,7 @@ def test_every_fixture_has_a_golden() -> None:
 def test_grammar_is_conflict_free_under_strict_lalr() -> None:
     from lark import Lark
 
-    from wmdsl.syntax.parser import grammar_text
+    from wmdsl.syntax.grammar import grammar_text
 
     Lark(grammar_text(), parser="lalr", lexer="contextual", strict=True)
 

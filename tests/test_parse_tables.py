@@ -1,23 +1,37 @@
-"""The shipped LALR tables: current, used, and equivalent to building from the grammar."""
+"""The generated parse tables and the automaton that runs them.
+
+``_automaton.py`` is run by :mod:`wmdsl.syntax.parser` without lark;
+``_tables.py`` is lark's own form of the same parser, used by
+:mod:`wmdsl.syntax.recovery` for files with syntax errors. Both must be current,
+and the automaton must give exactly the AST lark gives, or hand the file over.
+"""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 from lark import Lark
 
+from tests.fuzz.strategies import Spec, mutants, specs
 from tests.goldens import ERRORS, cases
-from wmdsl.syntax import _tables, parser
-from wmdsl.syntax.parser import OPTIONS, grammar_sha256, grammar_text
+from wmdsl.limits import DEFAULT, Limits
+from wmdsl.syntax import _automaton, _tables, parser, recovery, tables
+from wmdsl.syntax.grammar import grammar_sha256, grammar_text
+from wmdsl.syntax.recovery import OPTIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_tables_were_made_from_the_shipped_grammar() -> None:
-    assert grammar_sha256(grammar_text()) == _tables.GRAMMAR_SHA256, (
-        "grammar/wmdsl.lark changed: run `python -m wmdsl.syntax.tables`"
-    )
+    for made in (_tables, _automaton):
+        assert grammar_sha256(grammar_text()) == made.GRAMMAR_SHA256, (
+            "grammar/wmdsl.lark changed: run `python -m wmdsl.syntax.tables`"
+        )
 
 
 def test_tables_were_made_by_the_installed_lark() -> None:
@@ -26,17 +40,50 @@ def test_tables_were_made_by_the_installed_lark() -> None:
     assert lark.__version__ == _tables.LARK_VERSION, "lark changed: run `python -m wmdsl.syntax.tables`"
 
 
-def test_the_process_parser_comes_from_the_tables() -> None:
-    parser._parser.cache_clear()
+def test_the_automaton_is_written_the_same_way_every_time() -> None:
+    # Its states are numbered canonically, so regenerating changes nothing.
+    assert tables.automaton_source() == Path(_automaton.__file__).read_text(encoding="utf-8")
+
+
+def test_the_process_parsers_come_from_the_tables() -> None:
+    parser.automaton.cache_clear()
+    recovery._parser.cache_clear()
     try:
-        lark, _ = parser._parser()
+        assert parser.automaton() is not None
+        lark, _ = recovery._parser()
         assert lark.source_path == "<deserialized>"
     finally:
-        parser._parser.cache_clear()
+        parser.automaton.cache_clear()
+        recovery._parser.cache_clear()
+
+
+def test_checking_a_valid_file_does_not_import_lark(tmp_path: Path) -> None:
+    spec = tmp_path / "ok.wm"
+    spec.write_text((ROOT / "examples" / "hiring.wm").read_text(encoding="utf-8"), encoding="utf-8")
+    broken = tmp_path / "broken.wm"
+    broken.write_text("stage s {\n", encoding="utf-8")
+    script = (
+        "import sys; from wmdsl.cli import main\n"
+        "sys.argv = ['wmdsl', 'check', '--no-cache', '--no-color', sys.argv[1]]\n"
+        "try:\n    main()\n"
+        "except SystemExit:\n    pass\n"
+        "print('lark' in sys.modules)"
+    )
+    for path, imports_lark in ((spec, "False"), (broken, "True")):
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=tmp_path,
+            stdin=subprocess.DEVNULL,
+        )
+        assert done.stdout.strip().splitlines()[-1] == imports_lark, done.stdout + done.stderr
 
 
 def _sources() -> list[Path]:
-    return [*sorted((ROOT / "examples").rglob("*.wm")), *cases(ERRORS)]
+    examples, tests = sorted((ROOT / "examples").rglob("*.wm")), sorted((ROOT / "tests").rglob("*.wm"))
+    return [*examples, *cases(ERRORS), *tests]
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +91,7 @@ def built() -> Lark:
     return Lark(grammar_text(), **OPTIONS)
 
 
-def test_tables_parse_every_example_and_mistake_as_the_grammar_does(built: Lark) -> None:
+def test_lark_tables_parse_every_example_and_mistake_as_the_grammar_does(built: Lark) -> None:
     loaded = Lark._load_from_dict(_tables.DATA, _tables.MEMO)
     sources = _sources()
     assert len(sources) > 100
@@ -60,15 +107,95 @@ def test_tables_parse_every_example_and_mistake_as_the_grammar_does(built: Lark)
         assert outcomes[0] == outcomes[1], source.name
 
 
+def assert_same_as_lark(text: str, limits: Limits = DEFAULT) -> bool:
+    """The automaton gives lark's AST, or hands over exactly the files lark finds fault with."""
+    automaton = parser.automaton()
+    assert automaton is not None
+    fast = automaton.run(text, "t.wm", limits)
+    slow = recovery.parse(text, "t.wm", limits)
+    if fast is None:
+        assert slow.errors, "the automaton refused a file lark accepts"
+        return False
+    assert not slow.errors, slow.errors
+    assert fast == slow.items
+    return True
+
+
+def test_the_automaton_parses_every_example_as_lark_does() -> None:
+    texts = [source.read_text(encoding="utf-8", errors="replace") for source in _sources()]
+    accepted = [assert_same_as_lark(text) for text in texts]
+    assert sum(accepted) > 100
+    assert not all(accepted)  # the mistakes are handed over
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "\n\n  # only a comment\n",
+        "stage a; stage b;;\n\n;stage c  ",
+        'stage s "a\\u{1F600}\\n" { owner @a.b-c; wip 3; effort 2.5d }\r\n',
+        'note """\n    indented\n      text\n    """ # trailing\n',
+        "a -> b { sla 2d } ; c -> d",
+        "members @a,\n  # a comment\n  @b,\n  @c",
+        "w { x { y { z } } }",
+        "x\ufeff y\f z\t",
+        "stage s\rstage t\r\n",
+    ],
+)
+def test_the_automaton_agrees_with_lark_on_corner_cases(text: str) -> None:
+    assert assert_same_as_lark(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "limits"),
+    [
+        ("a {" * 5 + "}" * 5, Limits(max_depth=4)),
+        ('s "' + "x" * 30 + '"', Limits(max_string_length=20)),
+        ('s "bad \\q escape"', DEFAULT),
+        ('s """bad \\q"""', DEFAULT),
+        ("stage s {\n", DEFAULT),
+        ("stage s }", DEFAULT),
+        ("stage $", DEFAULT),
+        ("a -> ", DEFAULT),
+        ("stage s\n  \x00", DEFAULT),
+    ],
+)
+def test_the_automaton_hands_problems_to_recovery(text: str, limits: Limits) -> None:
+    assert not assert_same_as_lark(text, limits)
+    assert parser.parse(text, "t.wm", limits).errors
+
+
+@given(specs())
+def test_the_automaton_agrees_with_lark_on_generated_specs(spec: Spec) -> None:
+    assert assert_same_as_lark(spec.text)
+
+
+@given(mutants())
+def test_the_automaton_agrees_with_lark_on_mutated_specs(case: tuple[Spec, object, str]) -> None:
+    assert_same_as_lark(case[2])
+
+
+@given(st.text(alphabet=st.sampled_from(list('ab1@-> {};,\n\r#"\\\t.%'))))
+@example('"""')
+@example("a\n\r\n;")
+def test_the_automaton_agrees_with_lark_on_arbitrary_text(text: str) -> None:
+    assert_same_as_lark(text)
+
+
 def test_stale_tables_are_ignored_and_the_grammar_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_tables, "GRAMMAR_SHA256", "0" * 64)
-    parser._parser.cache_clear()
+    monkeypatch.setattr(_automaton, "GRAMMAR_SHA256", "0" * 64)
+    parser.automaton.cache_clear()
+    recovery._parser.cache_clear()
     try:
-        lark, _ = parser._parser()
+        assert parser.automaton() is None
+        lark, _ = recovery._parser()
         assert lark.source_path != "<deserialized>"
         parsed = parser.parse('stage s "S" { owner @a }\n')
         assert not parsed.errors
         assert parsed.items[0].keyword.value == "stage"
         assert parser.parse("stage s {\n").errors
     finally:
-        parser._parser.cache_clear()
+        parser.automaton.cache_clear()
+        recovery._parser.cache_clear()

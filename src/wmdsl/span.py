@@ -14,8 +14,11 @@ from dataclasses import dataclass
 
 # A slotted dataclass rather than a pydantic model: a big spec has millions of
 # spans, and pydantic accepts dataclass fields (and puts them in the schema)
-# without revalidating instances.
-@dataclass(frozen=True, slots=True, kw_only=True)
+# without revalidating instances. Not ``frozen``: a frozen dataclass sets each
+# field through ``object.__setattr__``, which makes building one four times
+# slower, and nothing ever assigns to a span; ``unsafe_hash`` keeps spans
+# usable as keys.
+@dataclass(slots=True, unsafe_hash=True)
 class Span:
     """A region of a source file (1-based lines and columns, end column exclusive)."""
 

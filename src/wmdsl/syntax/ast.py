@@ -1,7 +1,10 @@
 """The syntax tree: statements with arguments and optional blocks.
 
-These are plain frozen dataclasses (cheap to build, no validation): the
-resolver turns them into the typed pydantic model.
+These are plain slotted dataclasses (cheap to build, no validation), built by
+:mod:`wmdsl.syntax.parser` and read by the resolver, which turns them into the
+typed model. They are not ``frozen``: a frozen dataclass sets each field
+through ``object.__setattr__``, which makes building one several times slower
+(there is one :class:`Arg` per token), and nothing assigns to them.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ class ArgKind(enum.Enum):
     COMMA = "`,`"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Arg:
     """One argument as written: its kind, raw text, decoded value and span."""
 
@@ -39,7 +42,7 @@ class Arg:
         return f"`{text}`"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Block:
     """``{ … }``: the statements inside and the span of the braces."""
 
@@ -47,7 +50,7 @@ class Block:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Statement:
     """``keyword arg* block?``."""
 
@@ -57,7 +60,7 @@ class Statement:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Handoff:
     """``source -> target arg* block?``."""
 
@@ -68,7 +71,7 @@ class Handoff:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ParsedFile:
     """The result of parsing one file: its statements and any syntax errors."""
 

@@ -1,31 +1,31 @@
-"""The one parser: lark LALR with an inline transformer, built once per process.
+"""The parser: the grammar's LALR(1) automaton, run over the text.
 
-Transforming during the parse (``Lark(transformer=...)``) builds our AST
-directly: no intermediate parse tree, no recursion over it (so deeply nested
-input cannot exhaust the Python stack), and spans come straight from tokens.
-lark's exceptions are caught here and turned into ``SYN001`` diagnostics that
-speak the user's words (see :mod:`wmdsl.syntax.errors`).
+lark builds the automaton from ``grammar/wmdsl.lark`` ahead of time
+(:mod:`wmdsl.syntax.tables` writes it to ``_automaton.py``, as plain data).
+This module runs it: one regular expression finds the tokens, in the order
+lark's lexer tries the terminals, and the shift/reduce loop builds the AST as
+rules are reduced. There is no parse tree, no recursion (deeply nested input
+cannot exhaust the stack) and no import of lark, which keeps a check of a small
+file fast to start and a big one fast to parse.
+
+That loop only ever accepts: at the first thing it cannot take (a character
+no terminal matches, a token the automaton has no action for, a bad escape, a
+limit passed), :mod:`wmdsl.syntax.recovery` parses the file again with lark,
+whose error recovery reports every independent mistake in the user's words.
+A valid file gives the same AST either way (tests hold the two equal).
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import threading
-from importlib import resources
-from pathlib import Path
+import re
+from collections.abc import Callable
 from typing import Any
 
-from lark import Lark, Token, Transformer
-from lark import __version__ as lark_version
-from lark.exceptions import UnexpectedInput, VisitError
-
-from wmdsl import codes
-from wmdsl.diagnostics import Diagnostic
 from wmdsl.limits import DEFAULT, Limits
 from wmdsl.span import Span
 from wmdsl.syntax.ast import Arg, ArgKind, Block, Handoff, ParsedFile, Statement
-from wmdsl.syntax.errors import ErrorCollector
+from wmdsl.syntax.grammar import shipped_sha256
 from wmdsl.syntax.strings import EscapeError, decode_string, decode_text
 
 _ARG_KINDS = {
@@ -37,174 +37,219 @@ _ARG_KINDS = {
     "COMMA": ArgKind.COMMA,
 }
 
-
-#: Options that shape the parse tables (see :mod:`wmdsl.syntax.tables`). The
-#: transformer and the lexer callbacks are attached when the parser is loaded.
-OPTIONS: dict[str, Any] = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": False}
-
-
-def grammar_sha256(grammar: str) -> str:
-    """The fingerprint of a grammar text, as recorded in ``_tables.py``."""
-    return hashlib.sha256(grammar.encode("utf-8")).hexdigest()
+# What a reduction does with the values of its right-hand side. A symbol's
+# value is an AST node, an Arg, a Span (braces), a list (an inlined rule:
+# `_x`, `__x_star_n`) or None (a separator or `->`), known from its name.
+_BUILD = 0  # a rule of the AST: splice the values into one list, build a node
+_LIST = 1  # an inlined rule: a list of the values
+_WRAP = 2  # an inlined rule with one value: a list of it
+_APPEND = 3  # an inlined rule's left-recursive step with one more value: append it
 
 
-def grammar_text() -> str:
-    """The grammar shipped in the wheel, or the source tree's when run from it."""
-    shipped = resources.files("wmdsl").joinpath("grammar", "wmdsl.lark")
-    if shipped.is_file():
-        return shipped.read_text(encoding="utf-8")
-    source_tree = Path(__file__).resolve().parents[3] / "grammar" / "wmdsl.lark"
-    return source_tree.read_text(encoding="utf-8")
+class _Reject(Exception):
+    """The text is not a valid file (or passes a limit): recovery takes over."""
 
 
-class _Inlined:
-    """What an inlined rule (``_x``, ``__anon``) yields: lark splices its children
-    into the parent and only reads ``children``, so a lighter object than a
-    Tree will do."""
-
-    __slots__ = ("children",)
-
-    def __init__(self, children: list[Any]) -> None:
-        self.children = children
+def _statement(flat: list[Any]) -> Statement:
+    keyword = flat[0]
+    block = flat[-1] if type(flat[-1]) is Block else None
+    args = tuple(flat[1:-1] if block is not None else flat[1:])
+    end = block.span if block is not None else args[-1].span if args else keyword.span
+    return Statement(keyword, args, block, keyword.span.to(end))
 
 
-class _Builder(Transformer[Token, Any]):
-    """Builds AST nodes as lark reduces rules; one method per grammar rule."""
+def _handoff(flat: list[Any]) -> Handoff:
+    source, target = flat[0], flat[1]
+    block = flat[-1] if type(flat[-1]) is Block else None
+    args = tuple(flat[2:-1] if block is not None else flat[2:])
+    end = block.span if block is not None else args[-1].span if args else target.span
+    return Handoff(source, target, args, block, source.span.to(end))
 
-    def __init__(self) -> None:
-        super().__init__(visit_tokens=False)
-        self.path = "<string>"
-        self.errors: ErrorCollector | None = None
-        self.limits = DEFAULT
-        self.depth = 0
-        self.too_deep = False
 
-    def start_file(self, path: str, errors: ErrorCollector, limits: Limits) -> None:
-        """Reset the per-file state before a parse."""
-        self.path, self.errors, self.limits = path, errors, limits
-        self.depth, self.too_deep = 0, False
+def _block(flat: list[Any]) -> Block:
+    return Block(tuple(flat[1:-1]), flat[0].to(flat[-1]))
 
-    # Called by the lexer for every brace, before the parser sees it.
-    def open_brace(self, token: Token) -> Token:
-        self.depth += 1
-        if self.depth > self.limits.max_depth and not self.too_deep and self.errors is not None:
-            self.too_deep = True
-            self.errors.add_custom(
-                self.span(token),
-                f"blocks nest deeper than {self.limits.max_depth} levels",
-                "real specs nest three levels at most; raise `max-depth` under [limits] if you must",
-                codes.LIMIT,
-            )
-        return token
 
-    def close_brace(self, token: Token) -> Token:
-        self.depth = max(0, self.depth - 1)
-        return token
+def _start(flat: list[Any]) -> tuple[Statement | Handoff, ...]:
+    return tuple(flat)
 
-    def span(self, token: Token) -> Span:
-        return Span(
-            file=self.path,
-            line=token.line or 1,
-            col=token.column or 1,
-            end_line=token.end_line or token.line or 1,
-            end_col=token.end_column or token.column or 1,
+
+_NODES: dict[str, Callable[[list[Any]], Any]] = {
+    "statement": _statement,
+    "handoff": _handoff,
+    "block": _block,
+    "start": _start,
+}
+
+#: How a reduction is done: left-hand side, size, kind, plan, builder. The plan
+#: lists ``(offset from the stack top, splice?)`` for every value kept.
+_Rule = tuple[str, int, int, tuple[tuple[int, bool], ...], Callable[[list[Any]], Any] | None]
+
+
+def _gather(values: list[Any], plan: tuple[tuple[int, bool], ...]) -> list[Any]:
+    flat: list[Any] = []
+    for offset, splice in plan:
+        if splice:
+            flat.extend(values[offset])
+        else:
+            flat.append(values[offset])
+    return flat
+
+
+class Automaton:
+    """The generated automaton, ready to run (one per process, shared: it holds no state)."""
+
+    def __init__(self, data: Any) -> None:
+        self.pattern = re.compile(data.PATTERN)
+        self.tail = re.compile(data.TAIL)
+        self.start: int = data.START
+        self.end: int = data.END
+        self.states: tuple[dict[str, int], ...] = data.STATES
+        ignore, newline = frozenset(data.IGNORE), frozenset(data.NEWLINE)
+        # Per group of the pattern: (terminal, ignored?, may hold a line break?, argument kind).
+        self.tokens: tuple[tuple[str, bool, bool, ArgKind | None], ...] = tuple(
+            (name or "", name in ignore, name in newline, _ARG_KINDS.get(name or "")) for name in data.GROUPS
         )
-
-    def arg(self, token: Token) -> Arg:
-        kind = _ARG_KINDS[token.type]
-        raw = str(token)
-        if len(raw) > self.limits.max_string_length and self.errors is not None:
-            self.errors.add_custom(
-                self.span(token),
-                f"{kind.value} longer than {self.limits.max_string_length} characters",
-                "keep long text in a document and link to it; or raise `max-string-length` under [limits]",
-                codes.LIMIT,
+        self.rules: list[_Rule] = []
+        for origin, expansion in data.RULES:
+            size = len(expansion)
+            plan = tuple(
+                (offset - size, symbol.startswith("_") and symbol.lower() == symbol)
+                for offset, symbol in enumerate(expansion)
+                if symbol in _ARG_KINDS or symbol in ("LBRACE", "RBRACE") or symbol.lower() == symbol
             )
-        value = raw
-        if kind is ArgKind.STRING or kind is ArgKind.TEXT:
-            try:
-                value = decode_string(raw) if kind is ArgKind.STRING else decode_text(raw)
-            except EscapeError as error:
-                self.bad_escape(token, error)
-        elif kind is ArgKind.COMMA:
-            # The token also holds the blank lines and comments after the comma.
-            raw = value = ","
-            line, col = token.line or 1, token.column or 1
-            return Arg(
-                kind, raw, value, Span(file=self.path, line=line, col=col, end_line=line, end_col=col + 1)
-            )
-        return Arg(kind, raw, value, self.span(token))
+            if not origin.startswith("_"):
+                if origin not in _NODES:  # pragma: no cover - a grammar rule without a builder is a bug
+                    raise NotImplementedError(f"no AST builder for grammar rule {origin!r}")
+                self.rules.append((origin, size, _BUILD, plan, _NODES[origin]))
+            elif expansion[:1] == (origin,) and len(plan) == 2 and not plan[1][1]:
+                self.rules.append((origin, size, _APPEND, plan[1:], None))
+            elif len(plan) == 1 and not plan[0][1]:
+                self.rules.append((origin, size, _WRAP, plan, None))
+            else:
+                self.rules.append((origin, size, _LIST, plan, None))
 
-    def bad_escape(self, token: Token, error: EscapeError) -> None:
-        assert self.errors is not None
-        start = self.span(token)
-        before = str(token)[: error.offset]
-        line = start.line + before.count("\n")
-        col = (len(before) - before.rfind("\n")) if "\n" in before else start.col + error.offset
-        at = Span(file=self.path, line=line, col=col, end_line=line, end_col=col + 2)
-        self.errors.add_custom(
-            at,
-            f"unknown escape `{error.sequence}` in a string",
-            'strings know `\\"`, `\\\\`, `\\n`, `\\t`, `\\r` and `\\u{…}`',
-        )
+    def run(self, text: str, path: str, limits: Limits) -> tuple[Statement | Handoff, ...] | None:
+        """The file's statements, or None when the text has any problem at all."""
+        try:
+            return self._run(text, path, limits)
+        except _Reject:
+            return None
 
-    def start(self, children: list[Any]) -> tuple[Statement | Handoff, ...]:
-        return tuple(children)
+    def _run(self, text: str, path: str, limits: Limits) -> tuple[Statement | Handoff, ...]:
+        tokens, states, rules = self.tokens, self.states, self.rules
+        max_length, max_depth = limits.max_string_length, limits.max_depth
+        state_stack = [self.start]
+        value_stack: list[Any] = []
+        push_state, push_value = state_stack.append, value_stack.append
+        line, line_start, pos, depth = 1, 0, 0, 0
+        value: Any
+        comma, string, text_kind = ArgKind.COMMA, ArgKind.STRING, ArgKind.TEXT
 
-    def statement(self, children: list[Any]) -> Statement:
-        keyword = self.arg(children[0])
-        block = children[-1] if isinstance(children[-1], Block) else None
-        tokens = children[1:-1] if block is not None else children[1:]
-        args = tuple(self.arg(token) for token in tokens)
-        end = block.span if block is not None else args[-1].span if args else keyword.span
-        return Statement(keyword, args, block, keyword.span.to(end))
+        for match in self.pattern.finditer(text):
+            if match.start() != pos:  # characters no terminal matches
+                raise _Reject
+            group = match.lastindex or 0
+            terminal, ignored, breaks_lines, kind = tokens[group]
+            start = match.start(group)
+            pos = end = match.end()
+            col = start - line_start + 1
+            token_line = line
+            if breaks_lines:
+                breaks = text.count("\n", start, end)
+                if breaks:
+                    line += breaks
+                    line_start = text.rindex("\n", start, end) + 1
+            if ignored:
+                continue
+            if kind is not None:
+                if end - start > max_length:
+                    raise _Reject
+                if kind is comma:
+                    value = Arg(kind, ",", ",", Span(path, token_line, col, token_line, col + 1))
+                else:
+                    raw = text[start:end]
+                    if kind is string:
+                        decoded = raw[1:-1] if "\\" not in raw else _decoded(decode_string, raw)
+                    elif kind is text_kind:
+                        decoded = _decoded(decode_text, raw)
+                    else:
+                        decoded = raw
+                    value = Arg(kind, raw, decoded, Span(path, token_line, col, line, end - line_start + 1))
+            elif terminal == "LBRACE":
+                depth += 1
+                if depth > max_depth:
+                    raise _Reject
+                value = Span(path, token_line, col, line, col + 1)
+            elif terminal == "RBRACE":
+                depth -= 1
+                value = Span(path, token_line, col, line, col + 1)
+            else:
+                value = None
+            while True:
+                action = states[state_stack[-1]].get(terminal)
+                if action is None:
+                    raise _Reject
+                if action >= 0:
+                    push_state(action)
+                    push_value(value)
+                    break
+                origin, size, how, plan, _ = rules[-1 - action]
+                if how == _APPEND:  # the list stays where it is on the stack
+                    value_stack[-size].append(value_stack[plan[0][0]])
+                    del value_stack[1 - size :]
+                    del state_stack[-size:]
+                    push_state(states[state_stack[-1]][origin])
+                else:
+                    self._reduce(rules[-1 - action], state_stack, value_stack)
 
-    def handoff(self, children: list[Any]) -> Handoff:
-        source, target = self.arg(children[0]), self.arg(children[2])
-        block = children[-1] if isinstance(children[-1], Block) else None
-        tokens = children[3:-1] if block is not None else children[3:]
-        args = tuple(self.arg(token) for token in tokens)
-        end = block.span if block is not None else args[-1].span if args else target.span
-        return Handoff(source, target, args, block, source.span.to(end))
+        if pos != len(text) and self.tail.fullmatch(text, pos) is None:
+            raise _Reject
+        while True:
+            action = states[state_stack[-1]].get("$END")
+            if action is None or action >= 0:
+                raise _Reject
+            self._reduce(rules[-1 - action], state_stack, value_stack)
+            if state_stack[-1] == self.end:
+                result: tuple[Statement | Handoff, ...] = value_stack[-1]
+                return result
 
-    def block(self, children: list[Any]) -> Block:
-        opening, closing = self.span(children[0]), self.span(children[-1])
-        return Block(tuple(children[1:-1]), opening.to(closing))
+    def _reduce(self, rule: _Rule, state_stack: list[int], value_stack: list[Any]) -> None:
+        origin, size, how, plan, build = rule
+        value: Any
+        if how == _WRAP:
+            value = [value_stack[plan[0][0]]]
+        elif how == _APPEND:
+            value = value_stack[-size]
+            value.append(value_stack[plan[0][0]])
+        else:
+            value = _gather(value_stack, plan)
+            if build is not None:
+                value = build(value)
+        if size:
+            del value_stack[-size:]
+            del state_stack[-size:]
+        state_stack.append(self.states[state_stack[-1]][origin])
+        value_stack.append(value)
 
-    def __default__(self, data: Any, children: Any, meta: Any) -> Any:
-        # Rules named `_x` are inlined into their parent by lark, which needs
-        # a Tree to splice; any other rule without a method is a bug.
-        if str(data).startswith("_"):
-            return _Inlined(children)
-        raise NotImplementedError(f"no AST builder for grammar rule {data!r}")
+
+def _decoded(decode: Callable[[str], str], raw: str) -> str:
+    try:
+        return decode(raw)
+    except EscapeError:
+        raise _Reject from None
 
 
 @functools.cache
-def _parser() -> tuple[Lark, _Builder]:
-    builder = _Builder()
-    attached: dict[str, Any] = {
-        "transformer": builder,
-        "lexer_callbacks": {"LBRACE": builder.open_brace, "RBRACE": builder.close_brace},
-    }
-    grammar = grammar_text()
-    loaded = _load_tables(grammar, attached)
-    if loaded is not None:
-        return loaded, builder
-    return Lark(grammar, **OPTIONS, **attached), builder
-
-
-def _load_tables(grammar: str, attached: dict[str, Any]) -> Lark | None:
-    """The parser from the shipped tables, when they match ``grammar`` and this lark."""
+def automaton() -> Automaton | None:
+    """The shipped automaton, when it was made from the shipped grammar."""
     try:
-        from wmdsl.syntax import _tables
-    except ImportError:  # pragma: no cover - a broken install; build instead
+        from wmdsl.syntax import _automaton
+    except ImportError:  # pragma: no cover - a broken install; lark builds the parser instead
         return None
-    if grammar_sha256(grammar) != _tables.GRAMMAR_SHA256 or lark_version != _tables.LARK_VERSION:
+    if shipped_sha256() != _automaton.GRAMMAR_SHA256:
         return None
-    return Lark._load_from_dict(_tables.DATA, _tables.MEMO, **attached)  # type: ignore[no-untyped-call,no-any-return]
-
-
-_LOCK = threading.Lock()
+    return Automaton(_automaton)
 
 
 def parse(text: str, path: str = "<string>", limits: Limits = DEFAULT) -> ParsedFile:
@@ -213,21 +258,11 @@ def parse(text: str, path: str = "<string>", limits: Limits = DEFAULT) -> Parsed
     Never raises for bad input: every problem becomes a ``SYN001`` diagnostic,
     and parsing recovers to report later, independent mistakes too.
     """
-    lark, builder = _parser()
-    with _LOCK:
-        errors = ErrorCollector(path, text)
-        builder.start_file(path, errors, limits)
-        items: tuple[Statement | Handoff, ...] = ()
-        try:
-            items = lark.parse(text, on_error=errors.on_error)  # type: ignore[assignment]
-        except UnexpectedInput as error:
-            errors.record(error)
-        except VisitError as error:  # pragma: no cover - a builder bug, not user input
-            raise error.orig_exc from error
-        finally:
-            builder.errors = None
-    diagnostics: tuple[Diagnostic, ...] = tuple(errors.diagnostics)
-    if diagnostics:
-        items = ()
-    assert all(d.code in (codes.SYNTAX.code, codes.LIMIT.code) for d in diagnostics)
-    return ParsedFile(path, items, diagnostics)
+    runner = automaton()
+    if runner is not None:
+        items = runner.run(text, path, limits)
+        if items is not None:
+            return ParsedFile(path, items, ())
+    from wmdsl.syntax import recovery
+
+    return recovery.parse(text, path, limits)

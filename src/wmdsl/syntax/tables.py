@@ -1,34 +1,49 @@
-"""Pre-computed LALR tables for the grammar, so a process does not rebuild them.
+"""Pre-computed parse tables for the grammar, so a process does not rebuild them.
 
-Building the parser from ``grammar/wmdsl.lark`` (grammar analysis, LALR table
-construction, lexer set-up) costs about 0.25–0.4 s, which used to be most of
-the time ``wmdsl check`` spent on a small file. lark can serialise a built
-parser to plain data (dicts, lists, strings, numbers); this module writes that
-data as a Python module, ``_tables.py``, shipped with the package. Loading it
-is a module import (marshalled from ``.pyc``) plus lark's deserialisation:
-a few milliseconds. No pickle and no cache folder are involved, so there is
-nothing to go stale per user and nothing unsafe to load.
+Two modules are generated from ``grammar/wmdsl.lark`` and shipped with the
+package; both are plain data (no pickle, no cache folder, nothing to go stale
+per user or unsafe to load):
 
-The tables are only used when they were made from the very grammar text being
-shipped and by the installed lark version; otherwise the parser is built from
-the grammar as before (:func:`wmdsl.syntax.parser._parser`). A test fails when
-the grammar changes without regenerating::
+``_automaton.py``
+    The LALR(1) automaton (actions and gotos per state, rule shapes) and the
+    lexer's terminals as one regular expression, all as lark computes them.
+    :mod:`wmdsl.syntax.parser` runs it over valid input without importing lark.
+``_tables.py``
+    lark's own serialisation of the same parser, which
+    :mod:`wmdsl.syntax.recovery` loads (in milliseconds instead of the
+    0.25–0.4 s a build from the grammar costs) when a file has a syntax error
+    and lark's error recovery is wanted.
 
-    python -m wmdsl.syntax.tables          # rewrites src/wmdsl/syntax/_tables.py
+Each is used only when it was made from the very grammar text being shipped
+(and, for ``_tables.py``, by the installed lark version); otherwise the parser
+is built from the grammar. A test fails when the grammar changes without
+regenerating::
 
-lark numbers tokens and states in the order it meets them in sets, so two runs
-of the generator can write the same automaton with different numbers; either is
-correct, and the file only changes in git when the grammar or lark does.
+    python -m wmdsl.syntax.tables          # rewrites both modules
+
+lark numbers states in the order it meets them in sets, which differs between
+runs: ``_automaton.py`` is written in a canonical numbering, so it only changes
+when the grammar does; ``_tables.py`` may be renumbered by any regeneration.
 """
 
 from __future__ import annotations
 
 import pprint
+import re
 from pathlib import Path
+from typing import Any
 
-from wmdsl.syntax.parser import OPTIONS, grammar_sha256, grammar_text
+from wmdsl.syntax.grammar import grammar_sha256, grammar_text
+from wmdsl.syntax.recovery import OPTIONS
 
-TARGET = Path(__file__).with_name("_tables.py")
+TABLES = Path(__file__).with_name("_tables.py")
+AUTOMATON = Path(__file__).with_name("_automaton.py")
+
+
+def _built() -> Any:
+    import lark
+
+    return lark.Lark(grammar_text(), **OPTIONS)
 
 
 def module_source() -> str:
@@ -37,28 +52,123 @@ def module_source() -> str:
     from lark.grammar import Rule
     from lark.lexer import TerminalDef
 
-    grammar = grammar_text()
-    built = lark.Lark(grammar, **OPTIONS)
-    data, memo = built.memo_serialize([TerminalDef, Rule])
+    data, memo = _built().memo_serialize([TerminalDef, Rule])
     return (
         '"""LALR tables for grammar/wmdsl.lark, made by `python -m wmdsl.syntax.tables`. Do not edit."""\n'
         "\n"
         "# fmt: off\n"
         "from typing import Any\n"
         "\n"
-        f"GRAMMAR_SHA256 = {grammar_sha256(grammar)!r}\n"
+        f"GRAMMAR_SHA256 = {grammar_sha256(grammar_text())!r}\n"
         f"LARK_VERSION = {lark.__version__!r}\n"
         f"DATA: dict[str, Any] = {pprint.pformat(data, width=110, sort_dicts=False)}\n"
         f"MEMO: dict[Any, Any] = {pprint.pformat(memo, width=110, sort_dicts=False)}\n"
     )
 
 
+def automaton_source() -> str:
+    """The text of ``_automaton.py``: lark's LALR automaton and lexer as plain data.
+
+    The lexer is one alternation of the terminals in the order lark's lexer
+    tries them (priority, then longest possible match), each as a named
+    group, preceded by any run of ignored terminals (blanks, comments).
+    """
+    from lark.lexer import _regexp_has_newline
+    from lark.parsers.lalr_analysis import Shift
+
+    built = _built()
+    conf = built.lexer_conf
+    terminals = sorted(
+        conf.terminals, key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name)
+    )
+    # Ignored terminals that cannot hold a line break (blanks) are skipped in
+    # front of every token; the others (comments) are matched as tokens of
+    # their own, so that line counting only ever looks inside tokens.
+    newline = {t.name for t in terminals if _regexp_has_newline(t.pattern.to_regexp())}
+    skipped = [t for t in terminals if t.name in conf.ignore and t.name not in newline]
+    assert all(not t.pattern.flags for t in terminals), "terminal flags are not supported"
+    skip = "|".join(t.pattern.to_regexp() for t in skipped)
+    alternatives = "|".join(
+        f"(?P<{t.name.lstrip('_') or t.name}>{t.pattern.to_regexp()})" for t in terminals if t not in skipped
+    )
+    pattern = f"(?:{skip})*+(?:{alternatives})" if skip else f"(?:{alternatives})"
+    compiled = re.compile(pattern)
+    groups: list[str | None] = [None] * (compiled.groups + 1)
+    by_group = {t.name.lstrip("_") or t.name: t.name for t in terminals}
+    for group, index in compiled.groupindex.items():
+        groups[index] = by_group[group]
+
+    table = built.parser.parser._parse_table
+    (lark_start,) = table.start_states.values()
+    (lark_end,) = table.end_states.values()
+    # lark numbers states and rules in the order it meets them in sets, which
+    # differs between runs. Numbering rules by their text and states in the
+    # order a breadth-first walk from the start state meets them (symbols in
+    # sorted order) writes the same automaton the same way every time.
+    shapes = sorted(
+        {
+            (str(r.origin.name), tuple(str(s.name) for s in r.expansion))
+            for s in table.states.values()
+            for action, r in s.values()
+            if action is not Shift
+        }
+    )
+    rule_number = {shape: number for number, shape in enumerate(shapes)}
+    order = [lark_start]
+    number = {lark_start: 0}
+    for state in order:
+        for symbol in sorted(table.states[state]):
+            action, argument = table.states[state][symbol]
+            if action is Shift and argument not in number:
+                number[argument] = len(order)
+                order.append(argument)
+    states: list[dict[str, int]] = []
+    for state in order:
+        actions: dict[str, int] = {}
+        for symbol in sorted(table.states[state]):
+            action, argument = table.states[state][symbol]
+            if action is Shift:
+                actions[symbol] = number[argument]
+            else:
+                shape = (str(argument.origin.name), tuple(str(s.name) for s in argument.expansion))
+                actions[symbol] = -1 - rule_number[shape]
+        states.append(actions)
+    rules = shapes
+    start, end = number[lark_start], number[lark_end]
+    ignore = sorted(conf.ignore)
+    blanks = ", ".join(t.name for t in skipped) or "none"
+    return (
+        '"""The LALR(1) automaton of grammar/wmdsl.lark, made by `python -m wmdsl.syntax.tables`.'
+        ' Do not edit."""\n'
+        "\n"
+        "# fmt: off\n"
+        f"GRAMMAR_SHA256 = {grammar_sha256(grammar_text())!r}\n"
+        f"#: The terminals, each a named group; ignored blanks ({blanks}) are skipped before each.\n"
+        f"PATTERN = {pattern!r}\n"
+        "#: What may follow the last token: the ignored blanks.\n"
+        f"TAIL = {f'(?:{skip})*+'!r}\n"
+        "#: Terminals the parser never sees.\n"
+        f"IGNORE: tuple[str, ...] = {tuple(ignore)!r}\n"
+        "#: The terminal each group of PATTERN matches, by group number (None: a group inside one).\n"
+        f"GROUPS: tuple[str | None, ...] = {tuple(groups)!r}\n"
+        "#: Terminals that can hold a line break.\n"
+        f"NEWLINE: tuple[str, ...] = {tuple(sorted(newline))!r}\n"
+        f"START = {start!r}\n"
+        f"END = {end!r}\n"
+        "#: (rule's left-hand side, right-hand side), by rule number.\n"
+        f"RULES: tuple[tuple[str, tuple[str, ...]], ...] = {pprint.pformat(tuple(rules), width=110)}\n"
+        "#: Per state: symbol -> next state (shift or goto), or -1 - rule number (reduce).\n"
+        f"STATES: tuple[dict[str, int], ...] = {pprint.pformat(tuple(states), width=110)}\n"
+    )
+
+
 def main() -> int:
-    """Rewrite ``_tables.py`` from the grammar."""
+    """Rewrite ``_tables.py`` and ``_automaton.py`` from the grammar."""
     from wmdsl.files import write_atomic
 
-    write_atomic(TARGET, module_source())
-    print(f"wrote {TARGET.name}")
+    write_atomic(TABLES, module_source())
+    write_atomic(AUTOMATON, automaton_source())
+    print(f"wrote {TABLES.name} and {AUTOMATON.name}")
     return 0
 
 

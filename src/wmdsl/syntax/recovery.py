@@ -1,0 +1,217 @@
+"""The one parser: lark LALR with an inline transformer, built once per process.
+
+Transforming during the parse (``Lark(transformer=...)``) builds our AST
+directly: no intermediate parse tree, no recursion over it (so deeply nested
+input cannot exhaust the Python stack), and spans come straight from tokens.
+lark's exceptions are caught here and turned into ``SYN001`` diagnostics that
+speak the user's words (see :mod:`wmdsl.syntax.errors`).
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from typing import Any
+
+from lark import Lark, Token, Transformer
+from lark import __version__ as lark_version
+from lark.exceptions import UnexpectedInput, VisitError
+
+from wmdsl import codes
+from wmdsl.diagnostics import Diagnostic
+from wmdsl.limits import DEFAULT, Limits
+from wmdsl.span import Span
+from wmdsl.syntax.ast import Arg, ArgKind, Block, Handoff, ParsedFile, Statement
+from wmdsl.syntax.errors import ErrorCollector
+from wmdsl.syntax.grammar import grammar_sha256, grammar_text
+from wmdsl.syntax.strings import EscapeError, decode_string, decode_text
+
+_ARG_KINDS = {
+    "WORD": ArgKind.WORD,
+    "HANDLE": ArgKind.HANDLE,
+    "NUMBER": ArgKind.NUMBER,
+    "STRING": ArgKind.STRING,
+    "TEXT": ArgKind.TEXT,
+    "COMMA": ArgKind.COMMA,
+}
+
+
+#: Options that shape the parse tables (see :mod:`wmdsl.syntax.tables`). The
+#: transformer and the lexer callbacks are attached when the parser is loaded.
+OPTIONS: dict[str, Any] = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": False}
+
+
+class _Inlined:
+    """What an inlined rule (``_x``, ``__anon``) yields: lark splices its children
+    into the parent and only reads ``children``, so a lighter object than a
+    Tree will do."""
+
+    __slots__ = ("children",)
+
+    def __init__(self, children: list[Any]) -> None:
+        self.children = children
+
+
+class _Builder(Transformer[Token, Any]):
+    """Builds AST nodes as lark reduces rules; one method per grammar rule."""
+
+    def __init__(self) -> None:
+        super().__init__(visit_tokens=False)
+        self.path = "<string>"
+        self.errors: ErrorCollector | None = None
+        self.limits = DEFAULT
+        self.depth = 0
+        self.too_deep = False
+
+    def start_file(self, path: str, errors: ErrorCollector, limits: Limits) -> None:
+        """Reset the per-file state before a parse."""
+        self.path, self.errors, self.limits = path, errors, limits
+        self.depth, self.too_deep = 0, False
+
+    # Called by the lexer for every brace, before the parser sees it.
+    def open_brace(self, token: Token) -> Token:
+        self.depth += 1
+        if self.depth > self.limits.max_depth and not self.too_deep and self.errors is not None:
+            self.too_deep = True
+            self.errors.add_custom(
+                self.span(token),
+                f"blocks nest deeper than {self.limits.max_depth} levels",
+                "real specs nest three levels at most; raise `max-depth` under [limits] if you must",
+                codes.LIMIT,
+            )
+        return token
+
+    def close_brace(self, token: Token) -> Token:
+        self.depth = max(0, self.depth - 1)
+        return token
+
+    def span(self, token: Token) -> Span:
+        return Span(
+            file=self.path,
+            line=token.line or 1,
+            col=token.column or 1,
+            end_line=token.end_line or token.line or 1,
+            end_col=token.end_column or token.column or 1,
+        )
+
+    def arg(self, token: Token) -> Arg:
+        kind = _ARG_KINDS[token.type]
+        raw = str(token)
+        if len(raw) > self.limits.max_string_length and self.errors is not None:
+            self.errors.add_custom(
+                self.span(token),
+                f"{kind.value} longer than {self.limits.max_string_length} characters",
+                "keep long text in a document and link to it; or raise `max-string-length` under [limits]",
+                codes.LIMIT,
+            )
+        value = raw
+        if kind is ArgKind.STRING or kind is ArgKind.TEXT:
+            try:
+                value = decode_string(raw) if kind is ArgKind.STRING else decode_text(raw)
+            except EscapeError as error:
+                self.bad_escape(token, error)
+        elif kind is ArgKind.COMMA:
+            # The token also holds the blank lines and comments after the comma.
+            raw = value = ","
+            line, col = token.line or 1, token.column or 1
+            return Arg(
+                kind, raw, value, Span(file=self.path, line=line, col=col, end_line=line, end_col=col + 1)
+            )
+        return Arg(kind, raw, value, self.span(token))
+
+    def bad_escape(self, token: Token, error: EscapeError) -> None:
+        assert self.errors is not None
+        start = self.span(token)
+        before = str(token)[: error.offset]
+        line = start.line + before.count("\n")
+        col = (len(before) - before.rfind("\n")) if "\n" in before else start.col + error.offset
+        at = Span(file=self.path, line=line, col=col, end_line=line, end_col=col + 2)
+        self.errors.add_custom(
+            at,
+            f"unknown escape `{error.sequence}` in a string",
+            'strings know `\\"`, `\\\\`, `\\n`, `\\t`, `\\r` and `\\u{…}`',
+        )
+
+    def start(self, children: list[Any]) -> tuple[Statement | Handoff, ...]:
+        return tuple(children)
+
+    def statement(self, children: list[Any]) -> Statement:
+        keyword = self.arg(children[0])
+        block = children[-1] if isinstance(children[-1], Block) else None
+        tokens = children[1:-1] if block is not None else children[1:]
+        args = tuple(self.arg(token) for token in tokens)
+        end = block.span if block is not None else args[-1].span if args else keyword.span
+        return Statement(keyword, args, block, keyword.span.to(end))
+
+    def handoff(self, children: list[Any]) -> Handoff:
+        source, target = self.arg(children[0]), self.arg(children[2])
+        block = children[-1] if isinstance(children[-1], Block) else None
+        tokens = children[3:-1] if block is not None else children[3:]
+        args = tuple(self.arg(token) for token in tokens)
+        end = block.span if block is not None else args[-1].span if args else target.span
+        return Handoff(source, target, args, block, source.span.to(end))
+
+    def block(self, children: list[Any]) -> Block:
+        opening, closing = self.span(children[0]), self.span(children[-1])
+        return Block(tuple(children[1:-1]), opening.to(closing))
+
+    def __default__(self, data: Any, children: Any, meta: Any) -> Any:
+        # Rules named `_x` are inlined into their parent by lark, which needs
+        # a Tree to splice; any other rule without a method is a bug.
+        if str(data).startswith("_"):
+            return _Inlined(children)
+        raise NotImplementedError(f"no AST builder for grammar rule {data!r}")
+
+
+@functools.cache
+def _parser() -> tuple[Lark, _Builder]:
+    builder = _Builder()
+    attached: dict[str, Any] = {
+        "transformer": builder,
+        "lexer_callbacks": {"LBRACE": builder.open_brace, "RBRACE": builder.close_brace},
+    }
+    grammar = grammar_text()
+    loaded = _load_tables(grammar, attached)
+    if loaded is not None:
+        return loaded, builder
+    return Lark(grammar, **OPTIONS, **attached), builder
+
+
+def _load_tables(grammar: str, attached: dict[str, Any]) -> Lark | None:
+    """The parser from the shipped tables, when they match ``grammar`` and this lark."""
+    try:
+        from wmdsl.syntax import _tables
+    except ImportError:  # pragma: no cover - a broken install; build instead
+        return None
+    if grammar_sha256(grammar) != _tables.GRAMMAR_SHA256 or lark_version != _tables.LARK_VERSION:
+        return None
+    return Lark._load_from_dict(_tables.DATA, _tables.MEMO, **attached)  # type: ignore[no-untyped-call,no-any-return]
+
+
+_LOCK = threading.Lock()
+
+
+def parse(text: str, path: str = "<string>", limits: Limits = DEFAULT) -> ParsedFile:
+    """Parse ``text`` (the contents of ``path``) into statements and syntax errors.
+
+    Never raises for bad input: every problem becomes a ``SYN001`` diagnostic,
+    and parsing recovers to report later, independent mistakes too.
+    """
+    lark, builder = _parser()
+    with _LOCK:
+        errors = ErrorCollector(path, text)
+        builder.start_file(path, errors, limits)
+        items: tuple[Statement | Handoff, ...] = ()
+        try:
+            items = lark.parse(text, on_error=errors.on_error)  # type: ignore[assignment]
+        except UnexpectedInput as error:
+            errors.record(error)
+        except VisitError as error:  # pragma: no cover - a builder bug, not user input
+            raise error.orig_exc from error
+        finally:
+            builder.errors = None
+    diagnostics: tuple[Diagnostic, ...] = tuple(errors.diagnostics)
+    if diagnostics:
+        items = ()
+    assert all(d.code in (codes.SYNTAX.code, codes.LIMIT.code) for d in diagnostics)
+    return ParsedFile(path, items, diagnostics)
