@@ -1,4 +1,9 @@
-"""The one parser: lark LALR with an inline transformer, built once per process.
+"""lark's parser, for files with syntax errors: it reports them all, in the user's words.
+
+:mod:`wmdsl.syntax.parser` runs the same automaton over valid files without
+lark; a file it cannot take comes here, and lark's error recovery finds every
+independent mistake in one run. The parser is loaded from ``_tables.py`` (or
+built from the grammar when those are stale) once per process.
 
 Transforming during the parse (``Lark(transformer=...)``) builds our AST
 directly: no intermediate parse tree, no recursion over it (so deeply nested
