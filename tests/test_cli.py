@@ -164,6 +164,21 @@ def test_unreadable_file_is_reported(project: Path) -> None:
     assert "Traceback" not in output
 
 
+def test_a_clean_report_reads_the_same_without_rich() -> None:
+    import io
+
+    from rich.console import Console
+
+    from wmdsl.api import Report
+    from wmdsl.output.text import format_text, summary
+
+    report = Report(["a.wm", "b.wm"], [], {})
+    buffer = io.StringIO()
+    console = Console(file=buffer, no_color=True, color_system=None, highlight=False, width=100_000)
+    console.print(summary(report))
+    assert format_text(report) == buffer.getvalue() == "All clear: 2 files checked, no findings.\n"
+
+
 def test_color_only_when_asked() -> None:
     from wmdsl.api import Report
     from wmdsl.diagnostics import Diagnostic, Severity

@@ -9,6 +9,9 @@
       = hint: add `owner @someone` to lane `eng`: ...
 
 Colour is used only when asked for (the CLI asks when writing to a terminal).
+rich lays the lines out and measures their width in terminal cells; it is only
+imported when there is something to show besides the summary, so a clean check
+starts without it.
 """
 
 from __future__ import annotations
@@ -16,14 +19,12 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING
 
-from rich.cells import cell_len
-from rich.console import Console
-from rich.text import Text
-
 from wmdsl.diagnostics import Diagnostic, Severity
 from wmdsl.span import Span
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from wmdsl.api import Report
 
 TAB = 4
@@ -51,6 +52,9 @@ def _window(source: str, start: int, end: int) -> tuple[str, int, int]:
 
 
 def _frame(span: Span, lines: list[str], style: str) -> list[Text]:
+    from rich.cells import cell_len
+    from rich.text import Text
+
     if not 1 <= span.line <= len(lines):
         return []
     source = lines[span.line - 1]
@@ -73,6 +77,8 @@ def _frame(span: Span, lines: list[str], style: str) -> list[Text]:
 
 def render_diagnostic(diagnostic: Diagnostic, sources: dict[str, str]) -> list[Text]:
     """The lines that show one diagnostic."""
+    from rich.text import Text
+
     style = STYLE[diagnostic.severity]
     head = Text(f"{diagnostic.span}: ", style="bold")
     head.append(diagnostic.code, style=style)
@@ -110,6 +116,11 @@ def summary(report: Report) -> str:
 
 def format_text(report: Report, color: bool = False) -> str:
     """The report as text: each diagnostic with its frame, then a summary line."""
+    if not report.diagnostics and not color:
+        return summary(report) + "\n"
+    from rich.console import Console
+    from rich.text import Text
+
     buffer = io.StringIO()
     console = Console(
         file=buffer,
