@@ -3,13 +3,13 @@
 # fmt: off
 GRAMMAR_SHA256 = 'c607bc5524828f0239cea4d31738ca44b5b6ca6fe598b57f43bc9ed0fed11d02'
 #: The terminals, each a named group; ignored blanks (WHITESPACE) are skipped before each.
-PATTERN = '(?:[ \t\x0c\ufeff]+)*+(?:(?P<TEXT>"""(?:[^"\\\\]|\\\\[\\s\\S]|"(?!""))*""")|(?P<SEP>(?:\r\n|\r|\n|;)(?:[ \t\x0c\ufeff]*(?:#[^\r\n]*)?(?:\r\n|\r|\n|;))*)|(?P<WORD>[A-Za-z_][A-Za-z0-9_]*(-[A-Za-z0-9_]+)*)|(?P<NUMBER>-?[0-9]+(\\.[0-9]+)?(%|[A-Za-z_]+)?)|(?P<STRING>"(?:[^"\\\\\r\n]|\\\\[^\r\n])*")|(?P<COMMA>,(?:[ \t\x0c\r\n]|#[^\r\n]*)*)|(?P<HANDLE>@[A-Za-z0-9_.\\-]*)|(?P<COMMENT>#[^\r\n]*)|(?P<ARROW>\\->)|(?P<LBRACE>\\{)|(?P<RBRACE>\\}))'
+PATTERN = '(?:[ \t\x0c\ufeff]+)*+(?:(?P<TEXT>"""(?:[^"\\\\]|\\\\[\\s\\S]|"(?!""))*""")|(?P<SEP>(?:\r\n|\r|\n|;)(?:[ \t\x0c\ufeff]*(?:#[^\r\n]*)?(?:\r\n|\r|\n|;))*)|(?P<WORD>[A-Za-z_][A-Za-z0-9_]*(-[A-Za-z0-9_]+)*)|(?P<NUMBER>-?[0-9]+(\\.[0-9]+)?(%|[A-Za-z_]+)?)|(?P<STRING>"(?:[^"\\\\\r\n]|\\\\[^\r\n])*")|(?P<COMMA>,(?:[ \t\x0c\r\n]|#[^\r\n]*)*)|(?P<HANDLE>@[A-Za-z0-9_.\\-]*)|(?P<COMMENT>#[^\r\n]*)|(?P<ARROW>\\->)|(?P<LBRACE>\\{)|(?P<RBRACE>\\})|(?P<unexpected>[\\s\\S]))'
 #: What may follow the last token: the ignored blanks.
 TAIL = '(?:[ \t\x0c\ufeff]+)*+'
 #: Terminals the parser never sees.
 IGNORE: tuple[str, ...] = ('COMMENT', 'WHITESPACE')
 #: The terminal each group of PATTERN matches, by group number (None: a group inside one).
-GROUPS: tuple[str | None, ...] = (None, 'TEXT', '_SEP', 'WORD', None, 'NUMBER', None, None, 'STRING', 'COMMA', 'HANDLE', 'COMMENT', 'ARROW', 'LBRACE', 'RBRACE')
+GROUPS: tuple[str | None, ...] = (None, 'TEXT', '_SEP', 'WORD', None, 'NUMBER', None, None, 'STRING', 'COMMA', 'HANDLE', 'COMMENT', 'ARROW', 'LBRACE', 'RBRACE', 'unexpected')
 #: Terminals that can hold a line break.
 NEWLINE: tuple[str, ...] = ('COMMA', 'COMMENT', 'STRING', 'TEXT', '_SEP')
 START = 0

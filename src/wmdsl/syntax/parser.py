@@ -46,6 +46,31 @@ _WRAP = 2  # an inlined rule with one value: a list of it
 _APPEND = 3  # an inlined rule's left-recursive step with one more value: append it
 
 
+# What a token is to the parser loop. Names, handles, numbers and braces never
+# hold a line break (an automaton whose lexer says otherwise is not used);
+# every other token is searched for them.
+_NAME, _STRING, _TEXT, _COMMA, _OPEN, _CLOSE, _SEPARATOR, _IGNORED, _UNEXPECTED, _OTHER = range(10)
+_WHAT = {
+    "WORD": _NAME,
+    "HANDLE": _NAME,
+    "NUMBER": _NAME,
+    "STRING": _STRING,
+    "TEXT": _TEXT,
+    "COMMA": _COMMA,
+    "LBRACE": _OPEN,
+    "RBRACE": _CLOSE,
+    "_SEP": _SEPARATOR,
+    "unexpected": _UNEXPECTED,  # a character no terminal matches (see wmdsl.syntax.tables)
+}
+_ON_ONE_LINE = (_NAME, _OPEN, _CLOSE)
+
+
+def _what(terminal: str | None, data: Any) -> int:
+    if terminal is None:
+        return _OTHER
+    return _IGNORED if terminal in data.IGNORE else _WHAT.get(terminal, _OTHER)
+
+
 class _Reject(Exception):
     """The text is not a valid file (or passes a limit): recovery takes over."""
 
@@ -105,10 +130,9 @@ class Automaton:
         self.start: int = data.START
         self.end: int = data.END
         self.states: tuple[dict[str, int], ...] = data.STATES
-        ignore, newline = frozenset(data.IGNORE), frozenset(data.NEWLINE)
-        # Per group of the pattern: (terminal, ignored?, may hold a line break?, argument kind).
-        self.tokens: tuple[tuple[str, bool, bool, ArgKind | None], ...] = tuple(
-            (name or "", name in ignore, name in newline, _ARG_KINDS.get(name or "")) for name in data.GROUPS
+        # Per group of the pattern: (terminal, what the parser makes of it, argument kind).
+        self.tokens: tuple[tuple[str, int, ArgKind | None], ...] = tuple(
+            (name or "", _what(name, data), _ARG_KINDS.get(name or "")) for name in data.GROUPS
         )
         self.rules: list[_Rule] = []
         for origin, expansion in data.RULES:
@@ -139,69 +163,85 @@ class Automaton:
     def _run(self, text: str, path: str, limits: Limits) -> tuple[Statement | Handoff, ...]:
         tokens, states, rules = self.tokens, self.states, self.rules
         max_length, max_depth = limits.max_string_length, limits.max_depth
-        state_stack = [self.start]
+        state = self.start
+        state_stack = [state]
         value_stack: list[Any] = []
         push_state, push_value = state_stack.append, value_stack.append
         line, line_start, pos, depth = 1, 0, 0, 0
         value: Any
-        comma, string, text_kind = ArgKind.COMMA, ArgKind.STRING, ArgKind.TEXT
 
+        # The pattern matches at every position but the end of the text, so
+        # the matches follow each other without a gap.
         for match in self.pattern.finditer(text):
-            if match.start() != pos:  # characters no terminal matches
-                raise _Reject
             group = match.lastindex or 0
-            terminal, ignored, breaks_lines, kind = tokens[group]
-            start = match.start(group)
-            pos = end = match.end()
+            terminal, what, kind = tokens[group]
+            start, end = match.span(group)
+            pos = end
             col = start - line_start + 1
-            token_line = line
-            if breaks_lines:
+            if what == _NAME:  # the commonest: a name, handle or number
+                if end - start > max_length:
+                    raise _Reject
+                raw = text[start:end]
+                value = Arg(kind, raw, raw, Span(path, line, col, line, end - line_start + 1))  # type: ignore[arg-type]
+            elif what == _OPEN:
+                depth += 1
+                if depth > max_depth:
+                    raise _Reject
+                value = Span(path, line, col, line, col + 1)
+            elif what == _CLOSE:
+                depth -= 1
+                value = Span(path, line, col, line, col + 1)
+            else:
+                token_line = line
                 breaks = text.count("\n", start, end)
                 if breaks:
                     line += breaks
                     line_start = text.rindex("\n", start, end) + 1
-            if ignored:
-                continue
-            if kind is not None:
-                if end - start > max_length:
+                if what in (_SEPARATOR, _OTHER):
+                    value = None
+                elif what == _UNEXPECTED:
                     raise _Reject
-                if kind is comma:
-                    value = Arg(kind, ",", ",", Span(path, token_line, col, token_line, col + 1))
+                elif what == _IGNORED:
+                    continue
+                elif end - start > max_length:
+                    raise _Reject
+                elif what == _COMMA:
+                    value = Arg(kind, ",", ",", Span(path, token_line, col, token_line, col + 1))  # type: ignore[arg-type]
                 else:
                     raw = text[start:end]
-                    if kind is string:
+                    if what == _STRING:
                         decoded = raw[1:-1] if "\\" not in raw else _decoded(decode_string, raw)
-                    elif kind is text_kind:
-                        decoded = _decoded(decode_text, raw)
                     else:
-                        decoded = raw
-                    value = Arg(kind, raw, decoded, Span(path, token_line, col, line, end - line_start + 1))
-            elif terminal == "LBRACE":
-                depth += 1
-                if depth > max_depth:
-                    raise _Reject
-                value = Span(path, token_line, col, line, col + 1)
-            elif terminal == "RBRACE":
-                depth -= 1
-                value = Span(path, token_line, col, line, col + 1)
-            else:
-                value = None
+                        decoded = _decoded(decode_text, raw)
+                    span = Span(path, token_line, col, line, end - line_start + 1)
+                    value = Arg(kind, raw, decoded, span)  # type: ignore[arg-type]
             while True:
-                action = states[state_stack[-1]].get(terminal)
+                action = states[state].get(terminal)
                 if action is None:
                     raise _Reject
                 if action >= 0:
                     push_state(action)
                     push_value(value)
+                    state = action
                     break
-                origin, size, how, plan, _ = rules[-1 - action]
+                origin, size, how, plan, build = rules[-1 - action]
                 if how == _APPEND:  # the list stays where it is on the stack
                     value_stack[-size].append(value_stack[plan[0][0]])
                     del value_stack[1 - size :]
                     del state_stack[-size:]
-                    push_state(states[state_stack[-1]][origin])
                 else:
-                    self._reduce(rules[-1 - action], state_stack, value_stack)
+                    if how == _WRAP:
+                        reduced: Any = [value_stack[plan[0][0]]]
+                    else:
+                        reduced = _gather(value_stack, plan)
+                        if build is not None:
+                            reduced = build(reduced)
+                    if size:
+                        del value_stack[-size:]
+                        del state_stack[-size:]
+                    push_value(reduced)
+                state = states[state_stack[-1]][origin]
+                push_state(state)
 
         if pos != len(text) and self.tail.fullmatch(text, pos) is None:
             raise _Reject
@@ -248,6 +288,8 @@ def automaton() -> Automaton | None:
     except ImportError:  # pragma: no cover - a broken install; lark builds the parser instead
         return None
     if shipped_sha256() != _automaton.GRAMMAR_SHA256:
+        return None
+    if any(_WHAT.get(terminal) in _ON_ONE_LINE for terminal in _automaton.NEWLINE):  # pragma: no cover
         return None
     return Automaton(_automaton)
 

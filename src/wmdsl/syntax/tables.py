@@ -37,6 +37,9 @@ from wmdsl.syntax.grammar import grammar_sha256, grammar_text
 from wmdsl.syntax.recovery import OPTIONS
 
 TABLES = Path(__file__).with_name("_tables.py")
+#: The group of the lexer pattern that matches a character no terminal does
+#: (lowercase: it cannot be the name of one of lark's terminals).
+UNEXPECTED = "unexpected"
 AUTOMATON = Path(__file__).with_name("_automaton.py")
 
 
@@ -91,10 +94,13 @@ def automaton_source() -> str:
     alternatives = "|".join(
         f"(?P<{t.name.lstrip('_') or t.name}>{t.pattern.to_regexp()})" for t in terminals if t not in skipped
     )
+    # Last, any one character: the lexer stops there (lark would report it), and
+    # the pattern matches at every position but the end, so no text is skipped.
+    alternatives += rf"|(?P<{UNEXPECTED}>[\s\S])"
     pattern = f"(?:{skip})*+(?:{alternatives})" if skip else f"(?:{alternatives})"
     compiled = re.compile(pattern)
     groups: list[str | None] = [None] * (compiled.groups + 1)
-    by_group = {t.name.lstrip("_") or t.name: t.name for t in terminals}
+    by_group = {t.name.lstrip("_") or t.name: t.name for t in terminals} | {UNEXPECTED: UNEXPECTED}
     for group, index in compiled.groupindex.items():
         groups[index] = by_group[group]
 
