@@ -169,6 +169,10 @@ class Automaton:
         push_state, push_value = state_stack.append, value_stack.append
         line, line_start, pos, depth = 1, 0, 0, 0
         value: Any
+        # One string object per distinct name: keywords, handles and names
+        # repeat throughout a spec, and a copy of each was a fifth of the tree.
+        names: dict[str, str] = {}
+        seen = names.setdefault
 
         # The pattern matches at every position but the end of the text, so
         # the matches follow each other without a gap.
@@ -182,6 +186,7 @@ class Automaton:
                 if end - start > max_length:
                     raise _Reject
                 raw = text[start:end]
+                raw = seen(raw, raw)
                 value = Arg(kind, raw, raw, Span(path, line, col, line, end - line_start + 1))  # type: ignore[arg-type]
             elif what == _OPEN:
                 depth += 1
