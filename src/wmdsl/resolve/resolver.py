@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -39,6 +39,7 @@ from wmdsl.syntax.ast import Handoff as HandoffSyntax
 
 Item = Statement | HandoffSyntax
 T = TypeVar("T", bound=Element)
+Taken = TypeVar("Taken")
 WORKFLOW_KINDS = tuple(KINDS)
 ALL_KEYWORDS = frozenset(
     {"workflow", "import", "allow", *KINDS, *WORKFLOW_ATTRS, *HANDOFF_ATTRS}
@@ -403,10 +404,15 @@ class Resolver:
         ctx = Context(self.sink, Scope(parent=self.shared))
         role = f"workflow `{name}`"
         declared, handoffs, attribute_items = self.declare_workflow_items(ctx, stmt, role)
+        own = _only(stmt, attribute_items)
+        # The statements of the block now live in these lists alone, and each
+        # is let go once read: the syntax tree of a workflow is larger than its
+        # model, and both were in memory at once (most of a big check's peak).
+        stmt.block = None
         self.fill_placeholders()
-        allows = self.read_block(ctx, _only(stmt, attribute_items), WORKFLOW_ATTRS, fields, role)
+        allows = self.read_block(ctx, own, WORKFLOW_ATTRS, fields, role)
         groups: dict[str, list[Any]] = defaultdict(list)
-        for item in declared:
+        for item in _consumed(declared):
             element = self.read(ctx, item)
             if element is not None:
                 groups[item.kind.keyword].append(element)
@@ -451,8 +457,8 @@ class Resolver:
 
     def read_handoffs(self, ctx: Context, items: list[HandoffSyntax]) -> list[Handoff]:
         built: list[Handoff] = []
-        seen: dict[tuple[str, str], HandoffSyntax] = {}
-        for item in items:
+        seen: dict[tuple[str, str], Handoff] = {}
+        for item in _consumed(items):
             handoff = self.read_handoff(ctx, item)
             if handoff is None:
                 continue
@@ -463,10 +469,10 @@ class Resolver:
                     handoff.span,
                     f"handoff `{pair[0]} -> {pair[1]}` is declared twice",
                     "merge the two into one handoff",
-                    [Related(seen[pair].source.span.to(seen[pair].target.span), "first declared here")],
+                    [Related(seen[pair].span, "first declared here")],
                 )
                 continue
-            seen[pair] = item
+            seen[pair] = handoff
             built.append(handoff)
         return built
 
@@ -535,6 +541,13 @@ def belongs(keyword: str) -> str | None:
         return None
     listed = owners[0] if len(owners) == 1 else ", ".join(owners[:-1]) + " or " + owners[-1]
     return f"`{keyword}` belongs in the block of {listed}"
+
+
+def _consumed(items: list[Taken]) -> Iterator[Taken]:
+    """The items of ``items`` in order, each taken out of the list as it is handed out."""
+    items.reverse()
+    while items:
+        yield items.pop()
 
 
 def _only(stmt: Statement, items: list[Statement]) -> Statement:
