@@ -12,7 +12,6 @@ and any unreadable or inconsistent record is simply a miss.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +37,8 @@ class Entry:
 
 
 def _digest(data: bytes) -> str:
+    import hashlib  # here: OpenSSL's load is a start-up cost a run without the cache need not pay
+
     return hashlib.sha256(data).hexdigest()
 
 

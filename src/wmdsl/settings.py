@@ -13,7 +13,6 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import functools
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,6 +167,8 @@ def _severity(value: object, where: str) -> Severity:
 
 def read_config(path: Path) -> dict[str, Any]:
     """The wmdsl table of ``path`` (empty when a pyproject.toml has none)."""
+    import tomllib  # only a project with a configuration file needs it
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:

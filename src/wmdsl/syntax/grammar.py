@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-import functools
-import hashlib
-from importlib import resources
 from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parents[1]
 
 
 def grammar_sha256(grammar: str) -> str:
     """The fingerprint of a grammar text, as recorded in the generated tables."""
+    import hashlib
+
     return hashlib.sha256(grammar.encode("utf-8")).hexdigest()
 
 
 def grammar_text() -> str:
-    """The grammar shipped in the wheel, or the source tree's when run from it."""
-    shipped = resources.files("wmdsl").joinpath("grammar", "wmdsl.lark")
-    if shipped.is_file():
-        return shipped.read_text(encoding="utf-8")
-    source_tree = Path(__file__).resolve().parents[3] / "grammar" / "wmdsl.lark"
-    return source_tree.read_text(encoding="utf-8")
+    """The grammar shipped in the wheel, or the source tree's when run from it.
 
+    Read with plain paths (``importlib.resources`` is a start-up cost every
+    check would pay); a package imported from a zip file falls back to it.
+    """
+    for candidate in (_PACKAGE / "grammar" / "wmdsl.lark", _PACKAGE.parents[1] / "grammar" / "wmdsl.lark"):
+        if candidate.is_file():
+            return candidate.read_text(encoding="utf-8")
+    from importlib import resources
 
-@functools.cache
-def shipped_sha256() -> str:
-    """The fingerprint of :func:`grammar_text`, computed once per process."""
-    return grammar_sha256(grammar_text())
+    return resources.files("wmdsl").joinpath("grammar", "wmdsl.lark").read_text(encoding="utf-8")

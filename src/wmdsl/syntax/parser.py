@@ -25,7 +25,7 @@ from typing import Any
 from wmdsl.limits import DEFAULT, Limits
 from wmdsl.span import Span
 from wmdsl.syntax.ast import Arg, ArgKind, Block, Handoff, ParsedFile, Statement
-from wmdsl.syntax.grammar import shipped_sha256
+from wmdsl.syntax.grammar import grammar_text
 from wmdsl.syntax.strings import EscapeError, decode_string, decode_text
 
 _ARG_KINDS = {
@@ -292,7 +292,7 @@ def automaton() -> Automaton | None:
         from wmdsl.syntax import _automaton
     except ImportError:  # pragma: no cover - a broken install; lark builds the parser instead
         return None
-    if shipped_sha256() != _automaton.GRAMMAR_SHA256:
+    if grammar_text() != _automaton.GRAMMAR:
         return None
     if any(_WHAT.get(terminal) in _ON_ONE_LINE for terminal in _automaton.NEWLINE):  # pragma: no cover
         return None

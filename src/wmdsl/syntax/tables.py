@@ -149,6 +149,8 @@ def automaton_source() -> str:
         "\n"
         "# fmt: off\n"
         f"GRAMMAR_SHA256 = {grammar_sha256(grammar_text())!r}\n"
+        "#: The grammar itself: the parser compares it with the shipped one, without hashing.\n"
+        f"GRAMMAR = {grammar_text()!r}\n"
         f"#: The terminals, each a named group; ignored blanks ({blanks}) are skipped before each.\n"
         f"PATTERN = {pattern!r}\n"
         "#: What may follow the last token: the ignored blanks.\n"
