@@ -165,8 +165,8 @@ def test_equality_ignores_spans_only() -> None:
 
 
 def test_make_builds_what_the_dataclass_constructor_builds() -> None:
-    # The resolver builds every element with Element.make: the same object as
-    # the dataclass __init__, defaults and refused names included.
+    # Element.make is a constructor generated per class that sets the slots
+    # directly, for speed; this holds it to the dataclass __init__.
     document = api.compile_path(ROOT / "examples" / "software-delivery.wm").document
     assert document is not None
     checked: set[str] = set()
@@ -189,6 +189,35 @@ def test_make_builds_what_the_dataclass_constructor_builds() -> None:
         Stage.make(span=span, name="x", bogus=1)
     with pytest.raises(TypeError, match="missing 1 required keyword-only argument: 'name'"):
         Stage.make(span=span)
+
+
+def test_make_of_a_subclass_builds_the_subclass() -> None:
+    # A class inherits `make` from its parent: it must not build the parent.
+    span = point("a.wm", 1, 1)
+
+    class Plain(Stage):
+        pass
+
+    @dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+    class Extended(Stage):
+        extra: int = 0
+
+    @dataclasses.dataclass(frozen=True, kw_only=True, eq=False)
+    class Unslotted(Stage):
+        extra: int = 0
+
+    @dataclasses.dataclass(frozen=True, kw_only=True, eq=False)
+    class HandSlotted(Stage):
+        __slots__ = ("extra",)
+        extra: int
+
+    assert type(Plain.make(span=span, name="x")) is Plain
+    extended = Extended.make(span=span, name="x", extra=3)
+    assert (type(extended), extended.extra) == (Extended, 3)
+    unslotted = Unslotted.make(span=span, name="x", extra=4)
+    assert (type(unslotted), unslotted.extra) == (Unslotted, 4)
+    hand_slotted = HandSlotted.make(span=span, name="x", extra=5)
+    assert (type(hand_slotted), hand_slotted.extra) == (HandSlotted, 5)
 
 
 def test_the_schema_keeps_field_descriptions_and_refuses_unknown_keys() -> None:
