@@ -1,47 +1,92 @@
-"""The resolver builds the model without pydantic validation (``model_construct``).
+"""The model: plain slotted dataclasses, built by the resolver without pydantic.
 
-So these tests hold it to what validation would produce: every value has
-exactly the type the model declares (tuples, floats, enums, nested models),
-and validating a dump gives back an equal document.
+The resolver checks every value itself and builds the model objects directly
+(:meth:`~wmdsl.model.Element.make`), so these tests hold what it builds to
+what pydantic's validation would give: every value has exactly the type the
+model declares (tuples, floats, enums, nested objects), and validating a dump
+gives back an equal document. pydantic is the model's validation,
+serialisation and schema layer only: checking a spec must not import it.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import MISSING
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import BaseModel
 
 from wmdsl import api
-from wmdsl.model import Document
+from wmdsl.model import Document, Element, Model, Person, Ref, Stage, field_names, json_schema
+from wmdsl.span import point
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = [*sorted((ROOT / "examples").glob("*.wm")), *sorted((ROOT / "tests" / "golden").glob("*.wm"))]
 
 
-def _same_types(built: Any, validated: Any, where: str) -> list[str]:
+def _same_types(built: Any, validated: Any, where: str, seen: list[int]) -> list[str]:
     if type(built) is not type(validated):
         return [f"{where}: {type(built).__name__}, validation gives {type(validated).__name__}"]
     found: list[str] = []
-    if isinstance(built, BaseModel):
-        for name in type(built).model_fields:
-            found += _same_types(getattr(built, name), getattr(validated, name), f"{where}.{name}")
+    if isinstance(built, Model):
+        seen[0] += 1
+        for name in field_names(type(built)):
+            found += _same_types(getattr(built, name), getattr(validated, name), f"{where}.{name}", seen)
     elif isinstance(built, tuple):
         for index, (a, b) in enumerate(zip(built, validated, strict=True)):
-            found += _same_types(a, b, f"{where}[{index}]")
+            found += _same_types(a, b, f"{where}[{index}]", seen)
     return found
+
+
+def _objects(value: Any) -> Iterator[Model]:
+    if isinstance(value, Model):
+        yield value
+        for name in field_names(type(value)):
+            yield from _objects(getattr(value, name))
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _objects(item)
+
+
+def _document(spec: Path) -> Document:
+    document = api.compile_path(spec, root=spec.parent).document
+    if document is None:
+        pytest.skip("a spec with language errors has no model")
+    return document
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.stem)
 def test_built_model_has_the_types_validation_would_give(spec: Path) -> None:
-    compilation = api.compile_path(spec, root=spec.parent)
-    document = compilation.document
-    if document is None:
-        pytest.skip("a spec with language errors has no model")
+    document = _document(spec)
     validated = Document.model_validate(document.model_dump())
-    assert _same_types(document, validated, spec.stem) == []
+    seen = [0]
+    assert _same_types(document, validated, spec.stem, seen) == []
+    assert seen[0] == len(list(_objects(document))) > 10  # every object was compared
     assert validated == document
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.stem)
+def test_every_built_object_round_trips_through_its_class(spec: Path) -> None:
+    # Each object on its own, not only inside a document: its class validates
+    # its dump (Python and JSON) back to an equal object of the same class,
+    # and the dump keeps every field.
+    checked = 0
+    for built in _objects(_document(spec)):
+        cls = type(built)
+        dumped = built.model_dump()
+        assert list(dumped) == list(field_names(cls))
+        for again in (cls.model_validate(dumped), cls.model_validate_json(built.model_dump_json())):
+            assert type(again) is cls
+            assert again == built
+            assert hash(again) == hash(built)
+            if isinstance(built, Element):
+                assert again.span == built.span
+        checked += 1
+    assert checked > 10
 
 
 def test_every_example_builds_a_model() -> None:
@@ -50,18 +95,47 @@ def test_every_example_builds_a_model() -> None:
     assert all(d is not None for d in built)
 
 
-def test_the_check_path_builds_no_pydantic_validator() -> None:
-    import subprocess
-    import sys
+def test_model_objects_are_slotted_and_frozen() -> None:
+    # A __dict__ per object was most of the model's memory on big specs.
+    document = api.compile_path(ROOT / "examples" / "software-delivery.wm").document
+    assert document is not None
+    objects = list(_objects(document))
+    assert {type(o).__name__ for o in objects} >= {"Document", "Declarations", "Workflow", "Stage", "Ref"}
+    for built in objects:
+        assert not hasattr(built, "__dict__"), type(built).__name__
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            built.__setattr__(field_names(type(built))[0], None)
 
+
+def test_checking_does_not_import_pydantic() -> None:
+    # `python -m wmdsl check` over every example (every rule fires on the
+    # broken ones), in each report format, in one process (-j 1: worker
+    # processes would hide what they import); then what was imported.
     probe = (
-        "from pathlib import Path; from wmdsl import api, model;"
-        f"api.check([Path({str(ROOT / 'examples')!r})], cache=False);"
-        "print(sorted(c.__name__ for c in vars(model).values()"
-        " if isinstance(c, type) and issubclass(c, model.BaseModel) and c.__pydantic_complete__))"
+        "import runpy, sys\n"
+        f"examples = {str(ROOT / 'examples')!r}\n"
+        "for fmt in ('text', 'json', 'sarif', 'github', 'junit'):\n"
+        "    sys.argv = ['wmdsl', 'check', '--no-cache', '-j', '1', '--format', fmt, examples]\n"
+        "    try:\n"
+        "        runpy.run_module('wmdsl', run_name='__main__')\n"
+        "    except SystemExit as exit:\n"
+        "        assert exit.code == 1, exit.code\n"
+        "print('loaded:', sorted(m for m in sys.modules if m.partition('.')[0].startswith('pydantic')))\n"
     )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]", out.stdout
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert "Found " in result.stdout  # the text report was printed
+    assert result.stdout.strip().splitlines()[-1] == "loaded: []"
+
+
+def test_pydantic_is_loaded_for_the_json_model() -> None:
+    # The other side of the test above: the probe's last line can name pydantic.
+    probe = (
+        "import sys; from wmdsl import api\n"
+        f"api.load({str(ROOT / 'examples' / 'hiring.wm')!r}).model_dump(mode='json')\n"
+        "print('loaded:', 'pydantic' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "loaded: True"
 
 
 def test_model_objects_hash_apart_and_consistently_with_equality() -> None:
@@ -77,35 +151,94 @@ def test_model_objects_hash_apart_and_consistently_with_equality() -> None:
     assert again.stages == workflow.stages
 
 
-def _elements(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        yield value
-        for name in type(value).model_fields:
-            yield from _elements(getattr(value, name))
-    elif isinstance(value, tuple):
-        for item in value:
-            yield from _elements(item)
+def test_equality_ignores_spans_only() -> None:
+    here, there = point("a.wm", 1, 1), point("b.wm", 9, 4)
+    stage = Stage.make(span=here, name="build", owner=Ref.make(span=here, name="@ana"))
+    moved = Stage.make(span=there, name="build", owner=Ref.make(span=there, name="@ana"))
+    assert stage == moved
+    assert hash(stage) == hash(moved)
+    assert stage != dataclasses.replace(stage, wip=2)
+    assert stage != dataclasses.replace(stage, owner=Ref.make(span=here, name="@raj"))
+    assert Ref.make(span=here, name="x") != Stage.make(span=here, name="x")
+    # Classes with one compared field compare it (an attrgetter of one name is no tuple).
+    assert Ref.make(span=here, name="x") != Ref.make(span=here, name="y")
 
 
-def test_make_builds_what_model_construct_builds() -> None:
-    # Element.make sets pydantic's instance state by hand, for speed; this
-    # holds it to model_construct, so a pydantic release that changes the
-    # state fails here and not in a user's run.
-    from wmdsl.model import Element
-
+def test_make_builds_what_the_dataclass_constructor_builds() -> None:
+    # Element.make is a constructor generated per class that sets the slots
+    # directly, for speed; this holds it to the dataclass __init__.
     document = api.compile_path(ROOT / "examples" / "software-delivery.wm").document
     assert document is not None
-    checked = 0
-    for element in _elements(document):
+    checked: set[str] = set()
+    for element in _objects(document):
         if not isinstance(element, Element):
             continue
         cls = type(element)
-        values = {name: getattr(element, name) for name in cls.model_fields}
-        reference = cls.model_construct(**values)
-        made = cls.make(**values)
-        for state in ("__dict__", "__pydantic_fields_set__", "__pydantic_extra__", "__pydantic_private__"):
-            assert getattr(made, state) == getattr(reference, state), (cls.__name__, state)
-        assert list(made.__dict__) == list(reference.__dict__)
-        assert made.model_dump() == reference.model_dump()
-        checked += 1
-    assert checked > 100
+        values = {name: getattr(element, name) for name in field_names(cls)}
+        made, reference = cls.make(**values), cls(**values)
+        assert type(made) is cls
+        assert all(getattr(made, name) is value for name, value in values.items())
+        assert made == reference
+        required = {f.name: values[f.name] for f in dataclasses.fields(cls) if f.default is MISSING}
+        defaulted, reference = cls.make(**required), cls(**required)
+        assert [getattr(defaulted, n) for n in values] == [getattr(reference, n) for n in values]
+        checked.add(cls.__name__)
+    assert len(checked) > 10
+    span = point("a.wm", 1, 1)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'bogus'"):
+        Stage.make(span=span, name="x", bogus=1)
+    with pytest.raises(TypeError, match="missing 1 required keyword-only argument: 'name'"):
+        Stage.make(span=span)
+
+
+def test_make_of_a_subclass_builds_the_subclass() -> None:
+    # A class inherits `make` from its parent: it must not build the parent.
+    span = point("a.wm", 1, 1)
+
+    class Plain(Stage):
+        pass
+
+    @dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+    class Extended(Stage):
+        extra: int = 0
+
+    @dataclasses.dataclass(frozen=True, kw_only=True, eq=False)
+    class Unslotted(Stage):
+        extra: int = 0
+
+    @dataclasses.dataclass(frozen=True, kw_only=True, eq=False)
+    class HandSlotted(Stage):
+        __slots__ = ("extra",)
+        extra: int
+
+    assert type(Plain.make(span=span, name="x")) is Plain
+    extended = Extended.make(span=span, name="x", extra=3)
+    assert (type(extended), extended.extra) == (Extended, 3)
+    unslotted = Unslotted.make(span=span, name="x", extra=4)
+    assert (type(unslotted), unslotted.extra) == (Unslotted, 4)
+    hand_slotted = HandSlotted.make(span=span, name="x", extra=5)
+    assert (type(hand_slotted), hand_slotted.extra) == (HandSlotted, 5)
+
+
+def test_the_schema_keeps_field_descriptions_and_refuses_unknown_keys() -> None:
+    schema = json_schema()
+    definitions = schema["$defs"]
+    elements = [name for name, d in definitions.items() if "span" in d.get("properties", {})]
+    assert len(elements) > 15
+    for name in elements:
+        assert definitions[name]["properties"]["span"]["description"] == "Where the element is written."
+    described = {
+        ("Person", "capacity"): "Full-time equivalents available.",
+        ("Metric", "start"): "`from`: where measurement starts.",
+        ("Metric", "end"): "`to`: where measurement ends.",
+    }
+    for (name, field), description in described.items():
+        assert definitions[name]["properties"][field]["description"] == description
+    assert schema["properties"]["imports"]["description"] == "Files imported, directly or not."
+    for name in [*elements, "Declarations"]:
+        assert definitions[name]["additionalProperties"] is False, name
+    assert schema["additionalProperties"] is False
+    assert schema["required"] == ["file"]  # `shared` has a default (an empty Declarations)
+    assert definitions["Person"]["required"] == ["span", "name"]
+    with pytest.raises(ValueError, match="age"):
+        Person.model_validate({"span": dataclasses.asdict(point("a.wm", 1, 1)), "name": "@a", "age": 3})

@@ -1,9 +1,15 @@
-"""The typed model of a workflow architecture (pydantic v2).
+"""The typed model of a workflow architecture.
 
-One class per concept of the language. Every object carries a
+One class per concept of the language: frozen, slotted standard-library
+dataclasses, which the resolver builds directly after checking every value
+itself (with positions and hints). Every object carries a
 :class:`~wmdsl.span.Span` saying where it was written; spans (and the spans of
 references) take no part in equality, so two specs that say the same thing
 compare equal. The model knows nothing of lark or of the syntax tree.
+
+pydantic is the model's validation, serialisation and JSON Schema layer
+(:meth:`Model.model_validate`, :meth:`Model.model_dump`, :func:`json_schema`):
+it is imported only when one of those is used, so checking a spec never loads it.
 
 Units: durations are stored in *working hours* (1d = 8h, 1w = 5d), rates in
 items per working hour, chances and percentiles as fractions in [0, 1].
@@ -13,56 +19,43 @@ from __future__ import annotations
 
 import enum
 import functools
-from collections.abc import Iterator
-from typing import Any, Self
-
-from pydantic import BaseModel, ConfigDict, Field
+import operator
+from collections.abc import Callable, Iterator
+from dataclasses import MISSING, dataclass, field, fields
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, TypeVar, cast
 
 from wmdsl.span import Span
 
+if TYPE_CHECKING:
+    from pydantic import ConfigDict, TypeAdapter
 
-class Element(BaseModel):
-    """Base of every model object: carries a span that equality ignores.
+M = TypeVar("M", bound="Model")
 
-    The resolver checks every value itself (with positions and hints) and
-    builds objects with ``model_construct`` (:meth:`make`), so compiling never needs
-    pydantic's validators; ``defer_build`` then keeps pydantic from building
-    them at import time, which was a third of ``wmdsl check``'s start-up.
-    Validation and serialisation (``model_validate``, ``model_dump``, the JSON
-    Schema) build them on first use and work as usual.
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class Model:
+    """Base of the model's classes: equality, hashing and the pydantic-facing API.
+
+    Equality compares every field but ``span``; the hash (consistent with it)
+    is made of the class and the scalar and reference fields. The ``model_*``
+    methods mirror pydantic's ``BaseModel`` API through one
+    ``pydantic.TypeAdapter`` per class, built on first use.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
-    span: Span = Field(description="Where the element is written.")
-
-    @classmethod
-    def make(cls, **values: Any) -> Self:
-        """An object of this class from values the resolver has already checked.
-
-        What ``model_construct(**values)`` builds (a test holds it to that),
-        without its per-field alias handling, which made it several times
-        slower than pydantic's own validation. Every object of a class shares
-        one set of all its field names as its "fields set" (nothing here asks
-        which fields were given): a set of its own per object was about a
-        seventh of the model's memory.
-        """
-        state = {name: values.get(name, default) for name, default in _defaults(cls)}
-        element = cls.__new__(cls)
-        _set = object.__setattr__
-        _set(element, "__dict__", state)
-        _set(element, "__pydantic_fields_set__", _field_names(cls))
-        _set(element, "__pydantic_extra__", None)
-        _set(element, "__pydantic_private__", None)
-        return element
+    # Read by pydantic from standard-library dataclasses (a plain dict, so that
+    # defining the model does not import pydantic). Field descriptions for the
+    # JSON Schema are given as ``field(metadata={"description": ...})``, which
+    # pydantic reads too: attribute docstrings (``use_attribute_docstrings``)
+    # are found only in the source of the class that declares the field, so
+    # ``span`` would lose its description in every subclass, and reading the
+    # sources (0.2-0.3 s) took longer than building every pydantic schema.
+    __pydantic_config__: ClassVar[ConfigDict] = {"extra": "forbid", "frozen": True}
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        assert isinstance(other, Element)
-        return all(
-            getattr(self, name) == getattr(other, name) for name in type(self).model_fields if name != "span"
-        )
+        compared = _compared(type(self))
+        return compared(self) == compared(other)
 
     def __hash__(self) -> int:
         # Consistent with __eq__ (equal objects have equal plain fields) and
@@ -70,10 +63,79 @@ class Element(BaseModel):
         # one bucket, which made sets and dicts of model objects quadratic.
         return hash((type(self).__name__, *_plain_fields(self)))
 
+    @classmethod
+    def model_validate(cls, data: object, **options: Any) -> Self:
+        """An object of this class from ``data`` (a dict as :meth:`model_dump` gives), validated.
 
-def _plain_fields(element: Element) -> Iterator[object]:
+        ``options`` are those of ``pydantic.TypeAdapter.validate_python``.
+        """
+        return _adapter(cls).validate_python(data, **options)
+
+    @classmethod
+    def model_validate_json(cls, data: str | bytes, **options: Any) -> Self:
+        """An object of this class from JSON text (``options``: those of ``TypeAdapter.validate_json``)."""
+        return _adapter(cls).validate_json(data, **options)
+
+    def model_dump(self, *, mode: Literal["python", "json"] = "python", **options: Any) -> dict[str, Any]:
+        """This object as a dict (nested objects as dicts); ``mode="json"`` gives JSON types only.
+
+        ``options`` are those of ``pydantic.TypeAdapter.dump_python``.
+        """
+        return cast("dict[str, Any]", _adapter(type(self)).dump_python(self, mode=mode, **options))
+
+    def model_dump_json(self, *, indent: int | None = None, **options: Any) -> str:
+        """This object as JSON text (``options``: those of ``pydantic.TypeAdapter.dump_json``)."""
+        return _adapter(type(self)).dump_json(self, indent=indent, **options).decode()
+
+    @classmethod
+    def model_json_schema(cls, **options: Any) -> dict[str, Any]:
+        """The JSON Schema of this class (``options``: those of ``pydantic.TypeAdapter.json_schema``)."""
+        return _adapter(cls).json_schema(**options)
+
+
+_ADAPTERS: dict[type[Model], Any] = {}
+
+
+def _adapter(cls: type[M]) -> TypeAdapter[M]:
+    """The (cached) pydantic adapter of ``cls``; the first call imports pydantic."""
+    adapter = _ADAPTERS.get(cls)
+    if adapter is None:
+        import pydantic
+
+        adapter = _ADAPTERS[cls] = pydantic.TypeAdapter(cls)
+    return cast("TypeAdapter[M]", adapter)
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_COMPARED: dict[type, Callable[[Model], object]] = {}
+
+
+def field_names(cls: type[Model]) -> tuple[str, ...]:
+    """The names of the fields of ``cls``, in order (``span`` first for elements)."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
+
+
+def _compared(cls: type[Model]) -> Callable[[Model], object]:
+    """What equality compares: the values of every field of ``cls`` but ``span``, as a tuple."""
+    compared = _COMPARED.get(cls)
+    if compared is None:
+        names = [name for name in field_names(cls) if name != "span"]
+        # attrgetter of one name gives the bare value, and of none is an error.
+        compared = operator.attrgetter(*names) if len(names) > 1 else functools.partial(_values, names)
+        _COMPARED[cls] = compared
+    return compared
+
+
+def _values(names: list[str], element: Model) -> tuple[object, ...]:
+    return tuple(getattr(element, name) for name in names)
+
+
+def _plain_fields(element: Model) -> Iterator[object]:
     """The values of ``element``'s scalar and reference fields (no span, no collections)."""
-    for name in type(element).model_fields:
+    for name in field_names(type(element)):
         if name == "span":
             continue
         value = getattr(element, name)
@@ -83,24 +145,68 @@ def _plain_fields(element: Element) -> Iterator[object]:
             yield value
 
 
-@functools.cache
-def _defaults(cls: type[BaseModel]) -> tuple[tuple[str, Any], ...]:
-    """``(name, default)`` for every field of ``cls``, in order (``span`` has none)."""
-    found = []
-    for name, field in cls.model_fields.items():
-        assert field.default_factory is None, "Element fields have plain defaults"
-        found.append((name, None if field.is_required() else field.default))
-    return tuple(found)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class Element(Model):
+    """Base of every model object: carries a span that equality ignores."""
+
+    span: Span = field(metadata={"description": "Where the element is written."})
+
+    @classmethod
+    def make(cls, **values: Any) -> Self:
+        """An object of this class from values the resolver has already checked.
+
+        The same object as ``cls(**values)`` builds (a test holds it to that),
+        about twice as fast: each model class gets a constructor of its own,
+        generated when the class is made, that sets the slots directly, where
+        the ``__init__`` of a frozen dataclass goes through
+        ``object.__setattr__`` for every field. Classes that are not slotted
+        dataclasses of their own, or have a field with a default factory, use
+        ``cls(**values)``.
+        """
+        return cls(**values)
+
+    def __init_subclass__(cls) -> None:
+        # Runs twice for each model class: for the class the class statement
+        # makes, then for the slotted copy that @dataclass(slots=True) puts in
+        # its place, which alone has the slots a generated constructor sets.
+        # Any other subclass must not inherit its parent's (which builds the parent).
+        slotted = "__slots__" in cls.__dict__ and "__dataclass_fields__" in cls.__dict__
+        plain = slotted and all(found.default_factory is MISSING for found in fields(cls))
+        cls.make = _constructor(cls) if plain else _CONSTRUCT  # type: ignore[method-assign]
 
 
-@functools.cache
-def _field_names(cls: type[BaseModel]) -> set[str]:
-    # Shared by every object of ``cls``. pydantic only adds to a fields set on
-    # assignment (these models are frozen) and copies it before
-    # ``model_copy(update=...)``; it holds every field name already anyway.
-    return set(cls.model_fields)
+_CONSTRUCT = Element.__dict__["make"]
 
 
+def _constructor(cls: type[Element]) -> staticmethod[..., Element]:
+    """A function building objects of ``cls`` by setting their slots (see :meth:`Element.make`).
+
+    Keyword-only parameters named after the fields, with their (plain)
+    defaults, as the dataclass ``__init__`` has them, so a missing or unknown
+    field is a ``TypeError`` there too.
+    """
+    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
+    parameters, body = [], []
+    for found in fields(cls):
+        name = found.name
+        if found.default is MISSING:
+            parameters.append(name)
+        else:
+            namespace[f"_default_{name}"] = found.default
+            parameters.append(f"{name}=_default_{name}")
+        namespace[f"_set_{name}"] = getattr(cls, name).__set__  # the slot's member descriptor
+        body.append(f"    _set_{name}(self, {name})")
+    source = "\n".join(
+        [f"def make(*, {', '.join(parameters)}):", "    self = _new(_cls)", *body, "    return self"]
+    )
+    exec(source, namespace)
+    made: Callable[..., Element] = namespace["make"]
+    made.__qualname__ = f"{cls.__qualname__}.make"
+    made.__doc__ = Element.make.__doc__
+    return staticmethod(made)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Ref(Element):
     """A use of a name: ``eng``, ``@dana``."""
 
@@ -115,6 +221,7 @@ class Ref(Element):
         return self.name
 
 
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Duration(Element):
     """A span of working time as written (``3d``) and in working hours."""
 
@@ -122,6 +229,7 @@ class Duration(Element):
     hours: float
 
 
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Percent(Element):
     """A percentage as written (``85%``) and as a fraction."""
 
@@ -129,6 +237,7 @@ class Percent(Element):
     fraction: float
 
 
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Rate(Element):
     """A rate such as ``6 per week``, in items per working hour."""
 
@@ -136,6 +245,7 @@ class Rate(Element):
     per_hour: float
 
 
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Target(Element):
     """``10d at 85%``: a duration met for a share of items."""
 
@@ -143,6 +253,7 @@ class Target(Element):
     percentile: Percent
 
 
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Allow(Element):
     """``allow CODE "reason"``: an accepted finding on the enclosing element."""
 
@@ -150,6 +261,7 @@ class Allow(Element):
     reason: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Named(Element):
     """An element with a name, an optional title and accepted findings."""
 
@@ -173,6 +285,7 @@ class PersonKind(enum.Enum):
     CHANNEL = "channel"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Person(Named):
     """Someone who owns, decides or works; ``name`` is the ``@handle``.
 
@@ -180,10 +293,11 @@ class Person(Named):
     channel), so the checks can tell that such an owner is no owner at all.
     """
 
-    capacity: float = Field(1.0, description="Full-time equivalents available.")
+    capacity: float = field(default=1.0, metadata={"description": "Full-time equivalents available."})
     kind: PersonKind = PersonKind.HUMAN
 
 
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Member(Element):
     """A person in a lane, with the share of their capacity given to it."""
 
@@ -191,6 +305,7 @@ class Member(Element):
     allocation: Percent | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Lane(Named):
     """A role or team: who does the work."""
 
@@ -212,6 +327,7 @@ class WorkKind(enum.Enum):
     COORDINATION = "coordination"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class WorkType(Named):
     """A type of work item, with its service-level expectation."""
 
@@ -219,6 +335,7 @@ class WorkType(Named):
     sle: Target | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Intake(Named):
     """An on-ramp: where and how work enters."""
 
@@ -229,6 +346,7 @@ class Intake(Named):
     arrivals: Rate | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Stage(Named):
     """A step of work, done inside a lane."""
 
@@ -247,12 +365,14 @@ class ExitKind(enum.Enum):
     CANCELLED = "cancelled"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Exit(Named):
     """An off-ramp."""
 
     kind: ExitKind = ExitKind.DONE
 
 
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Handoff(Element):
     """``source -> target``: work moving from one node to the next."""
 
@@ -271,6 +391,7 @@ class Handoff(Element):
         return f"{self.source.name}->{self.target.name}"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Escalation(Element):
     """``escalates @dana after 3d``."""
 
@@ -278,6 +399,7 @@ class Escalation(Element):
     after: Duration | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Decision(Named):
     """A decision right (a traffic signal) and who plays which role in it."""
 
@@ -290,6 +412,7 @@ class Decision(Named):
     delegate: Ref | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Board(Named):
     """A board that makes work visible."""
 
@@ -298,16 +421,18 @@ class Board(Named):
     audience: tuple[Ref, ...] = ()
 
 
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Metric(Named):
     """A flow metric, measured between two nodes."""
 
     owner: Ref | None = None
-    start: Ref | None = Field(None, description="`from`: where measurement starts.")
-    end: Ref | None = Field(None, description="`to`: where measurement ends.")
+    start: Ref | None = field(default=None, metadata={"description": "`from`: where measurement starts."})
+    end: Ref | None = field(default=None, metadata={"description": "`to`: where measurement ends."})
     target: Target | None = None
     throughput: Rate | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Cadence(Named):
     """A feedback loop: a review, retrospective or replenishment."""
 
@@ -316,10 +441,9 @@ class Cadence(Named):
     reviews: tuple[Ref, ...] = ()
 
 
-class Declarations(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class Declarations(Model):
     """Declarations that can be shared between workflows through imports."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     people: tuple[Person, ...] = ()
     lanes: tuple[Lane, ...] = ()
@@ -327,6 +451,7 @@ class Declarations(BaseModel):
     decisions: tuple[Decision, ...] = ()
 
 
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Workflow(Named):
     """One work system: everything declared inside a ``workflow`` block."""
 
@@ -345,18 +470,17 @@ class Workflow(Named):
     cadences: tuple[Cadence, ...] = ()
 
 
-class Document(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class Document(Model):
     """A compiled file: its workflows and the shared declarations in scope.
 
     ``shared`` holds the top-level declarations of this file and of every file
     it imports, directly or not; each workflow may use them.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
     file: str
-    imports: tuple[str, ...] = Field((), description="Files imported, directly or not.")
-    shared: Declarations = Field(default_factory=lambda: Declarations.model_construct())
+    imports: tuple[str, ...] = field(default=(), metadata={"description": "Files imported, directly or not."})
+    shared: Declarations = field(default_factory=Declarations)
     allows: tuple[Allow, ...] = ()
     workflows: tuple[Workflow, ...] = ()
 

@@ -15,8 +15,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from pydantic import BaseModel
-
 from wmdsl.handbook.blocks import Code, Line, Link, line
 from wmdsl.model import (
     Board,
@@ -28,10 +26,12 @@ from wmdsl.model import (
     Intake,
     Lane,
     Metric,
+    Model,
     Person,
     Ref,
     Stage,
     Workflow,
+    field_names,
 )
 from wmdsl.render.board import flow_order
 from wmdsl.render.raci import Row, used_decisions
@@ -47,8 +47,8 @@ def refs(value: object) -> Iterator[Ref]:
     """Every reference inside a model object, depth first."""
     if isinstance(value, Ref):
         yield value
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
+    elif isinstance(value, Model):
+        for name in field_names(type(value)):
             yield from refs(getattr(value, name))
     elif isinstance(value, tuple):
         for item in value:

@@ -349,7 +349,7 @@ class Resolver:
             for allow in self.read_allow(s)
         ]
         built = [wf for s in workflows if (wf := self.workflow(s)) is not None]
-        return Document.model_construct(
+        return Document(
             file=entry.path,
             imports=tuple(p.path for p in imported),
             shared=declarations,
@@ -388,7 +388,7 @@ class Resolver:
             element = self.read(ctx, item)
             if element is not None:
                 groups[item.kind.keyword].append(element)
-        return Declarations.model_construct(
+        return Declarations(
             people=tuple(groups["person"]),
             lanes=tuple(groups["lane"]),
             work=tuple(groups["work"]),

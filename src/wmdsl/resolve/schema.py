@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from wmdsl import codes
@@ -272,7 +272,7 @@ def members(ctx: Context, stmt: Statement, role: str) -> list[Member] | None:
         if arg.kind is ArgKind.NUMBER and result and result[-1].allocation is None:
             share = values.read_percent(ctx.sink, arg, "an allocation")
             if share is not None:
-                result[-1] = result[-1].model_copy(update={"allocation": share})
+                result[-1] = replace(result[-1], allocation=share)
             continue
         if arg.kind is ArgKind.NUMBER:
             _misplaced_share(ctx, arg, result[-1] if result else None)
