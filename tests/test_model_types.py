@@ -189,6 +189,23 @@ def test_make_builds_what_the_dataclass_constructor_builds() -> None:
         Stage.make(span=span, name="x", bogus=1)
     with pytest.raises(TypeError, match="missing 1 required keyword-only argument: 'name'"):
         Stage.make(span=span)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'bogus'"):
+        Stage(span=span, name="x", bogus=1)
+    with pytest.raises(TypeError, match="missing required keyword argument: 'name'"):
+        Stage(span=span)
+
+
+def test_model_objects_read_like_dataclasses() -> None:
+    # __repr__ is written once in Model, not generated per class: it must
+    # read as the dataclass one did.
+    span = point("a.wm", 1, 1)
+    ref = Ref.make(span=span, name="@ana")
+    assert repr(ref) == f"Ref(span={span!r}, name='@ana')"
+    stage = Stage(span=span, name="s", owner=ref)
+    assert repr(stage).startswith(f"Stage(span={span!r}, name='s', title=None, ")
+    assert f"owner={ref!r}" in repr(stage)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del stage.name
 
 
 def test_make_of_a_subclass_builds_the_subclass() -> None:
@@ -198,15 +215,15 @@ def test_make_of_a_subclass_builds_the_subclass() -> None:
     class Plain(Stage):
         pass
 
-    @dataclasses.dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+    @dataclasses.dataclass(slots=True, kw_only=True, init=False, repr=False, eq=False)
     class Extended(Stage):
         extra: int = 0
 
-    @dataclasses.dataclass(frozen=True, kw_only=True, eq=False)
+    @dataclasses.dataclass(kw_only=True, init=False, repr=False, eq=False)
     class Unslotted(Stage):
         extra: int = 0
 
-    @dataclasses.dataclass(frozen=True, kw_only=True, eq=False)
+    @dataclasses.dataclass(kw_only=True, init=False, repr=False, eq=False)
     class HandSlotted(Stage):
         __slots__ = ("extra",)
         extra: int
