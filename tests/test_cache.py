@@ -60,3 +60,17 @@ def test_a_corrupt_record_is_a_miss(tree: Path) -> None:
 def test_without_cache_nothing_is_written(tree: Path) -> None:
     api.check(["main.wm"])
     assert not (tree / FOLDER).exists()
+
+
+def test_a_shared_import_is_hashed_once_per_run(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from wmdsl import cache
+
+    for index in range(3):
+        (tree / f"main{index}.wm").write_text(MAIN, encoding="utf-8")
+    files = ["main.wm", "main0.wm", "main1.wm", "main2.wm"]
+    api.check(files, cache=True)
+    hashed: list[bytes] = []
+    real = cache._digest
+    monkeypatch.setattr(cache, "_digest", lambda data: hashed.append(data) or real(data))
+    assert api.check(files, cache=True).diagnostics == api.check(files).diagnostics
+    assert hashed.count(SHARED.encode("utf-8")) == 1

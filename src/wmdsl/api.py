@@ -17,14 +17,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wmdsl.cache import Cache, key
+from wmdsl.cache import Cache, key, root_of
 from wmdsl.cache import Entry as CacheEntry
+from wmdsl.cache import new_run as new_cache_run
 from wmdsl.checker import run_rules
 from wmdsl.diagnostics import Diagnostic, Severity, sorted_unique
 from wmdsl.graph import FlowGraph, build_graph
 from wmdsl.limits import Limits
 from wmdsl.model import Document, Workflow, json_schema
-from wmdsl.resolve.loader import Compilation, collector_paused, compile_file, compile_text, find_root
+from wmdsl.resolve.loader import Compilation, collector_paused, compile_file, compile_text
 from wmdsl.settings import ConfigError, Overrides, Settings, new_run, settings_for
 from wmdsl.syntax import ParsedFile
 from wmdsl.syntax import parse as _parse
@@ -172,7 +173,7 @@ def _cache_slot(
     path: Path, root: str | Path | None, overrides: Overrides, honour_allows: bool
 ) -> tuple[Cache, str] | None:
     """Where the result of checking ``path`` this way is cached (None: unreadable)."""
-    store = Cache(Path(root) if root is not None else find_root(path.resolve()))
+    store = Cache(Path(root) if root is not None else root_of(path.resolve()))
     entry_key = key(path, settings_for(path, overrides).source, f"{overrides!r}|{root}", honour_allows)
     return (store, entry_key) if entry_key else None
 
@@ -275,6 +276,7 @@ def check(
     if select is not None:
         overrides = dataclasses.replace(overrides, select=tuple(select))
     new_run()
+    new_cache_run()
     files = discover(paths, exclude)
     results = _run_all(files, root, overrides, honour_allows, jobs, cache)
     diagnostics = [d for result in results for d in result.diagnostics]
@@ -310,6 +312,7 @@ def render(
     if unknown:
         raise UsageError(f"unknown format {unknown[0]!r}; choose from {', '.join(RENDERERS)}")
     new_run()
+    new_cache_run()
     settings = settings_for(Path(path))
     compilation = compile_path(path, root=root, limits=settings.limits)
     result = _finish(Path(path), compilation, settings, True)
@@ -359,6 +362,7 @@ def check_text(
     if select is not None:
         overrides = dataclasses.replace(overrides, select=tuple(select))
     new_run()
+    new_cache_run()
     settings = settings_for(Path(path), overrides)
     compilation = compile_text(text, path, limits=settings.limits)
     result = _finish(Path(path), compilation, settings, True)

@@ -43,10 +43,35 @@ def _digest(data: bytes) -> str:
 
 
 def _file_digest(path: Path) -> str | None:
-    try:
-        return _digest(path.read_bytes())
-    except OSError:
-        return None
+    # Once per run: every file of a tree that imports a shared file lists it
+    # as a dependency, and hashing it again for each was a third of a re-check.
+    name = str(path)
+    if name not in _DIGESTS:
+        try:
+            _DIGESTS[name] = _digest(path.read_bytes())
+        except OSError:
+            _DIGESTS[name] = None
+    return _DIGESTS[name]
+
+
+_DIGESTS: dict[str, str | None] = {}
+_ROOTS: dict[Path, Path] = {}
+
+
+def new_run() -> None:
+    """Forget the files hashed and the roots found by an earlier run (they may have changed)."""
+    _DIGESTS.clear()
+    _ROOTS.clear()
+
+
+def root_of(path: Path) -> Path:
+    """The project root of ``path`` (see :func:`~wmdsl.resolve.loader.find_root`), found once per folder."""
+    from wmdsl.resolve.loader import find_root
+
+    folder = path.parent
+    if folder not in _ROOTS:
+        _ROOTS[folder] = find_root(path)
+    return _ROOTS[folder]
 
 
 def key(path: Path, config: Path | None, overrides: str, honour_allows: bool) -> str | None:
