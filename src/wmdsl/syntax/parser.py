@@ -187,7 +187,7 @@ class Automaton:
                     raise _Reject
                 raw = text[start:end]
                 raw = seen(raw, raw)
-                value = Arg(kind, raw, raw, Span(path, line, col, line, end - line_start + 1))  # type: ignore[arg-type]
+                value = Arg(kind, raw, raw, path, line, col, line, end - line_start + 1)  # type: ignore[arg-type]
             elif what == _OPEN:
                 depth += 1
                 if depth > max_depth:
@@ -211,15 +211,14 @@ class Automaton:
                 elif end - start > max_length:
                     raise _Reject
                 elif what == _COMMA:
-                    value = Arg(kind, ",", ",", Span(path, token_line, col, token_line, col + 1))  # type: ignore[arg-type]
+                    value = Arg(kind, ",", ",", path, token_line, col, token_line, col + 1)  # type: ignore[arg-type]
                 else:
                     raw = text[start:end]
                     if what == _STRING:
                         decoded = raw[1:-1] if "\\" not in raw else _decoded(decode_string, raw)
                     else:
                         decoded = _decoded(decode_text, raw)
-                    span = Span(path, token_line, col, line, end - line_start + 1)
-                    value = Arg(kind, raw, decoded, span)  # type: ignore[arg-type]
+                    value = Arg(kind, raw, decoded, path, token_line, col, line, end - line_start + 1)  # type: ignore[arg-type]
             while True:
                 action = states[state].get(terminal)
                 if action is None:

@@ -119,10 +119,8 @@ class _Builder(Transformer[Token, Any]):
             # The token also holds the blank lines and comments after the comma.
             raw = value = ","
             line, col = token.line or 1, token.column or 1
-            return Arg(
-                kind, raw, value, Span(file=self.path, line=line, col=col, end_line=line, end_col=col + 1)
-            )
-        return Arg(kind, raw, value, self.span(token))
+            return Arg(kind, raw, value, self.path, line, col, line, col + 1)
+        return Arg.at(kind, raw, value, self.span(token))
 
     def bad_escape(self, token: Token, error: EscapeError) -> None:
         assert self.errors is not None
