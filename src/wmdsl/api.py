@@ -173,8 +173,9 @@ def _cache_slot(
     path: Path, root: str | Path | None, overrides: Overrides, honour_allows: bool
 ) -> tuple[Cache, str] | None:
     """Where the result of checking ``path`` this way is cached (None: unreadable)."""
-    store = Cache(Path(root) if root is not None else root_of(path.resolve()))
-    entry_key = key(path, settings_for(path, overrides).source, f"{overrides!r}|{root}", honour_allows)
+    resolved = path.resolve()  # once: each resolve is a system call per folder of the path
+    store = Cache(Path(root) if root is not None else root_of(resolved))
+    entry_key = key(resolved, settings_for(path, overrides).source, f"{overrides!r}|{root}", honour_allows)
     return (store, entry_key) if entry_key else None
 
 

@@ -75,7 +75,7 @@ def root_of(path: Path) -> Path:
 
 
 def key(path: Path, config: Path | None, overrides: str, honour_allows: bool) -> str | None:
-    """The cache key of checking ``path`` with these settings (None if unreadable)."""
+    """The cache key of checking ``path`` (resolved) with these settings (None if unreadable)."""
     content = _file_digest(path)
     if content is None:
         return None
@@ -83,7 +83,7 @@ def key(path: Path, config: Path | None, overrides: str, honour_allows: bool) ->
     parts = [
         __version__,
         str(FORMAT),
-        str(path.resolve()),
+        str(path),
         content,
         str(config_digest),
         overrides,
