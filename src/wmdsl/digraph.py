@@ -45,10 +45,17 @@ class DiGraph:
             self._pred[node] = {}
 
     def add_edge(self, source: str, target: str) -> None:
-        self.add_node(source)
-        self.add_node(target)
-        self._succ[source][target] = None
-        self._pred[target][source] = None
+        # add_node written out: the rules build graphs of every workflow, and
+        # two calls per edge were a tenth of building one.
+        succ, pred = self._succ, self._pred
+        if source not in succ:
+            succ[source] = {}
+            pred[source] = {}
+        if target not in succ:
+            succ[target] = {}
+            pred[target] = {}
+        succ[source][target] = None
+        pred[target][source] = None
 
     def __contains__(self, node: object) -> bool:
         return node in self._succ
