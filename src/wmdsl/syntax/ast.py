@@ -27,6 +27,17 @@ class ArgKind(enum.Enum):
     COMMA = "`,`"
 
 
+#: The argument kind of each grammar terminal that is an argument.
+TERMINAL_KINDS = {
+    "WORD": ArgKind.WORD,
+    "HANDLE": ArgKind.HANDLE,
+    "NUMBER": ArgKind.NUMBER,
+    "STRING": ArgKind.STRING,
+    "TEXT": ArgKind.TEXT,
+    "COMMA": ArgKind.COMMA,
+}
+
+
 @dataclass(slots=True)
 class Arg:
     """One argument as written: its kind, raw text, decoded value and where it is.

@@ -24,18 +24,9 @@ from typing import Any
 
 from wmdsl.limits import DEFAULT, Limits
 from wmdsl.span import Span
-from wmdsl.syntax.ast import Arg, ArgKind, Block, Handoff, ParsedFile, Statement
+from wmdsl.syntax.ast import TERMINAL_KINDS, Arg, ArgKind, Block, Handoff, ParsedFile, Statement
 from wmdsl.syntax.grammar import grammar_text
 from wmdsl.syntax.strings import EscapeError, decode_string, decode_text
-
-_ARG_KINDS = {
-    "WORD": ArgKind.WORD,
-    "HANDLE": ArgKind.HANDLE,
-    "NUMBER": ArgKind.NUMBER,
-    "STRING": ArgKind.STRING,
-    "TEXT": ArgKind.TEXT,
-    "COMMA": ArgKind.COMMA,
-}
 
 # What a reduction does with the values of its right-hand side. A symbol's
 # value is an AST node, an Arg, a Span (braces), a list (an inlined rule:
@@ -132,7 +123,7 @@ class Automaton:
         self.states: tuple[dict[str, int], ...] = data.STATES
         # Per group of the pattern: (terminal, what the parser makes of it, argument kind).
         self.tokens: tuple[tuple[str, int, ArgKind | None], ...] = tuple(
-            (name or "", _what(name, data), _ARG_KINDS.get(name or "")) for name in data.GROUPS
+            (name or "", _what(name, data), TERMINAL_KINDS.get(name or "")) for name in data.GROUPS
         )
         self.rules: list[_Rule] = []
         for origin, expansion in data.RULES:
@@ -140,7 +131,7 @@ class Automaton:
             plan = tuple(
                 (offset - size, symbol.startswith("_") and symbol.lower() == symbol)
                 for offset, symbol in enumerate(expansion)
-                if symbol in _ARG_KINDS or symbol in ("LBRACE", "RBRACE") or symbol.lower() == symbol
+                if symbol in TERMINAL_KINDS or symbol in ("LBRACE", "RBRACE") or symbol.lower() == symbol
             )
             if not origin.startswith("_"):
                 if origin not in _NODES:  # pragma: no cover - a grammar rule without a builder is a bug
@@ -228,24 +219,17 @@ class Automaton:
                     push_value(value)
                     state = action
                     break
-                origin, size, how, plan, build = rules[-1 - action]
-                if how == _APPEND:  # the list stays where it is on the stack
+                rule = rules[-1 - action]
+                origin, size, how, plan, _ = rule
+                if how == _APPEND:  # once per argument: inline; the list stays where it is
                     value_stack[-size].append(value_stack[plan[0][0]])
                     del value_stack[1 - size :]
                     del state_stack[-size:]
+                    state = states[state_stack[-1]][origin]
+                    push_state(state)
                 else:
-                    if how == _WRAP:
-                        reduced: Any = [value_stack[plan[0][0]]]
-                    else:
-                        reduced = _gather(value_stack, plan)
-                        if build is not None:
-                            reduced = build(reduced)
-                    if size:
-                        del value_stack[-size:]
-                        del state_stack[-size:]
-                    push_value(reduced)
-                state = states[state_stack[-1]][origin]
-                push_state(state)
+                    self._reduce(rule, state_stack, value_stack)
+                    state = state_stack[-1]
 
         if pos != len(text) and self.tail.fullmatch(text, pos) is None:
             raise _Reject

@@ -26,20 +26,10 @@ from wmdsl import codes
 from wmdsl.diagnostics import Diagnostic
 from wmdsl.limits import DEFAULT, Limits
 from wmdsl.span import Span
-from wmdsl.syntax.ast import Arg, ArgKind, Block, Handoff, ParsedFile, Statement
+from wmdsl.syntax.ast import TERMINAL_KINDS, Arg, ArgKind, Block, Handoff, ParsedFile, Statement
 from wmdsl.syntax.errors import ErrorCollector
 from wmdsl.syntax.grammar import grammar_sha256, grammar_text
 from wmdsl.syntax.strings import EscapeError, decode_string, decode_text
-
-_ARG_KINDS = {
-    "WORD": ArgKind.WORD,
-    "HANDLE": ArgKind.HANDLE,
-    "NUMBER": ArgKind.NUMBER,
-    "STRING": ArgKind.STRING,
-    "TEXT": ArgKind.TEXT,
-    "COMMA": ArgKind.COMMA,
-}
-
 
 #: Options that shape the parse tables (see :mod:`wmdsl.syntax.tables`). The
 #: transformer and the lexer callbacks are attached when the parser is loaded.
@@ -100,7 +90,7 @@ class _Builder(Transformer[Token, Any]):
         )
 
     def arg(self, token: Token) -> Arg:
-        kind = _ARG_KINDS[token.type]
+        kind = TERMINAL_KINDS[token.type]
         raw = str(token)
         if len(raw) > self.limits.max_string_length and self.errors is not None:
             self.errors.add_custom(
