@@ -148,7 +148,6 @@ def automaton_source() -> str:
         ' Do not edit."""\n'
         "\n"
         "# fmt: off\n"
-        f"GRAMMAR_SHA256 = {grammar_sha256(grammar_text())!r}\n"
         "#: The grammar itself: the parser compares it with the shipped one, without hashing.\n"
         f"GRAMMAR = {grammar_text()!r}\n"
         f"#: The terminals, each a named group; ignored blanks ({blanks}) are skipped before each.\n"
