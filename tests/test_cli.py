@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.probe import run_wmdsl
 from wmdsl import __version__
 from wmdsl.cli import cli
 
@@ -228,10 +229,6 @@ def test_cli_choices_match_the_registries() -> None:
 
 
 def test_version_does_not_load_the_compiler() -> None:
-    probe = (
-        "import sys; from wmdsl.cli import main; sys.argv = ['wmdsl', '--version']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('lark', 'pydantic', 'networkx') if m in sys.modules))"
-    )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert result.stdout.strip().endswith("[]")
+    probe = run_wmdsl(["--version"])
+    assert probe.codes == [0]
+    assert not probe.loaded & {"lark", "pydantic", "networkx"}

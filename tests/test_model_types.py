@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from tests.probe import run_wmdsl
 from wmdsl import api
 from wmdsl.model import Document, Element, Model, Person, Ref, Stage, field_names, json_schema
 from wmdsl.span import point
@@ -111,20 +112,12 @@ def test_checking_does_not_import_pydantic() -> None:
     # `python -m wmdsl check` over every example (every rule fires on the
     # broken ones), in each report format, in one process (-j 1: worker
     # processes would hide what they import); then what was imported.
-    probe = (
-        "import runpy, sys\n"
-        f"examples = {str(ROOT / 'examples')!r}\n"
-        "for fmt in ('text', 'json', 'sarif', 'github', 'junit'):\n"
-        "    sys.argv = ['wmdsl', 'check', '--no-cache', '-j', '1', '--format', fmt, examples]\n"
-        "    try:\n"
-        "        runpy.run_module('wmdsl', run_name='__main__')\n"
-        "    except SystemExit as exit:\n"
-        "        assert exit.code == 1, exit.code\n"
-        "print('loaded:', sorted(m for m in sys.modules if m.partition('.')[0].startswith('pydantic')))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert "Found " in result.stdout  # the text report was printed
-    assert result.stdout.strip().splitlines()[-1] == "loaded: []"
+    examples = str(ROOT / "examples")
+    formats = ("text", "json", "sarif", "github", "junit")
+    probe = run_wmdsl(*(["check", "--no-cache", "-j", "1", "--format", fmt, examples] for fmt in formats))
+    assert probe.codes == [1] * len(formats)
+    assert "Found " in probe.stdout  # the text report was printed
+    assert not [name for name in probe.loaded if name.startswith("pydantic")]
 
 
 def test_pydantic_is_loaded_for_the_json_model() -> None:
