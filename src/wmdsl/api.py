@@ -169,6 +169,12 @@ class _FileResult:
     fail_on: Severity
 
 
+def _new_run() -> None:
+    """Forget what earlier runs found: configuration files, file hashes and roots may have changed."""
+    new_run()
+    new_cache_run()
+
+
 def _cache_slot(
     path: Path, root: str | Path | None, overrides: Overrides, honour_allows: bool
 ) -> tuple[Cache, str] | None:
@@ -276,8 +282,7 @@ def check(
     overrides = overrides or Overrides()
     if select is not None:
         overrides = dataclasses.replace(overrides, select=tuple(select))
-    new_run()
-    new_cache_run()
+    _new_run()
     files = discover(paths, exclude)
     results = _run_all(files, root, overrides, honour_allows, jobs, cache)
     diagnostics = [d for result in results for d in result.diagnostics]
@@ -312,8 +317,7 @@ def render(
     unknown = [name for name in formats if name not in RENDERERS]
     if unknown:
         raise UsageError(f"unknown format {unknown[0]!r}; choose from {', '.join(RENDERERS)}")
-    new_run()
-    new_cache_run()
+    _new_run()
     settings = settings_for(Path(path))
     compilation = compile_path(path, root=root, limits=settings.limits)
     result = _finish(Path(path), compilation, settings, True)
@@ -362,8 +366,7 @@ def check_text(
     overrides = overrides or Overrides()
     if select is not None:
         overrides = dataclasses.replace(overrides, select=tuple(select))
-    new_run()
-    new_cache_run()
+    _new_run()
     settings = settings_for(Path(path), overrides)
     compilation = compile_text(text, path, limits=settings.limits)
     result = _finish(Path(path), compilation, settings, True)

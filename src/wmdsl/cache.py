@@ -20,6 +20,7 @@ from typing import Any
 from wmdsl import __version__
 from wmdsl.diagnostics import Diagnostic, Related, Severity
 from wmdsl.files import write_atomic
+from wmdsl.resolve.loader import find_root
 from wmdsl.span import Span
 
 FOLDER = ".wmdsl_cache"
@@ -66,8 +67,6 @@ def new_run() -> None:
 
 def root_of(path: Path) -> Path:
     """The project root of ``path`` (see :func:`~wmdsl.resolve.loader.find_root`), found once per folder."""
-    from wmdsl.resolve.loader import find_root
-
     folder = path.parent
     if folder not in _ROOTS:
         _ROOTS[folder] = find_root(path)
