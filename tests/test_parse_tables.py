@@ -1,9 +1,9 @@
-"""The generated parse tables and the automaton that runs them.
+"""The generated lexer and parse tables, and the parser that runs without lark.
 
-``_automaton.py`` is run by :mod:`wmdsl.syntax.parser` without lark;
-``_tables.py`` is lark's own form of the same parser, used by
+:mod:`wmdsl.syntax.parser` runs the grammar's rules over the tokens of
+``_lexer.py``; ``_tables.py`` is lark's own parser, used by
 :mod:`wmdsl.syntax.recovery` for files with syntax errors. Both must be current,
-and the automaton must give exactly the AST lark gives, or hand the file over.
+and the fast parser must give exactly the AST lark gives, or hand the file over.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from tests.fuzz.strategies import Spec, mutants, specs
 from tests.goldens import ERRORS, cases
 from tests.probe import run_wmdsl
 from wmdsl.limits import DEFAULT, Limits
-from wmdsl.syntax import _automaton, _tables, parser, recovery, tables
+from wmdsl.syntax import _lexer, _tables, parser, recovery, tables
 from wmdsl.syntax.grammar import grammar_sha256, grammar_text
 from wmdsl.syntax.recovery import OPTIONS
 
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_tables_were_made_from_the_shipped_grammar() -> None:
     stale = "grammar/wmdsl.lark changed: run `python -m wmdsl.syntax.tables`"
     assert grammar_sha256(grammar_text()) == _tables.GRAMMAR_SHA256, stale
-    assert grammar_text() == _automaton.GRAMMAR, stale
+    assert grammar_text() == _lexer.GRAMMAR, stale
 
 
 def test_tables_were_made_by_the_installed_lark() -> None:
@@ -38,20 +38,29 @@ def test_tables_were_made_by_the_installed_lark() -> None:
     assert lark.__version__ == _tables.LARK_VERSION, "lark changed: run `python -m wmdsl.syntax.tables`"
 
 
-def test_the_automaton_is_written_the_same_way_every_time() -> None:
-    # Its states are numbered canonically, so regenerating changes nothing.
-    assert tables.automaton_source() == Path(_automaton.__file__).read_text(encoding="utf-8")
+def test_the_lexer_is_written_the_same_way_every_time() -> None:
+    assert tables.lexer_source() == Path(_lexer.__file__).read_text(encoding="utf-8")
+
+
+def test_the_fast_parser_implements_the_grammars_rules() -> None:
+    # The fast parser is written for these rules: a grammar that says anything
+    # else needs the parser changed too (and the equivalence tests below).
+    names = {rule.split(":")[0] + ":" for rule in parser.RULES}
+    written = tuple(line for line in grammar_text().splitlines() if line.split(" ")[0] in names)
+    assert written == parser.RULES
+    rules = [line for line in grammar_text().splitlines() if line[:1].islower() and ":" in line]
+    assert len(rules) == len(parser.RULES), "a rule the fast parser does not know"
 
 
 def test_the_process_parsers_come_from_the_tables() -> None:
-    parser.automaton.cache_clear()
+    parser.fast_parser.cache_clear()
     recovery._parser.cache_clear()
     try:
-        assert parser.automaton() is not None
+        assert parser.fast_parser() is not None
         lark, _ = recovery._parser()
         assert lark.source_path == "<deserialized>"
     finally:
-        parser.automaton.cache_clear()
+        parser.fast_parser.cache_clear()
         recovery._parser.cache_clear()
 
 
@@ -92,20 +101,20 @@ def test_lark_tables_parse_every_example_and_mistake_as_the_grammar_does(built: 
 
 
 def assert_same_as_lark(text: str, limits: Limits = DEFAULT) -> bool:
-    """The automaton gives lark's AST, or hands over exactly the files lark finds fault with."""
-    automaton = parser.automaton()
-    assert automaton is not None
-    fast = automaton.run(text, "t.wm", limits)
+    """The fast parser gives lark's AST, or hands over exactly the files lark finds fault with."""
+    fast_parser = parser.fast_parser()
+    assert fast_parser is not None
+    fast = fast_parser.run(text, "t.wm", limits)
     slow = recovery.parse(text, "t.wm", limits)
     if fast is None:
-        assert slow.errors, "the automaton refused a file lark accepts"
+        assert slow.errors, "the fast parser refused a file lark accepts"
         return False
     assert not slow.errors, slow.errors
     assert fast == slow.items
     return True
 
 
-def test_the_automaton_parses_every_example_as_lark_does() -> None:
+def test_the_fast_parser_parses_every_example_as_lark_does() -> None:
     texts = [source.read_text(encoding="utf-8", errors="replace") for source in _sources()]
     accepted = [assert_same_as_lark(text) for text in texts]
     assert sum(accepted) > 100
@@ -125,9 +134,14 @@ def test_the_automaton_parses_every_example_as_lark_does() -> None:
         "w { x { y { z } } }",
         "x\ufeff y\f z\t",
         "stage s\rstage t\r\n",
+        "a -> b, c d {\n}\n",
+        "a -> b\n# a comment, last, with no line break",
+        "stage s # a comment\nstage t",
+        "x {} ; y { ; } ; z { a; }",
+        'a "s" """t\n""" , @h 2d -1.5% w',
     ],
 )
-def test_the_automaton_agrees_with_lark_on_corner_cases(text: str) -> None:
+def test_the_fast_parser_agrees_with_lark_on_corner_cases(text: str) -> None:
     assert assert_same_as_lark(text)
 
 
@@ -143,37 +157,52 @@ def test_the_automaton_agrees_with_lark_on_corner_cases(text: str) -> None:
         ("stage $", DEFAULT),
         ("a -> ", DEFAULT),
         ("stage s\n  \x00", DEFAULT),
+        ("a -> b -> c", DEFAULT),
+        ("a b -> c", DEFAULT),
+        ("a -> @b", DEFAULT),
+        ("a ->\nb", DEFAULT),
+        ("-> b", DEFAULT),
+        ("@a b", DEFAULT),
+        ("2d x", DEFAULT),
+        ('"s" x', DEFAULT),
+        ("{ x }", DEFAULT),
+        ("x {} {}", DEFAULT),
+        ("x {} y", DEFAULT),
+        ("x { a -> }", DEFAULT),
+        ("x }", DEFAULT),
+        ("x {", DEFAULT),
+        (", x", DEFAULT),
     ],
 )
-def test_the_automaton_hands_problems_to_recovery(text: str, limits: Limits) -> None:
+def test_the_fast_parser_hands_problems_to_recovery(text: str, limits: Limits) -> None:
     assert not assert_same_as_lark(text, limits)
     assert parser.parse(text, "t.wm", limits).errors
 
 
 @given(specs())
-def test_the_automaton_agrees_with_lark_on_generated_specs(spec: Spec) -> None:
+def test_the_fast_parser_agrees_with_lark_on_generated_specs(spec: Spec) -> None:
     assert assert_same_as_lark(spec.text)
 
 
 @given(mutants())
-def test_the_automaton_agrees_with_lark_on_mutated_specs(case: tuple[Spec, object, str]) -> None:
+def test_the_fast_parser_agrees_with_lark_on_mutated_specs(case: tuple[Spec, object, str]) -> None:
     assert_same_as_lark(case[2])
 
 
 @given(st.text(alphabet=st.sampled_from(list('ab1@-> {};,\n\r#"\\\t.%'))))
 @example('"""')
 @example("a\n\r\n;")
-def test_the_automaton_agrees_with_lark_on_arbitrary_text(text: str) -> None:
+def test_the_fast_parser_agrees_with_lark_on_arbitrary_text(text: str) -> None:
     assert_same_as_lark(text)
 
 
 def test_stale_tables_are_ignored_and_the_grammar_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_tables, "GRAMMAR_SHA256", "0" * 64)
-    monkeypatch.setattr(_automaton, "GRAMMAR", "start: WORD")
-    parser.automaton.cache_clear()
+    monkeypatch.setattr(_lexer, "GRAMMAR", "start: WORD")
+    parser.fast_parser.cache_clear()
     recovery._parser.cache_clear()
     try:
-        assert parser.automaton() is None
+        assert parser.fast_parser() is None
         lark, _ = recovery._parser()
         assert lark.source_path != "<deserialized>"
         parsed = parser.parse('stage s "S" { owner @a }\n')
@@ -181,5 +210,5 @@ def test_stale_tables_are_ignored_and_the_grammar_is_built(monkeypatch: pytest.M
         assert parsed.items[0].keyword.value == "stage"
         assert parser.parse("stage s {\n").errors
     finally:
-        parser.automaton.cache_clear()
+        parser.fast_parser.cache_clear()
         recovery._parser.cache_clear()

@@ -1,6 +1,6 @@
 """lark's parser, for files with syntax errors: it reports them all, in the user's words.
 
-:mod:`wmdsl.syntax.parser` runs the same automaton over valid files without
+:mod:`wmdsl.syntax.parser` runs the grammar's rules over valid files without
 lark; a file it cannot take comes here, and lark's error recovery finds every
 independent mistake in one run. The parser is loaded from ``_tables.py`` (or
 built from the grammar when those are stale) once per process.

@@ -4,10 +4,10 @@ Two modules are generated from ``grammar/wmdsl.lark`` and shipped with the
 package; both are plain data (no pickle, no cache folder, nothing to go stale
 per user or unsafe to load):
 
-``_automaton.py``
-    The LALR(1) automaton (actions and gotos per state, rule shapes) and the
-    lexer's terminals as one regular expression, all as lark computes them.
-    :mod:`wmdsl.syntax.parser` runs it over valid input without importing lark.
+``_lexer.py``
+    The lexer's terminals as one regular expression, in the order lark's
+    lexer tries them. :mod:`wmdsl.syntax.parser` runs the grammar's rules
+    over its tokens without importing lark.
 ``_tables.py``
     lark's own serialisation of the same parser, which
     :mod:`wmdsl.syntax.recovery` loads (in milliseconds instead of the
@@ -21,9 +21,9 @@ regenerating::
 
     python -m wmdsl.syntax.tables          # rewrites both modules
 
-lark numbers states in the order it meets them in sets, which differs between
-runs: ``_automaton.py`` is written in a canonical numbering, so it only changes
-when the grammar does; ``_tables.py`` may be renumbered by any regeneration.
+``_lexer.py`` only changes when the grammar does; lark numbers the states of
+``_tables.py`` in the order it meets them in sets, so any regeneration may
+renumber them.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ TABLES = Path(__file__).with_name("_tables.py")
 #: The group of the lexer pattern that matches a character no terminal does
 #: (lowercase: it cannot be the name of one of lark's terminals).
 UNEXPECTED = "unexpected"
-AUTOMATON = Path(__file__).with_name("_automaton.py")
+LEXER = Path(__file__).with_name("_lexer.py")
 
 
 def _built() -> Any:
@@ -69,15 +69,14 @@ def module_source() -> str:
     )
 
 
-def automaton_source() -> str:
-    """The text of ``_automaton.py``: lark's LALR automaton and lexer as plain data.
+def lexer_source() -> str:
+    """The text of ``_lexer.py``: lark's terminals as one regular expression, as plain data.
 
     The lexer is one alternation of the terminals in the order lark's lexer
     tries them (priority, then longest possible match), each as a named
     group, preceded by any run of ignored terminals (blanks, comments).
     """
     from lark.lexer import _regexp_has_newline
-    from lark.parsers.lalr_analysis import Shift
 
     built = _built()
     conf = built.lexer_conf
@@ -104,48 +103,10 @@ def automaton_source() -> str:
     for group, index in compiled.groupindex.items():
         groups[index] = by_group[group]
 
-    table = built.parser.parser._parse_table
-    (lark_start,) = table.start_states.values()
-    (lark_end,) = table.end_states.values()
-    # lark numbers states and rules in the order it meets them in sets, which
-    # differs between runs. Numbering rules by their text and states in the
-    # order a breadth-first walk from the start state meets them (symbols in
-    # sorted order) writes the same automaton the same way every time.
-    shapes = sorted(
-        {
-            (str(r.origin.name), tuple(str(s.name) for s in r.expansion))
-            for s in table.states.values()
-            for action, r in s.values()
-            if action is not Shift
-        }
-    )
-    rule_number = {shape: number for number, shape in enumerate(shapes)}
-    order = [lark_start]
-    number = {lark_start: 0}
-    for state in order:
-        for symbol in sorted(table.states[state]):
-            action, argument = table.states[state][symbol]
-            if action is Shift and argument not in number:
-                number[argument] = len(order)
-                order.append(argument)
-    states: list[dict[str, int]] = []
-    for state in order:
-        actions: dict[str, int] = {}
-        for symbol in sorted(table.states[state]):
-            action, argument = table.states[state][symbol]
-            if action is Shift:
-                actions[symbol] = number[argument]
-            else:
-                shape = (str(argument.origin.name), tuple(str(s.name) for s in argument.expansion))
-                actions[symbol] = -1 - rule_number[shape]
-        states.append(actions)
-    rules = shapes
-    start, end = number[lark_start], number[lark_end]
     ignore = sorted(conf.ignore)
     blanks = ", ".join(t.name for t in skipped) or "none"
     return (
-        '"""The LALR(1) automaton of grammar/wmdsl.lark, made by `python -m wmdsl.syntax.tables`.'
-        ' Do not edit."""\n'
+        '"""The lexer of grammar/wmdsl.lark, made by `python -m wmdsl.syntax.tables`. Do not edit."""\n'
         "\n"
         "# fmt: off\n"
         "#: The grammar itself: the parser compares it with the shipped one, without hashing.\n"
@@ -154,28 +115,22 @@ def automaton_source() -> str:
         f"PATTERN = {pattern!r}\n"
         "#: What may follow the last token: the ignored blanks.\n"
         f"TAIL = {f'(?:{skip})*+'!r}\n"
-        "#: Terminals the parser never sees.\n"
+        "#: Terminals the parser skips.\n"
         f"IGNORE: tuple[str, ...] = {tuple(ignore)!r}\n"
         "#: The terminal each group of PATTERN matches, by group number (None: a group inside one).\n"
         f"GROUPS: tuple[str | None, ...] = {tuple(groups)!r}\n"
         "#: Terminals that can hold a line break.\n"
         f"NEWLINE: tuple[str, ...] = {tuple(sorted(newline))!r}\n"
-        f"START = {start!r}\n"
-        f"END = {end!r}\n"
-        "#: (rule's left-hand side, right-hand side), by rule number.\n"
-        f"RULES: tuple[tuple[str, tuple[str, ...]], ...] = {pprint.pformat(tuple(rules), width=110)}\n"
-        "#: Per state: symbol -> next state (shift or goto), or -1 - rule number (reduce).\n"
-        f"STATES: tuple[dict[str, int], ...] = {pprint.pformat(tuple(states), width=110)}\n"
     )
 
 
 def main() -> int:
-    """Rewrite ``_tables.py`` and ``_automaton.py`` from the grammar."""
+    """Rewrite ``_tables.py`` and ``_lexer.py`` from the grammar."""
     from wmdsl.files import write_atomic
 
     write_atomic(TABLES, module_source())
-    write_atomic(AUTOMATON, automaton_source())
-    print(f"wrote {TABLES.name} and {AUTOMATON.name}")
+    write_atomic(LEXER, lexer_source())
+    print(f"wrote {TABLES.name} and {LEXER.name}")
     return 0
 
 
