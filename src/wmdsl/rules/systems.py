@@ -311,12 +311,19 @@ def single_lane_decision(ctx: RuleContext, options: Options) -> Iterator[Finding
     reported: set[int] = set()
     for workflow in ctx.workflows:
         lanes = ctx.lane_table(workflow)
+        people = {name: _people(lane) for name, lane in lanes.items()}
+        # Which lanes each person (or lane) is in, so that the lane holding a
+        # decision is found from its holders, not by testing every lane.
+        lanes_of: dict[str, list[str]] = {}
+        for name, inside in people.items():
+            for person in inside:
+                lanes_of.setdefault(person, []).append(name)
         for decision, touched, handoffs in _gates(ctx, workflow):
             if id(decision) in reported or len(touched) < 2:
                 continue
             holders = {ref.name for ref in _roles(decision)}
-            represented = [name for name in touched if holders & _people(lanes[name])]
-            holder = _holding_lane(holders, [*represented, *lanes], lanes)
+            represented = [name for name in touched if holders & people[name]]
+            holder = _holding_lane(holders, represented, lanes_of)
             if holder is None or len(represented) > 1:
                 continue
             reported.add(id(decision))
@@ -346,8 +353,19 @@ def _gates(ctx: RuleContext, workflow: Workflow) -> Iterator[tuple[Decision, lis
         yield decisions[name], touched, handoffs
 
 
-def _holding_lane(holders: set[str], candidates: list[str], lanes: dict[str, Lane]) -> str | None:
-    """The first of ``candidates`` that every one of ``holders`` belongs to (or is)."""
+def _holding_lane(holders: set[str], represented: list[str], lanes_of: dict[str, list[str]]) -> str | None:
+    """The lane every one of ``holders`` belongs to (or is): one of ``represented`` if any, else the first.
+
+    ``lanes_of`` lists, for each person or lane name, the lanes it is in, in
+    the order the lanes are declared.
+    """
     if not holders:
         return None
-    return next((name for name in candidates if holders <= _people(lanes[name])), None)
+    shared = set.intersection(*(set(lanes_of.get(name, ())) for name in holders))
+    if not shared:
+        return None
+    first = next((name for name in represented if name in shared), None)
+    if first is not None:
+        return first
+    some = next(iter(holders))
+    return next(name for name in lanes_of[some] if name in shared)

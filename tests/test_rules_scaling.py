@@ -1,0 +1,59 @@
+"""Every rule does work linear in the spec: counted in lines of wmdsl run, not timed.
+
+A scan of every lane per decision, or of every handoff per stage, makes the
+count grow sixty-fourfold when the spec grows eightfold. The specs are the
+benchmark's (``bench/gen.py``): lanes, gated decisions, boards and rework
+loops, so every rule has something to look at. Rules left out of the
+recommended preset are measured too: ``--preset strict`` runs them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from tests.tracing import lines_run
+from wmdsl import api
+from wmdsl.model import Document
+from wmdsl.rules.registry import Rule, RuleContext, all_rules
+
+GEN = Path(__file__).resolve().parent.parent / "bench" / "gen.py"
+SMALL, LARGE = 100, 800
+
+
+def _gen() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_gen", GEN)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_gen"] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def documents() -> dict[int, Document]:
+    gen = _gen()
+    return {n: api.loads(gen.generate(n, 1, seed=5)["spec.wm"]) for n in (SMALL, LARGE)}
+
+
+def _lines_run(rule: Rule, document: Document) -> int:
+    def check() -> None:
+        list(rule.check(RuleContext(document), rule.defaults()))
+
+    check()  # first-use imports and caches are not the rule's work
+    return lines_run(check)
+
+
+@pytest.mark.parametrize("rule", all_rules(), ids=lambda rule: rule.code.code)
+def test_rule_work_grows_linearly(rule: Rule, documents: dict[int, Document]) -> None:
+    small, large = _lines_run(rule, documents[SMALL]), _lines_run(rule, documents[LARGE])
+    growth = LARGE // SMALL
+    assert small > 0
+    assert large < 1.5 * growth * small, (
+        f"{rule.code.code}: {small} lines for {SMALL} stages, {large} for {LARGE}"
+    )
