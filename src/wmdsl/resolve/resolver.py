@@ -34,7 +34,7 @@ from wmdsl.resolve.schema import (
 from wmdsl.resolve.scope import Scope, Symbol, a, check_uses
 from wmdsl.resolve.sink import Sink, did_you_mean, one_of
 from wmdsl.span import Span
-from wmdsl.syntax.ast import Arg, ArgKind, ParsedFile, Statement
+from wmdsl.syntax.ast import Arg, ArgKind, ParsedFile, Statement, span_of
 from wmdsl.syntax.ast import Handoff as HandoffSyntax
 
 Item = Statement | HandoffSyntax
@@ -160,7 +160,7 @@ class Resolver:
                 self.placeholder(ctx.scope, kind.keyword, f"@{first.raw}", stmt.keyword.span.to(first.span))
             return None
         name, fields = header
-        if not ctx.scope.declare(self.sink, kind.keyword, name, stmt.keyword.span.to(stmt.args[0].span)):
+        if not ctx.scope.declare(self.sink, kind.keyword, name, span_of(stmt.keyword, stmt.args[0])):
             return None
         return Declared(kind, name, fields, stmt)
 
@@ -171,7 +171,7 @@ class Resolver:
         fields = dict(declared.fields)
         role = f"{kind.keyword} `{name}`"
         allows = self.read_block(ctx, stmt, kind.attrs, fields, role)
-        span = stmt.keyword.span.to(stmt.args[0].span)
+        span = span_of(stmt.keyword, stmt.args[0])
         return self.build(kind.model, span, name=name, allows=tuple(allows), **fields)
 
     def read_block(
@@ -186,7 +186,10 @@ class Resolver:
         allows: list[Allow] = []
         seen: dict[str, Statement] = {}
         for item in stmt.block.items if stmt.block else ():
-            if isinstance(item, HandoffSyntax):
+            attr = attrs.get(item.keyword.raw) if type(item) is Statement else None
+            if attr is not None and item.block is None:  # the commonest: an attribute, well placed
+                self.read_attribute(ctx, item, attr, fields, seen, role)  # type: ignore[arg-type]
+            elif isinstance(item, HandoffSyntax):
                 self.misplaced_handoff(item, f"inside {role}")
             elif item.keyword.raw == "allow":
                 allows.extend(self.read_allow(item))
@@ -223,6 +226,10 @@ class Resolver:
             return
         if attr.many:
             fields[attr.field] = (*fields.get(attr.field, ()), *value)
+            return
+        if not isinstance(value, dict) and attr.field not in seen:  # the commonest: set once
+            seen[attr.field] = item
+            fields[attr.field] = value
             return
         updates = value if isinstance(value, dict) else {attr.field: value}
         for field_name, field_value in updates.items():
@@ -490,7 +497,7 @@ class Resolver:
             fields["label"] = label
         as_statement = Statement(item.source, (), item.block, item.span)
         allows = self.read_block(ctx, as_statement, HANDOFF_ATTRS, fields, role)
-        span = item.source.span.to(item.target.span)
+        span = span_of(item.source, item.target)
         return self.build(Handoff, span, source=source, target=target, allows=tuple(allows), **fields)
 
     def handoff_label(self, args: tuple[Arg, ...]) -> str | None:

@@ -100,6 +100,8 @@ def list_items(ctx: Context, stmt: Statement) -> list[Arg]:
 
 
 def _expect_count(ctx: Context, stmt: Statement, count: int, example: str) -> list[Arg] | None:
+    if len(stmt.args) == count and all(a.kind is not ArgKind.COMMA for a in stmt.args):
+        return list(stmt.args)  # the commonest: just the values asked for
     args = plain(stmt)
     if len(args) == count and len(stmt.args) == count:
         return args
@@ -382,6 +384,8 @@ def _duration(ctx: Context, arg: Arg, keyword: str) -> Any:
 
 def duration(ctx: Context, stmt: Statement, role: str) -> Any:
     """``effort 2d``; ``effort 2 days`` is reported as one mistake, with the fix."""
+    if len(stmt.args) <= 1:  # one value (or none): nothing to say about several
+        return _single_duration(ctx, stmt, role)
     args = plain(stmt)
     numbers = [arg for arg in args if arg.kind is ArgKind.NUMBER]
     fits = [values.in_range(ctx.sink, arg) for arg in numbers]  # each one too large is reported

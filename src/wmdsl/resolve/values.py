@@ -53,6 +53,8 @@ def split_number(arg: Arg) -> tuple[float, str] | None:
 
 def in_range(sink: Sink, arg: Arg) -> bool:
     """Whether number ``arg`` has at most :data:`MAX_DIGITS` digits before the point (reported if not)."""
+    if len(arg.raw) <= MAX_DIGITS:  # the commonest: too short to have too many digits
+        return True
     match = _NUMBER.match(arg.raw)
     assert match is not None, "only called on numbers"
     whole = match.group(1).lstrip("-").partition(".")[0].lstrip("0")

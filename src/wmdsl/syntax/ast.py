@@ -108,3 +108,8 @@ class ParsedFile:
     path: str
     items: tuple[Statement | Handoff, ...]
     errors: tuple[Diagnostic, ...]
+
+
+def span_of(first: Arg, last: Arg) -> Span:
+    """Where ``first`` starts to where ``last`` ends (``first.span.to(last.span)``, in one object)."""
+    return Span(first.file, first.line, first.col, last.end_line, last.end_col)
