@@ -191,9 +191,13 @@ class WorkflowAnalysis:
         """The probability that work leaving ``source`` goes to ``target``."""
         return self._routes[(source, target)]
 
+    @functools.cached_property
+    def _main_paths(self) -> dict[str, MainPath]:
+        return {path.intake: path for path in reversed(self.main_paths)}
+
     def main_path(self, intake: str) -> MainPath | None:
         """The main path from ``intake``, if it reaches a done exit."""
-        return next((p for p in self.main_paths if p.intake == intake), None)
+        return self._main_paths.get(intake)
 
 
 @dataclass(frozen=True, slots=True)
