@@ -73,9 +73,9 @@ def compute(lanes: Iterable[Lane], people: dict[str, Person]) -> list[Allocation
     return result
 
 
-def lane_fte(document: Document) -> dict[str, float]:
-    """The full-time equivalents each lane has, by lane name."""
+def lane_fte(document: Document, found: list[Allocation] | None = None) -> dict[str, float]:
+    """The full-time equivalents each lane has, by lane name (from ``found``, the document's allocations)."""
     totals: dict[str, float] = defaultdict(float)
-    for allocation in allocations(document):
+    for allocation in allocations(document) if found is None else found:
         totals[allocation.lane] += allocation.fte
     return dict(totals)

@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from wmdsl.capacity import allocations
 from wmdsl.diagnostics import Related, Severity
 from wmdsl.model import (
     Board,
@@ -132,8 +131,8 @@ lane billing "Billing" { owner @bo; members @bo, @ana 40% }
 def overallocated_person(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     places = [_Membership(w, lane.name, member) for w, lane in ctx.lanes() for member in lane.members]
     explicit: dict[str, list[tuple[_Membership, float]]] = defaultdict(list)
-    # allocations() walks the lanes in the same order as ctx.lanes().
-    for place, allocation in zip(places, allocations(ctx.document), strict=True):
+    # The allocations follow the lanes in the same order as ctx.lanes().
+    for place, allocation in zip(places, ctx.allocations(), strict=True):
         if allocation.explicit:
             explicit[allocation.person].append((place, allocation.share))
     people = {handle: person for handle, (_, person) in _declarations(ctx).items()}

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from wmdsl import codes
+from wmdsl.capacity import Allocation, allocations
 from wmdsl.codes import Code, Family
 from wmdsl.diagnostics import Related, Severity
 from wmdsl.graph import FlowGraph, build_graph
@@ -157,6 +158,7 @@ class RuleContext:
         self.document = document
         self._graphs: dict[int, FlowGraph] = {}
         self._lanes: dict[int, dict[str, Lane]] = {}
+        self._allocations: list[Allocation] | None = None
 
     @property
     def workflows(self) -> tuple[Workflow, ...]:
@@ -168,6 +170,12 @@ class RuleContext:
         if id(workflow) not in self._graphs:
             self._graphs[id(workflow)] = build_graph(workflow)
         return self._graphs[id(workflow)]
+
+    def allocations(self) -> list[Allocation]:
+        """Every member of every lane with the share and FTE they give it, computed once."""
+        if self._allocations is None:
+            self._allocations = allocations(self.document)
+        return self._allocations
 
     def lanes(self) -> Iterator[tuple[Workflow | None, Lane]]:
         """Every lane: shared ones first, then each workflow's own."""
