@@ -14,6 +14,7 @@ from tests.probe import run_wmdsl
 from wmdsl import __version__
 from wmdsl.cli import cli
 
+ROOT = Path(__file__).resolve().parents[1]
 GOOD = """\
 workflow w "W" {
   owner @ana
@@ -232,3 +233,24 @@ def test_version_does_not_load_the_compiler() -> None:
     probe = run_wmdsl(["--version"])
     assert probe.codes == [0]
     assert not probe.loaded & {"lark", "pydantic", "networkx"}
+
+
+def test_plain_reports_read_the_same_without_rich() -> None:
+    from wmdsl import api
+    from wmdsl.output import text
+
+    broken = sorted((ROOT / "examples" / "broken").glob("*.wm"))
+    reports = [api.check([path], jobs=1) for path in broken]
+    assert sum(len(report.diagnostics) for report in reports) > 50
+    for report in reports:
+        lines = [line for d in report.diagnostics for line in (*text.layout(d, report.sources), ("", []))]
+        lines.append(("bold", [(text.summary(report), "")]))
+        assert text.format_text(report) == text.printed_by_rich(lines, color=False)
+
+
+def test_a_report_with_findings_in_plain_ascii_does_not_import_rich(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.wm"
+    spec.write_text(GOOD, encoding="utf-8")  # it has warnings: no purpose, no board...
+    probe = run_wmdsl(["check", "--no-cache", "--no-color", str(spec)], cwd=tmp_path)
+    assert "Found" in probe.stdout
+    assert "rich" not in probe.loaded

@@ -9,9 +9,10 @@
       = hint: add `owner @someone` to lane `eng`: ...
 
 Colour is used only when asked for (the CLI asks when writing to a terminal).
-rich lays the lines out and measures their width in terminal cells; it is only
-imported when there is something to show besides the summary, so a clean check
-starts without it.
+Each diagnostic is laid out once as lines of styled pieces; rich prints them
+in colour, or when they hold more than printable ASCII (it measures the width
+of any other character in terminal cells). Plain ASCII without colour, what CI
+logs and most reports are, is joined directly, so rich is not imported.
 """
 
 from __future__ import annotations
@@ -51,10 +52,23 @@ def _window(source: str, start: int, end: int) -> tuple[str, int, int]:
     return shown, start - left + len(prefix), end - left + len(prefix)
 
 
-def _frame(span: Span, lines: list[str], style: str) -> list[Text]:
-    from rich.cells import cell_len
-    from rich.text import Text
+# A line of output: the style of the whole line and its pieces of text, each
+# with a style of its own ("" for none). Laid out once, then printed plainly
+# or through rich.
+Piece = tuple[str, str]
+Line = tuple[str, list[Piece]]
 
+
+def _cells(text: str) -> int:
+    """How many terminal cells ``text`` takes (rich measures anything beyond ASCII)."""
+    if text.isascii():
+        return len(text)
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def _frame(span: Span, lines: list[str], style: str) -> list[Line]:
     if not 1 <= span.line <= len(lines):
         return []
     source = lines[span.line - 1]
@@ -64,35 +78,47 @@ def _frame(span: Span, lines: list[str], style: str) -> list[Text]:
     end = span.end_col - 1 if span.end_line == span.line else len(source)
     end = max(min(end, len(source)), start + 1)
     source, start, end = _window(source, start, end)
-    pad = cell_len(_visible(source[:start]))
-    marks = max(cell_len(_visible(source[start:end])), 1)
-    caret = Text(gutter + " " + " " * pad)
-    caret.append("^" * marks, style=style)
+    pad = _cells(_visible(source[:start]))
+    marks = max(_cells(_visible(source[start:end])), 1)
     return [
-        Text(gutter, style="blue"),
-        Text(f"{span.line:>{width}} | ", style="blue") + Text(_visible(source)),
-        caret,
+        ("blue", [(gutter, "")]),
+        ("blue", [(f"{span.line:>{width}} | ", ""), (_visible(source), "")]),
+        ("", [(gutter + " " + " " * pad, ""), ("^" * marks, style)]),
     ]
 
 
-def render_diagnostic(diagnostic: Diagnostic, sources: dict[str, str]) -> list[Text]:
-    """The lines that show one diagnostic."""
-    from rich.text import Text
-
+def layout(diagnostic: Diagnostic, sources: dict[str, str]) -> list[Line]:
+    """The lines that show one diagnostic, as styled pieces."""
     style = STYLE[diagnostic.severity]
-    head = Text(f"{diagnostic.span}: ", style="bold")
-    head.append(diagnostic.code, style=style)
-    head.append(f" [{diagnostic.severity.label}] ", style=style)
-    head.append(diagnostic.message, style="bold")
+    head: Line = (
+        "bold",
+        [(f"{diagnostic.span}: ", ""), (diagnostic.code, style), (f" [{diagnostic.severity.label}] ", style)],
+    )
+    head[1].append((diagnostic.message, "bold"))
     text = sources.get(diagnostic.span.file)
     lines = text.splitlines() if text is not None else []
     out = [head, *_frame(diagnostic.span, lines, style)]
     indent = " " * (len(str(diagnostic.span.line)) + 1)
     if diagnostic.hint:
-        out.append(Text(f"{indent}= hint: ", style="cyan") + Text(diagnostic.hint))
+        out.append(("cyan", [(f"{indent}= hint: ", ""), (diagnostic.hint, "")]))
     for related in diagnostic.related:
-        out.append(Text(f"{indent}= note: ", style="cyan") + Text(f"{related.message}: {related.span}"))
+        out.append(("cyan", [(f"{indent}= note: ", ""), (f"{related.message}: {related.span}", "")]))
     return out
+
+
+def _text(line: Line) -> Text:
+    from rich.text import Text
+
+    base, pieces = line
+    text = Text(style=base)
+    for piece, style in pieces:
+        text.append(piece, style=style or None)
+    return text
+
+
+def render_diagnostic(diagnostic: Diagnostic, sources: dict[str, str]) -> list[Text]:
+    """The lines that show one diagnostic, as rich text."""
+    return [_text(line) for line in layout(diagnostic, sources)]
 
 
 def summary(report: Report) -> str:
@@ -118,8 +144,22 @@ def format_text(report: Report, color: bool = False) -> str:
     """The report as text: each diagnostic with its frame, then a summary line."""
     if not report.diagnostics and not color:
         return summary(report) + "\n"
+    blank: Line = ("", [])
+    lines = [line for d in report.diagnostics for line in (*layout(d, report.sources), blank)]
+    lines.append(("bold", [(summary(report), "")]))
+    if not color:
+        # Printable ASCII is printed by rich exactly as written; only text
+        # beyond it (tabs, control characters, wide or combining characters)
+        # needs rich, which is then imported.
+        plain = ["".join(piece for piece, _ in pieces) for _, pieces in lines]
+        if all(text.isascii() and text.isprintable() for text in plain):
+            return "\n".join(plain) + "\n"
+    return printed_by_rich(lines, color)
+
+
+def printed_by_rich(lines: list[Line], color: bool) -> str:
+    """``lines`` as rich prints them, in colour or not."""
     from rich.console import Console
-    from rich.text import Text
 
     buffer = io.StringIO()
     console = Console(
@@ -133,9 +173,6 @@ def format_text(report: Report, color: bool = False) -> str:
         soft_wrap=True,
         width=100_000,
     )
-    for diagnostic in report.diagnostics:
-        for line in render_diagnostic(diagnostic, report.sources):
-            console.print(line)
-        console.print()
-    console.print(Text(summary(report), style="bold"))
+    for line in lines:
+        console.print(_text(line))
     return buffer.getvalue()
