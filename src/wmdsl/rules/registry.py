@@ -12,7 +12,6 @@ from __future__ import annotations
 import inspect
 import textwrap
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from wmdsl import codes
@@ -20,18 +19,33 @@ from wmdsl.codes import Code, Family
 from wmdsl.diagnostics import Related, Severity
 from wmdsl.graph import FlowGraph, build_graph
 from wmdsl.model import Decision, Document, Intake, Lane, Named, Stage, Workflow
+from wmdsl.record import Frozen, set_field
 from wmdsl.span import Span
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(Frozen):
     """What a rule found: where, what, what to do, and which elements it is about."""
 
+    __slots__ = ("hint", "message", "related", "span", "subjects")
     span: Span
     message: str
-    hint: str | None = None
-    subjects: tuple[str, ...] = ()
-    related: tuple[Related, ...] = ()
+    hint: str | None
+    subjects: tuple[str, ...]
+    related: tuple[Related, ...]
+
+    def __init__(
+        self,
+        span: Span,
+        message: str,
+        hint: str | None = None,
+        subjects: tuple[str, ...] = (),
+        related: tuple[Related, ...] = (),
+    ) -> None:
+        set_field(self, "span", span)
+        set_field(self, "message", message)
+        set_field(self, "hint", hint)
+        set_field(self, "subjects", subjects)
+        set_field(self, "related", related)
 
 
 Options = Mapping[str, Any]
@@ -39,14 +53,26 @@ Check = Callable[["RuleContext", Options], Iterable[Finding]]
 OptionValue = int | float | str | bool
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(Frozen):
     """A rule option: its name, type, default and what it changes."""
 
+    __slots__ = ("default", "help", "kind", "name")
     name: str
     kind: type[int] | type[float] | type[str] | type[bool]
     default: OptionValue
     help: str
+
+    def __init__(
+        self,
+        name: str,
+        kind: type[int] | type[float] | type[str] | type[bool],
+        default: OptionValue,
+        help: str,
+    ) -> None:
+        set_field(self, "name", name)
+        set_field(self, "kind", kind)
+        set_field(self, "default", default)
+        set_field(self, "help", help)
 
     def accepts(self, value: object) -> bool:
         """True when ``value`` (from a configuration file) has this option's type."""
@@ -57,21 +83,40 @@ class Option:
         return isinstance(value, self.kind)
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Frozen):
     """A registered rule: its code, its check, and everything said about it.
 
     ``bad`` is a complete spec the rule must flag and ``good`` the same spec
     fixed; the documentation shows both and the tests run both.
     """
 
+    __slots__ = ("bad", "check", "code", "good", "options", "rationale", "recommended")
+    _unshown = ("check",)
     code: Code
-    check: Check = field(repr=False)
+    check: Check
     rationale: str
-    options: tuple[Option, ...] = ()
-    bad: str = ""
-    good: str = ""
-    recommended: bool = True
+    options: tuple[Option, ...]
+    bad: str
+    good: str
+    recommended: bool
+
+    def __init__(
+        self,
+        code: Code,
+        check: Check,
+        rationale: str,
+        options: tuple[Option, ...] = (),
+        bad: str = "",
+        good: str = "",
+        recommended: bool = True,
+    ) -> None:
+        set_field(self, "code", code)
+        set_field(self, "check", check)
+        set_field(self, "rationale", rationale)
+        set_field(self, "options", options)
+        set_field(self, "bad", bad)
+        set_field(self, "good", good)
+        set_field(self, "recommended", recommended)
 
     @property
     def principle(self) -> Family:
