@@ -9,8 +9,8 @@ it from :func:`all_rules`.
 
 from __future__ import annotations
 
+import functools
 import inspect
-import textwrap
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -87,18 +87,19 @@ class Rule(Frozen):
     """A registered rule: its code, its check, and everything said about it.
 
     ``bad`` is a complete spec the rule must flag and ``good`` the same spec
-    fixed; the documentation shows both and the tests run both.
+    fixed; the documentation shows both and the tests run both. These and
+    the ``rationale`` are kept as written in ``@rule`` and dedented when first
+    read: only documentation and listings read them, so a check need not load
+    ``textwrap`` or clean up the texts of every rule at start-up.
     """
 
-    __slots__ = ("bad", "check", "code", "good", "options", "rationale", "recommended")
+    __slots__ = ("__dict__", "check", "code", "options", "recommended", "written")
     _unshown = ("check",)
     code: Code
     check: Check
-    rationale: str
     options: tuple[Option, ...]
-    bad: str
-    good: str
     recommended: bool
+    written: tuple[str, str, str]  # rationale, bad and good, as given
 
     def __init__(
         self,
@@ -112,11 +113,24 @@ class Rule(Frozen):
     ) -> None:
         set_field(self, "code", code)
         set_field(self, "check", check)
-        set_field(self, "rationale", rationale)
         set_field(self, "options", options)
-        set_field(self, "bad", bad)
-        set_field(self, "good", good)
         set_field(self, "recommended", recommended)
+        set_field(self, "written", (rationale, bad, good))
+
+    @functools.cached_property
+    def rationale(self) -> str:
+        """Why the rule exists, in prose (its text cleaned up as a docstring is)."""
+        return inspect.cleandoc(self.written[0])
+
+    @functools.cached_property
+    def bad(self) -> str:
+        """A complete spec the rule flags."""
+        return _example(self.written[1])
+
+    @functools.cached_property
+    def good(self) -> str:
+        """The same spec fixed: the rule does not flag it."""
+        return _example(self.written[2])
 
     @property
     def principle(self) -> Family:
@@ -151,18 +165,16 @@ def rule(
 
     def register(check: Check) -> Check:
         entry = codes.define(code, name, severity, summary)
-        _RULES[code] = Rule(
-            entry,
-            check,
-            inspect.cleandoc(rationale),
-            options,
-            textwrap.dedent(bad).strip("\n"),
-            textwrap.dedent(good).strip("\n"),
-            recommended,
-        )
+        _RULES[code] = Rule(entry, check, rationale, options, bad, good, recommended)
         return check
 
     return register
+
+
+def _example(text: str) -> str:
+    import textwrap  # here: a check never reads the examples
+
+    return textwrap.dedent(text).strip("\n")
 
 
 def all_rules() -> list[Rule]:
