@@ -10,7 +10,6 @@ codes and option types are errors with a suggestion.
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import functools
 from collections.abc import Iterable, Mapping, Sequence
@@ -176,6 +175,8 @@ def _selectable() -> list[str]:
 
 
 def _suggest(word: str, candidates: Iterable[str]) -> str:
+    import difflib  # here: only a mistake needs a suggestion
+
     match = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return f"; did you mean `{match[0]}`?" if match else ""
 

@@ -9,7 +9,6 @@ mistake: every error in the file is reported.
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any, TypeVar
@@ -32,7 +31,7 @@ from wmdsl.resolve.schema import (
     plain,
 )
 from wmdsl.resolve.scope import Scope, Symbol, a, check_uses
-from wmdsl.resolve.sink import Sink, did_you_mean, one_of
+from wmdsl.resolve.sink import Sink, closest, did_you_mean, one_of
 from wmdsl.span import Span
 from wmdsl.syntax.ast import Arg, ArgKind, ParsedFile, Statement
 from wmdsl.syntax.ast import Handoff as HandoffSyntax
@@ -309,10 +308,10 @@ class Resolver:
 
     def guess_declaration(self, scope: Scope, item: Statement, kinds: Iterable[str]) -> None:
         """Remember the name of a declaration whose keyword is misspelt (`stge answer`)."""
-        guess = difflib.get_close_matches(item.keyword.raw, sorted(kinds), n=1, cutoff=0.6)
-        if not guess or not item.args:
+        guess = closest(item.keyword.raw, sorted(kinds))
+        if guess is None or not item.args:
             return
-        kind, first = KINDS[guess[0]], item.args[0]
+        kind, first = KINDS[guess], item.args[0]
         if first.kind is (ArgKind.HANDLE if kind.handle else ArgKind.WORD):
             self.placeholder(scope, kind.keyword, first.raw, item.keyword.span.to(first.span))
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from wmdsl import codes
 from wmdsl.diagnostics import Related
 from wmdsl.model import Ref
 from wmdsl.record import Frozen, Record, set_field
-from wmdsl.resolve.sink import Sink, did_you_mean, one_of
+from wmdsl.resolve.sink import Sink, closest, did_you_mean, one_of
 from wmdsl.span import Span
 
 ARTICLE = {"intake": "an intake", "exit": "an exit", "work": "a work type"}
@@ -135,8 +134,7 @@ def check_uses(sink: Sink, scope: Scope, uses: list[Use]) -> None:
 def _closest(name: str, scope: Scope, kinds: frozenset[str]) -> str | None:
     """The visible name of one of ``kinds`` most like ``name``, as an example."""
     candidates = sorted({n for n, s in scope.names() if s.kind in kinds})
-    found = difflib.get_close_matches(name, candidates, n=1, cutoff=0.0)
-    return found[0] if found else None
+    return closest(name, candidates, cutoff=0.0)
 
 
 def _wrong_kind_hint(scope: Scope, use: Use, found: str) -> str:
