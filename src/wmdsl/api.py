@@ -9,12 +9,10 @@ stage is exposed on its own too: :func:`parse`, :func:`compile_path`,
 
 from __future__ import annotations
 
-import dataclasses
 import fnmatch
 import functools
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from wmdsl.cache import Cache, key, root_of
@@ -25,6 +23,7 @@ from wmdsl.diagnostics import Diagnostic, Severity, sorted_unique
 from wmdsl.graph import FlowGraph, build_graph
 from wmdsl.limits import Limits
 from wmdsl.model import Document, Workflow, json_schema
+from wmdsl.record import Frozen, Record, set_field
 from wmdsl.resolve.loader import Compilation, collector_paused, compile_file, compile_text
 from wmdsl.settings import ConfigError, Overrides, Settings, new_run, settings_for
 from wmdsl.syntax import ParsedFile
@@ -71,14 +70,26 @@ class SpecError(WmdslError):
         super().__init__(f"{first.span}: {first.code} {first.message}{more}")
 
 
-@dataclass
-class Report:
+class Report(Record):
     """The outcome of checking one or more files."""
 
+    __slots__ = ("diagnostics", "fail_on", "files", "sources")
     files: list[str]
     diagnostics: list[Diagnostic]
-    sources: dict[str, str] = field(default_factory=dict)
-    fail_on: Severity = Severity.ERROR
+    sources: dict[str, str]
+    fail_on: Severity
+
+    def __init__(
+        self,
+        files: list[str],
+        diagnostics: list[Diagnostic],
+        sources: dict[str, str] | None = None,
+        fail_on: Severity = Severity.ERROR,
+    ) -> None:
+        self.files = files
+        self.diagnostics = diagnostics
+        self.sources = {} if sources is None else sources
+        self.fail_on = fail_on
 
     def count(self, severity: Severity) -> int:
         """How many diagnostics have ``severity``."""
@@ -161,12 +172,20 @@ def _check_compilation(
     return [*compilation.diagnostics, *findings]
 
 
-@dataclass(frozen=True)
-class _FileResult:
+class _FileResult(Frozen):
+    __slots__ = ("diagnostics", "fail_on", "shown", "sources")
     shown: str
     diagnostics: list[Diagnostic]
     sources: dict[str, str]
     fail_on: Severity
+
+    def __init__(
+        self, shown: str, diagnostics: list[Diagnostic], sources: dict[str, str], fail_on: Severity
+    ) -> None:
+        set_field(self, "shown", shown)
+        set_field(self, "diagnostics", diagnostics)
+        set_field(self, "sources", sources)
+        set_field(self, "fail_on", fail_on)
 
 
 def _new_run() -> None:
@@ -281,7 +300,7 @@ def check(
     """
     overrides = overrides or Overrides()
     if select is not None:
-        overrides = dataclasses.replace(overrides, select=tuple(select))
+        overrides = overrides.replace(select=tuple(select))
     _new_run()
     files = discover(paths, exclude)
     results = _run_all(files, root, overrides, honour_allows, jobs, cache)
@@ -293,13 +312,18 @@ def check(
     return Report([r.shown for r in results], sorted_unique(diagnostics), sources, fail_on)
 
 
-@dataclass
-class Rendering:
+class Rendering(Record):
     """The outcome of :func:`render`: the check report and, unless refused, the outputs."""
 
+    __slots__ = ("outputs", "refused", "report")
     report: Report
     outputs: dict[str, bytes]
     refused: bool
+
+    def __init__(self, report: Report, outputs: dict[str, bytes], refused: bool) -> None:
+        self.report = report
+        self.outputs = outputs
+        self.refused = refused
 
 
 def render(
@@ -365,7 +389,7 @@ def check_text(
     """Check ``text`` as if it were the contents of ``path`` (settings as in :func:`check`)."""
     overrides = overrides or Overrides()
     if select is not None:
-        overrides = dataclasses.replace(overrides, select=tuple(select))
+        overrides = overrides.replace(select=tuple(select))
     _new_run()
     settings = settings_for(Path(path), overrides)
     compilation = compile_text(text, path, limits=settings.limits)

@@ -13,13 +13,13 @@ and any unreadable or inconsistent record is simply a miss.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from wmdsl import __version__
 from wmdsl.diagnostics import Diagnostic, Related, Severity
 from wmdsl.files import write_atomic
+from wmdsl.record import Frozen, set_field
 from wmdsl.resolve.loader import find_root
 from wmdsl.span import Span
 
@@ -27,14 +27,22 @@ FOLDER = ".wmdsl_cache"
 FORMAT = 1
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(Frozen):
     """A cached result: what the check of one file reported."""
 
+    __slots__ = ("diagnostics", "fail_on", "shown", "sources")
     shown: str
     diagnostics: list[Diagnostic]
     sources: dict[str, str]
     fail_on: Severity
+
+    def __init__(
+        self, shown: str, diagnostics: list[Diagnostic], sources: dict[str, str], fail_on: Severity
+    ) -> None:
+        set_field(self, "shown", shown)
+        set_field(self, "diagnostics", diagnostics)
+        set_field(self, "sources", sources)
+        set_field(self, "fail_on", fail_on)
 
 
 def _digest(data: bytes) -> str:

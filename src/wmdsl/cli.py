@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import sys
@@ -380,6 +379,8 @@ def rule(code: str) -> None:
     entry = codes.lookup(code)
     if entry is None:
         known = [c.code for c in codes.all_codes()] + [c.name for c in codes.all_codes()]
+        import difflib  # here: only a misspelt code needs it
+
         close = difflib.get_close_matches(code, known, n=1)
         raise click.UsageError(f"unknown rule {code!r}" + (f"; did you mean {close[0]!r}?" if close else ""))
     found = next((r for r in all_rules() if r.code.code == entry.code), None)

@@ -19,8 +19,9 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from wmdsl.record import Frozen, set_field
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -174,14 +175,26 @@ def strongly_connected_components(graph: DiGraph) -> list[list[str]]:
     return components
 
 
-@dataclass(frozen=True)
-class Condensation:
+class Condensation(Frozen):
     """The DAG of strongly connected components, in topological order."""
 
+    __slots__ = ("component_of", "components", "predecessors", "successors")
     components: list[list[str]]
     component_of: dict[str, int]
     successors: list[set[int]]
     predecessors: list[set[int]]
+
+    def __init__(
+        self,
+        components: list[list[str]],
+        component_of: dict[str, int],
+        successors: list[set[int]],
+        predecessors: list[set[int]],
+    ) -> None:
+        set_field(self, "components", components)
+        set_field(self, "component_of", component_of)
+        set_field(self, "successors", successors)
+        set_field(self, "predecessors", predecessors)
 
     def in_degree(self, component: int) -> int:
         return len(self.predecessors[component])

@@ -9,7 +9,6 @@ reachability from ``⊤`` and to ``⊥``, each computed once.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
 
 from wmdsl.digraph import DiGraph, ancestors, descendants, reaching
 from wmdsl.model import Exit, Handoff, Intake, Stage, Workflow
@@ -19,14 +18,27 @@ SINK = "⊥"
 Node = Intake | Stage | Exit
 
 
-@dataclass(eq=False)
 class FlowGraph:
-    """A workflow's handoffs as a directed graph with source and sink."""
+    """A workflow's handoffs as a directed graph with source and sink.
 
-    workflow: Workflow
-    graph: DiGraph = field(repr=False)
-    nodes: dict[str, Node]
-    handoffs: dict[tuple[str, str], Handoff]
+    Equal only to itself (a graph is built once per workflow and looked up by identity).
+    """
+
+    # A plain class rather than a dataclass, for the start-up of `wmdsl check`.
+    def __init__(
+        self,
+        workflow: Workflow,
+        graph: DiGraph,
+        nodes: dict[str, Node],
+        handoffs: dict[tuple[str, str], Handoff],
+    ) -> None:
+        self.workflow = workflow
+        self.graph = graph
+        self.nodes = nodes
+        self.handoffs = handoffs
+
+    def __repr__(self) -> str:
+        return f"FlowGraph(workflow={self.workflow!r}, nodes={self.nodes!r}, handoffs={self.handoffs!r})"
 
     @functools.cached_property
     def reachable(self) -> set[str]:

@@ -7,23 +7,37 @@ configuration (``[limits]`` in ``wmdsl.toml``). Going past a limit is a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from wmdsl.record import Frozen, set_field
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(Frozen):
     """The limits in force for one compilation."""
 
-    max_file_size: int = 16 * 1024 * 1024  # bytes per file
-    max_depth: int = 64  # nesting of `{ … }` blocks
-    max_string_length: int = 65_536  # characters in one string or text block
-    max_imports: int = 256  # files one compilation may read through imports
-    max_import_depth: int = 32  # length of an import chain
+    __slots__ = ("max_depth", "max_file_size", "max_import_depth", "max_imports", "max_string_length")
+    max_file_size: int
+    max_depth: int
+    max_string_length: int
+    max_imports: int
+    max_import_depth: int
+
+    def __init__(
+        self,
+        max_file_size: int = 16 * 1024 * 1024,  # bytes per file
+        max_depth: int = 64,  # nesting of `{ … }` blocks
+        max_string_length: int = 65_536,  # characters in one string or text block
+        max_imports: int = 256,  # files one compilation may read through imports
+        max_import_depth: int = 32,  # length of an import chain
+    ) -> None:
+        set_field(self, "max_file_size", max_file_size)
+        set_field(self, "max_depth", max_depth)
+        set_field(self, "max_string_length", max_string_length)
+        set_field(self, "max_imports", max_imports)
+        set_field(self, "max_import_depth", max_import_depth)
 
     @classmethod
     def keys(cls) -> dict[str, str]:
         """Configuration key (``max-file-size``) → field name (``max_file_size``)."""
-        return {f.name.replace("_", "-"): f.name for f in fields(cls)}
+        return {name.replace("_", "-"): name for name in cls._fields}
 
 
 DEFAULT = Limits()

@@ -10,11 +10,9 @@ codes and option types are errors with a suggestion.
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import functools
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +20,7 @@ from wmdsl import codes
 from wmdsl.diagnostics import Severity
 from wmdsl.limits import DEFAULT as DEFAULT_LIMITS
 from wmdsl.limits import Limits
+from wmdsl.record import Frozen, set_field
 from wmdsl.rules.registry import OptionValue, Rule, all_rules
 
 PRESETS = ("recommended", "strict", "correctness")
@@ -46,34 +45,98 @@ class ConfigError(Exception):
     """A configuration file or override is wrong; the message says where and how."""
 
 
-@dataclass(frozen=True)
-class Overrides:
+class Overrides(Frozen):
     """Settings given on the command line or to the API; they win over files."""
 
-    preset: str | None = None
-    select: Sequence[str] | None = None
-    extend_select: Sequence[str] = ()
-    ignore: Sequence[str] = ()
-    severity: Mapping[str, str] = field(default_factory=dict)
-    fail_on: str | None = None
-    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    config: Path | None = None  # use this file instead of searching
-    isolated: bool = False  # ignore configuration files
+    __slots__ = (
+        "config",
+        "extend_select",
+        "fail_on",
+        "ignore",
+        "isolated",
+        "options",
+        "preset",
+        "select",
+        "severity",
+    )
+    preset: str | None
+    select: Sequence[str] | None
+    extend_select: Sequence[str]
+    ignore: Sequence[str]
+    severity: Mapping[str, str]
+    fail_on: str | None
+    options: Mapping[str, Mapping[str, Any]]
+    config: Path | None  # use this file instead of searching
+    isolated: bool  # ignore configuration files
+
+    def __init__(
+        self,
+        preset: str | None = None,
+        select: Sequence[str] | None = None,
+        extend_select: Sequence[str] = (),
+        ignore: Sequence[str] = (),
+        severity: Mapping[str, str] | None = None,
+        fail_on: str | None = None,
+        options: Mapping[str, Mapping[str, Any]] | None = None,
+        config: Path | None = None,
+        isolated: bool = False,
+    ) -> None:
+        set_field(self, "preset", preset)
+        set_field(self, "select", select)
+        set_field(self, "extend_select", extend_select)
+        set_field(self, "ignore", ignore)
+        set_field(self, "severity", {} if severity is None else severity)
+        set_field(self, "fail_on", fail_on)
+        set_field(self, "options", {} if options is None else options)
+        set_field(self, "config", config)
+        set_field(self, "isolated", isolated)
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(Frozen):
     """The effective settings for one checked file."""
 
+    __slots__ = (
+        "enabled",
+        "exclude",
+        "fail_on",
+        "limits",
+        "options",
+        "per_file_ignores",
+        "preset",
+        "severity",
+        "source",
+    )
     enabled: frozenset[str]
     severity: Mapping[str, Severity]
     options: Mapping[str, Mapping[str, OptionValue]]
     fail_on: Severity
-    per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
-    exclude: tuple[str, ...] = ()
-    preset: str = "recommended"
-    source: Path | None = None
-    limits: Limits = DEFAULT_LIMITS
+    per_file_ignores: tuple[tuple[str, frozenset[str]], ...]
+    exclude: tuple[str, ...]
+    preset: str
+    source: Path | None
+    limits: Limits
+
+    def __init__(
+        self,
+        enabled: frozenset[str],
+        severity: Mapping[str, Severity],
+        options: Mapping[str, Mapping[str, OptionValue]],
+        fail_on: Severity,
+        per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = (),
+        exclude: tuple[str, ...] = (),
+        preset: str = "recommended",
+        source: Path | None = None,
+        limits: Limits = DEFAULT_LIMITS,
+    ) -> None:
+        set_field(self, "enabled", enabled)
+        set_field(self, "severity", severity)
+        set_field(self, "options", options)
+        set_field(self, "fail_on", fail_on)
+        set_field(self, "per_file_ignores", per_file_ignores)
+        set_field(self, "exclude", exclude)
+        set_field(self, "preset", preset)
+        set_field(self, "source", source)
+        set_field(self, "limits", limits)
 
     def ignored_in(self, file: Path) -> frozenset[str]:
         """Codes ``per-file-ignores`` turns off for ``file``."""
@@ -112,6 +175,8 @@ def _selectable() -> list[str]:
 
 
 def _suggest(word: str, candidates: Iterable[str]) -> str:
+    import difflib  # here: only a mistake needs a suggestion
+
     match = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return f"; did you mean `{match[0]}`?" if match else ""
 

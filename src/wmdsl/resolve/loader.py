@@ -11,13 +11,13 @@ import contextlib
 import gc
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from wmdsl import codes
 from wmdsl.diagnostics import Diagnostic, Related, sorted_unique
 from wmdsl.limits import DEFAULT, Limits, size
 from wmdsl.model import Document
+from wmdsl.record import Record
 from wmdsl.resolve.resolver import Resolver
 from wmdsl.resolve.schema import plain
 from wmdsl.resolve.sink import Sink
@@ -28,16 +28,30 @@ from wmdsl.syntax.ast import ArgKind
 ROOT_MARKERS = ("wmdsl.toml", "pyproject.toml", ".git")
 
 
-@dataclass
-class Compilation:
+class Compilation(Record):
     """Everything one entry file produced: the model (if it resolved), all
     diagnostics, and the text of every file read (for code frames)."""
 
+    __slots__ = ("diagnostics", "document", "files", "path", "sources")
     path: str
     document: Document | None
     diagnostics: list[Diagnostic]
-    sources: dict[str, str] = field(default_factory=dict)
-    files: list[Path] = field(default_factory=list)  # every file read (resolved paths)
+    sources: dict[str, str]
+    files: list[Path]  # every file read (resolved paths)
+
+    def __init__(
+        self,
+        path: str,
+        document: Document | None,
+        diagnostics: list[Diagnostic],
+        sources: dict[str, str] | None = None,
+        files: list[Path] | None = None,
+    ) -> None:
+        self.path = path
+        self.document = document
+        self.diagnostics = diagnostics
+        self.sources = {} if sources is None else sources
+        self.files = [] if files is None else files
 
     @property
     def ok(self) -> bool:

@@ -9,15 +9,14 @@ mistake: every error in the file is reported.
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from wmdsl import codes
 from wmdsl.diagnostics import Related
 from wmdsl.model import Allow, Declarations, Document, Element, Handoff, Named, Workflow
+from wmdsl.record import Frozen, set_field
 from wmdsl.resolve import values
 from wmdsl.resolve.context import Context
 from wmdsl.resolve.schema import (
@@ -32,7 +31,7 @@ from wmdsl.resolve.schema import (
     plain,
 )
 from wmdsl.resolve.scope import Scope, Symbol, a, check_uses
-from wmdsl.resolve.sink import Sink, did_you_mean, one_of
+from wmdsl.resolve.sink import Sink, closest, did_you_mean, one_of
 from wmdsl.span import Span
 from wmdsl.syntax.ast import Arg, ArgKind, ParsedFile, Statement, span_of
 from wmdsl.syntax.ast import Handoff as HandoffSyntax
@@ -49,14 +48,20 @@ WORKFLOW = Kind("workflow", Workflow, WORKFLOW_ATTRS, example='workflow delivery
 PLURAL = {"person": "people", "work": "work"}
 
 
-@dataclass(frozen=True, slots=True)
-class Declared:
+class Declared(Frozen):
     """A declaration entered in a scope, waiting to be read."""
 
+    __slots__ = ("fields", "kind", "name", "statement")
     kind: Kind
     name: str
     fields: dict[str, Any]
     statement: Statement
+
+    def __init__(self, kind: Kind, name: str, fields: dict[str, Any], statement: Statement) -> None:
+        set_field(self, "kind", kind)
+        set_field(self, "name", name)
+        set_field(self, "fields", fields)
+        set_field(self, "statement", statement)
 
 
 def _header(ctx: Context, kind: Kind, stmt: Statement) -> tuple[str, dict[str, Any]] | None:
@@ -310,10 +315,10 @@ class Resolver:
 
     def guess_declaration(self, scope: Scope, item: Statement, kinds: Iterable[str]) -> None:
         """Remember the name of a declaration whose keyword is misspelt (`stge answer`)."""
-        guess = difflib.get_close_matches(item.keyword.raw, sorted(kinds), n=1, cutoff=0.6)
-        if not guess or not item.args:
+        guess = closest(item.keyword.raw, sorted(kinds))
+        if guess is None or not item.args:
             return
-        kind, first = KINDS[guess[0]], item.args[0]
+        kind, first = KINDS[guess], item.args[0]
         if first.kind is (ArgKind.HANDLE if kind.handle else ArgKind.WORD):
             self.placeholder(scope, kind.keyword, first.raw, item.keyword.span.to(first.span))
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from wmdsl import codes
 from wmdsl.diagnostics import Related
 from wmdsl.model import Ref
-from wmdsl.resolve.sink import Sink, did_you_mean, one_of
+from wmdsl.record import Frozen, Record, set_field
+from wmdsl.resolve.sink import Sink, closest, did_you_mean, one_of
 from wmdsl.span import Span
 
 ARTICLE = {"intake": "an intake", "exit": "an exit", "work": "a work type"}
@@ -26,20 +25,28 @@ def any_of(kinds: frozenset[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
-@dataclass(frozen=True, slots=True)
-class Symbol:
+class Symbol(Frozen):
     """A declared name: its kind and where it was declared."""
 
+    __slots__ = ("kind", "span")
     kind: str
     span: Span
 
+    def __init__(self, kind: str, span: Span) -> None:
+        set_field(self, "kind", kind)
+        set_field(self, "span", span)
 
-@dataclass
-class Scope:
+
+class Scope(Record):
     """Names declared in one scope, falling back to an enclosing one."""
 
-    parent: Scope | None = None
-    symbols: dict[str, Symbol] = field(default_factory=dict)
+    __slots__ = ("parent", "symbols")
+    parent: Scope | None
+    symbols: dict[str, Symbol]
+
+    def __init__(self, parent: Scope | None = None, symbols: dict[str, Symbol] | None = None) -> None:
+        self.parent = parent
+        self.symbols = {} if symbols is None else symbols
 
     def get(self, name: str) -> Symbol | None:
         """The symbol ``name`` means here, if any."""
@@ -73,19 +80,35 @@ class Scope:
         yield from self.symbols.items()
 
 
-@dataclass(frozen=True, slots=True)
-class Use:
+class Use(Frozen):
     """A reference waiting to be checked once every name is declared."""
 
+    __slots__ = ("after", "bare", "comma", "kinds", "ref", "role")
     ref: Ref
     kinds: frozenset[str]
     role: str  # "the owner of lane `eng`"
-    bare: bool = False  # a plain name written where only a @handle may stand
+    bare: bool  # a plain name written where only a @handle may stand
     # A keyword read as a list item because the line before ended with a
     # comma (`shows triage,` then `audience eng`): the comma's place, and, for
     # the items after it, the keyword's name.
-    comma: Span | None = None
-    after: str | None = None
+    comma: Span | None
+    after: str | None
+
+    def __init__(
+        self,
+        ref: Ref,
+        kinds: frozenset[str],
+        role: str,
+        bare: bool = False,
+        comma: Span | None = None,
+        after: str | None = None,
+    ) -> None:
+        set_field(self, "ref", ref)
+        set_field(self, "kinds", kinds)
+        set_field(self, "role", role)
+        set_field(self, "bare", bare)
+        set_field(self, "comma", comma)
+        set_field(self, "after", after)
 
 
 def check_uses(sink: Sink, scope: Scope, uses: list[Use]) -> None:
@@ -111,8 +134,7 @@ def check_uses(sink: Sink, scope: Scope, uses: list[Use]) -> None:
 def _closest(name: str, scope: Scope, kinds: frozenset[str]) -> str | None:
     """The visible name of one of ``kinds`` most like ``name``, as an example."""
     candidates = sorted({n for n, s in scope.names() if s.kind in kinds})
-    found = difflib.get_close_matches(name, candidates, n=1, cutoff=0.0)
-    return found[0] if found else None
+    return closest(name, candidates, cutoff=0.0)
 
 
 def _wrong_kind_hint(scope: Scope, use: Use, found: str) -> str:

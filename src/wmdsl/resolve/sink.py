@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 from wmdsl.codes import Code
@@ -32,10 +31,18 @@ class Sink:
         self.diagnostics.extend(diagnostics)
 
 
+def closest(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The candidate most like ``word``, if one is at least ``cutoff`` alike (``difflib``'s ratio)."""
+    import difflib  # here: only a mistake needs a suggestion, and a clean check need not load it
+
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=cutoff)
+    return matches[0] if matches else None
+
+
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     """``did you mean `x`?`` for the closest candidate, if one is close."""
-    matches = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
-    return f"did you mean `{matches[0]}`?" if matches else None
+    match = closest(word, sorted(set(candidates)))
+    return f"did you mean `{match}`?" if match else None
 
 
 def one_of(words: Iterable[str]) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from wmdsl.diagnostics import Related, Severity
 from wmdsl.model import (
@@ -27,6 +26,7 @@ from wmdsl.model import (
     Stage,
     Workflow,
 )
+from wmdsl.record import Frozen, set_field
 from wmdsl.rules.registry import (
     Finding,
     Option,
@@ -41,13 +41,18 @@ from wmdsl.rules.registry import (
 _EPSILON = 1e-9
 
 
-@dataclass(frozen=True, slots=True)
-class _Membership:
+class _Membership(Frozen):
     """One person in one lane, with where it is written."""
 
+    __slots__ = ("lane", "member", "workflow")
     workflow: Workflow | None
     lane: str
     member: Member
+
+    def __init__(self, workflow: Workflow | None, lane: str, member: Member) -> None:
+        set_field(self, "workflow", workflow)
+        set_field(self, "lane", lane)
+        set_field(self, "member", member)
 
 
 def _declarations(ctx: RuleContext) -> dict[str, tuple[Workflow | None, Person]]:
@@ -251,15 +256,24 @@ def decision_bottleneck_person(ctx: RuleContext, options: Options) -> Iterator[F
         )
 
 
-@dataclass(frozen=True, slots=True)
-class _Accountable:
+class _Accountable(Frozen):
     """A reference to whoever answers for an element: its owner, decider or delegate."""
 
+    __slots__ = ("element", "kind", "ref", "role", "workflow")
     workflow: Workflow | None
     kind: str
     element: Named | None  # None: the workflow itself
     role: str
     ref: Ref
+
+    def __init__(
+        self, workflow: Workflow | None, kind: str, element: Named | None, role: str, ref: Ref
+    ) -> None:
+        set_field(self, "workflow", workflow)
+        set_field(self, "kind", kind)
+        set_field(self, "element", element)
+        set_field(self, "role", role)
+        set_field(self, "ref", ref)
 
     @property
     def described(self) -> str:

@@ -9,10 +9,9 @@ it from :func:`all_rules`.
 
 from __future__ import annotations
 
+import functools
 import inspect
-import textwrap
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from wmdsl import codes
@@ -21,18 +20,33 @@ from wmdsl.codes import Code, Family
 from wmdsl.diagnostics import Related, Severity
 from wmdsl.graph import FlowGraph, build_graph
 from wmdsl.model import Decision, Document, Intake, Lane, Named, Stage, Workflow
+from wmdsl.record import Frozen, set_field
 from wmdsl.span import Span
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(Frozen):
     """What a rule found: where, what, what to do, and which elements it is about."""
 
+    __slots__ = ("hint", "message", "related", "span", "subjects")
     span: Span
     message: str
-    hint: str | None = None
-    subjects: tuple[str, ...] = ()
-    related: tuple[Related, ...] = ()
+    hint: str | None
+    subjects: tuple[str, ...]
+    related: tuple[Related, ...]
+
+    def __init__(
+        self,
+        span: Span,
+        message: str,
+        hint: str | None = None,
+        subjects: tuple[str, ...] = (),
+        related: tuple[Related, ...] = (),
+    ) -> None:
+        set_field(self, "span", span)
+        set_field(self, "message", message)
+        set_field(self, "hint", hint)
+        set_field(self, "subjects", subjects)
+        set_field(self, "related", related)
 
 
 Options = Mapping[str, Any]
@@ -40,14 +54,26 @@ Check = Callable[["RuleContext", Options], Iterable[Finding]]
 OptionValue = int | float | str | bool
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(Frozen):
     """A rule option: its name, type, default and what it changes."""
 
+    __slots__ = ("default", "help", "kind", "name")
     name: str
     kind: type[int] | type[float] | type[str] | type[bool]
     default: OptionValue
     help: str
+
+    def __init__(
+        self,
+        name: str,
+        kind: type[int] | type[float] | type[str] | type[bool],
+        default: OptionValue,
+        help: str,
+    ) -> None:
+        set_field(self, "name", name)
+        set_field(self, "kind", kind)
+        set_field(self, "default", default)
+        set_field(self, "help", help)
 
     def accepts(self, value: object) -> bool:
         """True when ``value`` (from a configuration file) has this option's type."""
@@ -58,21 +84,54 @@ class Option:
         return isinstance(value, self.kind)
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Frozen):
     """A registered rule: its code, its check, and everything said about it.
 
     ``bad`` is a complete spec the rule must flag and ``good`` the same spec
-    fixed; the documentation shows both and the tests run both.
+    fixed; the documentation shows both and the tests run both. These and
+    the ``rationale`` are kept as written in ``@rule`` and dedented when first
+    read: only documentation and listings read them, so a check need not load
+    ``textwrap`` or clean up the texts of every rule at start-up.
     """
 
+    __slots__ = ("__dict__", "check", "code", "options", "recommended", "written")
+    _unshown = ("check",)
     code: Code
-    check: Check = field(repr=False)
-    rationale: str
-    options: tuple[Option, ...] = ()
-    bad: str = ""
-    good: str = ""
-    recommended: bool = True
+    check: Check
+    options: tuple[Option, ...]
+    recommended: bool
+    written: tuple[str, str, str]  # rationale, bad and good, as given
+
+    def __init__(
+        self,
+        code: Code,
+        check: Check,
+        rationale: str,
+        options: tuple[Option, ...] = (),
+        bad: str = "",
+        good: str = "",
+        recommended: bool = True,
+    ) -> None:
+        set_field(self, "code", code)
+        set_field(self, "check", check)
+        set_field(self, "options", options)
+        set_field(self, "recommended", recommended)
+        set_field(self, "written", (rationale, bad, good))
+
+    @functools.cached_property
+    def rationale(self) -> str:
+        """Why the rule exists, in prose (its text cleaned up as a docstring is)."""
+        return inspect.cleandoc(self.written[0])
+
+    @functools.cached_property
+    def bad(self) -> str:
+        """A complete spec the rule flags."""
+        return _example(self.written[1])
+
+    @functools.cached_property
+    def good(self) -> str:
+        """The same spec fixed: the rule does not flag it."""
+        return _example(self.written[2])
 
     @property
     def principle(self) -> Family:
@@ -107,18 +166,16 @@ def rule(
 
     def register(check: Check) -> Check:
         entry = codes.define(code, name, severity, summary)
-        _RULES[code] = Rule(
-            entry,
-            check,
-            inspect.cleandoc(rationale),
-            options,
-            textwrap.dedent(bad).strip("\n"),
-            textwrap.dedent(good).strip("\n"),
-            recommended,
-        )
+        _RULES[code] = Rule(entry, check, rationale, options, bad, good, recommended)
         return check
 
     return register
+
+
+def _example(text: str) -> str:
+    import textwrap  # here: a check never reads the examples
+
+    return textwrap.dedent(text).strip("\n")
 
 
 def all_rules() -> list[Rule]:

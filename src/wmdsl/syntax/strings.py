@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import textwrap
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 _ESCAPE = re.compile(r"\\(u\{[0-9A-Fa-f]{1,6}\}|[\s\S])")
@@ -51,5 +50,7 @@ def decode_text(raw: str) -> str:
     layout = body.replace("\r\n", "\n").replace("\r", "\n")
     if layout.startswith("\n"):
         layout = layout[1:]
+    import textwrap  # here: most specs have no text block, and a check need not load it
+
     layout = textwrap.dedent(layout).rstrip(" \t\n")
     return _unescape(layout, 3)
