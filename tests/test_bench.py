@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from tests.generated import bench_gen
 from wmdsl import api
 from wmdsl.diagnostics import Severity
-
-GEN = Path(__file__).resolve().parent.parent / "bench" / "gen.py"
 
 
 @pytest.fixture(scope="module")
 def gen() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_gen", GEN)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_gen"] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
+    return bench_gen()
 
 
 def errors_in(folder: Path) -> list[str]:

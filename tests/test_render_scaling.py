@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.generated import generated_spec
 from tests.test_render_bpmn import _chain
 from tests.tracing import lines_run
 from wmdsl import api
@@ -26,3 +27,19 @@ def test_rendering_work_grows_linearly(name: str) -> None:
     small, large = _lines_run(_chain(50), name), _lines_run(_chain(400), name)
     assert small > 0
     assert large < 10 * small, f"{name}: {small} lines for 50 stages, {large} for 400"
+
+
+def test_handbook_work_grows_linearly() -> None:
+    # One page per lane: a page that scans the whole workflow makes the
+    # handbook quadratic (generated specs, for their many lanes and decisions).
+    from wmdsl.handbook import build_handbook
+
+    def lines(stages: int) -> int:
+        document = api.loads(generated_spec(stages))
+        report = api.Report([document.file], [], {})
+        build_handbook(document, report, None)
+        return lines_run(lambda: build_handbook(document, report, None))
+
+    small, large = lines(100), lines(800)
+    assert small > 0
+    assert large < 10 * small, f"{small} lines for 100 stages, {large} for 800"

@@ -9,36 +9,20 @@ recommended preset are measured too: ``--preset strict`` runs them.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-
 import pytest
 
+from tests.generated import generated_spec
 from tests.tracing import lines_run
 from wmdsl import api
 from wmdsl.model import Document
 from wmdsl.rules.registry import Rule, RuleContext, all_rules
 
-GEN = Path(__file__).resolve().parent.parent / "bench" / "gen.py"
 SMALL, LARGE = 100, 800
-
-
-def _gen() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_gen", GEN)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_gen"] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
 def documents() -> dict[int, Document]:
-    gen = _gen()
-    return {n: api.loads(gen.generate(n, 1, seed=5)["spec.wm"]) for n in (SMALL, LARGE)}
+    return {n: api.loads(generated_spec(n)) for n in (SMALL, LARGE)}
 
 
 def _lines_run(rule: Rule, document: Document) -> int:

@@ -99,14 +99,14 @@ class View:
             return list(self.document.shared.lanes)
         named = {ref.name for ref in refs(self.workflow)}
         named |= {ref.name for row in self.decisions for ref in refs(row.decision)}
-        own = list(self.workflow.lanes)
-        shared = [lane for lane in self.document.shared.lanes if lane.name in named]
-        while True:  # a lane owned by another lane links to it
-            named |= {ref.name for lane in shared for ref in refs(lane)}
-            more = [lane for lane in self.document.shared.lanes if lane.name in named and lane not in shared]
+        shared = self.document.shared.lanes
+        chosen: set[str] = set()
+        while True:  # a lane owned by another lane links to it: follow what each newly named lane names
+            more = [lane for lane in shared if lane.name in named and lane.name not in chosen]
             if not more:
-                return own + shared
-            shared = [lane for lane in self.document.shared.lanes if lane in shared or lane in more]
+                return [*self.workflow.lanes, *(lane for lane in shared if lane.name in chosen)]
+            chosen.update(lane.name for lane in more)
+            named |= {ref.name for lane in more for ref in refs(lane)}
 
     # -- the workflow's parts (empty for the shared scope) -----------------
 
@@ -159,6 +159,20 @@ class View:
         return sorted(nodes, key=lambda node: self.order.get(node.name, len(self.order)))
 
     @functools.cached_property
+    def stages_by_lane(self) -> dict[str, tuple[Stage, ...]]:
+        """The stages of each lane, in flow order."""
+        found: dict[str, list[Stage]] = {}
+        for stage in self.stages:
+            if stage.lane is not None:
+                found.setdefault(stage.lane.name, []).append(stage)
+        return {name: tuple(stages) for name, stages in found.items()}
+
+    @functools.cached_property
+    def shared_lane_names(self) -> frozenset[str]:
+        """The names of the shared (top-level or imported) lanes."""
+        return frozenset(lane.name for lane in self.document.shared.lanes)
+
+    @functools.cached_property
     def _nodes(self) -> dict[str, Node]:
         nodes: list[Node] = [*self.intakes, *self.stages, *self.exits]
         return {node.name: node for node in nodes}
@@ -167,10 +181,16 @@ class View:
         """The intake, stage or exit called ``name``."""
         return self._nodes.get(name)
 
+    @functools.cached_property
+    def _decisions(self) -> dict[str, Decision]:
+        found: dict[str, Decision] = {}
+        for decision in (*(row.decision for row in self.decisions), *self.document.shared.decisions):
+            found.setdefault(decision.name, decision)
+        return found
+
     def decision(self, name: str) -> Decision | None:
         """The decision called ``name`` (own or shared)."""
-        candidates = [*(row.decision for row in self.decisions), *self.document.shared.decisions]
-        return next((decision for decision in candidates if decision.name == name), None)
+        return self._decisions.get(name)
 
     def lane_of(self, name: str) -> str | None:
         """The lane of the stage called ``name`` (``None`` for intakes, exits, lane-less stages)."""
@@ -208,14 +228,16 @@ class View:
             return self.who(ref)
         if self.node(ref.name) is not None:
             return self.node_text(ref.name)
-        named = [
-            *(row.decision for row in self.decisions),
-            *self.boards,
-            *self.metrics,
-            *self.cadences,
-        ]
-        found = next((n for n in named if n.name == ref.name), None)
+        found = self._reviewable.get(ref.name)
         return line(found.label if found is not None else ref.name)
+
+    @functools.cached_property
+    def _reviewable(self) -> dict[str, Decision | Board | Metric | Cadence]:
+        found: dict[str, Decision | Board | Metric | Cadence] = {}
+        elements: list[Decision | Board | Metric | Cadence] = [row.decision for row in self.decisions]
+        for element in (*elements, *self.boards, *self.metrics, *self.cadences):
+            found.setdefault(element.name, element)
+        return found
 
     def members(self, lane: Lane) -> set[str]:
         """The handles of ``lane``'s members."""

@@ -8,6 +8,8 @@ part in, and the boards and cadences that concern it.
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from wmdsl.handbook.blocks import Block, Code, Heading, Line, Link, Page, Prose, Table, line
 from wmdsl.handbook.blocks import join as join_lines
 from wmdsl.handbook.context import View
@@ -19,8 +21,72 @@ from wmdsl.handbook.pages import (
     section,
     text_or_dash,
 )
-from wmdsl.model import Board, Cadence, Handoff, Lane, Ref
-from wmdsl.render.raci import ROLES
+from wmdsl.model import Board, Cadence, Handoff, Intake, Lane, Ref, Stage
+from wmdsl.render.raci import ROLES, Row
+
+
+class LaneIndex:
+    """Which handoffs, intakes, boards, cadences and decisions concern each lane of a view.
+
+    Built once for all the lane pages of a view, in one pass over each kind
+    of element, so that a page lists what concerns its lane without looking
+    at everything else: with a page per lane, scanning the whole workflow for
+    every page made the handbook quadratic in the size of the spec. A lane is
+    concerned by a reference to itself or to one of its members; each list
+    keeps the view's order.
+    """
+
+    def __init__(self, view: View) -> None:
+        self.view = view
+        self._lanes_of: dict[str, list[str]] = defaultdict(list)  # a lane or person: the lanes it stands for
+        for name, lane in view.lanes.items():
+            self._lanes_of[name].append(name)
+            for handle in sorted(view.members(lane)):
+                self._lanes_of[handle].append(name)
+        self.into: dict[str, list[Handoff]] = defaultdict(list)
+        self.out: dict[str, list[Handoff]] = defaultdict(list)
+        self.within: dict[str, list[Handoff]] = defaultdict(list)
+        for handoff in view.handoffs:
+            source, target = view.lane_of(handoff.source.name), view.lane_of(handoff.target.name)
+            if source is not None and source == target:
+                self.within[source].append(handoff)
+                continue
+            if target is not None:
+                self.into[target].append(handoff)
+            if source is not None:
+                self.out[source].append(handoff)
+        self.intakes: dict[str, list[Intake]] = defaultdict(list)
+        for intake in view.intakes:
+            for name in self.concerned(intake.owner):
+                self.intakes[name].append(intake)
+        self.boards: dict[str, list[Board]] = defaultdict(list)
+        board_lanes: dict[str, set[str]] = {}
+        for board in view.boards:
+            lanes = self.concerned(board.owner, *board.audience)
+            lanes |= {home for ref in board.shows if (home := view.lane_of(ref.name)) is not None}
+            board_lanes.setdefault(board.name, lanes)
+            for name in lanes:
+                self.boards[name].append(board)
+        self.cadences: dict[str, list[Cadence]] = defaultdict(list)
+        for cadence in view.cadences:
+            lanes = self.concerned(cadence.owner, *cadence.reviews)
+            for ref in cadence.reviews:
+                home = view.lane_of(ref.name)
+                lanes |= {home} if home is not None else set()
+                lanes |= board_lanes.get(ref.name, set())
+            for name in lanes:
+                self.cadences[name].append(cadence)
+        self.decisions: dict[str, list[Row]] = defaultdict(list)
+        for row in view.decisions:
+            decision = row.decision
+            refs: list[Ref | None] = [ref for _, word, _ in ROLES[:5] for ref in getattr(decision, word)]
+            refs += [escalation.to for escalation in decision.escalates]
+            for name in self.concerned(*refs, decision.delegate):
+                self.decisions[name].append(row)
+
+    def concerned(self, *refs: Ref | None) -> set[str]:
+        """The lanes that any of ``refs`` is, or is a member of."""
+        return {name for ref in refs if ref is not None for name in self._lanes_of.get(ref.name, ())}
 
 
 class _Lane:
@@ -30,30 +96,10 @@ class _Lane:
         self.view = view
         self.lane = lane
         self.people = view.members(lane)
-        self.stages = [s for s in view.stages if s.lane is not None and s.lane.name == lane.name]
-        self.stage_names = {stage.name for stage in self.stages}
 
     def concerns(self, ref: Ref | None) -> bool:
         """True when ``ref`` is this lane or one of its members."""
         return ref is not None and (ref.name == self.lane.name or ref.name in self.people)
-
-    def board_concerns(self, board: Board) -> bool:
-        """True when the lane owns or reads ``board``, or the board shows its stages."""
-        return (
-            self.concerns(board.owner)
-            or any(self.concerns(ref) for ref in board.audience)
-            or any(ref.name in self.stage_names for ref in board.shows)
-        )
-
-    def cadence_concerns(self, cadence: Cadence, boards: list[Board]) -> bool:
-        """True when the lane runs ``cadence`` or it reviews the lane, its people, stages or boards."""
-        board_names = {board.name for board in boards}
-        reviewed = {ref.name for ref in cadence.reviews}
-        return (
-            self.concerns(cadence.owner)
-            or any(self.concerns(ref) for ref in cadence.reviews)
-            or bool(reviewed & (self.stage_names | board_names))
-        )
 
 
 def _members_table(view: View, lane: Lane) -> Table:
@@ -70,7 +116,7 @@ def _members_table(view: View, lane: Lane) -> Table:
     return Table(("Person", "Allocation to this lane", "Capacity"), tuple(rows), "No members.")
 
 
-def _stages_table(info: _Lane) -> Table:
+def _stages_table(info: _Lane, stages: tuple[Stage, ...]) -> Table:
     rows = [
         (
             line(stage.label, " ", Code(stage.name)),
@@ -79,7 +125,7 @@ def _stages_table(info: _Lane) -> Table:
             line(stage.effort.text if stage.effort else "—"),
             text_or_dash(stage.done),
         )
-        for stage in info.stages
+        for stage in stages
     ]
     return Table(("Stage", "Owner", "WIP limit", "Effort", "Definition of done"), tuple(rows), "No stages.")
 
@@ -108,9 +154,9 @@ def _handoffs(info: _Lane, title: str, handoffs: list[Handoff]) -> tuple[Block, 
     return section(title, Table(header, rows, "None."))
 
 
-def _decisions_table(info: _Lane) -> Table:
+def _decisions_table(info: _Lane, rows_in: list[Row]) -> Table:
     rows = []
-    for row in info.view.decisions:
+    for row in rows_in:
         decision = row.decision
         roles: list[Line] = []
         for _, word, _ in ROLES[:5]:
@@ -126,27 +172,24 @@ def _decisions_table(info: _Lane) -> Table:
     return Table(("Decision", "Role of the lane or its members"), tuple(rows), "None.")
 
 
-def lane_page(view: View, lane: Lane, nav: tuple[Link, ...]) -> Page:
-    """The page of ``lane`` within ``view``'s workflow."""
+def lane_page(view: View, lane: Lane, nav: tuple[Link, ...], index: LaneIndex | None = None) -> Page:
+    """The page of ``lane`` within ``view``'s workflow (``index``: the view's, when pages share one)."""
+    index = index or LaneIndex(view)
     info = _Lane(view, lane)
-    inside = info.stage_names
-    into = [h for h in view.handoffs if h.target.name in inside and h.source.name not in inside]
-    out = [h for h in view.handoffs if h.source.name in inside and h.target.name not in inside]
-    within = [h for h in view.handoffs if h.source.name in inside and h.target.name in inside]
-    owned = [intake for intake in view.intakes if info.concerns(intake.owner)]
-    boards = [board for board in view.boards if info.board_concerns(board)]
-    cadences = [cadence for cadence in view.cadences if info.cadence_concerns(cadence, boards)]
+    name = lane.name
     blocks: list[Block] = [Heading(1, line(lane.label)), lane_summary(view, lane)]
     if lane.purpose:
         blocks += [Heading(2, line("Purpose")), Prose(lane.purpose)]
     if lane.description:
         blocks += [Prose(lane.description)]
-    blocks += [*section("Members", _members_table(view, lane)), *section("Stages", _stages_table(info))]
-    blocks += section("Intakes it owns", intakes_table(view, owned))
-    blocks += _handoffs(info, "Handoffs in", into) + _handoffs(info, "Handoffs out", out)
-    blocks += _handoffs(info, "Handoffs within the lane", within)
-    blocks += section("Decisions", _decisions_table(info))
-    blocks += section("Boards", boards_table(view, boards))
-    blocks += section("Cadences", cadences_table(view, cadences))
+    blocks += [*section("Members", _members_table(view, lane))]
+    blocks += section("Stages", _stages_table(info, view.stages_by_lane.get(name, ())))
+    blocks += section("Intakes it owns", intakes_table(view, index.intakes.get(name, [])))
+    blocks += _handoffs(info, "Handoffs in", index.into.get(name, []))
+    blocks += _handoffs(info, "Handoffs out", index.out.get(name, []))
+    blocks += _handoffs(info, "Handoffs within the lane", index.within.get(name, []))
+    blocks += section("Decisions", _decisions_table(info, index.decisions.get(name, [])))
+    blocks += section("Boards", boards_table(view, index.boards.get(name, [])))
+    blocks += section("Cadences", cadences_table(view, index.cadences.get(name, [])))
     key = view.lane_pages[lane.name]
     return Page(key, f"{lane.label} · {view.title}", tuple(blocks), nav, view.document.file)

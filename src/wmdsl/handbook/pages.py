@@ -62,9 +62,7 @@ def _lanes_table(view: View) -> Table:
     for name in view.lane_pages:
         lane = view.lanes[name]
         members = join_lines([view.who(m.person) for m in lane.members])
-        stages = join_lines(
-            [line(s.label) for s in view.stages if s.lane is not None and s.lane.name == name]
-        )
+        stages = join_lines([line(s.label) for s in view.stages_by_lane.get(name, ())])
         rows.append((view.lane_link(name), view.who(lane.owner), members or line("—"), stages or line("—")))
     return Table(("Lane", "Owner", "Members", "Stages"), tuple(rows), "No lanes.")
 
@@ -86,8 +84,7 @@ def _stages_table(view: View) -> Table:
 
 
 def intakes_table(view: View, intakes: Sequence[Intake] | None = None) -> Table:
-    """The intakes (all of the view's, or those given) with their entry rules."""
-    chosen = view.intakes if intakes is None else intakes
+    """The intakes (all of the view's, or those given, in their order) with their entry rules."""
     rows = [
         (
             line(intake.label, " ", Code(intake.name)),
@@ -97,8 +94,7 @@ def intakes_table(view: View, intakes: Sequence[Intake] | None = None) -> Table:
             line(intake.arrivals.text if intake.arrivals else "—"),
             text_or_dash(intake.criteria),
         )
-        for intake in view.intakes
-        if intake in chosen
+        for intake in (view.intakes if intakes is None else intakes)
     ]
     header = ("Intake", "Owner", "Channel", "Accepts", "Arrivals", "Entry criteria")
     return Table(header, tuple(rows), "No intakes.")
@@ -128,7 +124,7 @@ def _decisions_table(view: View) -> Table:
 
 
 def boards_table(view: View, boards: Sequence[Board] | None = None) -> Table:
-    """The boards (all of the view's, or those given): what they show, for whom."""
+    """The boards (all of the view's, or those given, in their order): what they show, for whom."""
     rows = [
         (
             line(board.label, " ", Code(board.name)),
@@ -136,8 +132,7 @@ def boards_table(view: View, boards: Sequence[Board] | None = None) -> Table:
             join_lines([view.node_text(ref.name) for ref in board.shows]) or line("—"),
             join_lines([view.who(ref) for ref in board.audience]) or line("—"),
         )
-        for board in view.boards
-        if boards is None or board in boards
+        for board in (view.boards if boards is None else boards)
     ]
     return Table(("Board", "Owner", "Shows", "Audience"), tuple(rows), "No boards.")
 
@@ -157,7 +152,7 @@ def _metrics_table(view: View) -> Table:
 
 
 def cadences_table(view: View, cadences: Sequence[Cadence] | None = None) -> Table:
-    """The cadences (all of the view's, or those given): who runs them, how often, what they review."""
+    """The cadences (all of the view's, or those given, in order): owner, frequency, what each reviews."""
     rows = [
         (
             line(cadence.label, " ", Code(cadence.name)),
@@ -165,8 +160,7 @@ def cadences_table(view: View, cadences: Sequence[Cadence] | None = None) -> Tab
             line(cadence.every.text if cadence.every else "—"),
             join_lines([view.element_text(ref) for ref in cadence.reviews]) or line("—"),
         )
-        for cadence in view.cadences
-        if cadences is None or cadence in cadences
+        for cadence in (view.cadences if cadences is None else cadences)
     ]
     return Table(("Cadence", "Owner", "Every", "Reviews"), tuple(rows), "No cadences.")
 
@@ -249,7 +243,7 @@ def findings_page(diagnostics: Sequence[Diagnostic], nav: tuple[Link, ...], sour
 
 def lane_summary(view: View, lane: Lane) -> Facts:
     """Owner, delegate and where the lane is declared."""
-    shared = lane.name in {shared.name for shared in view.document.shared.lanes}
+    shared = lane.name in view.shared_lane_names
     return Facts(
         (
             ("Lane", line(Code(lane.name))),

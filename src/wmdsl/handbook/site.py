@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from wmdsl.handbook.blocks import Link, Page
 from wmdsl.handbook.context import View, safe_file_name
 from wmdsl.handbook.html import write_html
-from wmdsl.handbook.lanes import lane_page
+from wmdsl.handbook.lanes import LaneIndex, lane_page
 from wmdsl.handbook.markdown import write_markdown
 from wmdsl.handbook.pages import DIAGRAM, findings_page, findings_summary, hub_index, workflow_index
 from wmdsl.handbook.svg import sanitize_svg
@@ -41,7 +41,8 @@ def pages(document: Document, report: Report | None, svg: str | None) -> list[Pa
         home = Link(view.title, f"{view.prefix}index")
         nav = (HOME, home, FINDINGS) if several else (HOME, FINDINGS)
         found.append(workflow_index(view, f"{view.prefix}index", nav, summary, None if several else svg))
-        found += [lane_page(view, view.lanes[name], nav) for name in view.lane_pages]
+        index = LaneIndex(view)
+        found += [lane_page(view, view.lanes[name], nav, index) for name in view.lane_pages]
     found.append(findings_page(diagnostics, (HOME, FINDINGS), document.file))
     return found
 
