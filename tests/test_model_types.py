@@ -22,7 +22,17 @@ import pytest
 
 from tests.probe import run_wmdsl
 from wmdsl import api
-from wmdsl.model import Document, Element, Model, Person, Ref, Stage, field_names, json_schema
+from wmdsl.model import (
+    GENERATE_AFTER,
+    Document,
+    Element,
+    Model,
+    Person,
+    Ref,
+    Stage,
+    field_names,
+    json_schema,
+)
 from wmdsl.span import point
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -157,26 +167,37 @@ def test_equality_ignores_spans_only() -> None:
     assert Ref.make(span=here, name="x") != Ref.make(span=here, name="y")
 
 
+def _generate(cls: type[Element]) -> None:
+    """Use ``cls.make`` until its own constructor is generated."""
+    for _ in range(GENERATE_AFTER):
+        _ = cls.make
+
+
 def test_make_builds_what_the_dataclass_constructor_builds() -> None:
-    # Element.make is a constructor generated per class that sets the slots
-    # directly, for speed; this holds it to the dataclass __init__.
+    # Element.make is, once a class is used often, a constructor generated per
+    # class that sets the slots directly, for speed; this holds it (and the
+    # class itself, which it is before) to the dataclass __init__.
     document = api.compile_path(ROOT / "examples" / "software-delivery.wm").document
     assert document is not None
     checked: set[str] = set()
-    for element in _objects(document):
-        if not isinstance(element, Element):
-            continue
-        cls = type(element)
-        values = {name: getattr(element, name) for name in field_names(cls)}
-        made, reference = cls.make(**values), cls(**values)
-        assert type(made) is cls
-        assert all(getattr(made, name) is value for name, value in values.items())
-        assert made == reference
-        required = {f.name: values[f.name] for f in dataclasses.fields(cls) if f.default is MISSING}
-        defaulted, reference = cls.make(**required), cls(**required)
-        assert [getattr(defaulted, n) for n in values] == [getattr(reference, n) for n in values]
-        checked.add(cls.__name__)
+    for generated in (False, True):
+        for element in _objects(document):
+            if not isinstance(element, Element):
+                continue
+            cls = type(element)
+            if generated:
+                _generate(cls)
+            values = {name: getattr(element, name) for name in field_names(cls)}
+            made, reference = cls.make(**values), cls(**values)
+            assert type(made) is cls
+            assert all(getattr(made, name) is value for name, value in values.items())
+            assert made == reference
+            required = {f.name: values[f.name] for f in dataclasses.fields(cls) if f.default is MISSING}
+            defaulted, reference = cls.make(**required), cls(**required)
+            assert [getattr(defaulted, n) for n in values] == [getattr(reference, n) for n in values]
+            checked.add(cls.__name__)
     assert len(checked) > 10
+    assert Stage.make is not Stage, "generated"
     span = point("a.wm", 1, 1)
     with pytest.raises(TypeError, match="unexpected keyword argument 'bogus'"):
         Stage.make(span=span, name="x", bogus=1)

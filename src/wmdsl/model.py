@@ -199,7 +199,7 @@ class Element(Model):
 
         The same object as ``cls(**values)`` builds (a test holds it to that),
         several times faster: each model class gets a constructor of its own,
-        generated on first use, that sets the slots directly, without the
+        generated once it is used often (:data:`GENERATE_AFTER`), that sets the slots directly, without the
         generic ``__init__``'s loop over the fields and ``object.__setattr__``
         for each. Classes that are not slotted dataclasses of their own, or
         have a field with a default factory, use ``cls(**values)``.
@@ -214,10 +214,25 @@ class Element(Model):
         cls.make = _LazyConstructor()  # type: ignore[method-assign,assignment]
 
 
+#: How many objects of a class are built by its generic ``__init__`` before
+#: its own constructor is generated: generating one (``exec``) costs as much
+#: as building about a hundred objects the generic way, which a small spec
+#: never does for most classes.
+GENERATE_AFTER = 64
+
+
 class _LazyConstructor:
-    """``make`` of a model class until first used: then generated and put in its place."""
+    """``make`` of a model class: the class itself for its first uses, then a generated constructor."""
+
+    __slots__ = ("uses",)
+
+    def __init__(self) -> None:
+        self.uses = 0
 
     def __get__(self, instance: object, owner: type[Element]) -> Callable[..., Element]:
+        self.uses += 1
+        if self.uses < GENERATE_AFTER:
+            return owner
         slotted = "__slots__" in owner.__dict__ and "__dataclass_fields__" in owner.__dict__
         plain = slotted and all(factory is MISSING for _, _, factory in _signature(owner))
         made = _constructor(owner) if plain else _CONSTRUCT
