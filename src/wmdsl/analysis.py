@@ -62,11 +62,14 @@ from collections.abc import Iterable, Mapping
 from wmdsl.capacity import all_people, lane_fte
 from wmdsl.digraph import DiGraph, condensation
 from wmdsl.graph import FlowGraph, build_graph
+from wmdsl.linear import eliminate, solve_linear
 from wmdsl.model import Document, ExitKind, Lane, Person, Stage, Workflow
 from wmdsl.record import Frozen, set_field
 
 HOURS_PER_WEEK = 40.0
-SINGULAR = 1e-9  # a pivot smaller than this means the loop has no way out
+#: Components up to this size are solved on their dense matrix, larger ones
+#: by eliminating nodes on the graph (see :mod:`wmdsl.linear`).
+DENSE_UP_TO = 64
 TIE = 1e-9  # relative difference below which two path probabilities are equal
 
 Routes = dict[str, dict[str, float]]
@@ -368,30 +371,6 @@ def routing(workflow: Workflow) -> tuple[Routes, list[Note]]:
     return routes, notes
 
 
-def solve_linear(matrix: list[list[float]], rhs: list[float]) -> list[float] | None:
-    """Solve ``matrix · x = rhs`` by Gaussian elimination with partial pivoting.
-
-    Returns ``None`` when the matrix is singular (a pivot below :data:`SINGULAR`).
-    """
-    size = len(rhs)
-    rows = [[*row, value] for row, value in zip(matrix, rhs, strict=True)]
-    for col in range(size):
-        pivot = max(range(col, size), key=lambda r: abs(rows[r][col]))
-        if abs(rows[pivot][col]) < SINGULAR:
-            return None
-        rows[col], rows[pivot] = rows[pivot], rows[col]
-        for r in range(col + 1, size):
-            factor = rows[r][col] / rows[col][col]
-            if factor:
-                for k in range(col, size + 1):
-                    rows[r][k] -= factor * rows[col][k]
-    solution = [0.0] * size
-    for r in reversed(range(size)):
-        known = sum(rows[r][k] * solution[k] for k in range(r + 1, size))
-        solution[r] = (rows[r][size] - known) / rows[r][r]
-    return solution
-
-
 def solve_traffic(
     nodes: list[str], routes: Routes, arrivals: Mapping[str, float]
 ) -> tuple[dict[str, float | None], dict[str, str]]:
@@ -444,6 +423,8 @@ def _solve_component(members: list[str], routes: Routes, inflow: list[float] | N
         return [0.0] * len(members)
     if len(members) == 1 and members[0] not in routes.get(members[0], {}):
         return inflow
+    if len(members) > DENSE_UP_TO:
+        return eliminate(members, routes, inflow)
     # (I − Qᵀ) λ = inflow, Q the routing inside the component.
     matrix = [
         [float(i == j) - routes.get(source, {}).get(target, 0.0) for j, source in enumerate(members)]
