@@ -26,3 +26,29 @@ def bench_gen() -> ModuleType:
 def generated_spec(stages: int, seed: int = 5) -> str:
     """The text of a one-file generated spec of ``stages`` stages."""
     return str(bench_gen().generate(stages, 1, seed=seed)["spec.wm"])
+
+
+def loop_spec(stages: int) -> str:
+    """One lane's chain of ``stages`` stages, each of which may send work back to the first.
+
+    The whole chain is one strongly connected component: the shape that makes
+    cycle finding, reachability and the traffic equations show their cost.
+    """
+    lines = [
+        'workflow w "W" {',
+        "  owner @a",
+        '  person @a "A"',
+        '  lane l "L" { owner @a; members @a }',
+        '  intake inbox "Inbox" { owner @a; arrivals 1 per week }',
+        *(f'  stage s{i} "S{i}" in l {{ wip 3; effort 1h }}' for i in range(stages)),
+        '  exit done "Done"',
+        '  exit refused "Refused" { kind rejected }',
+        "  inbox -> s0",
+        "  s0 -> refused { chance 5% }",
+    ]
+    for i in range(stages - 1):
+        lines.append(f"  s{i} -> s{i + 1}")
+        if i:
+            lines.append(f"  s{i} -> s0 {{ rework; chance 5% }}")
+    lines += [f"  s{stages - 1} -> done", "}"]
+    return "\n".join(lines) + "\n"

@@ -3,15 +3,17 @@
 A scan of every lane per decision, or of every handoff per stage, makes the
 count grow sixty-fourfold when the spec grows eightfold. The specs are the
 benchmark's (``bench/gen.py``): lanes, gated decisions, boards and rework
-loops, so every rule has something to look at. Rules left out of the
-recommended preset are measured too: ``--preset strict`` runs them.
+loops, so every rule has something to look at; and a chain whose every stage
+can send work back to the start, one strongly connected component the size
+of the spec. Rules left out of the recommended preset are measured too:
+``--preset strict`` runs them.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from tests.generated import generated_spec
+from tests.generated import generated_spec, loop_spec
 from tests.tracing import lines_run
 from wmdsl import api
 from wmdsl.model import Document
@@ -20,9 +22,12 @@ from wmdsl.rules.registry import Rule, RuleContext, all_rules
 SMALL, LARGE = 100, 800
 
 
-@pytest.fixture(scope="module")
-def documents() -> dict[int, Document]:
-    return {n: api.loads(generated_spec(n)) for n in (SMALL, LARGE)}
+SPECS = {"generated": generated_spec, "one-loop": loop_spec}
+
+
+@pytest.fixture(scope="module", params=sorted(SPECS))
+def documents(request: pytest.FixtureRequest) -> dict[int, Document]:
+    return {n: api.loads(SPECS[request.param](n)) for n in (SMALL, LARGE)}
 
 
 def _lines_run(rule: Rule, document: Document) -> int:
