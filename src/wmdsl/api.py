@@ -23,7 +23,7 @@ from wmdsl.diagnostics import Diagnostic, Severity, sorted_unique
 from wmdsl.graph import FlowGraph, build_graph
 from wmdsl.limits import Limits
 from wmdsl.model import Document, Workflow, json_schema
-from wmdsl.record import Frozen, Record, set_field
+from wmdsl.record import Record
 from wmdsl.resolve.loader import Compilation, collector_paused, compile_file, compile_text
 from wmdsl.settings import ConfigError, Overrides, Settings, new_run, settings_for
 from wmdsl.syntax import ParsedFile
@@ -172,20 +172,8 @@ def _check_compilation(
     return [*compilation.diagnostics, *findings]
 
 
-class _FileResult(Frozen):
-    __slots__ = ("diagnostics", "fail_on", "shown", "sources")
-    shown: str
-    diagnostics: list[Diagnostic]
-    sources: dict[str, str]
-    fail_on: Severity
-
-    def __init__(
-        self, shown: str, diagnostics: list[Diagnostic], sources: dict[str, str], fail_on: Severity
-    ) -> None:
-        set_field(self, "shown", shown)
-        set_field(self, "diagnostics", diagnostics)
-        set_field(self, "sources", sources)
-        set_field(self, "fail_on", fail_on)
+# What checking one file found is what the cache keeps of it.
+_FileResult = CacheEntry
 
 
 def _new_run() -> None:
@@ -208,8 +196,7 @@ def _from_cache(
     path: Path, root: str | Path | None, overrides: Overrides, honour_allows: bool
 ) -> _FileResult | None:
     slot = _cache_slot(path, root, overrides, honour_allows)
-    hit = slot[0].get(slot[1]) if slot else None
-    return _FileResult(hit.shown, hit.diagnostics, hit.sources, hit.fail_on) if hit else None
+    return slot[0].get(slot[1]) if slot else None
 
 
 def _check_file(
@@ -231,8 +218,7 @@ def _check_file_paused(
     result = _finish(path, compilation, settings, honour_allows)
     slot = _cache_slot(path, root, overrides, honour_allows) if use_cache else None
     if slot is not None:
-        entry = CacheEntry(result.shown, result.diagnostics, result.sources, result.fail_on)
-        slot[0].put(slot[1], entry, compilation.files or [path.resolve()])
+        slot[0].put(slot[1], result, compilation.files or [path.resolve()])
     return result
 
 
