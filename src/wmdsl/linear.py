@@ -25,7 +25,6 @@ finite rate): a pivot, or the share of work that leaves a node, below
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Mapping
 
 SINGULAR = 1e-9  # a pivot smaller than this means the loop has no way out
@@ -59,6 +58,8 @@ def eliminate(
     members: list[str], routes: Mapping[str, Mapping[str, float]], inflow: list[float]
 ) -> list[float] | None:
     """``λ`` (in the order of ``members``) with ``λ = inflow + Qᵀλ``, ``Q`` the routes among ``members``."""
+    import heapq  # here: only big components come this way, and a check of a small spec need not load it
+
     index = {name: i for i, name in enumerate(members)}
     size = len(members)
     out: list[dict[int, float]] = [{} for _ in range(size)]  # out[i][j]: the share of i's work going to j
