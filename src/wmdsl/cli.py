@@ -379,10 +379,10 @@ def rule(code: str) -> None:
     entry = codes.lookup(code)
     if entry is None:
         known = [c.code for c in codes.all_codes()] + [c.name for c in codes.all_codes()]
-        import difflib  # here: only a misspelt code needs it
+        from wmdsl.resolve.sink import closest
 
-        close = difflib.get_close_matches(code, known, n=1)
-        raise click.UsageError(f"unknown rule {code!r}" + (f"; did you mean {close[0]!r}?" if close else ""))
+        close = closest(code, known)
+        raise click.UsageError(f"unknown rule {code!r}" + (f"; did you mean {close!r}?" if close else ""))
     found = next((r for r in all_rules() if r.code.code == entry.code), None)
     if found is None:
         click.echo(f"# {entry.code} `{entry.name}`\n\n{entry.summary}\n\nA language error: always reported.")

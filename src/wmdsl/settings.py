@@ -21,6 +21,7 @@ from wmdsl.diagnostics import Severity
 from wmdsl.limits import DEFAULT as DEFAULT_LIMITS
 from wmdsl.limits import Limits
 from wmdsl.record import Frozen, set_field
+from wmdsl.resolve.sink import closest
 from wmdsl.rules.registry import OptionValue, Rule, all_rules
 
 PRESETS = ("recommended", "strict", "correctness")
@@ -175,10 +176,8 @@ def _selectable() -> list[str]:
 
 
 def _suggest(word: str, candidates: Iterable[str]) -> str:
-    import difflib  # here: only a mistake needs a suggestion
-
-    match = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f"; did you mean `{match[0]}`?" if match else ""
+    match = closest(word, candidates)
+    return f"; did you mean `{match}`?" if match else ""
 
 
 def expand(selector: str, where: str) -> set[str]:
