@@ -37,7 +37,6 @@ class LaneIndex:
     """
 
     def __init__(self, view: View) -> None:
-        self.view = view
         self._lanes_of: dict[str, list[str]] = defaultdict(list)  # a lane or person: the lanes it stands for
         for name, lane in view.lanes.items():
             self._lanes_of[name].append(name)
@@ -88,18 +87,22 @@ class LaneIndex:
         """The lanes that any of ``refs`` is, or is a member of."""
         return {name for ref in refs if ref is not None for name in self._lanes_of.get(ref.name, ())}
 
+    def concerns(self, ref: Ref | None, lane: str) -> bool:
+        """True when ``ref`` is the lane called ``lane`` or one of its members."""
+        return ref is not None and lane in self._lanes_of.get(ref.name, ())
+
 
 class _Lane:
     """The questions a lane page asks of the view."""
 
-    def __init__(self, view: View, lane: Lane) -> None:
+    def __init__(self, view: View, lane: Lane, index: LaneIndex) -> None:
         self.view = view
         self.lane = lane
-        self.people = view.members(lane)
+        self.index = index
 
     def concerns(self, ref: Ref | None) -> bool:
         """True when ``ref`` is this lane or one of its members."""
-        return ref is not None and (ref.name == self.lane.name or ref.name in self.people)
+        return self.index.concerns(ref, self.lane.name)
 
 
 def _members_table(view: View, lane: Lane) -> Table:
@@ -175,7 +178,7 @@ def _decisions_table(info: _Lane, rows_in: list[Row]) -> Table:
 def lane_page(view: View, lane: Lane, nav: tuple[Link, ...], index: LaneIndex | None = None) -> Page:
     """The page of ``lane`` within ``view``'s workflow (``index``: the view's, when pages share one)."""
     index = index or LaneIndex(view)
-    info = _Lane(view, lane)
+    info = _Lane(view, lane, index)
     name = lane.name
     blocks: list[Block] = [Heading(1, line(lane.label)), lane_summary(view, lane)]
     if lane.purpose:
