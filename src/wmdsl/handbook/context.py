@@ -27,6 +27,7 @@ from wmdsl.model import (
     Lane,
     Metric,
     Model,
+    Named,
     Person,
     Ref,
     Stage,
@@ -38,6 +39,7 @@ from wmdsl.render.raci import Row, used_decisions
 
 Node = Intake | Stage | Exit
 N = TypeVar("N", Intake, Stage, Exit)
+E = TypeVar("E", bound=Named)
 _SAFE_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 # Names Windows will not accept as file names, whatever the extension.
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
@@ -53,6 +55,14 @@ def refs(value: object) -> Iterator[Ref]:
     elif isinstance(value, tuple):
         for item in value:
             yield from refs(item)
+
+
+def _first_by_name(elements: list[E]) -> dict[str, E]:
+    """Each element by its name; of two with one name, the first (as a scan for it would find)."""
+    found: dict[str, E] = {}
+    for element in elements:
+        found.setdefault(element.name, element)
+    return found
 
 
 def safe_file_name(name: str, taken: set[str]) -> str:
@@ -183,10 +193,7 @@ class View:
 
     @functools.cached_property
     def _decisions(self) -> dict[str, Decision]:
-        found: dict[str, Decision] = {}
-        for decision in (*(row.decision for row in self.decisions), *self.document.shared.decisions):
-            found.setdefault(decision.name, decision)
-        return found
+        return _first_by_name([*(row.decision for row in self.decisions), *self.document.shared.decisions])
 
     def decision(self, name: str) -> Decision | None:
         """The decision called ``name`` (own or shared)."""
@@ -233,11 +240,8 @@ class View:
 
     @functools.cached_property
     def _reviewable(self) -> dict[str, Decision | Board | Metric | Cadence]:
-        found: dict[str, Decision | Board | Metric | Cadence] = {}
         elements: list[Decision | Board | Metric | Cadence] = [row.decision for row in self.decisions]
-        for element in (*elements, *self.boards, *self.metrics, *self.cadences):
-            found.setdefault(element.name, element)
-        return found
+        return _first_by_name([*elements, *self.boards, *self.metrics, *self.cadences])
 
     def members(self, lane: Lane) -> set[str]:
         """The handles of ``lane``'s members."""
