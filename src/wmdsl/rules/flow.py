@@ -21,7 +21,6 @@ import weakref
 from collections.abc import Iterator
 
 from wmdsl.analysis import Skeleton, StageFlow, WorkflowAnalysis, analyze_workflow, format_hours, skeleton
-from wmdsl.capacity import lane_fte
 from wmdsl.diagnostics import Severity
 from wmdsl.digraph import condensation, find_cycle
 from wmdsl.graph import SINK, SOURCE, FlowGraph
@@ -299,8 +298,8 @@ def analysis_of(ctx: RuleContext, workflow: Workflow) -> WorkflowAnalysis:
     """The flow analysis of ``workflow``, computed once per rule run."""
     cache = _ANALYSES.setdefault(ctx, {})
     if id(workflow) not in cache:
-        fte = lane_fte(ctx.document, ctx.allocations())
-        cache[id(workflow)] = analyze_workflow(workflow, ctx.document, flow=ctx.graph(workflow), fte=fte)
+        flow = ctx.graph(workflow)
+        cache[id(workflow)] = analyze_workflow(workflow, ctx.document, flow=flow, fte=ctx.lane_fte())
     return cache[id(workflow)]
 
 

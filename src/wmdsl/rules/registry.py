@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from wmdsl import codes
-from wmdsl.capacity import Allocation, allocations
+from wmdsl.capacity import Allocation, allocations, lane_fte
 from wmdsl.codes import Code, Family
 from wmdsl.diagnostics import Related, Severity
 from wmdsl.graph import FlowGraph, build_graph
@@ -216,6 +216,7 @@ class RuleContext:
         self._graphs: dict[int, FlowGraph] = {}
         self._lanes: dict[int, dict[str, Lane]] = {}
         self._allocations: list[Allocation] | None = None
+        self._lane_fte: dict[str, float] | None = None
 
     @property
     def workflows(self) -> tuple[Workflow, ...]:
@@ -233,6 +234,12 @@ class RuleContext:
         if self._allocations is None:
             self._allocations = allocations(self.document)
         return self._allocations
+
+    def lane_fte(self) -> dict[str, float]:
+        """The full-time equivalents of each lane, by name, computed once."""
+        if self._lane_fte is None:
+            self._lane_fte = lane_fte(self.document, self.allocations())
+        return self._lane_fte
 
     def lanes(self) -> Iterator[tuple[Workflow | None, Lane]]:
         """Every lane: shared ones first, then each workflow's own."""
