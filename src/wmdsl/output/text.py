@@ -90,11 +90,9 @@ def _frame(span: Span, lines: list[str], style: str) -> list[Line]:
 def layout(diagnostic: Diagnostic, sources: dict[str, str]) -> list[Line]:
     """The lines that show one diagnostic, as styled pieces."""
     style = STYLE[diagnostic.severity]
-    head: Line = (
-        "bold",
-        [(f"{diagnostic.span}: ", ""), (diagnostic.code, style), (f" [{diagnostic.severity.label}] ", style)],
-    )
-    head[1].append((diagnostic.message, "bold"))
+    where, label = f"{diagnostic.span}: ", f" [{diagnostic.severity.label}] "
+    message = (diagnostic.message, "bold")
+    head: Line = ("bold", [(where, ""), (diagnostic.code, style), (label, style), message])
     text = sources.get(diagnostic.span.file)
     lines = text.splitlines() if text is not None else []
     out = [head, *_frame(diagnostic.span, lines, style)]
@@ -140,13 +138,19 @@ def summary(report: Report) -> str:
     return f"Found {listed} in {files}."
 
 
+def report_lines(report: Report) -> list[Line]:
+    """The whole report: each diagnostic with its frame and a blank line, then the summary."""
+    blank: Line = ("", [])
+    lines = [line for d in report.diagnostics for line in (*layout(d, report.sources), blank)]
+    lines.append(("bold", [(summary(report), "")]))
+    return lines
+
+
 def format_text(report: Report, color: bool = False) -> str:
     """The report as text: each diagnostic with its frame, then a summary line."""
     if not report.diagnostics and not color:
         return summary(report) + "\n"
-    blank: Line = ("", [])
-    lines = [line for d in report.diagnostics for line in (*layout(d, report.sources), blank)]
-    lines.append(("bold", [(summary(report), "")]))
+    lines = report_lines(report)
     if not color:
         # Printable ASCII is printed by rich exactly as written; only text
         # beyond it (tabs, control characters, wide or combining characters)
