@@ -22,10 +22,9 @@ from wmdsl.analysis import (
     erlang_c,
     format_hours,
     queue_wait,
-    skeleton,
     solve_linear,
 )
-from wmdsl.graph import build_graph
+from wmdsl.graph import build_graph, skeleton
 from wmdsl.output.analysis import format_analysis_json, format_analysis_text
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

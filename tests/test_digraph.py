@@ -48,6 +48,14 @@ def test_components_match_networkx(graph: DiGraph) -> None:
     )
 
 
+@given(graphs, st.lists(st.sampled_from(NAMES), max_size=4))
+def test_weak_components_without_nodes_are_those_of_the_rest(graph: DiGraph, removed: list[str]) -> None:
+    rest = graph.subgraph(n for n in graph if n not in removed)
+    assert digraph.weakly_connected_components(graph, without=removed) == digraph.weakly_connected_components(
+        rest
+    )
+
+
 @given(graphs)
 def test_condensation_is_in_topological_order(graph: DiGraph) -> None:
     condensed = digraph.condensation(graph)

@@ -47,7 +47,7 @@ Lead time
 Main path
     Per intake, the *most likely* path to a ``done`` exit over the forward
     handoffs (those that are neither ``rework`` nor close a loop, see
-    :func:`skeleton`): the product of its routing probabilities is largest,
+    :func:`wmdsl.graph.skeleton`): the product of its routing probabilities is largest,
     ties going to the handoff declared first. Its raw process time is the sum
     of its stages' effort — the hands-on time of a typical item that needs no
     rework, which no amount of queue management can shorten.
@@ -60,8 +60,8 @@ import math
 from collections.abc import Iterable, Mapping
 
 from wmdsl.capacity import all_people, lane_fte
-from wmdsl.digraph import DiGraph, condensation
-from wmdsl.graph import FlowGraph, build_graph
+from wmdsl.digraph import DiGraph
+from wmdsl.graph import SOURCE, FlowGraph, Skeleton, build_graph
 from wmdsl.linear import eliminate, solve_linear
 from wmdsl.model import Document, ExitKind, Lane, Person, Stage, Workflow
 from wmdsl.record import Frozen, set_field
@@ -372,17 +372,19 @@ def routing(workflow: Workflow) -> tuple[Routes, list[Note]]:
 
 
 def solve_traffic(
-    nodes: list[str], routes: Routes, arrivals: Mapping[str, float]
+    flow: FlowGraph, routes: Routes, arrivals: Mapping[str, float]
 ) -> tuple[dict[str, float | None], dict[str, str]]:
     """λ for every node (``None`` where unbounded) and why unstable nodes are.
 
-    ``nodes`` fixes the (declaration) order; ``arrivals`` is γ by node.
+    ``arrivals`` is γ by node; the components come from the flow graph's
+    condensation, in its topological order.
     """
-    graph = DiGraph(nodes, ((source, target) for source, targets in routes.items() for target in targets))
     rates: dict[str, float | None] = {}
     unstable: dict[str, str] = {}
-    for members in condensation(graph).components:
-        inflow = _inflow(graph, members, routes, rates, arrivals)
+    for members in flow.condensation.components:
+        if members[0] not in flow.nodes:
+            continue  # ⊤ or ⊥, each a component of its own
+        inflow = _inflow(flow.graph, members, routes, rates, arrivals)
         solved = _solve_component(members, routes, inflow)
         if solved is None:
             reason = _trap_reason(members)
@@ -405,7 +407,7 @@ def _inflow(
     for name in members:
         total = arrivals.get(name, 0.0)
         for before in graph.predecessors(name):
-            if before in inside:
+            if before in inside or before == SOURCE:
                 continue
             share = routes[before][name]
             rate = rates[before]
@@ -507,60 +509,6 @@ def stage_capacity(
 # -- the forward skeleton and main paths ----------------------------------------------
 
 
-class Skeleton(Frozen):
-    """The handoffs split into a forward DAG and the ones that close loops.
-
-    ``closing`` holds the ``rework`` handoffs and, for loops not broken by
-    one, the back edges of a depth-first search from the intakes (declaration
-    order), so each loop is cut once, at the handoff that returns to a node
-    already on the way. ``order`` is a topological order of ``forward``.
-    """
-
-    __slots__ = ("closing", "forward", "order")
-    order: tuple[str, ...]
-    forward: dict[str, tuple[str, ...]]
-    closing: tuple[tuple[str, str], ...]
-
-    def __init__(
-        self,
-        order: tuple[str, ...],
-        forward: dict[str, tuple[str, ...]],
-        closing: tuple[tuple[str, str], ...],
-    ) -> None:
-        set_field(self, "order", order)
-        set_field(self, "forward", forward)
-        set_field(self, "closing", closing)
-
-
-def skeleton(flow: FlowGraph) -> Skeleton:
-    """The forward DAG of ``flow`` (one depth-first search, linear time)."""
-    rework = {pair for pair, handoff in flow.handoffs.items() if handoff.rework}
-    succ = {name: [w for w in flow.successors(name) if (name, w) not in rework] for name in flow.nodes}
-    state: dict[str, bool] = {}  # False while on the stack, True when finished
-    post: list[str] = []
-    back: set[tuple[str, str]] = set()
-    for root in [intake.name for intake in flow.workflow.intakes] + list(flow.nodes):
-        if root in state:
-            continue
-        state[root] = False
-        stack = [(root, iter(succ[root]))]
-        while stack:
-            node, pending = stack[-1]
-            after = next(pending, None)
-            if after is None:
-                stack.pop()
-                state[node] = True
-                post.append(node)
-            elif after not in state:
-                state[after] = False
-                stack.append((after, iter(succ[after])))
-            elif not state[after]:
-                back.add((node, after))
-    forward = {name: tuple(w for w in succ[name] if (name, w) not in back) for name in flow.nodes}
-    closing = tuple(pair for pair in flow.handoffs if pair in rework or pair in back)
-    return Skeleton(tuple(reversed(post)), forward, closing)
-
-
 def main_paths(flow: FlowGraph, shape: Skeleton, routes: Routes) -> tuple[MainPath, ...]:
     """The most likely forward path from each intake to a done exit."""
     done = {e.name for e in flow.workflow.exits if e.kind is ExitKind.DONE}
@@ -620,7 +568,7 @@ def analyze_workflow(
     lanes = {lane.name: lane for lane in (*document.shared.lanes, *workflow.lanes)}
     routes, notes = routing(workflow)
     gamma, unknown, total = _arrivals(flow, notes)
-    rates, unstable = solve_traffic(list(flow.nodes), routes, gamma)
+    rates, unstable = solve_traffic(flow, routes, gamma)
     known = {name: (None if name in unknown else rate) for name, rate in rates.items()}
     stages = [
         _stage_flow(stage, known[stage.name], unstable.get(stage.name), total, lanes, fte, people, notes)
@@ -645,7 +593,7 @@ def analyze_workflow(
         loads,
         bottleneck,
         lead_time,
-        main_paths(flow, skeleton(flow), routes),
+        main_paths(flow, flow.skeleton, routes),
         _unique(notes),
     )
 

@@ -217,10 +217,13 @@ def condensation(graph: DiGraph) -> Condensation:
     return Condensation(components, component_of, successors, predecessors)
 
 
-def weakly_connected_components(graph: DiGraph) -> list[list[str]]:
-    """Components when edge direction is ignored, each in the graph's node order."""
+def weakly_connected_components(graph: DiGraph, without: Iterable[str] = ()) -> list[list[str]]:
+    """Components when edge direction is ignored, each in the graph's node order.
+
+    The nodes ``without`` count as removed, with their edges (no copy of the graph is made).
+    """
     position = {node: index for index, node in enumerate(graph)}
-    seen: set[str] = set()
+    seen: set[str] = set(without)
     components: list[list[str]] = []
     for root in graph:
         if root in seen:

@@ -3,15 +3,18 @@
 Nodes are the names of intakes, stages and exits (strings; the model objects
 live in a side dict). A virtual source ``⊤`` feeds every intake and every
 exit drains to a virtual sink ``⊥``, so soundness questions become
-reachability from ``⊤`` and to ``⊥``, each computed once.
+reachability from ``⊤`` and to ``⊥``, each computed once. So are the other
+structures several checks and the flow analysis ask for (the condensation,
+the forward skeleton): a graph computes each on first use and keeps it.
 """
 
 from __future__ import annotations
 
 import functools
 
-from wmdsl.digraph import DiGraph, ancestors, descendants, reaching
+from wmdsl.digraph import Condensation, DiGraph, ancestors, condensation, descendants, reaching
 from wmdsl.model import Exit, Handoff, Intake, Stage, Workflow
+from wmdsl.record import Frozen, set_field
 
 SOURCE = "⊤"
 SINK = "⊥"
@@ -50,6 +53,16 @@ class FlowGraph:
         """Nodes from which some exit can be reached."""
         return ancestors(self.graph, SINK)
 
+    @functools.cached_property
+    def condensation(self) -> Condensation:
+        """The strongly connected components in topological order (``⊤`` and ``⊥`` on their own)."""
+        return condensation(self.graph)
+
+    @functools.cached_property
+    def skeleton(self) -> Skeleton:
+        """The forward DAG of the handoffs and the ones that close loops (see :func:`skeleton`)."""
+        return skeleton(self)
+
     def reaching(self, targets: list[str]) -> set[str]:
         """Nodes from which any of ``targets`` can be reached (targets included)."""
         return reaching(self.graph, targets)
@@ -85,3 +98,57 @@ def build_graph(workflow: Workflow) -> FlowGraph:
         handoffs[pair] = handoff
         graph.add_edge(*pair)
     return FlowGraph(workflow, graph, nodes, handoffs)
+
+
+class Skeleton(Frozen):
+    """The handoffs split into a forward DAG and the ones that close loops.
+
+    ``closing`` holds the ``rework`` handoffs and, for loops not broken by
+    one, the back edges of a depth-first search from the intakes (declaration
+    order), so each loop is cut once, at the handoff that returns to a node
+    already on the way. ``order`` is a topological order of ``forward``.
+    """
+
+    __slots__ = ("closing", "forward", "order")
+    order: tuple[str, ...]
+    forward: dict[str, tuple[str, ...]]
+    closing: tuple[tuple[str, str], ...]
+
+    def __init__(
+        self,
+        order: tuple[str, ...],
+        forward: dict[str, tuple[str, ...]],
+        closing: tuple[tuple[str, str], ...],
+    ) -> None:
+        set_field(self, "order", order)
+        set_field(self, "forward", forward)
+        set_field(self, "closing", closing)
+
+
+def skeleton(flow: FlowGraph) -> Skeleton:
+    """The forward DAG of ``flow`` (one depth-first search, linear time)."""
+    rework = {pair for pair, handoff in flow.handoffs.items() if handoff.rework}
+    succ = {name: [w for w in flow.successors(name) if (name, w) not in rework] for name in flow.nodes}
+    state: dict[str, bool] = {}  # False while on the stack, True when finished
+    post: list[str] = []
+    back: set[tuple[str, str]] = set()
+    for root in [intake.name for intake in flow.workflow.intakes] + list(flow.nodes):
+        if root in state:
+            continue
+        state[root] = False
+        stack = [(root, iter(succ[root]))]
+        while stack:
+            node, pending = stack[-1]
+            after = next(pending, None)
+            if after is None:
+                stack.pop()
+                state[node] = True
+                post.append(node)
+            elif after not in state:
+                state[after] = False
+                stack.append((after, iter(succ[after])))
+            elif not state[after]:
+                back.add((node, after))
+    forward = {name: tuple(w for w in succ[name] if (name, w) not in back) for name in flow.nodes}
+    closing = tuple(pair for pair in flow.handoffs if pair in rework or pair in back)
+    return Skeleton(tuple(reversed(post)), forward, closing)

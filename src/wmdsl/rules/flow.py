@@ -20,7 +20,7 @@ import itertools
 import weakref
 from collections.abc import Iterator
 
-from wmdsl.analysis import Skeleton, StageFlow, WorkflowAnalysis, analyze_workflow, format_hours, skeleton
+from wmdsl.analysis import StageFlow, WorkflowAnalysis, analyze_workflow, format_hours
 from wmdsl.diagnostics import Severity
 from wmdsl.digraph import condensation, find_cycle
 from wmdsl.graph import SINK, SOURCE, FlowGraph
@@ -217,7 +217,7 @@ workflow delivery "Delivery" {
 def trap_loop(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:
         flow = ctx.graph(workflow)
-        condensed = condensation(flow.graph)
+        condensed = flow.condensation
         for number, members in enumerate(condensed.components):
             if condensed.out_degree(number) or SINK in members or SOURCE in members:
                 continue
@@ -291,7 +291,6 @@ def intake_without_decline(ctx: RuleContext, options: Options) -> Iterator[Findi
 # -- capacity and queues (the analytic flow model, see wmdsl.analysis) -------------------
 
 _ANALYSES: weakref.WeakKeyDictionary[RuleContext, dict[int, WorkflowAnalysis]] = weakref.WeakKeyDictionary()
-_SHAPES: weakref.WeakKeyDictionary[RuleContext, dict[int, Skeleton]] = weakref.WeakKeyDictionary()
 
 
 def analysis_of(ctx: RuleContext, workflow: Workflow) -> WorkflowAnalysis:
@@ -300,14 +299,6 @@ def analysis_of(ctx: RuleContext, workflow: Workflow) -> WorkflowAnalysis:
     if id(workflow) not in cache:
         flow = ctx.graph(workflow)
         cache[id(workflow)] = analyze_workflow(workflow, ctx.document, flow=flow, fte=ctx.lane_fte())
-    return cache[id(workflow)]
-
-
-def shape_of(ctx: RuleContext, workflow: Workflow) -> Skeleton:
-    """The forward handoffs of ``workflow`` (rework and loop-closing ones set apart), once."""
-    cache = _SHAPES.setdefault(ctx, {})
-    if id(workflow) not in cache:
-        cache[id(workflow)] = skeleton(ctx.graph(workflow))
     return cache[id(workflow)]
 
 
@@ -500,7 +491,8 @@ def _gated(flow: FlowGraph, source: str, target: str) -> bool:
 def serial_approvals(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     limit = max(2, int(options["max"]))  # one gate alone is no chain
     for workflow in ctx.workflows:
-        flow, shape = ctx.graph(workflow), shape_of(ctx, workflow)
+        flow = ctx.graph(workflow)
+        shape = flow.skeleton
         longest: dict[str, int] = {}  # the longest gated chain starting at a node
         follow: dict[str, str] = {}
         for name in reversed(shape.order):
@@ -599,7 +591,8 @@ def _cross(lanes: Lanes, count: int, into: str | None) -> tuple[Lanes, int]:
 def handoff_ping_pong(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     limit = max(1, int(options["max"]))
     for workflow in ctx.workflows:
-        flow, shape = ctx.graph(workflow), shape_of(ctx, workflow)
+        flow = ctx.graph(workflow)
+        shape = flow.skeleton
         states: dict[str, dict[Lanes, State]] = {}
         reported: set[frozenset[str | None]] = set()
         for name in shape.order:
@@ -684,7 +677,8 @@ workflow delivery "Delivery" {{
 )
 def unbounded_rework(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:
-        flow, shape = ctx.graph(workflow), shape_of(ctx, workflow)
+        flow = ctx.graph(workflow)
+        shape = flow.skeleton
         unsized: dict[str, int] = {}
         for handoff in workflow.handoffs:
             if handoff.chance is None:

@@ -1,7 +1,7 @@
 """Progress over Perfection: paths are short enough to meet their promises.
 
 Both checks walk the forward handoffs of a workflow (rework and loop-closing
-handoffs set apart, see :func:`wmdsl.analysis.skeleton`), so they look at the
+handoffs set apart, see :func:`wmdsl.graph.skeleton`), so they look at the
 way work normally goes, once, in linear time.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from wmdsl.analysis import MainPath, format_hours
 from wmdsl.diagnostics import Severity
 from wmdsl.model import Intake, Stage, Workflow, WorkType
-from wmdsl.rules.flow import analysis_of, shape_of, written
+from wmdsl.rules.flow import analysis_of, written
 from wmdsl.rules.registry import Finding, Options, RuleContext, element_key, rule, subjects
 
 SLE = """
@@ -122,7 +122,8 @@ Best = tuple[int, int, int, str | None]  # (approvals − stages, approvals, sta
 )
 def gate_heavy_path(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:
-        flow, shape = ctx.graph(workflow), shape_of(ctx, workflow)
+        flow = ctx.graph(workflow)
+        shape = flow.skeleton
         exits = {e.name for e in workflow.exits}
         best: dict[str, Best] = {}
         for name in reversed(shape.order):

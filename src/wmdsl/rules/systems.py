@@ -49,11 +49,10 @@ workflow support "Support" {
 def disconnected_workflow(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:
         flow = ctx.graph(workflow)
-        real = flow.graph.subgraph(n for n in flow.graph if n not in (SOURCE, SINK))
         intakes = {intake.name for intake in workflow.intakes}
         parts = [
             flow.real(component)
-            for component in weakly_connected_components(real)
+            for component in weakly_connected_components(flow.graph, without=(SOURCE, SINK))
             if intakes & set(component)
         ]
         if len(parts) < 2:
