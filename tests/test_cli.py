@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tests.generated import generated_spec
 from tests.probe import run_wmdsl
 from wmdsl import __version__
 from wmdsl.cli import cli
@@ -252,3 +253,74 @@ def test_a_report_with_findings_in_plain_ascii_does_not_import_rich(tmp_path: Pa
     probe = run_wmdsl(["check", "--no-cache", "--no-color", str(spec)], cwd=tmp_path)
     assert "Found" in probe.stdout
     assert "rich" not in probe.loaded
+
+
+# -- the console entry point: main, then an immediate exit ---------------------------
+
+
+class _Exited(Exception):
+    pass
+
+
+@pytest.mark.parametrize(("outcome", "status"), [(None, 0), (0, 0), (1, 1), (2, 2), ("a message", 1)])
+def test_run_exits_with_the_status_main_gives(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], outcome: object, status: int
+) -> None:
+    import wmdsl.cli as entry
+
+    statuses: list[int] = []
+
+    def hard_exit(code: int) -> None:
+        statuses.append(code)
+        raise _Exited
+
+    monkeypatch.setattr(entry.os, "_exit", hard_exit)
+    monkeypatch.setattr(entry, "main", lambda: sys.exit(outcome))
+    with pytest.raises(_Exited):
+        entry.run()
+    assert statuses == [status]
+    assert capsys.readouterr().err == ("a message\n" if outcome == "a message" else "")
+
+
+def test_run_exits_zero_when_main_returns(monkeypatch: pytest.MonkeyPatch) -> None:
+    import wmdsl.cli as entry
+
+    statuses: list[int] = []
+
+    def hard_exit(code: int) -> None:
+        statuses.append(code)
+        raise _Exited
+
+    monkeypatch.setattr(entry.os, "_exit", hard_exit)
+    monkeypatch.setattr(entry, "main", lambda: None)
+    with pytest.raises(_Exited):
+        entry.run()
+    assert statuses == [0]
+
+
+def test_the_process_writes_all_its_output_before_it_exits(project: Path) -> None:
+    # Far more than a pipe buffer holds: what is still buffered at the end must be flushed.
+    (project / "big.wm").write_text(generated_spec(300), encoding="utf-8")
+    done = wmdsl("render", "big.wm", "--to", "json", cwd=project)
+    expected = CliRunner().invoke(cli, ["render", "big.wm", "--to", "json"])
+    assert (done.returncode, done.stdout) == (expected.exit_code, expected.output) == (0, expected.output)
+    assert len(done.stdout) > 200_000
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(project: Path) -> None:
+    (project / "big.wm").write_text(generated_spec(300), encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wmdsl", "render", "big.wm", "--to", "json"],
+        cwd=project,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    assert process.stderr is not None
+    assert process.stdout.read(10)
+    process.stdout.close()
+    error = process.stderr.read().decode()
+    process.wait(timeout=60)
+    assert "Traceback" not in error
+    assert "Exception ignored" not in error

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wmdsl.cli import main
+from wmdsl.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()
