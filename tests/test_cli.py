@@ -275,6 +275,7 @@ def test_run_exits_with_the_status_main_gives(
         raise _Exited
 
     monkeypatch.setattr(entry.os, "_exit", hard_exit)
+    monkeypatch.setattr(entry, "_EXITS_AT_ONCE", False)  # run() sets it; restored after the test
     monkeypatch.setattr(entry, "main", lambda: sys.exit(outcome))
     with pytest.raises(_Exited):
         entry.run()
@@ -292,6 +293,7 @@ def test_run_exits_zero_when_main_returns(monkeypatch: pytest.MonkeyPatch) -> No
         raise _Exited
 
     monkeypatch.setattr(entry.os, "_exit", hard_exit)
+    monkeypatch.setattr(entry, "_EXITS_AT_ONCE", False)  # run() sets it; restored after the test
     monkeypatch.setattr(entry, "main", lambda: None)
     with pytest.raises(_Exited):
         entry.run()
@@ -324,3 +326,36 @@ def test_a_reader_that_stops_early_gets_no_traceback(project: Path) -> None:
     process.wait(timeout=60)
     assert "Traceback" not in error
     assert "Exception ignored" not in error
+
+
+def test_a_process_that_exits_at_once_keeps_only_the_last_model(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from wmdsl import api
+
+    (project / "a.wm").write_text(GOOD, encoding="utf-8")
+    (project / "b.wm").write_text(GOOD.replace("answer -> refused\n", ""), encoding="utf-8")
+    expected = api.check([project], jobs=1)
+    assert api._left_for_exit is None  # a library caller frees every model
+    frozen: list[bool] = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
+    monkeypatch.setattr(api, "_left_for_exit", None)
+    api.leave_last_model_to_exit()
+    report = api.check([project], jobs=1)
+    assert report.diagnostics == expected.diagnostics
+    kept = api._left_for_exit
+    assert kept is not None
+    assert [Path(c.path).name for c in kept] == ["b.wm"]
+    assert frozen == [True, True]
+
+
+def test_only_the_console_entry_point_leaves_models_to_the_exit(project: Path) -> None:
+    import wmdsl.cli as entry
+    from wmdsl import api
+
+    (project / "a.wm").write_text(GOOD, encoding="utf-8")
+    assert run("check", "--no-cache", "a.wm")[0] == 0
+    assert entry._EXITS_AT_ONCE is False
+    assert api._left_for_exit is None

@@ -24,6 +24,9 @@ PRESET_NAMES = ("recommended", "strict", "correctness")  # = wmdsl.settings.PRES
 
 EXIT_USAGE = 2
 
+# Set by run(): the process ends with os._exit once the command is done.
+_EXITS_AT_ONCE = False
+
 
 class ConfigFailure(click.ClickException):
     """A problem with the setup (configuration, missing tool): ``Error: …``, exit status 2."""
@@ -183,6 +186,8 @@ def check(
     from wmdsl.settings import ConfigError, settings_for
 
     overrides = _overrides(preset, select, extend_select, ignore, fail_on, config, isolated)
+    if _EXITS_AT_ONCE:
+        api.leave_last_model_to_exit()
     try:
         if show_settings:
             first = api.discover(paths, exclude)[0]
@@ -434,8 +439,12 @@ def run() -> NoReturn:
     interpreter's teardown: freeing every module and object, and a last
     collection, which a one-shot process does not need (about 5 ms of a small
     check; a tenth of a second and more after a big one). Every output file is
-    complete by then: they are written and renamed into place before.
+    complete by then: they are written and renamed into place before. For the
+    same reason ``check`` leaves the last model it built to the exit
+    (:func:`wmdsl.api.leave_last_model_to_exit`).
     """
+    global _EXITS_AT_ONCE
+    _EXITS_AT_ONCE = True
     try:
         main()
         status: object = 0
