@@ -492,16 +492,20 @@ def stage_capacity(
 ) -> tuple[float | None, str | None]:
     """The FTE a stage can draw on (before its ``wip`` limit), or ``None`` and why not."""
     capacity: float | None
+    lane: str | None = None  # the lane whose members are the servers
     if stage.lane is not None:
-        capacity, why = fte.get(stage.lane.name), f"lane `{stage.lane.name}` has no members"
+        lane = stage.lane.name
+        capacity = fte.get(lane)
     elif stage.owner is not None and stage.owner.is_person:
         person = people.get(stage.owner.name)
-        capacity, why = (person.capacity if person is not None else 1.0), ""
+        capacity = person.capacity if person is not None else 1.0
     elif stage.owner is not None and stage.owner.name in lanes:
-        capacity, why = fte.get(stage.owner.name), f"lane `{stage.owner.name}` has no members"
+        lane = stage.owner.name
+        capacity = fte.get(lane)
     else:
-        capacity, why = None, "it is in no lane and has no owner"
+        return None, f"stage `{stage.name}` has no capacity: it is in no lane and has no owner"
     if not capacity:
+        why = f"lane `{lane}` has no members" if lane is not None else ""
         return None, f"stage `{stage.name}` has no capacity: {why}"
     return capacity, None
 

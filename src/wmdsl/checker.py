@@ -49,8 +49,9 @@ def _allows(document: Document) -> Iterator[_Placed]:
     yield from (_Placed(file_key(a.span.file), a) for a in document.allows)
     for kind, collection in _COLLECTIONS.items():
         for element in getattr(document.shared, collection, ()):
-            key = element_key(kind, element.name, None)
-            yield from (_Placed(key, a, shared=True) for a in element.allows)
+            if element.allows:  # most have none: no key to build
+                key = element_key(kind, element.name, None)
+                yield from (_Placed(key, a, shared=True) for a in element.allows)
     for workflow in document.workflows:
         yield from _workflow_allows(workflow)
 
@@ -60,11 +61,13 @@ def _workflow_allows(workflow: Workflow) -> Iterator[_Placed]:
     for kind, collection in _COLLECTIONS.items():
         element: Named
         for element in getattr(workflow, collection):
-            key = element_key(kind, element.name, workflow)
-            yield from (_Placed(key, a) for a in element.allows)
+            if element.allows:
+                key = element_key(kind, element.name, workflow)
+                yield from (_Placed(key, a) for a in element.allows)
     for handoff in workflow.handoffs:
-        key = element_key("handoff", handoff.key, workflow)
-        yield from (_Placed(key, a) for a in handoff.allows)
+        if handoff.allows:
+            key = element_key("handoff", handoff.key, workflow)
+            yield from (_Placed(key, a) for a in handoff.allows)
 
 
 def run_rules(

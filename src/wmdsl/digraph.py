@@ -134,19 +134,20 @@ def strongly_connected_components(graph: DiGraph) -> list[list[str]]:
 
     Each component lists its nodes in the graph's node order.
     """
-    position = {node: index for index, node in enumerate(graph)}
+    succ = graph._succ
+    position = {node: number for number, node in enumerate(succ)}
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
     on_stack: set[str] = set()
     components: list[list[str]] = []
-    for root in graph:
+    for root in succ:
         if root in index:
             continue
         index[root] = low[root] = len(index)
         stack.append(root)
         on_stack.add(root)
-        work: list[tuple[str, Iterator[str]]] = [(root, graph.successors(root))]
+        work: list[tuple[str, Iterator[str]]] = [(root, iter(succ[root]))]
         while work:
             node, pending = work[-1]
             for after in pending:
@@ -154,24 +155,26 @@ def strongly_connected_components(graph: DiGraph) -> list[list[str]]:
                     index[after] = low[after] = len(index)
                     stack.append(after)
                     on_stack.add(after)
-                    work.append((after, graph.successors(after)))
+                    work.append((after, iter(succ[after])))
                     break
-                if after in on_stack:
-                    low[node] = min(low[node], index[after])
+                if after in on_stack and index[after] < low[node]:
+                    low[node] = index[after]
             else:
                 work.pop()
-                if work:
-                    parent = work[-1][0]
-                    low[parent] = min(low[parent], low[node])
-                if low[node] == index[node]:
-                    component: list[str] = []
-                    while True:
+                reached = low[node]
+                if work and reached < low[work[-1][0]]:
+                    low[work[-1][0]] = reached
+                if reached == index[node]:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component = [member]
+                    while member != node:
                         member = stack.pop()
                         on_stack.discard(member)
                         component.append(member)
-                        if member == node:
-                            break
-                    components.append(sorted(component, key=position.__getitem__))
+                    if len(component) > 1:  # most components are one node: nothing to sort
+                        component.sort(key=position.__getitem__)
+                    components.append(component)
     return components
 
 
