@@ -324,7 +324,7 @@ class Resolver:
 
     def placeholder(self, scope: Scope, kind: str, name: str, span: Span) -> None:
         """Remember ``name`` (if it is a valid name or handle) for :meth:`fill_placeholders`."""
-        if values.NAME.match(name) or values.HANDLE.match(name):
+        if values.is_name(name) or values.HANDLE.match(name):
             self.placeholders.append((scope, kind, name, span))
 
     def fill_placeholders(self) -> None:
@@ -390,7 +390,7 @@ class Resolver:
     def declare_workflow_name(self, stmt: Statement) -> None:
         # Workflows have a namespace of their own; a space keeps it apart.
         args = stmt.args
-        if args and args[0].kind is ArgKind.WORD and values.NAME.match(args[0].raw):
+        if args and args[0].kind is ArgKind.WORD and values.is_name(args[0].raw):
             span = stmt.keyword.span.to(args[0].span)
             self.shared.declare(self.sink, "workflow", "workflow " + args[0].raw, span, args[0].raw)
 

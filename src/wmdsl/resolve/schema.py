@@ -280,7 +280,7 @@ def members(ctx: Context, stmt: Statement, role: str) -> list[Member] | None:
         if arg.kind is ArgKind.NUMBER:
             _misplaced_share(ctx, arg, result[-1] if result else None)
             continue
-        if arg.kind is ArgKind.WORD and values.NAME.match(arg.raw):
+        if arg.kind is ArgKind.WORD and values.is_name(arg.raw):
             # Whether `desk` is a lane or a person missing its `@` is known
             # only once every name is declared.
             ref = Ref.make(name=arg.raw, span=arg.span)

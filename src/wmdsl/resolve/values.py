@@ -40,15 +40,34 @@ MAX_DIGITS = 15
 NAME = re.compile(r"[a-z_][a-z0-9_]*\Z")
 HANDLE = re.compile(r"@[a-z0-9_.\-]+\Z")
 _NUMBER = re.compile(r"(-?[0-9]+(?:\.[0-9]+)?)(.*)\Z", re.S)
+_UNIT_CHARACTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_%"  # what may follow a number
+
+
+def is_name(text: str) -> bool:
+    """Whether ``text`` is a name (:data:`NAME`: lower-case letters, digits, ``_``)."""
+    # An ASCII identifier with a lower-case letter and no capital is one: three
+    # string tests in C, without the regular expression, which is the common
+    # case of every name a spec uses. The rest (no letter at all, or not a name)
+    # is left to the expression.
+    return (text.islower() and text.isascii() and text.isidentifier()) or NAME.match(text) is not None
+
+
+def is_handle_token(raw: str) -> bool:
+    """Whether a HANDLE token (``@`` and letters, digits, ``_ . -``) is a valid handle (:data:`HANDLE`)."""
+    # The lexer admits only those characters, so a lower-case letter and no
+    # capital settle it; the expression decides the rest (``@``, ``@1``, ``@A``).
+    return raw.islower() or HANDLE.match(raw) is not None
 
 
 def split_number(arg: Arg) -> tuple[float, str] | None:
     """``("3d")`` → ``(3.0, "d")``; ``None`` when ``arg`` is not a number."""
     if arg.kind is not ArgKind.NUMBER:
         return None
-    match = _NUMBER.match(arg.raw)
-    assert match is not None, "the lexer only produces well-formed numbers"
-    return float(match.group(1)), match.group(2)
+    # A NUMBER token is digits, `-` and `.`, then perhaps a unit of letters, `_`
+    # or `%`: stripping the unit's characters leaves the number.
+    raw = arg.raw
+    number = raw.rstrip(_UNIT_CHARACTERS)
+    return float(number), raw[len(number) :]
 
 
 def in_range(sink: Sink, arg: Arg) -> bool:
@@ -74,7 +93,7 @@ def in_range(sink: Sink, arg: Arg) -> bool:
 
 def read_name(sink: Sink, arg: Arg, what: str) -> str | None:
     """A declared name: lower-case letters, digits and ``_``."""
-    if arg.kind is ArgKind.WORD and NAME.match(arg.raw):
+    if arg.kind is ArgKind.WORD and is_name(arg.raw):
         return arg.raw
     if arg.kind is ArgKind.WORD:
         fixed = re.sub(r"[^a-z0-9_]", "_", arg.raw.lower())
@@ -102,7 +121,7 @@ def slug(text: str) -> str:
 
 def read_handle(sink: Sink, arg: Arg) -> str | None:
     """A person's ``@handle``."""
-    if arg.kind is ArgKind.HANDLE and HANDLE.match(arg.raw):
+    if arg.kind is ArgKind.HANDLE and is_handle_token(arg.raw):
         return arg.raw
     if arg.kind is ArgKind.HANDLE:
         lowered = arg.raw.lower()
