@@ -26,7 +26,7 @@ from wmdsl.model import (
     Stage,
     Workflow,
 )
-from wmdsl.record import Frozen, set_field
+from wmdsl.record import Record
 from wmdsl.rules.registry import (
     Finding,
     Option,
@@ -41,8 +41,12 @@ from wmdsl.rules.registry import (
 _EPSILON = 1e-9
 
 
-class _Membership(Frozen):
-    """One person in one lane, with where it is written."""
+class _Membership(Record):
+    """One person in one lane, with where it is written.
+
+    This and :class:`_Accountable` are plain records: the rules make one per
+    member and per owner, and a frozen one's fields cost four times as much to set.
+    """
 
     __slots__ = ("lane", "member", "workflow")
     workflow: Workflow | None
@@ -50,9 +54,9 @@ class _Membership(Frozen):
     member: Member
 
     def __init__(self, workflow: Workflow | None, lane: str, member: Member) -> None:
-        set_field(self, "workflow", workflow)
-        set_field(self, "lane", lane)
-        set_field(self, "member", member)
+        self.workflow = workflow
+        self.lane = lane
+        self.member = member
 
 
 def _declarations(ctx: RuleContext) -> dict[str, tuple[Workflow | None, Person]]:
@@ -256,7 +260,7 @@ def decision_bottleneck_person(ctx: RuleContext, options: Options) -> Iterator[F
         )
 
 
-class _Accountable(Frozen):
+class _Accountable(Record):
     """A reference to whoever answers for an element: its owner, decider or delegate."""
 
     __slots__ = ("element", "kind", "ref", "role", "workflow")
@@ -269,11 +273,11 @@ class _Accountable(Frozen):
     def __init__(
         self, workflow: Workflow | None, kind: str, element: Named | None, role: str, ref: Ref
     ) -> None:
-        set_field(self, "workflow", workflow)
-        set_field(self, "kind", kind)
-        set_field(self, "element", element)
-        set_field(self, "role", role)
-        set_field(self, "ref", ref)
+        self.workflow = workflow
+        self.kind = kind
+        self.element = element
+        self.role = role
+        self.ref = ref
 
     @property
     def described(self) -> str:
