@@ -355,6 +355,9 @@ def routing(workflow: Workflow) -> tuple[Routes, list[Note]]:
     routes: Routes = {}
     notes: list[Note] = []
     for source, targets in grouped.items():
+        if len(targets) == 1 and targets[0][1] is None:  # the commonest: one handoff, all the work
+            routes[source] = {targets[0][0]: 1.0}
+            continue
         given = sum(chance for _, chance in targets if chance is not None)
         free = sum(1 for _, chance in targets if chance is None)
         left = max(0.0, 1.0 - given)

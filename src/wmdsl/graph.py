@@ -128,7 +128,13 @@ class Skeleton(Frozen):
 def skeleton(flow: FlowGraph) -> Skeleton:
     """The forward DAG of ``flow`` (one depth-first search, linear time)."""
     rework = {pair for pair, handoff in flow.handoffs.items() if handoff.rework}
-    succ = {name: [w for w in flow.successors(name) if (name, w) not in rework] for name in flow.nodes}
+    reworked = {source for source, _ in rework}  # most nodes send no rework: nothing to test
+    succ = {
+        name: [w for w in flow.successors(name) if (name, w) not in rework]
+        if name in reworked
+        else flow.successors(name)
+        for name in flow.nodes
+    }
     state: dict[str, bool] = {}  # False while on the stack, True when finished
     post: list[str] = []
     back: set[tuple[str, str]] = set()
@@ -149,6 +155,10 @@ def skeleton(flow: FlowGraph) -> Skeleton:
                 stack.append((after, iter(succ[after])))
             elif not state[after]:
                 back.add((node, after))
-    forward = {name: tuple(w for w in succ[name] if (name, w) not in back) for name in flow.nodes}
+    cut = {source for source, _ in back}
+    forward = {
+        name: tuple(w for w in succ[name] if (name, w) not in back) if name in cut else tuple(succ[name])
+        for name in flow.nodes
+    }
     closing = tuple(pair for pair in flow.handoffs if pair in rework or pair in back)
     return Skeleton(tuple(reversed(post)), forward, closing)
