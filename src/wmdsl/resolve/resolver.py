@@ -22,6 +22,7 @@ from wmdsl.resolve.context import Context
 from wmdsl.resolve.schema import (
     HANDOFF_ATTRS,
     KINDS,
+    LANE,
     SHARED_KINDS,
     SOURCE,
     TARGET,
@@ -64,12 +65,16 @@ class Declared(Frozen):
         set_field(self, "statement", statement)
 
 
+_NAMED_BY = (ArgKind.WORD, ArgKind.HANDLE)  # what a declaration's name may be
+_TITLES = (ArgKind.STRING, ArgKind.TEXT)
+
+
 def _header(ctx: Context, kind: Kind, stmt: Statement) -> tuple[str, dict[str, Any]] | None:
     """Read ``NAME "Title"`` (and ``in LANE`` for stages) from a declaration."""
-    args = list(stmt.args)
-    if not args or args[0].kind not in (ArgKind.WORD, ArgKind.HANDLE):
+    args = stmt.args
+    if not args or args[0].kind not in _NAMED_BY:
         where = args[0].span if args else stmt.keyword.span
-        ctx.sink.error(codes.BAD_ARGUMENTS, where, *_missing_name(kind, args))
+        ctx.sink.error(codes.BAD_ARGUMENTS, where, *_missing_name(kind, list(args)))
         return None
     if kind.handle:
         name = values.read_handle(ctx.sink, args[0])
@@ -77,15 +82,16 @@ def _header(ctx: Context, kind: Kind, stmt: Statement) -> tuple[str, dict[str, A
         name = values.read_name(ctx.sink, args[0], kind.keyword)
     fields: dict[str, Any] = {}
     rest = args[1:]
-    if rest and rest[0].kind in (ArgKind.STRING, ArgKind.TEXT):
-        fields["title"] = rest.pop(0).value
+    if rest and rest[0].kind in _TITLES:
+        fields["title"] = rest[0].value
+        rest = rest[1:]
     if kind.keyword == "stage" and len(rest) >= 2 and rest[0].raw == "in":
         lane = values.read_ref(ctx.sink, rest[1])
         if lane is not None:
-            fields["lane"] = ctx.use(lane, frozenset({"lane"}), f"the lane of stage `{name}`")
+            fields["lane"] = ctx.use(lane, LANE, f"the lane of stage `{name}`")
         rest = rest[2:]
     if rest:
-        message, hint = _header_advice(kind, args[0].raw, rest, "title" in fields)
+        message, hint = _header_advice(kind, args[0].raw, list(rest), "title" in fields)
         ctx.sink.error(codes.BAD_ARGUMENTS, rest[0].span.to(rest[-1].span), message, hint)
     return (name, fields) if name else None
 
