@@ -12,7 +12,6 @@ and any unreadable or inconsistent record is simply a miss.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -140,6 +139,8 @@ class Cache:
     def get(self, entry_key: str) -> Entry | None:
         """The cached result for ``entry_key`` if every file it read is unchanged."""
         try:
+            import json  # imported on use: a text check without a cache needs none
+
             record = json.loads((self.folder / entry_key[:2] / f"{entry_key}.json").read_text("utf-8"))
             for dependency, digest in record["deps"]:
                 if _file_digest(Path(dependency)) != digest:
@@ -173,6 +174,8 @@ class Cache:
             if not top.exists():
                 top.mkdir(parents=True)
                 (top / ".gitignore").write_text("# Created by wmdsl.\n*\n", encoding="utf-8")
+            import json
+
             write_atomic(self.folder / entry_key[:2] / f"{entry_key}.json", json.dumps(record))
         except OSError:
             pass

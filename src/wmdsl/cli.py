@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections import Counter
@@ -81,6 +80,8 @@ def _statistics(report: api.Report, output_format: str) -> str:
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     if output_format == "json":
         rows = [{"code": code, "name": _name(code), "count": n} for code, n in ordered]
+        import json  # imported on use: a text check without a cache needs none
+
         return json.dumps(rows, indent=2) + "\n"
     width = len(str(max(counts.values(), default=0)))
     return "".join(f"{n:>{width}}  {code}  {_name(code)}\n" for code, n in ordered)
@@ -191,6 +192,8 @@ def check(
     try:
         if show_settings:
             first = api.discover(paths, exclude)[0]
+            import json
+
             click.echo(json.dumps(settings_for(first, overrides).describe(), indent=2))
             return
         report = api.check(
@@ -343,6 +346,8 @@ def rules(as_json: bool) -> None:
     from wmdsl import codes
 
     if as_json:
+        import json
+
         click.echo(json.dumps([_rule_data(entry.code) for entry in codes.all_codes()], indent=2))
         return
     for entry in codes.all_codes():
@@ -398,6 +403,8 @@ def rule(code: str) -> None:
 @cli.command()
 def schema() -> None:
     """Print the JSON Schema of the compiled model (what `render --to json` emits)."""
+    import json
+
     from wmdsl import api
 
     click.echo(json.dumps(api.json_schema(), indent=2, sort_keys=True))
