@@ -21,9 +21,8 @@ from typing import Any
 import pytest
 
 from tests.probe import run_wmdsl
-from wmdsl import api
+from wmdsl import _constructors, api, constructors, model
 from wmdsl.model import (
-    GENERATE_AFTER,
     Document,
     Element,
     Model,
@@ -167,37 +166,27 @@ def test_equality_ignores_spans_only() -> None:
     assert Ref.make(span=here, name="x") != Ref.make(span=here, name="y")
 
 
-def _generate(cls: type[Element]) -> None:
-    """Use ``cls.make`` until its own constructor is generated."""
-    for _ in range(GENERATE_AFTER):
-        _ = cls.make
-
-
 def test_make_builds_what_the_dataclass_constructor_builds() -> None:
-    # Element.make is, once a class is used often, a constructor generated per
-    # class that sets the slots directly, for speed; this holds it (and the
-    # class itself, which it is before) to the dataclass __init__.
+    # Element.make is a constructor written per class (wmdsl._constructors)
+    # that sets the slots directly, for speed; this holds it to the dataclass __init__.
     document = api.compile_path(ROOT / "examples" / "software-delivery.wm").document
     assert document is not None
     checked: set[str] = set()
-    for generated in (False, True):
-        for element in _objects(document):
-            if not isinstance(element, Element):
-                continue
-            cls = type(element)
-            if generated:
-                _generate(cls)
-            values = {name: getattr(element, name) for name in field_names(cls)}
-            made, reference = cls.make(**values), cls(**values)
-            assert type(made) is cls
-            assert all(getattr(made, name) is value for name, value in values.items())
-            assert made == reference
-            required = {f.name: values[f.name] for f in dataclasses.fields(cls) if f.default is MISSING}
-            defaulted, reference = cls.make(**required), cls(**required)
-            assert [getattr(defaulted, n) for n in values] == [getattr(reference, n) for n in values]
-            checked.add(cls.__name__)
+    for element in _objects(document):
+        if not isinstance(element, Element):
+            continue
+        cls = type(element)
+        values = {name: getattr(element, name) for name in field_names(cls)}
+        made, reference = cls.make(**values), cls(**values)
+        assert type(made) is cls
+        assert all(getattr(made, name) is value for name, value in values.items())
+        assert made == reference
+        required = {f.name: values[f.name] for f in dataclasses.fields(cls) if f.default is MISSING}
+        defaulted, reference = cls.make(**required), cls(**required)
+        assert [getattr(defaulted, n) for n in values] == [getattr(reference, n) for n in values]
+        checked.add(cls.__name__)
     assert len(checked) > 10
-    assert Stage.make is not Stage, "generated"
+    assert Stage.make is not Stage, "written for the class"
     span = point("a.wm", 1, 1)
     with pytest.raises(TypeError, match="unexpected keyword argument 'bogus'"):
         Stage.make(span=span, name="x", bogus=1)
@@ -273,3 +262,27 @@ def test_the_schema_keeps_field_descriptions_and_refuses_unknown_keys() -> None:
     assert definitions["Person"]["required"] == ["span", "name"]
     with pytest.raises(ValueError, match="age"):
         Person.model_validate({"span": dataclasses.asdict(point("a.wm", 1, 1)), "name": "@a", "age": 3})
+
+
+def test_the_constructors_are_written_for_the_model_as_it_is() -> None:
+    stale = "the model changed: run `python -m wmdsl.constructors`"
+    assert constructors.source() == Path(_constructors.__file__).read_text(encoding="utf-8"), stale
+    # Every class with a written constructor uses it; every other one builds itself.
+    for cls in [c for c in vars(model).values() if isinstance(c, type) and issubclass(c, Element)]:
+        own = cls.__dict__["make"]
+        assert isinstance(own, staticmethod) == (cls.__name__ in _constructors.MAKERS), cls.__name__
+        if isinstance(own, staticmethod):
+            assert own.__func__.__qualname__ == f"{cls.__qualname__}.make"
+
+
+def test_a_stale_constructor_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(_constructors.FIELDS, "Ref", ("span", "name", "gone"))
+    model._install_constructors()
+    try:
+        assert Ref.__dict__["make"] is model._PLAIN_MAKE
+        here = point("a.wm", 1, 1)
+        assert Ref.make(span=here, name="x") == Ref(span=here, name="x")
+    finally:
+        monkeypatch.undo()
+        model._install_constructors()
+    assert isinstance(Ref.__dict__["make"], staticmethod)

@@ -198,77 +198,24 @@ class Element(Model):
         """An object of this class from values the resolver has already checked.
 
         The same object as ``cls(**values)`` builds (a test holds it to that),
-        several times faster: each model class gets a constructor of its own,
-        generated once it is used often (:data:`GENERATE_AFTER`), that sets the slots directly, without the
-        generic ``__init__``'s loop over the fields and ``object.__setattr__``
-        for each. Classes that are not slotted dataclasses of their own, or
-        have a field with a default factory, use ``cls(**values)``.
+        several times faster: each model class gets a constructor of its own
+        (written in :mod:`wmdsl._constructors`, see :mod:`wmdsl.constructors`)
+        that sets the slots directly, without the generic ``__init__``'s loop
+        over the fields and ``object.__setattr__`` for each. Classes that are
+        not slotted dataclasses of their own, or have a field with a default
+        factory, use ``cls(**values)``.
         """
         return cls(**values)
 
     def __init_subclass__(cls) -> None:
-        # Every class gets its own `make`, so none inherits its parent's (which
-        # builds the parent). It is generated on first use: @dataclass(slots=True)
-        # replaces the class the class statement makes with a slotted copy
-        # (this runs for both), and only that copy has the slots to set.
-        cls.make = _LazyConstructor()  # type: ignore[method-assign,assignment]
+        # Every class gets its own `make`, so none inherits a parent's written
+        # constructor (which would build the parent); the model's own classes
+        # then get theirs from wmdsl._constructors.
+        cls.make = _PLAIN_MAKE  # type: ignore[method-assign]
 
 
-#: How many objects of a class are built by its generic ``__init__`` before
-#: its own constructor is generated: generating one (``exec``) costs as much
-#: as building about a hundred objects the generic way, which a small spec
-#: never does for most classes.
-GENERATE_AFTER = 64
-
-
-class _LazyConstructor:
-    """``make`` of a model class: the class itself for its first uses, then a generated constructor."""
-
-    __slots__ = ("uses",)
-
-    def __init__(self) -> None:
-        self.uses = 0
-
-    def __get__(self, instance: object, owner: type[Element]) -> Callable[..., Element]:
-        self.uses += 1
-        if self.uses < GENERATE_AFTER:
-            return owner
-        slotted = "__slots__" in owner.__dict__ and "__dataclass_fields__" in owner.__dict__
-        plain = slotted and all(factory is MISSING for _, _, factory in _signature(owner))
-        made = _constructor(owner) if plain else _CONSTRUCT
-        type.__setattr__(owner, "make", made)
-        return cast("Callable[..., Element]", made.__get__(None, owner))
-
-
-_CONSTRUCT = Element.__dict__["make"]
-
-
-def _constructor(cls: type[Element]) -> staticmethod[..., Element]:
-    """A function building objects of ``cls`` by setting their slots (see :meth:`Element.make`).
-
-    Keyword-only parameters named after the fields, with their (plain)
-    defaults, as the dataclass ``__init__`` has them, so a missing or unknown
-    field is a ``TypeError`` there too.
-    """
-    namespace: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
-    parameters, body = [], []
-    for found in fields(cls):
-        name = found.name
-        if found.default is MISSING:
-            parameters.append(name)
-        else:
-            namespace[f"_default_{name}"] = found.default
-            parameters.append(f"{name}=_default_{name}")
-        namespace[f"_set_{name}"] = getattr(cls, name).__set__  # the slot's member descriptor
-        body.append(f"    _set_{name}(self, {name})")
-    source = "\n".join(
-        [f"def make(*, {', '.join(parameters)}):", "    self = _new(_cls)", *body, "    return self"]
-    )
-    exec(source, namespace)
-    made: Callable[..., Element] = namespace["make"]
-    made.__qualname__ = f"{cls.__qualname__}.make"
-    made.__doc__ = Element.make.__doc__
-    return staticmethod(made)
+#: ``cls(**values)``: the ``make`` of a class without a written constructor.
+_PLAIN_MAKE = Element.__dict__["make"]
 
 
 @dataclass(slots=True, kw_only=True, init=False, repr=False, eq=False)
@@ -548,6 +495,33 @@ class Document(Model):
     shared: Declarations = field(default_factory=Declarations)
     allows: tuple[Allow, ...] = ()
     workflows: tuple[Workflow, ...] = ()
+
+
+def _install_constructors() -> None:
+    """Give each model class its ``make`` from :mod:`wmdsl._constructors` (where it is up to date).
+
+    Every other class gets the plain ``cls(**values)`` of its own, so none
+    inherits a parent's constructor (which would build the parent).
+    """
+    try:
+        from wmdsl import _constructors
+    except ImportError:  # being written for the first time (python -m wmdsl.constructors)
+        makers, written = {}, {}
+    else:
+        makers, written = _constructors.MAKERS, _constructors.FIELDS
+    plain = _PLAIN_MAKE
+    for cls in [c for c in globals().values() if isinstance(c, type) and issubclass(c, Element)]:
+        found = fields(cls)
+        maker = makers.get(cls.__name__)
+        if maker is None or tuple(f.name for f in found) != written.get(cls.__name__):
+            type.__setattr__(cls, "make", plain)  # not written, or stale (a test says so)
+            continue
+        made = maker(cls, {f.name: f.default for f in found if f.default is not MISSING})
+        made.__qualname__ = f"{cls.__qualname__}.make"
+        type.__setattr__(cls, "make", staticmethod(made))
+
+
+_install_constructors()
 
 
 def json_schema() -> dict[str, Any]:
