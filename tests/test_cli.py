@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -262,42 +263,34 @@ class _Exited(Exception):
     pass
 
 
+def _run_with(monkeypatch: pytest.MonkeyPatch, main: Callable[[], None]) -> list[int]:
+    """The statuses ``wmdsl.cli.run`` exits with, ``main`` standing in for the command line."""
+    import wmdsl.cli as entry
+
+    statuses: list[int] = []
+
+    def hard_exit(code: int) -> None:
+        statuses.append(code)
+        raise _Exited
+
+    monkeypatch.setattr(entry.os, "_exit", hard_exit)
+    monkeypatch.setattr(entry, "_EXITS_AT_ONCE", False)  # run() sets it; restored after the test
+    monkeypatch.setattr(entry, "main", main)
+    with pytest.raises(_Exited):
+        entry.run()
+    return statuses
+
+
 @pytest.mark.parametrize(("outcome", "status"), [(None, 0), (0, 0), (1, 1), (2, 2), ("a message", 1)])
 def test_run_exits_with_the_status_main_gives(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], outcome: object, status: int
 ) -> None:
-    import wmdsl.cli as entry
-
-    statuses: list[int] = []
-
-    def hard_exit(code: int) -> None:
-        statuses.append(code)
-        raise _Exited
-
-    monkeypatch.setattr(entry.os, "_exit", hard_exit)
-    monkeypatch.setattr(entry, "_EXITS_AT_ONCE", False)  # run() sets it; restored after the test
-    monkeypatch.setattr(entry, "main", lambda: sys.exit(outcome))
-    with pytest.raises(_Exited):
-        entry.run()
-    assert statuses == [status]
+    assert _run_with(monkeypatch, lambda: sys.exit(outcome)) == [status]
     assert capsys.readouterr().err == ("a message\n" if outcome == "a message" else "")
 
 
 def test_run_exits_zero_when_main_returns(monkeypatch: pytest.MonkeyPatch) -> None:
-    import wmdsl.cli as entry
-
-    statuses: list[int] = []
-
-    def hard_exit(code: int) -> None:
-        statuses.append(code)
-        raise _Exited
-
-    monkeypatch.setattr(entry.os, "_exit", hard_exit)
-    monkeypatch.setattr(entry, "_EXITS_AT_ONCE", False)  # run() sets it; restored after the test
-    monkeypatch.setattr(entry, "main", lambda: None)
-    with pytest.raises(_Exited):
-        entry.run()
-    assert statuses == [0]
+    assert _run_with(monkeypatch, lambda: None) == [0]
 
 
 def test_the_process_writes_all_its_output_before_it_exits(project: Path) -> None:
