@@ -63,7 +63,7 @@ def source() -> str:
         "",
         "",
         "MAKERS: dict[str, Callable[[type, Mapping[str, Any]], Callable[..., Any]]] = {",
-        *(f"    {cls.__name__!r}: _{cls.__name__},".replace("_'", "_") for cls in classes),
+        *(f"    {cls.__name__!r}: _{cls.__name__}," for cls in classes),
         "}",
         "",
     ]

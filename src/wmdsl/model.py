@@ -509,12 +509,11 @@ def _install_constructors() -> None:
         makers, written = {}, {}
     else:
         makers, written = _constructors.MAKERS, _constructors.FIELDS
-    plain = _PLAIN_MAKE
     for cls in [c for c in globals().values() if isinstance(c, type) and issubclass(c, Element)]:
         found = fields(cls)
         maker = makers.get(cls.__name__)
         if maker is None or tuple(f.name for f in found) != written.get(cls.__name__):
-            type.__setattr__(cls, "make", plain)  # not written, or stale (a test says so)
+            type.__setattr__(cls, "make", _PLAIN_MAKE)  # not written, or stale (a test says so)
             continue
         made = maker(cls, {f.name: f.default for f in found if f.default is not MISSING})
         made.__qualname__ = f"{cls.__qualname__}.make"
