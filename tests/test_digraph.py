@@ -61,7 +61,7 @@ def test_condensation_is_in_topological_order(graph: DiGraph) -> None:
     condensed = digraph.condensation(graph)
     assert sorted(n for c in condensed.components for n in c) == sorted(graph)
     for source, target in graph.edges():
-        assert condensed.component_of[source] <= condensed.component_of[target]
+        assert condensed.component_of(source) <= condensed.component_of(target)
     reference = nx.condensation(graph.to_networkx())
     assert len(condensed.components) == reference.number_of_nodes()
     assert sum(len(s) for s in condensed.successors) == reference.number_of_edges()
