@@ -72,9 +72,14 @@ class FlowGraph:
         return [n for n in self.graph.successors(name) if n != SINK]
 
     def real(self, names: set[str] | list[str]) -> list[str]:
-        """``names`` without the virtual nodes, in declaration order."""
-        wanted = set(names)
-        return [n for n in self.nodes if n in wanted]
+        """``names`` without the virtual nodes, in declaration order.
+
+        Costs the size of ``names``, not of the graph: the rules ask it once per
+        component they report, and a spec can have thousands of them.
+        """
+        nodes = self.nodes
+        # The graph numbers intakes, stages and exits in the order of ``nodes``.
+        return sorted({n for n in names if n in nodes}, key=self.graph.number)
 
 
 def build_graph(workflow: Workflow) -> FlowGraph:
@@ -109,7 +114,7 @@ class Skeleton(Frozen):
     already on the way. ``order`` is a topological order of ``forward``.
     """
 
-    __slots__ = ("closing", "forward", "order")
+    __slots__ = ("__dict__", "closing", "forward", "order")
     order: tuple[str, ...]
     forward: dict[str, tuple[str, ...]]
     closing: tuple[tuple[str, str], ...]
@@ -123,6 +128,14 @@ class Skeleton(Frozen):
         set_field(self, "order", order)
         set_field(self, "forward", forward)
         set_field(self, "closing", closing)
+
+    @functools.cached_property
+    def _closes(self) -> frozenset[tuple[str, str]]:
+        return frozenset(self.closing)
+
+    def is_forward(self, source: str, target: str) -> bool:
+        """Whether the handoff ``source -> target`` is in the forward DAG (O(1), whatever the degree)."""
+        return (source, target) not in self._closes
 
 
 def skeleton(flow: FlowGraph) -> Skeleton:

@@ -502,8 +502,7 @@ def serial_approvals(ctx: RuleContext, options: Options) -> Iterator[Finding]:
                     longest[name], follow[name] = length, after
         gated_into = {w for n in flow.nodes for w in shape.forward[n] if _gated(flow, n, w)}
         for (source, target), handoff in flow.handoffs.items():
-            forward = target in shape.forward.get(source, ())
-            if not forward or handoff.gate is None or source in gated_into:
+            if handoff.gate is None or not shape.is_forward(source, target) or source in gated_into:
                 continue
             if 1 + longest.get(target, 0) >= limit:
                 yield _serial_finding(workflow, flow, [source, target], follow)
