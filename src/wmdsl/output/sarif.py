@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from wmdsl import __version__, codes
 from wmdsl.diagnostics import Diagnostic, Severity
+from wmdsl.output.lines import SourceLines
 from wmdsl.rules.docs import DOCS_URL, help_uri
 from wmdsl.rules.registry import all_rules
 from wmdsl.span import Span
@@ -32,16 +33,16 @@ def _uri(path: str) -> str:
     return quote(path.replace("\\", "/"), safe="/")
 
 
-def _location(span: Span, message: str | None = None, source: str | None = None) -> dict[str, Any]:
+def _location(span: Span, message: str | None = None, sources: SourceLines | None = None) -> dict[str, Any]:
     region: dict[str, Any] = {
         "startLine": span.line,
         "startColumn": span.col,
         "endLine": span.end_line,
         "endColumn": max(span.end_col, span.col + 1) if span.end_line == span.line else span.end_col,
     }
-    lines = source.splitlines() if source else []
-    if 0 < span.line <= len(lines):
-        region["snippet"] = {"text": lines[span.line - 1]}
+    snippet = sources.line(span.file, span.line) if sources is not None else None
+    if snippet is not None:
+        region["snippet"] = {"text": snippet}
     location: dict[str, Any] = {
         "physicalLocation": {
             "artifactLocation": {"uri": _uri(span.file), "uriBaseId": "%SRCROOT%"},
@@ -75,10 +76,8 @@ def _rule_descriptors() -> list[dict[str, Any]]:
     return descriptors
 
 
-def _fingerprint(diagnostic: Diagnostic, sources: dict[str, str], seen: Counter[str]) -> str:
-    text = sources.get(diagnostic.span.file, "")
-    lines = text.splitlines()
-    line = lines[diagnostic.span.line - 1].strip() if 0 < diagnostic.span.line <= len(lines) else ""
+def _fingerprint(diagnostic: Diagnostic, sources: SourceLines, seen: Counter[str]) -> str:
+    line = (sources.line(diagnostic.span.file, diagnostic.span.line) or "").strip()
     basis = "\0".join([diagnostic.code, diagnostic.span.file, diagnostic.message, line])
     digest = hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
     seen[digest] += 1
@@ -90,6 +89,7 @@ def sarif_document(report: Report) -> dict[str, Any]:
     descriptors = _rule_descriptors()
     index = {d["id"]: i for i, d in enumerate(descriptors)}
     seen: Counter[str] = Counter()
+    sources = SourceLines(report.sources)
     results = []
     for diagnostic in report.diagnostics:
         result: dict[str, Any] = {
@@ -97,8 +97,8 @@ def sarif_document(report: Report) -> dict[str, Any]:
             "ruleIndex": index[diagnostic.code],
             "level": LEVEL[diagnostic.severity],
             "message": {"text": diagnostic.message + (f" ({diagnostic.hint})" if diagnostic.hint else "")},
-            "locations": [_location(diagnostic.span, None, report.sources.get(diagnostic.span.file))],
-            "partialFingerprints": {"wmdsl/v1": _fingerprint(diagnostic, report.sources, seen)},
+            "locations": [_location(diagnostic.span, None, sources)],
+            "partialFingerprints": {"wmdsl/v1": _fingerprint(diagnostic, sources, seen)},
         }
         if diagnostic.related:
             result["relatedLocations"] = [

@@ -21,9 +21,12 @@ import io
 from typing import TYPE_CHECKING
 
 from wmdsl.diagnostics import Diagnostic, Severity
+from wmdsl.output.lines import SourceLines, source_lines
 from wmdsl.span import Span
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from rich.text import Text
 
     from wmdsl.api import Report
@@ -87,14 +90,16 @@ def _frame(span: Span, lines: list[str], style: str) -> list[Line]:
     ]
 
 
-def layout(diagnostic: Diagnostic, sources: dict[str, str]) -> list[Line]:
-    """The lines that show one diagnostic, as styled pieces."""
+def layout(diagnostic: Diagnostic, sources: SourceLines | Mapping[str, str]) -> list[Line]:
+    """The lines that show one diagnostic, as styled pieces.
+
+    Pass one :class:`SourceLines` for a whole report: a mapping of texts is split again per call.
+    """
     style = STYLE[diagnostic.severity]
     where, label = f"{diagnostic.span}: ", f" [{diagnostic.severity.label}] "
     message = (diagnostic.message, "bold")
     head: Line = ("bold", [(where, ""), (diagnostic.code, style), (label, style), message])
-    text = sources.get(diagnostic.span.file)
-    lines = text.splitlines() if text is not None else []
+    lines = source_lines(sources).of(diagnostic.span.file)
     out = [head, *_frame(diagnostic.span, lines, style)]
     indent = " " * (len(str(diagnostic.span.line)) + 1)
     if diagnostic.hint:
@@ -114,7 +119,7 @@ def _text(line: Line) -> Text:
     return text
 
 
-def render_diagnostic(diagnostic: Diagnostic, sources: dict[str, str]) -> list[Text]:
+def render_diagnostic(diagnostic: Diagnostic, sources: SourceLines | Mapping[str, str]) -> list[Text]:
     """The lines that show one diagnostic, as rich text."""
     return [_text(line) for line in layout(diagnostic, sources)]
 
@@ -141,7 +146,8 @@ def summary(report: Report) -> str:
 def report_lines(report: Report) -> list[Line]:
     """The whole report: each diagnostic with its frame and a blank line, then the summary."""
     blank: Line = ("", [])
-    lines = [line for d in report.diagnostics for line in (*layout(d, report.sources), blank)]
+    sources = SourceLines(report.sources)
+    lines = [line for d in report.diagnostics for line in (*layout(d, sources), blank)]
     lines.append(("bold", [(summary(report), "")]))
     return lines
 
