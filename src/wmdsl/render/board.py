@@ -37,11 +37,13 @@ def flow_order(workflow: Workflow) -> list[str]:
     """The names of the intakes, stages and exits of ``workflow`` in flow order."""
     names = [node.name for node in (*workflow.intakes, *workflow.stages, *workflow.exits)]
     rank = {name: index for index, name in enumerate(names)}
-    forward: dict[str, list[str]] = {name: [] for name in names}
+    # Targets as dict keys: ordered, and each new one tested in O(1) whatever the fan-out.
+    targets: dict[str, dict[str, None]] = {name: {} for name in names}
     for handoff in workflow.handoffs:
         source, target = handoff.source.name, handoff.target.name
-        if not handoff.rework and source in rank and target in rank and target not in forward[source]:
-            forward[source].append(target)
+        if not handoff.rework and source in rank and target in rank:
+            targets[source][target] = None
+    forward = {name: list(after) for name, after in targets.items()}
     return _topological(names, _without_back_edges(names, forward), rank)
 
 
