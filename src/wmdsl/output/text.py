@@ -10,9 +10,10 @@
 
 Colour is used only when asked for (the CLI asks when writing to a terminal).
 Each diagnostic is laid out once as lines of styled pieces; rich prints them
-in colour, or when they hold more than printable ASCII (it measures the width
-of any other character in terminal cells). Plain ASCII without colour, what CI
-logs and most reports are, is joined directly, so rich is not imported.
+in colour, or the lines that hold more than printable ASCII (it measures the
+width of any other character in terminal cells). Plain ASCII lines without
+colour, what CI logs and most reports are, are joined directly, and rich is
+not imported when there are only those.
 """
 
 from __future__ import annotations
@@ -157,18 +158,22 @@ def format_text(report: Report, color: bool = False) -> str:
     if not report.diagnostics and not color:
         return summary(report) + "\n"
     lines = report_lines(report)
-    if not color:
-        # Printable ASCII is printed by rich exactly as written; only text
-        # beyond it (tabs, control characters, wide or combining characters)
-        # needs rich, which is then imported.
-        plain = ["".join(piece for piece, _ in pieces) for _, pieces in lines]
-        if all(text.isascii() and text.isprintable() for text in plain):
-            return "\n".join(plain) + "\n"
-    return printed_by_rich(lines, color)
+    if color:
+        return "".join(printed_by_rich(lines, color))
+    # Printable ASCII is printed by rich exactly as written; only the lines
+    # with more (an arrow, a tab, a wide or combining character) need rich,
+    # which is then imported. Each line is printed on its own, so a report
+    # of thousands of plain lines and one arrow is not all laid out by rich.
+    plain = ["".join(piece for piece, _ in pieces) for _, pieces in lines]
+    odd = [i for i, text in enumerate(plain) if not (text.isascii() and text.isprintable())]
+    if odd:
+        for i, printed in zip(odd, printed_by_rich([lines[i] for i in odd], color), strict=True):
+            plain[i] = printed.removesuffix("\n")
+    return "\n".join(plain) + "\n"
 
 
-def printed_by_rich(lines: list[Line], color: bool) -> str:
-    """``lines`` as rich prints them, in colour or not."""
+def printed_by_rich(lines: list[Line], color: bool) -> list[str]:
+    """Each of ``lines`` as rich prints it, in colour or not (with its newline)."""
     from rich.console import Console
 
     buffer = io.StringIO()
@@ -183,6 +188,10 @@ def printed_by_rich(lines: list[Line], color: bool) -> str:
         soft_wrap=True,
         width=100_000,
     )
+    printed = []
     for line in lines:
         console.print(_text(line))
-    return buffer.getvalue()
+        printed.append(buffer.getvalue())
+        buffer.seek(0)
+        buffer.truncate()
+    return printed
