@@ -8,19 +8,28 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-GEN = Path(__file__).resolve().parent.parent / "bench" / "gen.py"
+BENCH = Path(__file__).resolve().parent.parent / "bench"
 
 
 @functools.cache
-def bench_gen() -> ModuleType:
-    """``bench/gen.py`` as a module."""
-    spec = importlib.util.spec_from_file_location("bench_gen", GEN)
+def _bench_module(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_gen"] = module  # dataclasses look their module up by name
+    sys.modules[f"bench_{name}"] = module  # dataclasses look their module up by name
     spec.loader.exec_module(module)
     return module
+
+
+def bench_gen() -> ModuleType:
+    """``bench/gen.py`` as a module."""
+    return _bench_module("gen")
+
+
+def shape_spec(kind: str, stages: int) -> str:
+    """The text of a worst-case spec of ``bench/shapes.py`` (``islands``, ``fan``, ``traps``, ...)."""
+    return str(_bench_module("shapes").shape(kind, stages))
 
 
 def generated_spec(stages: int, seed: int = 5) -> str:

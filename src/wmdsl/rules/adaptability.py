@@ -17,6 +17,7 @@ from wmdsl.digraph import DiGraph, shortest_path, strongly_connected_components
 from wmdsl.model import Decision, Escalation, Workflow
 from wmdsl.record import Frozen, set_field
 from wmdsl.rules.registry import Finding, Option, Options, RuleContext, element_key, rule, subjects
+from wmdsl.rules.wording import arrows
 
 
 @rule(
@@ -114,14 +115,6 @@ def _decision_key(decisions: Collection[str], workflow: Workflow | None, name: s
     return None
 
 
-def _arrows(names: list[str], shown: int = 8) -> str:
-    """``a`` → ``b`` → ``c``; a long chain keeps its two ends."""
-    quoted = [f"`{name}`" for name in names]
-    if len(quoted) > shown:
-        quoted = [*quoted[: shown - 2], f"… ({len(names) - shown + 2} more)", *quoted[-2:]]
-    return " → ".join(quoted)
-
-
 @rule(
     "ADP002",
     "escalation-cycle",
@@ -172,7 +165,7 @@ def _loops(escalations: _Escalations) -> Iterator[Finding]:
         steps = list(itertools.pairwise(cycle))
         yield Finding(
             escalations.edges[steps[0]].span,
-            f"decisions escalate in a loop: {_arrows(names)}",
+            f"decisions escalate in a loop: {arrows(names)}",
             f"end the chain at a person or a lane: make decision `{names[-2]}` escalate to "
             f"`@someone` above its decider instead of to `{names[-1]}`",
             escalations.finding_subjects(cycle[:-1]),
@@ -196,7 +189,7 @@ def _dead_ends(escalations: _Escalations) -> Iterator[Finding]:
         names = [escalations.name(key) for key in chain]
         yield Finding(
             escalation.span,
-            f"escalation chain {_arrows(names)} ends nowhere: decision `{decision.name}` has no decider",
+            f"escalation chain {arrows(names)} ends nowhere: decision `{decision.name}` has no decider",
             f"give decision `{decision.name}` a decider (`decides @someone`), or make decision "
             f"`{names[-2]}` escalate to a person or a lane",
             escalations.finding_subjects([source]),

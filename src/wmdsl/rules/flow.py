@@ -35,6 +35,7 @@ from wmdsl.rules.registry import (
     subjects,
     workflow_key,
 )
+from wmdsl.rules.wording import arrows
 
 KIND = {Intake: "intake", Stage: "stage", Exit: "exit"}
 
@@ -226,7 +227,7 @@ def trap_loop(ctx: RuleContext, options: Options) -> Iterator[Finding]:
                 continue  # a plain dead end: FLW002
             cycle = find_cycle(flow.graph.subgraph(names), names[0])
             assert cycle is not None  # a strongly connected component with an edge has one
-            shown = " → ".join(f"`{n}`" for n in [*cycle, cycle[0]])
+            shown = arrows([*cycle, cycle[0]])
             done = _an_exit(workflow, ExitKind.DONE) or (workflow.exits[0].name if workflow.exits else "done")
             yield _finding(
                 flow,
@@ -311,10 +312,6 @@ def handoff_finding(workflow: Workflow, handoff: Handoff, message: str, hint: st
 def written(handoff: Handoff) -> str:
     """A handoff as it is written: ``build -> review``."""
     return f"{handoff.source.name} -> {handoff.target.name}"
-
-
-def _arrow(nodes: list[str] | tuple[str, ...]) -> str:
-    return " → ".join(f"`{name}`" for name in nodes)
 
 
 BASE = """
@@ -521,8 +518,8 @@ def _serial_finding(workflow: Workflow, flow: FlowGraph, chain: list[str], follo
     return handoff_finding(
         workflow,
         steps[0],
-        f"work waits for {len(steps)} approvals in a row on {_arrow(chain)} "
-        f"({', then '.join(f'`{g}`' for g in gates)})",
+        f"work waits for {len(steps)} approvals in a row on {arrows(chain)} "
+        f"({arrows(gates, joint=', then ')})",
         hint,
     )
 
@@ -634,7 +631,7 @@ def _ping_pong_finding(
     return handoff_finding(
         workflow,
         handoff,
-        f"work is handed between lanes `{back_from}` and `{into}` {count} times on one path: {_arrow(path)}",
+        f"work is handed between lanes `{back_from}` and `{into}` {count} times on one path: {arrows(path)}",
         f"keep the work in one lane: e.g. put stage `{name}` in lane `{back_from}`, or merge the steps "
         f"each lane repeats (at most {limit} handoffs back and forth on a path)",
     )

@@ -36,6 +36,7 @@ from wmdsl.rules.registry import (
     subjects,
     workflow_key,
 )
+from wmdsl.rules.wording import listed
 
 # Shares are written as whole or decimal percentages; this absorbs float noise.
 _EPSILON = 1e-9
@@ -97,14 +98,8 @@ def _person_finding(
     return Finding(span, message, hint, tuple(keys), related)
 
 
-# Long lists are cut short in messages; the related notes point at every place.
-_SHOWN = 5
+# Long lists are cut short in messages (wording.listed); the related notes point at the first places.
 _RELATED = 10
-
-
-def _listed(names: list[str], quoted: bool = True) -> str:
-    shown = [f"`{name}`" if quoted else name for name in names[:_SHOWN]]
-    return ", ".join(shown) + (f", … ({len(names)} in all)" if len(names) > _SHOWN else "")
 
 
 def _percent(fraction: float) -> str:
@@ -155,7 +150,7 @@ def overallocated_person(ctx: RuleContext, options: Options) -> Iterator[Finding
         yield _person_finding(
             ctx,
             handle,
-            f"`{handle}` is allocated {_percent(total)} of {of}: {_listed(parts, quoted=False)}",
+            f"`{handle}` is allocated {_percent(total)} of {of}: {listed(parts, quoted=False)}",
             f"lower the shares after `{handle}` in `members` so that they add up to 100% at most, "
             f"or take `{handle}` out of one of these lanes",
             [
@@ -200,7 +195,7 @@ def spread_thin(ctx: RuleContext, options: Options) -> Iterator[Finding]:
         yield _person_finding(
             ctx,
             handle,
-            f"`{handle}` is a member of {len(lanes)} lanes ({_listed(lanes)}); "
+            f"`{handle}` is a member of {len(lanes)} lanes ({listed(lanes)}); "
             f"more than {most} spreads them thin",
             f"keep `{handle}` in at most {most} lanes: a home lane and the one they help most, "
             f"and take them out of `members` in the others",
@@ -252,7 +247,7 @@ def decision_bottleneck_person(ctx: RuleContext, options: Options) -> Iterator[F
         yield _person_finding(
             ctx,
             handle,
-            f"`{handle}` decides {len(names)} decisions ({_listed(names)}); more than {most} "
+            f"`{handle}` decides {len(names)} decisions ({listed(names)}); more than {most} "
             "makes them a bottleneck",
             f"hand some of these decisions to the people closest to the work (`decides @someone`) "
             f"and keep `{handle}` as `approves`, `consults` or the escalation (`escalates {handle}`)",

@@ -15,6 +15,7 @@ from wmdsl.diagnostics import Severity
 from wmdsl.model import Intake, Stage, Workflow, WorkType
 from wmdsl.rules.flow import analysis_of, written
 from wmdsl.rules.registry import Finding, Options, RuleContext, element_key, rule, subjects
+from wmdsl.rules.wording import arrows
 
 SLE = """
 workflow delivery "Delivery" {{
@@ -31,10 +32,6 @@ workflow delivery "Delivery" {{
   test -> shipped
 }}
 """
-
-
-def _arrow(nodes: tuple[str, ...]) -> str:
-    return " → ".join(f"`{name}`" for name in nodes)
 
 
 @rule(
@@ -77,7 +74,7 @@ def _sle_finding(
     keys = (*subjects("intake", intake, workflow), element_key("work", kind.name, workflow))
     return Finding(
         intake.span,
-        f"the main path from intake `{intake.name}` ({_arrow(path.nodes)}) takes "
+        f"the main path from intake `{intake.name}` ({arrows(path.nodes)}) takes "
         f"{format_hours(path.process_time)} of hands-on work, more than the {kind.sle.within.text} SLE "
         f"of work type `{kind.name}`: its items miss the SLE even when nothing waits",
         f"shorten the path or its effort (the largest is `{biggest.name}`, "
@@ -157,7 +154,7 @@ def _gate_heavy_finding(
     last = gated[-1]
     return Finding(
         intake.span,
-        f"the path {_arrow(tuple(path))} passes {gates} approval{'s' * (gates != 1)} "
+        f"the path {arrows(path)} passes {gates} approval{'s' * (gates != 1)} "
         f"but only {stages} stage{'s' * (stages != 1)} of work",
         f"drop or merge approvals on it (e.g. remove `gate {last.gate}` from `{written(last)}`), "
         "or let the people doing the work decide as part of a stage's definition of done",

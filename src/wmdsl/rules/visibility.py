@@ -59,12 +59,14 @@ def invisible_stage(ctx: RuleContext, options: Options) -> Iterator[Finding]:
         if not workflow.stages:
             continue
         if not workflow.boards:
-            names = ", ".join(stage.name for stage in workflow.stages)
+            stages = workflow.stages
+            # A hint of forty thousand names helps nobody: a long list ends with the count of the rest.
+            names = ", ".join(stage.name for stage in stages[: 5 if len(stages) > 8 else 8])
+            rest = f" and its {len(stages) - 5} other stages" if len(stages) > 8 else ""
             yield Finding(
                 workflow.span,
-                f"workflow `{workflow.name}` has no board: "
-                f"none of its {_stages(len(workflow.stages))} is visible",
-                f'add a board that shows them: `board work "Work" {{ shows {names} }}`',
+                f"workflow `{workflow.name}` has no board: none of its {_stages(len(stages))} is visible",
+                f'add a board that shows them: `board work "Work" {{ shows {names} }}`{rest}',
                 subjects("workflow", None, workflow),
             )
             continue
