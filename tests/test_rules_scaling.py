@@ -5,15 +5,20 @@ count grow sixty-fourfold when the spec grows eightfold. The specs are the
 benchmark's (``bench/gen.py``): lanes, gated decisions, boards and rework
 loops, so every rule has something to look at; and a chain whose every stage
 can send work back to the start, one strongly connected component the size
-of the spec. Rules left out of the recommended preset are measured too:
-``--preset strict`` runs them.
+of the spec; and the worst cases of ``bench/shapes.py``, where one mistake
+repeats at every stage (a finding, a component or a handoff of one busy
+stage per stage). Rules left out of the recommended preset are measured too:
+``--preset strict`` runs them. The whole check, formatters included, is
+counted on the worst cases as well.
 """
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 
-from tests.generated import generated_spec, loop_spec
+from tests.generated import generated_spec, loop_spec, shape_spec
 from tests.tracing import lines_run
 from wmdsl import api
 from wmdsl.model import Document
@@ -22,7 +27,12 @@ from wmdsl.rules.registry import Rule, RuleContext, all_rules
 SMALL, LARGE = 100, 800
 
 
-SPECS = {"generated": generated_spec, "one-loop": loop_spec}
+SHAPES = ("islands", "fan", "traps", "gates")
+SPECS = {
+    "generated": generated_spec,
+    "one-loop": loop_spec,
+    **{shape: functools.partial(shape_spec, shape) for shape in SHAPES},
+}
 
 
 @pytest.fixture(scope="module", params=sorted(SPECS))
@@ -46,3 +56,21 @@ def test_rule_work_grows_linearly(rule: Rule, documents: dict[int, Document]) ->
     assert large < 1.5 * growth * small, (
         f"{rule.code.code}: {small} lines for {SMALL} stages, {large} for {LARGE}"
     )
+
+
+@pytest.mark.parametrize("fmt", ["text", "sarif", "github"])
+@pytest.mark.parametrize("shape", SHAPES)
+def test_checking_and_reporting_a_worst_case_grows_linearly(shape: str, fmt: str) -> None:
+    from wmdsl.output import FORMATTERS
+    from wmdsl.settings import Overrides
+
+    texts = {n: shape_spec(shape, n) for n in (SMALL, LARGE)}
+
+    def check(n: int) -> None:
+        report = api.check_text(texts[n], path="shape.wm", overrides=Overrides(preset="strict"))
+        FORMATTERS[fmt](report, False)
+
+    check(SMALL)  # first-use imports
+    small, large = lines_run(lambda: check(SMALL)), lines_run(lambda: check(LARGE))
+    growth = LARGE // SMALL
+    assert large < 1.5 * growth * small, f"{shape} ({fmt}): {small} lines at {SMALL}, {large} at {LARGE}"
