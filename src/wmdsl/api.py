@@ -337,6 +337,9 @@ def render(
     Rendering is refused when the spec has errors: language errors always,
     rule errors unless ``force`` is set. Unknown format names raise
     :class:`UsageError`; a renderer that cannot run raises ``RenderError``.
+    The cyclic collector is paused meanwhile, as for checking: with the
+    model alive, each of its full passes walked every object of the model,
+    which made rendering a large spec superlinear.
     """
     from wmdsl.render import RENDERERS
     from wmdsl.render import render as render_format
@@ -344,6 +347,15 @@ def render(
     unknown = [name for name in formats if name not in RENDERERS]
     if unknown:
         raise UsageError(f"unknown format {unknown[0]!r}; choose from {', '.join(RENDERERS)}")
+    with collector_paused():
+        rendering, document = _checked(path, force, root)
+        if document is not None:
+            rendering.outputs.update((name, render_format(document, name)) for name in formats)
+        return rendering
+
+
+def _checked(path: str | Path, force: bool, root: str | Path | None) -> tuple[Rendering, Document | None]:
+    """``path`` checked, and its model when it may be rendered (None when refused)."""
     _new_run()
     settings = settings_for(Path(path))
     compilation = compile_path(path, root=root, limits=settings.limits)
@@ -351,9 +363,8 @@ def render(
     report = Report([result.shown], sorted_unique(result.diagnostics), result.sources, result.fail_on)
     has_errors = report.exit_code() != 0
     if compilation.document is None or (has_errors and not force):
-        return Rendering(report, {}, refused=True)
-    outputs = {name: render_format(compilation.document, name) for name in formats}
-    return Rendering(report, outputs, refused=False)
+        return Rendering(report, {}, refused=True), None
+    return Rendering(report, {}, refused=False), compilation.document
 
 
 def handbook(
@@ -369,17 +380,17 @@ def handbook(
     from wmdsl.render import RenderError
     from wmdsl.render import render as render_format
 
-    rendering = render(path, [], force=force, root=root)
-    if rendering.refused:
-        return rendering, None
-    document = load(path, root=root)
-    note: str | None = None
-    try:
-        svg: str | None = render_format(document, "svg").decode("utf-8")
-    except RenderError as error:
-        svg, note = None, str(error)
-    rendering.outputs.update(build_handbook(document, rendering.report, svg))
-    return rendering, note
+    with collector_paused():
+        rendering, document = _checked(path, force, root)
+        if document is None:
+            return rendering, None
+        note: str | None = None
+        try:
+            svg: str | None = render_format(document, "svg").decode("utf-8")
+        except RenderError as error:
+            svg, note = None, str(error)
+        rendering.outputs.update(build_handbook(document, rendering.report, svg))
+        return rendering, note
 
 
 def check_text(
