@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.generated import generated_spec
+from tests.generated import generated_spec, shape_spec
 from tests.test_render_bpmn import _chain
 from tests.tracing import lines_run
 from wmdsl import api
@@ -27,6 +27,15 @@ def test_rendering_work_grows_linearly(name: str) -> None:
     small, large = _lines_run(_chain(50), name), _lines_run(_chain(400), name)
     assert small > 0
     assert large < 10 * small, f"{name}: {small} lines for 50 stages, {large} for 400"
+
+
+@pytest.mark.parametrize("name", ["dot", "mermaid", "board", "bpmn", "json"])
+@pytest.mark.parametrize("shape", ["islands", "fan", "traps", "gates"])
+def test_rendering_a_worst_case_grows_linearly(shape: str, name: str) -> None:
+    # One stage with a handoff to every other, a third of the stages in sink
+    # loops, nothing connected: what a spec being written looks like.
+    small, large = _lines_run(shape_spec(shape, 50), name), _lines_run(shape_spec(shape, 400), name)
+    assert large < 10 * small, f"{shape} ({name}): {small} lines for 50 stages, {large} for 400"
 
 
 def test_handbook_work_grows_linearly() -> None:
