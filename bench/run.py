@@ -37,11 +37,14 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import gen  # noqa: E402
+import shapes  # noqa: E402
 
 BPMNLINT = ROOT / ".ci" / "node" / "node_modules" / "bpmnlint"
 BIG = 50_000  # from this size on, every measurement is taken once
 SMALL = 1_000  # up to this size, the check and bpmnlint are timed over more rounds
 TARGET_SIZES = (100, 10_000)  # the bpmnlint comparison is a target here: never skip the BPMN export
+SHAPE_N = 5_000  # worst-case shapes are checked at this size and four times it
+SHAPE_GROWTH = 4.4  # t(4N) / t(N) of a linear checker, with the slack of the t(50k) / t(5k) <= 11 target
 LONG_RUN = 20.0  # seconds: a run this long is not repeated
 SMALL_SPEC = """\
 person @ana "Ana Lima"
@@ -297,6 +300,7 @@ class Bench:
             "quick": args.quick,
             "seed": args.seed,
             "tree_files": args.tree_files,
+            "shape_n": args.shape_n,
             "render_budget_s": args.budget,
             "wmdsl": self.wmdsl,
         }
@@ -489,6 +493,34 @@ class Bench:
         if not cache_flag:
             self.notes.append("wmdsl check has no --no-cache flag (no cache yet): re-check = a second run")
         print(f"\n== re-check: {compact(self.results['recheck'])}", flush=True)
+        self.save()
+
+    def shapes(self) -> None:
+        """``wmdsl check`` on each worst case of ``bench/shapes.py`` at N and 4N: does the time grow 4x?"""
+        n = self.args.shape_n
+        found: dict[str, Any] = {}
+        for kind in shapes.SHAPES:
+            folder = self.work / "shapes" / kind
+            paths = []
+            for size in (n, 4 * n):
+                path = folder / f"{kind}_{size}.wm"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(shapes.shape(kind, size), encoding="utf-8")
+                paths.append(path)
+            commands = [[*self.wmdsl, "check", "--no-color", *self.no_cache, str(p)] for p in paths]
+            small, big = best_runs(2, commands, cwd=folder)
+            found[kind] = {
+                "n": [n, 4 * n],
+                "spec_bytes": [p.stat().st_size for p in paths],
+                "wall_s": [small.wall, big.wall],
+                "peak_rss_bytes": [small.peak, big.peak],
+                "summary": [summary_line(small.stdout), summary_line(big.stdout)],
+                "growth": big.wall / small.wall,
+                "holds": big.wall / small.wall <= SHAPE_GROWTH,
+            }
+            growth = found[kind]["growth"]
+            print(f"   shape {kind}: {secs(small.wall)} -> {secs(big.wall)}, growth {growth:.2f}", flush=True)
+        self.results["shapes"] = found
         self.save()
 
     def finish(self) -> None:
@@ -687,6 +719,14 @@ def report(results: dict[str, Any]) -> str:
             f" check/version = {st['check_over_version']:.2f};"
             f" cached check {secs(st.get('check_20_lines_cached_s'))}"
         )
+    if results.get("shapes"):
+        lines.append(f"worst cases (bench/shapes.py): wmdsl check at N and 4N, want growth <= {SHAPE_GROWTH}")
+        for kind, sh in results["shapes"].items():
+            small, big = sh["wall_s"]
+            lines.append(
+                f"  {kind:<8} {sh['n'][0]:>6} {secs(small):>7} {sh['n'][1]:>6} {secs(big):>7}"
+                f"  growth {sh['growth']:.2f} {'ok' if sh['holds'] else 'FAIL'}  ({sh['summary'][1]})"
+            )
     if "recheck" in results:
         rc = results["recheck"]
         lines.append(
@@ -713,6 +753,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
     parser.add_argument("--budget", type=float, default=600, help="max seconds for one render (default 600)")
     parser.add_argument("--tree-files", type=int, help="files in the re-check tree (default 1000, quick 100)")
+    parser.add_argument("--shape-n", type=int, help=f"N of the worst cases (default {SHAPE_N}, quick 500)")
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
     parser.add_argument(
         "--code",
@@ -737,6 +778,7 @@ def main(argv: list[str] | None = None) -> int:
     if BIG in args.sizes and 5000 not in args.sizes:
         args.sizes = sorted([*args.sizes, 5000])
     args.tree_files = args.tree_files or (100 if args.quick else 1000)
+    args.shape_n = args.shape_n or (500 if args.quick else SHAPE_N)
     # Measure wmdsl as installed: with bytecode. An environment that turns
     # writing it off would make every process compile wmdsl from source.
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -752,6 +794,7 @@ def main(argv: list[str] | None = None) -> int:
         for n in args.sizes:
             bench.size(n)
         bench.recheck()
+        bench.shapes()
         bench.finish()
     print(report(bench.results))
     print(f"\nwrote {args.out}")

@@ -54,3 +54,43 @@ def test_command_line_writes_the_spec_and_its_bpmn(gen: ModuleType, tmp_path: Pa
     assert (tmp_path / "spec.wm").is_file()
     root = ET.parse(tmp_path / "spec.bpmn").getroot()
     assert root.tag.endswith("definitions")
+
+
+# What each worst case of bench/shapes.py must make the rules report, once per repeated mistake.
+SHAPE_FINDINGS = {
+    "islands": {"FLW001": 60, "FLW002": 60},
+    "fan": {},
+    "traps": {"FLW003": 20},
+    "gates": {"FLW008": 1, "ADP001": 60},
+    "loop": {},
+}
+
+
+@pytest.mark.parametrize("kind", sorted(SHAPE_FINDINGS))
+def test_worst_case_shapes_compile_and_show_their_mistake(kind: str) -> None:
+    from collections import Counter
+
+    from tests.generated import shape_spec
+
+    text = shape_spec(kind, 60)
+    assert text == shape_spec(kind, 60)
+    assert text.count("\n  stage ") == 60
+    report = api.check_text(text, path=f"{kind}.wm")
+    assert not [d for d in report.diagnostics if d.code.startswith("SYN")]  # the language is happy
+    counts = Counter(d.code for d in report.diagnostics)
+    assert {code: counts[code] for code in SHAPE_FINDINGS[kind]} == SHAPE_FINDINGS[kind]
+
+
+def test_shapes_command_line(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parent.parent / "bench" / "shapes.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "traps", "30", "--out", str(tmp_path)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "traps.wm").read_text(encoding="utf-8").count("\n  stage ") == 30
+    bad = subprocess.run([sys.executable, str(script), "nope", "30"], capture_output=True, text=True)
+    assert bad.returncode == 2
+    assert "invalid choice" in bad.stderr
