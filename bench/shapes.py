@@ -55,6 +55,11 @@ def _stage(name: str) -> str:
     return f'  stage {name} "{name}" in ops {{ owner @ann; wip 3; effort 1h; done "Checked" }}'
 
 
+def _after(i: int, n: int) -> str:
+    """Where stage ``s{i}`` of a chain of ``n`` hands its work: the next stage, or the exit."""
+    return f"s{i + 1}" if i + 1 < n else "done"
+
+
 def islands(n: int) -> Iterator[str]:
     yield from _head(f"{n} stages, no handoffs")
     yield "  inbox -> done"
@@ -81,7 +86,7 @@ def traps(n: int) -> Iterator[str]:
         yield _stage(f"s{i}")
         yield _stage(f"t{i}")
         yield _stage(f"u{i}")
-        yield f"  s{i} -> {f's{i + 1}' if i + 1 < chain else 'done'}"
+        yield f"  s{i} -> {_after(i, chain)}"
         yield f"  s{i} -> t{i} {{ chance 1% }}"
         yield f"  t{i} -> u{i}"
         yield f"  u{i} -> t{i}"
@@ -93,7 +98,7 @@ def gates(n: int) -> Iterator[str]:
     for i in range(n):
         yield _stage(f"s{i}")
         yield f'  decision d{i} "Approve {i}" {{ decides @lead; consults ops; delegate @ann }}'
-        yield f"  s{i} -> {f's{i + 1}' if i + 1 < n else 'done'} {{ gate d{i} }}"
+        yield f"  s{i} -> {_after(i, n)} {{ gate d{i} }}"
 
 
 def loop(n: int) -> Iterator[str]:
@@ -101,7 +106,7 @@ def loop(n: int) -> Iterator[str]:
     yield "  inbox -> s0"
     for i in range(n):
         yield _stage(f"s{i}")
-        yield f"  s{i} -> {f's{i + 1}' if i + 1 < n else 'done'}"
+        yield f"  s{i} -> {_after(i, n)}"
         if i:
             yield f"  s{i} -> s0 {{ rework; chance 5% }}"
 
