@@ -64,7 +64,8 @@ class DiGraph:
             self._in.append({})
         return number
 
-    def add_edge(self, source: str, target: str) -> None:
+    def add_edge(self, source: str, target: str) -> tuple[int, int]:
+        """Add the edge ``source -> target`` (and either node if new); the numbers of the two."""
         # add_node written out for known nodes: the rules build graphs of every
         # workflow, and two calls per edge were a tenth of building one.
         number = self._number
@@ -76,6 +77,7 @@ class DiGraph:
             b = self.add_node(target)
         self._out[a][b] = None
         self._in[b][a] = None
+        return a, b
 
     def number(self, node: str) -> int:
         """The number of ``node`` (its position in :meth:`__iter__`); KeyError if absent."""
@@ -84,6 +86,21 @@ class DiGraph:
     def numbers(self, nodes: Iterable[str]) -> list[int]:
         number = self._number
         return [number[node] for node in nodes]
+
+    @property
+    def names(self) -> list[str]:
+        """The nodes by number (the graph's own list: read it, never change it)."""
+        return self._names
+
+    @property
+    def outgoing(self) -> Adjacency:
+        """Successor numbers by node number (the graph's own lists: read only)."""
+        return self._out
+
+    @property
+    def incoming(self) -> Adjacency:
+        """Predecessor numbers by node number (the graph's own lists: read only)."""
+        return self._in
 
     def __contains__(self, node: object) -> bool:
         return node in self._number
@@ -244,8 +261,9 @@ def strongly_connected_components(graph: DiGraph) -> list[list[str]]:
 class Condensation(Frozen):
     """The DAG of strongly connected components, in topological order."""
 
-    __slots__ = ("_graph", "_of", "components", "predecessors", "successors")
+    __slots__ = ("_graph", "_of", "components", "numbers", "predecessors", "successors")
     components: list[list[str]]
+    numbers: list[list[int]]  # the same components, as node numbers
     successors: list[set[int]]
     predecessors: list[set[int]]
     _of: list[int]
@@ -262,6 +280,7 @@ class Condensation(Frozen):
         names = graph._names
         set_field(self, "_graph", graph)
         set_field(self, "components", [[names[a] for a in members] for members in numbers])
+        set_field(self, "numbers", numbers)
         set_field(self, "_of", of)
         set_field(self, "successors", successors)
         set_field(self, "predecessors", predecessors)

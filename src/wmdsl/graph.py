@@ -11,6 +11,7 @@ the forward skeleton): a graph computes each on first use and keeps it.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 
 from wmdsl.digraph import Condensation, DiGraph, ancestors, condensation, descendants, reaching
 from wmdsl.model import Exit, Handoff, Intake, Stage, Workflow
@@ -19,6 +20,8 @@ from wmdsl.record import Frozen, set_field
 SOURCE = "⊤"
 SINK = "⊥"
 Node = Intake | Stage | Exit
+#: The numbers in a flow graph of its intakes, stages and exits, and of the two ends of each handoff.
+Numbers = tuple[list[int], list[int], list[int], list[tuple[int, int]]]
 
 
 class FlowGraph:
@@ -34,11 +37,23 @@ class FlowGraph:
         graph: DiGraph,
         nodes: dict[str, Node],
         handoffs: dict[tuple[str, str], Handoff],
+        numbers: Numbers,
     ) -> None:
         self.workflow = workflow
         self.graph = graph
         self.nodes = nodes
         self.handoffs = handoffs
+        # The same as numbers of ``graph``, for the checks that walk all of it:
+        # a list read by number stays in the processor's caches, a table of
+        # 50 000 names does not.
+        self.intake_numbers, self.stage_numbers, self.exit_numbers, self.edges = numbers
+        self.source = graph.number(SOURCE)
+        self.sink = graph.number(SINK)
+
+    @property
+    def node_numbers(self) -> list[int]:
+        """The number of each of :attr:`nodes` (intakes, stages, exits), in its order."""
+        return [*self.intake_numbers, *self.stage_numbers, *self.exit_numbers]
 
     def __repr__(self) -> str:
         return f"FlowGraph(workflow={self.workflow!r}, nodes={self.nodes!r}, handoffs={self.handoffs!r})"
@@ -87,22 +102,24 @@ def build_graph(workflow: Workflow) -> FlowGraph:
     graph = DiGraph()
     graph.add_node(SOURCE)
     nodes: dict[str, Node] = {}
+    intakes, stages, exits = [], [], []
     for intake in workflow.intakes:
         nodes[intake.name] = intake
-        graph.add_edge(SOURCE, intake.name)
+        intakes.append(graph.add_edge(SOURCE, intake.name)[1])
     for stage in workflow.stages:
         nodes[stage.name] = stage
-        graph.add_node(stage.name)
+        stages.append(graph.add_node(stage.name))
     for exit_ in workflow.exits:
         nodes[exit_.name] = exit_
-        graph.add_edge(exit_.name, SINK)
+        exits.append(graph.add_edge(exit_.name, SINK)[0])
     graph.add_node(SINK)
     handoffs: dict[tuple[str, str], Handoff] = {}
+    edges = []
     for handoff in workflow.handoffs:
         pair = (handoff.source.name, handoff.target.name)
         handoffs[pair] = handoff
-        graph.add_edge(*pair)
-    return FlowGraph(workflow, graph, nodes, handoffs)
+        edges.append(graph.add_edge(*pair))
+    return FlowGraph(workflow, graph, nodes, handoffs, (intakes, stages, exits, edges))
 
 
 class Skeleton(Frozen):
@@ -112,22 +129,42 @@ class Skeleton(Frozen):
     one, the back edges of a depth-first search from the intakes (declaration
     order), so each loop is cut once, at the handoff that returns to a node
     already on the way. ``order`` is a topological order of ``forward``.
+
+    The search works on the graph's node numbers: ``numbered_order`` and
+    ``numbered_forward`` (successors by node number) are what it finds, and
+    ``order`` and ``forward`` the same by name, made on first use.
     """
 
-    __slots__ = ("__dict__", "closing", "forward", "order")
-    order: tuple[str, ...]
-    forward: dict[str, tuple[str, ...]]
+    __slots__ = ("__dict__", "_names", "closing", "numbered_forward", "numbered_order")
+    numbered_order: list[int]
+    numbered_forward: list[tuple[int, ...]]
     closing: tuple[tuple[str, str], ...]
+    _names: tuple[list[str], list[int]]  # the graph's names, and the numbers of the workflow's nodes
 
     def __init__(
         self,
-        order: tuple[str, ...],
-        forward: dict[str, tuple[str, ...]],
+        numbered_order: list[int],
+        numbered_forward: list[tuple[int, ...]],
         closing: tuple[tuple[str, str], ...],
+        names: tuple[list[str], list[int]],
     ) -> None:
-        set_field(self, "order", order)
-        set_field(self, "forward", forward)
+        set_field(self, "numbered_order", numbered_order)
+        set_field(self, "numbered_forward", numbered_forward)
         set_field(self, "closing", closing)
+        set_field(self, "_names", names)
+
+    @functools.cached_property
+    def order(self) -> tuple[str, ...]:
+        """The workflow's nodes in a topological order of :attr:`forward`."""
+        names = self._names[0]
+        return tuple([names[a] for a in self.numbered_order])
+
+    @functools.cached_property
+    def forward(self) -> dict[str, tuple[str, ...]]:
+        """The forward successors of each of the workflow's nodes, in declaration order."""
+        names, nodes = self._names
+        forward = self.numbered_forward
+        return {names[a]: tuple([names[b] for b in forward[a]]) for a in nodes}
 
     @functools.cached_property
     def _closes(self) -> frozenset[tuple[str, str]]:
@@ -140,38 +177,40 @@ class Skeleton(Frozen):
 
 def skeleton(flow: FlowGraph) -> Skeleton:
     """The forward DAG of ``flow`` (one depth-first search, linear time)."""
-    rework = {pair for pair, handoff in flow.handoffs.items() if handoff.rework}
-    reworked = {source for source, _ in rework}  # most nodes send no rework: nothing to test
-    succ = {
-        name: [w for w in flow.successors(name) if (name, w) not in rework]
-        if name in reworked
-        else flow.successors(name)
-        for name in flow.nodes
+    graph = flow.graph
+    names, out = graph.names, graph.outgoing
+    rework = {
+        edge for edge, handoff in zip(flow.edges, flow.workflow.handoffs, strict=True) if handoff.rework
     }
-    state: dict[str, bool] = {}  # False while on the stack, True when finished
-    post: list[str] = []
-    back: set[tuple[str, str]] = set()
-    for root in [intake.name for intake in flow.workflow.intakes] + list(flow.nodes):
-        if root in state:
+    succ: list[Iterable[int]] = list(out)  # only exits lead to ⊥, and most nodes send no rework
+    for a in flow.exit_numbers:
+        succ[a] = ()
+    for a in {source for source, _ in rework}:
+        succ[a] = [b for b in out[a] if (a, b) not in rework]
+    state = bytearray(len(names))  # 0 unseen, 1 on the stack, 2 finished
+    post: list[int] = []
+    back: set[tuple[int, int]] = set()
+    nodes = flow.node_numbers
+    for root in [*flow.intake_numbers, *nodes]:
+        if state[root]:
             continue
-        state[root] = False
+        state[root] = 1
         stack = [(root, iter(succ[root]))]
         while stack:
             node, pending = stack[-1]
             after = next(pending, None)
             if after is None:
                 stack.pop()
-                state[node] = True
+                state[node] = 2
                 post.append(node)
-            elif after not in state:
-                state[after] = False
-                stack.append((after, iter(succ[after])))
             elif not state[after]:
+                state[after] = 1
+                stack.append((after, iter(succ[after])))
+            elif state[after] == 1:
                 back.add((node, after))
-    cut = {source for source, _ in back}
-    forward = {
-        name: tuple(w for w in succ[name] if (name, w) not in back) if name in cut else tuple(succ[name])
-        for name in flow.nodes
-    }
-    closing = tuple(pair for pair in flow.handoffs if pair in rework or pair in back)
-    return Skeleton(tuple(reversed(post)), forward, closing)
+    forward = [tuple(b) for b in succ]
+    for a in {source for source, _ in back}:
+        forward[a] = tuple([b for b in succ[a] if (a, b) not in back])
+    closing = tuple((names[a], names[b]) for a, b in flow.edges if (a, b) in rework or (a, b) in back)
+    post.reverse()
+    return Skeleton(post, forward, closing, (names, nodes))
