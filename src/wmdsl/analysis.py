@@ -60,8 +60,8 @@ import math
 from collections.abc import Iterable, Mapping
 
 from wmdsl.capacity import all_people, lane_fte
-from wmdsl.digraph import DiGraph
-from wmdsl.graph import SOURCE, FlowGraph, Skeleton, build_graph
+from wmdsl.digraph import Adjacency, reach
+from wmdsl.graph import FlowGraph, Skeleton, build_graph
 from wmdsl.linear import eliminate, solve_linear
 from wmdsl.model import Document, ExitKind, Lane, Person, Stage, Workflow
 from wmdsl.record import Frozen, set_field
@@ -72,7 +72,9 @@ HOURS_PER_WEEK = 40.0
 DENSE_UP_TO = 64
 TIE = 1e-9  # relative difference below which two path probabilities are equal
 
-Routes = dict[str, dict[str, float]]
+#: ``routes[a][b]``: the share of node ``a``'s work that goes to node ``b`` (by number).
+Routes = list[Mapping[int, float]]
+_NOWHERE: Mapping[int, float] = {}  # the routes of a node without handoffs
 
 
 class Note(Frozen):
@@ -346,15 +348,20 @@ def format_hours(hours: float) -> str:
 # -- routing and traffic equations -------------------------------------------
 
 
-def routing(workflow: Workflow) -> tuple[Routes, list[Note]]:
-    """Routing probabilities by source and target, and notes on lost work."""
-    grouped: dict[str, list[tuple[str, float | None]]] = {}
-    for handoff in workflow.handoffs:
-        chance = handoff.chance.fraction if handoff.chance is not None else None
-        grouped.setdefault(handoff.source.name, []).append((handoff.target.name, chance))
-    routes: Routes = {}
+def routing(flow: FlowGraph) -> tuple[Routes, list[Note]]:
+    """Routing probabilities by source and target node number, and notes on lost work."""
+    names = flow.graph.names
+    grouped: list[list[tuple[int, float | None]]] = [[] for _ in names]
+    sources: list[int] = []  # in the order of their first handoff
+    for (source, target), handoff in zip(flow.edges, flow.workflow.handoffs, strict=True):
+        targets = grouped[source]
+        if not targets:
+            sources.append(source)
+        targets.append((target, handoff.chance.fraction if handoff.chance is not None else None))
+    routes: Routes = [_NOWHERE] * len(names)
     notes: list[Note] = []
-    for source, targets in grouped.items():
+    for source in sources:
+        targets = grouped[source]
         if len(targets) == 1 and targets[0][1] is None:  # the commonest: one handoff, all the work
             routes[source] = {targets[0][0]: 1.0}
             continue
@@ -366,53 +373,75 @@ def routing(workflow: Workflow) -> tuple[Routes, list[Note]]:
         if not free and left > TIE:
             notes.append(
                 Note(
-                    f"the chances out of `{source}` add up to {_pct(given)}: "
+                    f"the chances out of `{names[source]}` add up to {_pct(given)}: "
                     f"{_pct(left)} of its work goes nowhere (counted as lost)",
-                    source,
+                    names[source],
                 )
             )
     return routes, notes
 
 
 def solve_traffic(
-    flow: FlowGraph, routes: Routes, arrivals: Mapping[str, float]
-) -> tuple[dict[str, float | None], dict[str, str]]:
-    """λ for every node (``None`` where unbounded) and why unstable nodes are.
+    flow: FlowGraph, routes: Routes, arrivals: list[float]
+) -> tuple[list[float | None], dict[int, str]]:
+    """λ by node number (``None`` where unbounded) and why unstable nodes are, by number.
 
-    ``arrivals`` is γ by node; the components come from the flow graph's
-    condensation, in its topological order.
+    ``arrivals`` is γ by node number; the components come from the flow
+    graph's condensation, in its topological order.
     """
-    rates: dict[str, float | None] = {}
-    unstable: dict[str, str] = {}
-    for members in flow.condensation.components:
-        if members[0] not in flow.nodes:
-            continue  # ⊤ or ⊥, each a component of its own
-        inflow = _inflow(flow.graph, members, routes, rates, arrivals)
+    graph = flow.graph
+    incoming, source, sink = graph.incoming, flow.source, flow.sink
+    rates: list[float | None] = [None] * len(graph)
+    unstable: dict[int, str] = {}
+    for members in flow.condensation.numbers:
+        if len(members) == 1:  # most nodes are in no loop: λ is what flows in
+            node = members[0]
+            if node in (source, sink):
+                continue
+            total = arrivals[node]
+            for before in incoming[node]:
+                if before == source:
+                    continue
+                if before == node:  # a handoff to itself: a loop after all
+                    break
+                share = routes[before][node]
+                rate = rates[before]
+                if rate is None:
+                    if share > 0:
+                        break
+                    continue
+                total += rate * share
+            else:
+                rates[node] = total
+                continue
+        inflow = _inflow(incoming, source, members, routes, rates, arrivals)
         solved = _solve_component(members, routes, inflow)
         if solved is None:
-            reason = _trap_reason(members)
-            unstable.update((name, reason) for name in members)
-        for index, name in enumerate(members):
-            rates[name] = None if solved is None else solved[index]
+            reason = _trap_reason([graph.names[a] for a in members])
+            unstable.update((a, reason) for a in members)
+        else:
+            for a, rate in zip(members, solved, strict=True):
+                rates[a] = rate
     return rates, unstable
 
 
 def _inflow(
-    graph: DiGraph,
-    members: list[str],
+    incoming: Adjacency,
+    source: int,
+    members: list[int],
     routes: Routes,
-    rates: Mapping[str, float | None],
-    arrivals: Mapping[str, float],
+    rates: list[float | None],
+    arrivals: list[float],
 ) -> list[float] | None:
     """γ plus what enters each member from outside its component (None if unbounded)."""
     inside = set(members)
     inflow = []
-    for name in members:
-        total = arrivals.get(name, 0.0)
-        for before in graph.predecessors(name):
-            if before in inside or before == SOURCE:
+    for node in members:
+        total = arrivals[node]
+        for before in incoming[node]:
+            if before in inside or before == source:
                 continue
-            share = routes[before][name]
+            share = routes[before][node]
             rate = rates[before]
             if rate is None and share > 0:
                 return None
@@ -421,18 +450,18 @@ def _inflow(
     return inflow
 
 
-def _solve_component(members: list[str], routes: Routes, inflow: list[float] | None) -> list[float] | None:
+def _solve_component(members: list[int], routes: Routes, inflow: list[float] | None) -> list[float] | None:
     if inflow is None:
         return None
     if not any(inflow):
         return [0.0] * len(members)
-    if len(members) == 1 and members[0] not in routes.get(members[0], {}):
+    if len(members) == 1 and members[0] not in routes[members[0]]:
         return inflow
     if len(members) > DENSE_UP_TO:
-        return eliminate(members, routes, inflow)
+        return eliminate(members, {a: routes[a] for a in members}, inflow)
     # (I − Qᵀ) λ = inflow, Q the routing inside the component.
     matrix = [
-        [float(i == j) - routes.get(source, {}).get(target, 0.0) for j, source in enumerate(members)]
+        [float(i == j) - routes[source].get(target, 0.0) for j, source in enumerate(members)]
         for i, target in enumerate(members)
     ]
     return solve_linear(matrix, inflow)
@@ -518,25 +547,29 @@ def stage_capacity(
 
 def main_paths(flow: FlowGraph, shape: Skeleton, routes: Routes) -> tuple[MainPath, ...]:
     """The most likely forward path from each intake to a done exit."""
-    done = {e.name for e in flow.workflow.exits if e.kind is ExitKind.DONE}
-    best: dict[str, float] = {}
-    choice: dict[str, str] = {}
-    for name in reversed(shape.order):
-        if name in done:
-            best[name] = 1.0
-            continue
-        for after in shape.forward[name]:
-            chance = routes.get(name, {}).get(after, 0.0) * best.get(after, 0.0)
-            if chance > 0 and chance > best.get(name, 0.0) * (1 + TIE):
-                best[name], choice[name] = chance, after
+    names = flow.graph.names
+    best = [0.0] * len(names)  # the probability of the best path on to a done exit
+    choice = [-1] * len(names)  # the node it goes to next
+    for a, exit_ in zip(flow.exit_numbers, flow.workflow.exits, strict=True):
+        if exit_.kind is ExitKind.DONE:
+            best[a] = 1.0  # exits have no forward handoffs: it stays so
+    forward = shape.numbered_forward
+    for a in reversed(shape.numbered_order):
+        here = best[a]
+        out = routes[a]
+        for b in forward[a]:
+            chance = out.get(b, 0.0) * best[b]
+            if chance > 0 and chance > here * (1 + TIE):
+                here, choice[a] = chance, b
+        best[a] = here
     paths = []
-    for intake in flow.workflow.intakes:
-        if intake.name not in best:
+    for a, intake in zip(flow.intake_numbers, flow.workflow.intakes, strict=True):
+        if not best[a]:
             continue
-        nodes = [intake.name]
-        while nodes[-1] in choice:
+        nodes = [a]
+        while choice[nodes[-1]] >= 0:
             nodes.append(choice[nodes[-1]])
-        paths.append(_main_path(flow, intake.name, nodes, best[intake.name]))
+        paths.append(_main_path(flow, intake.name, [names[n] for n in nodes], best[a]))
     return tuple(paths)
 
 
@@ -573,16 +606,20 @@ def analyze_workflow(
     fte = lane_fte(document) if fte is None else fte
     people = all_people(document) if people is None else people
     lanes = {lane.name: lane for lane in (*document.shared.lanes, *workflow.lanes)}
-    routes, notes = routing(workflow)
+    routes, notes = routing(flow)
     gamma, unknown, total = _arrivals(flow, notes)
     rates, unstable = solve_traffic(flow, routes, gamma)
-    known = {name: (None if name in unknown else rate) for name, rate in rates.items()}
     stages = [
-        _stage_flow(stage, known[stage.name], unstable.get(stage.name), total, lanes, fte, people, notes)
-        for stage in workflow.stages
+        _stage_flow(
+            stage, None if unknown[a] else rates[a], unstable.get(a), total, lanes, fte, people, notes
+        )
+        for stage, a in zip(workflow.stages, flow.stage_numbers, strict=True)
     ]
     lead_time = _lead_time(stages, total, notes)
-    exits = tuple(ExitFlow(e.name, e.kind.value, known[e.name]) for e in workflow.exits)
+    exits = tuple(
+        ExitFlow(e.name, e.kind.value, None if unknown[a] else rates[a])
+        for e, a in zip(workflow.exits, flow.exit_numbers, strict=True)
+    )
     loads = _lane_loads(stages, fte, notes)
     ranked = [s for s in stages if s.utilisation is not None]
     bottleneck = max(ranked, key=lambda s: s.utilisation or 0.0).name if ranked else None
@@ -591,9 +628,8 @@ def analyze_workflow(
         workflow.title,
         total,
         tuple(
-            Route(handoff.source.name, handoff.target.name, p, handoff.chance is not None)
-            for handoff in workflow.handoffs
-            for p in [routes[handoff.source.name][handoff.target.name]]
+            Route(handoff.source.name, handoff.target.name, routes[a][b], handoff.chance is not None)
+            for (a, b), handoff in zip(flow.edges, workflow.handoffs, strict=True)
         ),
         tuple(stages),
         exits,
@@ -605,23 +641,24 @@ def analyze_workflow(
     )
 
 
-def _arrivals(flow: FlowGraph, notes: list[Note]) -> tuple[dict[str, float], set[str], float | None]:
-    """γ by intake, the nodes whose rate is unknown, and Σγ (None unless all known)."""
-    gamma: dict[str, float] = {}
-    missing: list[str] = []
-    for intake in flow.workflow.intakes:
+def _arrivals(flow: FlowGraph, notes: list[Note]) -> tuple[list[float], bytearray, float | None]:
+    """γ by node number, marks of the nodes whose rate is unknown, and Σγ (None unless all known)."""
+    gamma = [0.0] * len(flow.graph)
+    given: list[float] = []
+    missing: list[int] = []
+    for a, intake in zip(flow.intake_numbers, flow.workflow.intakes, strict=True):
         if intake.arrivals is None:
-            missing.append(intake.name)
+            missing.append(a)
+            notes.append(
+                Note(f"no arrivals on intake `{intake.name}`: flow figures unavailable", intake.name)
+            )
         else:
-            gamma[intake.name] = intake.arrivals.per_hour
-    notes.extend(Note(f"no arrivals on intake `{name}`: flow figures unavailable", name) for name in missing)
-    unknown, frontier = set(missing), list(missing)  # one search from all of them
-    while frontier:
-        for after in flow.graph.successors(frontier.pop()):
-            if after not in unknown:
-                unknown.add(after)
-                frontier.append(after)
-    total = sum(gamma.values()) if gamma and not missing else None
+            gamma[a] = intake.arrivals.per_hour
+            given.append(gamma[a])
+    unknown = reach(flow.graph.outgoing, missing)  # one search from all of them
+    for a in missing:
+        unknown[a] = 1
+    total = sum(given) if given and not missing else None
     return gamma, unknown, total
 
 

@@ -25,7 +25,10 @@ finite rate): a pivot, or the share of work that leaves a node, below
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping, Sequence
+from typing import TypeVar
+
+K = TypeVar("K", bound=Hashable)
 
 SINGULAR = 1e-9  # a pivot smaller than this means the loop has no way out
 
@@ -55,9 +58,13 @@ def solve_linear(matrix: list[list[float]], rhs: list[float]) -> list[float] | N
 
 
 def eliminate(
-    members: list[str], routes: Mapping[str, Mapping[str, float]], inflow: list[float]
+    members: Sequence[K], routes: Mapping[K, Mapping[K, float]], inflow: list[float]
 ) -> list[float] | None:
-    """``λ`` (in the order of ``members``) with ``λ = inflow + Qᵀλ``, ``Q`` the routes among ``members``."""
+    """``λ`` (in the order of ``members``) with ``λ = inflow + Qᵀλ``, ``Q`` the routes among ``members``.
+
+    Members are any hashable keys (names, node numbers); ``routes[a][b]`` is
+    the share of ``a``'s work that goes to ``b``.
+    """
     import heapq  # here: only big components come this way, and a check of a small spec need not load it
 
     index = {name: i for i, name in enumerate(members)}
