@@ -265,6 +265,10 @@ def best_runs(repeat: int, commands: list[list[str]], **kwargs: Any) -> list[Run
 
 
 def wmdsl_cmd() -> list[str]:
+    """``wmdsl`` beside the Python running this script (whose in-process figures these join), else on PATH."""
+    beside = Path(sys.executable).with_name("wmdsl")
+    if beside.is_file():
+        return [str(beside)]
     found = shutil.which("wmdsl")
     return [found] if found else [sys.executable, "-m", "wmdsl"]
 
@@ -657,6 +661,24 @@ def worktree() -> dict[str, Any]:
     }
 
 
+def python_loop() -> float:
+    """Seconds for the interpreter to run a fixed loop (best of 3): how fast this Python is here.
+
+    The same code runs at very different speeds on different machines and on
+    different builds of the same Python version (one built without profile-
+    guided optimisation runs this loop, and wmdsl, a third or more slower):
+    the figure makes runs comparable that their date and CPU do not.
+    """
+    best = math.inf
+    for _ in range(3):
+        start = time.perf_counter()
+        total = 0
+        for i in range(3_000_000):
+            total += i
+        best = min(best, time.perf_counter() - start)
+    return round(best, 4)
+
+
 def machine(code: dict[str, Any]) -> dict[str, Any]:
     cpu = "unknown"
     with contextlib.suppress(OSError):
@@ -672,6 +694,8 @@ def machine(code: dict[str, Any]) -> dict[str, Any]:
         "cores": os.cpu_count(),
         "memory_bytes": memory,
         "python": platform.python_version(),
+        "python_build": " ".join([*platform.python_build(), platform.python_compiler()]),
+        "python_loop_s": python_loop(),
         "platform": platform.platform(),
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "loadavg_start": os.getloadavg(),
@@ -725,7 +749,8 @@ def report(results: dict[str, Any]) -> str:
     lines = [
         f"\nwmdsl {m.get('wmdsl')} ({m['code']} {m.get('git_commit')}"
         f"{', src dirty' if m.get('src_dirty') else ''}) — "
-        f"{m['cpu']}, {m['cores']} cores, Python {m['python']}, {m['date']}",
+        f"{m['cpu']}, {m['cores']} cores, Python {m['python']}"
+        f" (fixed loop {m.get('python_loop_s', 0):.3f} s), {m['date']}",
         "",
         "     N   spec    read   parse resolve   graph   rules   other     dot    bpmn |  check    cpu  MB/s"
         "     peak  B/B | bpmnlint probl ratio",
