@@ -157,8 +157,15 @@ def child_stages(spec: Path, repeat: int) -> dict[str, Any]:
         best["rules"] -= best.get("graph", 0.0)
     best["other"] = best["check_in_process"] - staged
     best.update(findings=codes, errors=errors[:5], not_timed=missing)
-    best["wmdsl_from"] = str(Path(api.__file__).parent)
+    best["wmdsl_from"] = wmdsl_from(Path(api.__file__).parent)
     return best
+
+
+def wmdsl_from(package: Path) -> str:
+    """Where the measured wmdsl came from: ``snapshot``, ``worktree`` or ``installed`` (no machine paths)."""
+    if package.parent.parent.name == "code" and package.parent.parent.parent.name.startswith("wmdsl-bench-"):
+        return "snapshot"
+    return "worktree" if package.is_relative_to(ROOT) else "installed"
 
 
 def child_render(spec: Path, fmt: str, repeat: int, out: Path | None) -> dict[str, Any]:
@@ -307,7 +314,7 @@ class Bench:
             "tree_files": args.tree_files,
             "shape_n": args.shape_n,
             "render_budget_s": args.budget,
-            "wmdsl": self.wmdsl,
+            "wmdsl": [Path(self.wmdsl[0]).name, *self.wmdsl[1:]],  # the command, not where it lies
         }
 
     def save(self) -> None:
