@@ -394,26 +394,8 @@ def solve_traffic(
     rates: list[float | None] = [None] * len(graph)
     unstable: dict[int, str] = {}
     for members in flow.condensation.numbers:
-        if len(members) == 1:  # most nodes are in no loop: λ is what flows in
-            node = members[0]
-            if node in (source, sink):
-                continue
-            total = arrivals[node]
-            for before in incoming[node]:
-                if before == source:
-                    continue
-                if before == node:  # a handoff to itself: a loop after all
-                    break
-                share = routes[before][node]
-                rate = rates[before]
-                if rate is None:
-                    if share > 0:
-                        break
-                    continue
-                total += rate * share
-            else:
-                rates[node] = total
-                continue
+        if members[0] in (source, sink):
+            continue  # ⊤ or ⊥, each a component of its own
         inflow = _inflow(incoming, source, members, routes, rates, arrivals)
         solved = _solve_component(members, routes, inflow)
         if solved is None:
