@@ -98,7 +98,7 @@ class FastParser:
 
     def __init__(self, data: Any) -> None:
         self.pattern = re.compile(data.PATTERN)
-        self._tail = data.TAIL
+        self._tail = data.TAIL  # compiled (and kept by `re`) only for a file that ends in it, which few do
         ignored = set(data.IGNORE)
         # Per group of the pattern: what the loop makes of it, and its argument kind.
         self.tokens: tuple[int, ...] = tuple(
@@ -218,21 +218,13 @@ class FastParser:
             else:
                 raise _Reject
 
-        if pos != len(text) and _compiled(self._tail).fullmatch(text, pos) is None:
+        if pos != len(text) and re.compile(self._tail).fullmatch(text, pos) is None:
             raise _Reject
         if open_blocks or phase == _AFTER_ARROW:
             raise _Reject
         if phase in (_ARGS, _HEAD):
             items.append(_item(head, target, args, None))  # type: ignore[arg-type]
         return tuple(items)
-
-
-@functools.cache
-def _compiled(pattern: str) -> re.Pattern[str]:
-    # What may follow the last token (blanks the lexer skips before a token)
-    # is compiled when a file ends in it, which few do: half a millisecond of
-    # every small check otherwise.
-    return re.compile(pattern)
 
 
 def _decoded(decode: Callable[[str], str], raw: str) -> str:
