@@ -163,9 +163,11 @@ def child_stages(spec: Path, repeat: int) -> dict[str, Any]:
 
 def wmdsl_from(package: Path) -> str:
     """Where the measured wmdsl came from: ``snapshot``, ``worktree`` or ``installed`` (no machine paths)."""
-    if package.parent.parent.name == "code" and package.parent.parent.parent.name.startswith("wmdsl-bench-"):
-        return "snapshot"
-    return "worktree" if package.is_relative_to(ROOT) else "installed"
+    if package.is_relative_to(ROOT):
+        return "worktree"
+    # A snapshot is put on PYTHONPATH (see snapshot()); an install is not.
+    paths = [Path(p) for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    return "snapshot" if any(package.is_relative_to(p) for p in paths) else "installed"
 
 
 def child_render(spec: Path, fmt: str, repeat: int, out: Path | None) -> dict[str, Any]:
