@@ -8,6 +8,7 @@ and the fast parser must give exactly the AST lark gives, or hand the file over.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -38,8 +39,63 @@ def test_tables_were_made_by_the_installed_lark() -> None:
     assert lark.__version__ == _tables.LARK_VERSION, "lark changed: run `python -m wmdsl.syntax.tables`"
 
 
+def _without_sre(source: str) -> str:
+    return "\n".join(line for line in source.splitlines() if not line.startswith("SRE:"))
+
+
 def test_the_lexer_is_written_the_same_way_every_time() -> None:
-    assert tables.lexer_source() == Path(_lexer.__file__).read_text(encoding="utf-8")
+    written, made = Path(_lexer.__file__).read_text(encoding="utf-8"), tables.lexer_source()
+    if _lexer.SRE[0] != parser.sre_engine():  # written under another Python: its code is that one's
+        written, made = _without_sre(written), _without_sre(made)
+    assert made == written
+
+
+class _Lexer:
+    def __init__(self, sre: object) -> None:
+        self.PATTERN, self.SRE = _lexer.PATTERN, sre
+
+
+def test_the_lexer_pattern_is_the_one_re_compiles() -> None:
+    parser.fast_parser.cache_clear()
+    try:
+        runner = parser.fast_parser()
+        assert runner is not None
+        # Pattern equality compares the pattern, the flags and the compiled code.
+        assert runner.pattern == re.compile(_lexer.PATTERN)
+        assert runner.pattern.groupindex == re.compile(_lexer.PATTERN).groupindex
+    finally:
+        parser.fast_parser.cache_clear()
+
+
+def test_under_the_engine_that_wrote_it_the_pattern_is_not_compiled_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    engine = parser.sre_engine()
+    stored = _Lexer((engine, *_lexer.SRE[1:]))
+    expected = re.compile(_lexer.PATTERN)
+
+    def refuse(pattern: str, flags: int = 0) -> re.Pattern[str]:
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(parser.re, "compile", refuse)
+    loaded = parser.compiled_pattern(stored)
+    monkeypatch.undo()
+    assert loaded == expected
+    assert loaded.match("stage build").lastgroup == "WORD"
+
+
+@pytest.mark.parametrize(
+    "sre",
+    [
+        None,  # a lexer written before the code was kept
+        ("not", "the", "shape"),
+        ((2, 7, 0, 4, 0, 0), *_lexer.SRE[1:]),  # another Python
+        (parser.sre_engine(), _lexer.SRE[1], _lexer.SRE[2], (1, 2, 3)),  # code the engine refuses
+        (parser.sre_engine(), _lexer.SRE[1], _lexer.SRE[2], ("x",)),  # not code at all
+    ],
+)
+def test_any_other_lexer_code_is_ignored_and_the_pattern_compiled(sre: object) -> None:
+    assert parser.compiled_pattern(_Lexer(sre)) == re.compile(_lexer.PATTERN)
 
 
 def test_the_fast_parser_implements_the_grammars_rules() -> None:

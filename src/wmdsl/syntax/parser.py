@@ -31,9 +31,11 @@ implements; a test fails when the grammar's rules say anything else.
 from __future__ import annotations
 
 import functools
+import importlib
 import re
+import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from wmdsl.limits import DEFAULT, Limits
 from wmdsl.span import Span
@@ -93,11 +95,42 @@ def _item(head: Arg, target: Arg | None, args: list[Arg], block: Block | None) -
     return Handoff(head, target, tuple(args), block, span)
 
 
+def sre_engine() -> tuple[int, ...]:
+    """What the compiled code of a regular expression depends on: the Python and its ``re`` engine."""
+    sre = importlib.import_module("_sre")
+    return (*sys.version_info[:2], sre.MAGIC, sre.CODESIZE, sre.MAXREPEAT, sre.MAXGROUPS)
+
+
+def compiled_pattern(data: Any) -> re.Pattern[str]:
+    """``data.PATTERN`` compiled: from ``data.SRE`` when that is the code this Python's ``re`` makes.
+
+    ``re`` compiles a pattern in Python code, which for the lexer's took 1.3-2.2 ms
+    of every process, an eighth of what a small check adds to ``--version``.
+    ``_lexer.py`` keeps the compiled code with the engine that made it; under
+    that engine the code is handed straight to it (which checks it again), and
+    under any other Python, or if anything about it is amiss, ``re`` compiles
+    the pattern itself. The two are equal patterns (a test holds them so).
+    """
+    stored = getattr(data, "SRE", None)
+    if isinstance(stored, tuple) and len(stored) == 4 and stored[0] == sre_engine():
+        _, flags, names, code = stored
+        try:
+            groups = {name: index for index, name in enumerate(names) if name is not None}
+            pattern = importlib.import_module("_sre").compile(
+                data.PATTERN, flags, list(code), len(names) - 1, groups, names
+            )
+        except (RuntimeError, TypeError, ValueError, OverflowError):
+            pass
+        else:
+            return cast("re.Pattern[str]", pattern)
+    return re.compile(data.PATTERN)
+
+
 class FastParser:
     """The grammar's rules over the generated lexer (one per process, shared: it holds no state)."""
 
     def __init__(self, data: Any) -> None:
-        self.pattern = re.compile(data.PATTERN)
+        self.pattern = compiled_pattern(data)
         self._tail = data.TAIL  # compiled (and kept by `re`) only for a file that ends in it, which few do
         ignored = set(data.IGNORE)
         # Per group of the pattern: what the loop makes of it, and its argument kind.

@@ -28,12 +28,14 @@ renumber them.
 
 from __future__ import annotations
 
+import importlib
 import pprint
 import re
 from pathlib import Path
 from typing import Any
 
 from wmdsl.syntax.grammar import grammar_sha256, grammar_text
+from wmdsl.syntax.parser import compiled_pattern, sre_engine
 from wmdsl.syntax.recovery import OPTIONS
 
 TABLES = Path(__file__).with_name("_tables.py")
@@ -103,6 +105,16 @@ def lexer_source() -> str:
     for group, index in compiled.groupindex.items():
         groups[index] = by_group[group]
 
+    # The code `re` makes of the pattern, for this Python: see parser.compiled_pattern.
+    sre_parser = importlib.import_module("re._parser")
+    parsed = sre_parser.parse(pattern, 0)
+    code = tuple(int(op) for op in importlib.import_module("re._compiler")._code(parsed, 0))
+    names: list[str | None] = [None] * parsed.state.groups
+    for name, index in parsed.state.groupdict.items():
+        names[index] = name
+    sre = (sre_engine(), compiled.flags, tuple(names), code)
+    assert compiled_pattern(_Data(pattern, sre)) == compiled, "the stored code is not what `re` makes"
+
     ignore = sorted(conf.ignore)
     blanks = ", ".join(t.name for t in skipped) or "none"
     return (
@@ -121,7 +133,18 @@ def lexer_source() -> str:
         f"GROUPS: tuple[str | None, ...] = {tuple(groups)!r}\n"
         "#: Terminals that can hold a line break.\n"
         f"NEWLINE: tuple[str, ...] = {tuple(sorted(newline))!r}\n"
+        "#: PATTERN as `re` compiles it, and the engine that does (Python version, sre magic number,\n"
+        "#: code size, limits): flags, group names and code. Used under that engine only.\n"
+        f"SRE: tuple[tuple[int, ...], int, tuple[str | None, ...], tuple[int, ...]] = {sre!r}\n"
     )
+
+
+class _Data:
+    """What :func:`compiled_pattern` reads of a lexer module."""
+
+    def __init__(self, pattern: str, sre: object) -> None:
+        self.PATTERN = pattern
+        self.SRE = sre
 
 
 def main() -> int:
