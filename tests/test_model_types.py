@@ -286,3 +286,57 @@ def test_a_stale_constructor_is_not_used(monkeypatch: pytest.MonkeyPatch) -> Non
         monkeypatch.undo()
         model._install_constructors()
     assert isinstance(Ref.__dict__["make"], staticmethod)
+
+
+_FRESH = """\
+import dataclasses, json, sys
+from pathlib import Path
+from wmdsl import api, model
+api.check([Path(sys.argv[1])], cache=False)
+lazy = sorted(n for n, c in vars(model).items() if isinstance(c, type) and issubclass(c, model.Model)
+              and isinstance(c.__dict__["__dataclass_fields__"], model._OnRequest))
+stage = model.Stage(span=model.Span("a.wm", 1, 1, 1, 2), name="s", wip=2)
+first = [f.name for f in dataclasses.fields(stage)]  # an instance asks first
+print(json.dumps({"lazy": lazy, "first": first, "changed": dataclasses.replace(stage, wip=3).wip}))
+"""
+
+
+def test_checking_a_spec_leaves_the_dataclass_descriptions_unmade() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _FRESH, str(ROOT / "examples" / "hiring.wm")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    import json
+
+    found = json.loads(done.stdout)
+    every = sorted(n for n, c in vars(model).items() if isinstance(c, type) and issubclass(c, Model))
+    assert found["lazy"] == every
+    assert found["first"] == list(field_names(Stage))
+    assert found["changed"] == 3
+
+
+def test_the_dataclass_descriptions_are_those_of_the_declarations() -> None:
+    model.as_dataclasses()
+    for cls in [c for c in vars(model).values() if isinstance(c, type) and issubclass(c, Model)]:
+        assert dataclasses.is_dataclass(cls)
+        described = dataclasses.fields(cls)
+        assert [f.name for f in described] == list(field_names(cls)), cls
+        for f, (name, default, factory, metadata) in zip(described, model.model_fields(cls), strict=True):
+            assert (f.name, f.default, f.default_factory) == (name, default, factory)
+            assert dict(f.metadata) == dict(metadata or {})
+            assert (f.kw_only, f.init, f.compare) == (True, True, True)
+        assert cls.__dataclass_params__.eq is False  # equality is Model's own
+        assert cls.__dictoffset__ == 0, "slotted: no __dict__ per object"
+    person = dataclasses.fields(Person)
+    assert [(f.name, f.default) for f in person if f.name in {"capacity", "title"}] == [
+        ("title", None),
+        ("capacity", 1.0),
+    ]
+    assert dict(next(f for f in person if f.name == "capacity").metadata) == {
+        "description": "Full-time equivalents available."
+    }
+    document = {f.name: f for f in dataclasses.fields(Document)}
+    assert document["shared"].default_factory is model.Declarations
+    assert document["file"].default is MISSING

@@ -1,7 +1,8 @@
 """The typed model of a workflow architecture.
 
 One class per concept of the language: slotted, immutable standard-library
-dataclasses, which the resolver builds directly after checking every value
+dataclasses (described as such when first asked: see :class:`_ModelClass`),
+which the resolver builds directly after checking every value
 itself (with positions and hints). Every object carries a
 :class:`~wmdsl.span.Span` saying where it was written; spans (and the spans of
 references) take no part in equality, so two specs that say the same thing
@@ -17,11 +18,12 @@ items per working hour, chances and percentiles as fractions in [0, 1].
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import functools
 import operator
 from collections.abc import Callable, Iterator
-from dataclasses import MISSING, FrozenInstanceError, dataclass, field, fields
+from dataclasses import MISSING, Field, FrozenInstanceError, field
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, TypeVar, cast
 
 from wmdsl.span import Span
@@ -31,9 +33,98 @@ if TYPE_CHECKING:
 
 M = TypeVar("M", bound="Model")
 
+#: A field as the model keeps it: name, default, default factory, metadata.
+FieldSpec = tuple[str, Any, Any, Any]
 
-@dataclass(slots=True, kw_only=True, init=False, repr=False, eq=False)
-class Model:
+
+class _ModelClass(type):
+    """The model's metaclass: each class slotted when defined, a dataclass when first asked to be.
+
+    A class of this module is written as a dataclass body (annotated fields,
+    defaults, ``field(...)``); defining it gives it ``__slots__`` for its fields
+    and keeps their defaults in ``_own_fields``, which is all that checking a
+    spec needs. ``@dataclass(slots=True)`` did this and more, for every class
+    at every start: writing its description (``__dataclass_fields__``, which
+    ``dataclasses.fields``, ``replace`` and pydantic read) took two fifths of
+    importing the model. The description is made the first time anything reads
+    it (see :class:`_OnRequest`), or by :func:`as_dataclasses`. Subclasses
+    written elsewhere are ordinary classes, dataclasses if decorated.
+    """
+
+    def __new__(
+        mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **options: Any
+    ) -> _ModelClass:
+        if namespace.get("__module__") == __name__ and "__slots__" not in namespace:
+            own: list[FieldSpec] = []
+            for field_name, annotation in namespace.get("__annotations__", {}).items():
+                if str(annotation).startswith("ClassVar"):
+                    continue
+                value = namespace.pop(field_name, MISSING)
+                if isinstance(value, Field):
+                    own.append((field_name, value.default, value.default_factory, value.metadata))
+                else:
+                    own.append((field_name, value, MISSING, None))
+            namespace["__slots__"] = tuple(spec[0] for spec in own)
+            namespace["_own_fields"] = tuple(own)
+            namespace["__dataclass_fields__"] = _OnRequest()
+            namespace["__dataclass_params__"] = _OnRequest()
+        return super().__new__(mcs, name, bases, namespace, **options)
+
+
+class _OnRequest:
+    """Stands for a model class's dataclass attribute until it is read: then makes the real one."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.owner, self.name = owner, name
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        _describe(self.owner)
+        return self.owner.__dict__[self.name]
+
+
+def _describe(cls: type) -> None:
+    """Make ``cls`` and its model bases standard-library dataclasses (those that are not yet)."""
+    for klass in reversed(cls.__mro__):
+        if not isinstance(klass.__dict__.get("__dataclass_fields__"), _OnRequest):
+            continue
+        # The defaults live in _own_fields, not in the class (where the slots
+        # are): the dataclass finds none, and each field is given its own after.
+        dataclasses.dataclass(kw_only=True, init=False, repr=False, eq=False)(klass)
+        written = klass.__dict__["__dataclass_fields__"]
+        for name, default, factory, metadata in klass.__dict__["_own_fields"]:
+            found = written[name]
+            found.default, found.default_factory = default, factory
+            if metadata is not None:
+                found.metadata = metadata
+
+
+def as_dataclasses() -> None:
+    """Make every model class a standard-library dataclass now (pydantic reads them as such)."""
+    for value in list(globals().values()):
+        if isinstance(value, _ModelClass):
+            _describe(value)
+
+
+def model_fields(cls: type) -> tuple[FieldSpec, ...]:
+    """Every field of ``cls``, in dataclass order (the bases' first), without making it a dataclass."""
+    found: dict[str, FieldSpec] = {}
+    for klass in reversed(cls.__mro__):
+        own = klass.__dict__.get("_own_fields")
+        if own is not None:
+            found.update((spec[0], spec) for spec in own)
+        elif "__dataclass_fields__" in klass.__dict__:  # a dataclass subclass written elsewhere
+            written = dataclasses.fields(klass)
+            found = {f.name: (f.name, f.default, f.default_factory, f.metadata) for f in written}
+    return tuple(found.values())
+
+
+def replace(element: M, **changes: Any) -> M:
+    """A copy of a model object with the fields named in ``changes`` changed (as ``dataclasses.replace``)."""
+    values = {name: getattr(element, name) for name in field_names(type(element))}
+    return type(element)(**{**values, **changes})
+
+
+class Model(metaclass=_ModelClass):
     """Base of the model's classes: equality, hashing and the pydantic-facing API.
 
     Equality compares every field but ``span``; the hash (consistent with it)
@@ -133,6 +224,8 @@ def _adapter(cls: type[M]) -> TypeAdapter[M]:
     if adapter is None:
         import pydantic
 
+        as_dataclasses()
+
         adapter = _ADAPTERS[cls] = pydantic.TypeAdapter(cls)
     return cast("TypeAdapter[M]", adapter)
 
@@ -145,7 +238,7 @@ def field_names(cls: type[Model]) -> tuple[str, ...]:
     """The names of the fields of ``cls``, in order (``span`` first for elements)."""
     names = _FIELD_NAMES.get(cls)
     if names is None:
-        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+        names = _FIELD_NAMES[cls] = tuple(spec[0] for spec in model_fields(cls))
     return names
 
 
@@ -156,7 +249,7 @@ def _signature(cls: type[Model]) -> tuple[tuple[str, Any, Any], ...]:
     """``(name, default, default factory)`` of every field of ``cls`` (``MISSING`` when none)."""
     found = _SIGNATURES.get(cls)
     if found is None:
-        found = _SIGNATURES[cls] = tuple((f.name, f.default, f.default_factory) for f in fields(cls))
+        found = _SIGNATURES[cls] = tuple(spec[:3] for spec in model_fields(cls))
     return found
 
 
@@ -187,7 +280,6 @@ def _plain_fields(element: Model) -> Iterator[object]:
             yield value
 
 
-@dataclass(slots=True, kw_only=True, init=False, repr=False, eq=False)
 class Element(Model):
     """Base of every model object: carries a span that equality ignores."""
 
@@ -218,7 +310,6 @@ class Element(Model):
 _PLAIN_MAKE = Element.__dict__["make"]
 
 
-@dataclass(slots=True, kw_only=True, init=False, repr=False, eq=False)
 class Ref(Element):
     """A use of a name: ``eng``, ``@dana``."""
 
@@ -233,7 +324,6 @@ class Ref(Element):
         return self.name
 
 
-@dataclass(slots=True, kw_only=True, init=False, repr=False, eq=False)
 class Duration(Element):
     """A span of working time as written (``3d``) and in working hours."""
 
@@ -241,7 +331,6 @@ class Duration(Element):
     hours: float
 
 
-@dataclass(slots=True, kw_only=True, init=False, repr=False, eq=False)
 class Percent(Element):
     """A percentage as written (``85%``) and as a fraction."""
 
@@ -249,7 +338,6 @@ class Percent(Element):
     fraction: float
 
 
-@dataclass(slots=True, kw_only=True, init=False, repr=False, eq=False)
 class Rate(Element):
     """A rate such as ``6 per week``, in items per working hour."""
 
@@ -257,7 +345,6 @@ class Rate(Element):
     per_hour: float
 
 
-@dataclass(slots=True, kw_only=True, init=False, repr=False, eq=False)
 class Target(Element):
     """``10d at 85%``: a duration met for a share of items."""
 
@@ -265,7 +352,6 @@ class Target(Element):
     percentile: Percent
 
 
-@dataclass(slots=True, kw_only=True, init=False, repr=False, eq=False)
 class Allow(Element):
     """``allow CODE "reason"``: an accepted finding on the enclosing element."""
 
@@ -273,7 +359,6 @@ class Allow(Element):
     reason: str
 
 
-@dataclass(slots=True, kw_only=True, init=False, repr=False, eq=False)
 class Named(Element):
     """An element with a name, an optional title and accepted findings."""
 
@@ -297,7 +382,6 @@ class PersonKind(enum.Enum):
     CHANNEL = "channel"
 
 
-@dataclass(slots=True, kw_only=True, init=False, repr=False, eq=False)
 class Person(Named):
     """Someone who owns, decides or works; ``name`` is the ``@handle``.
 
@@ -309,7 +393,6 @@ class Person(Named):
     kind: PersonKind = PersonKind.HUMAN
 
 
-@dataclass(slots=True, kw_only=True, init=False, repr=False, eq=False)
 class Member(Element):
     """A person in a lane, with the share of their capacity given to it."""
 
@@ -317,7 +400,6 @@ class Member(Element):
     allocation: Percent | None = None
 
 
-@dataclass(slots=True, kw_only=True, init=False, repr=False, eq=False)
 class Lane(Named):
     """A role or team: who does the work."""
 
@@ -339,7 +421,6 @@ class WorkKind(enum.Enum):
     COORDINATION = "coordination"
 
 
-@dataclass(slots=True, kw_only=True, init=False, repr=False, eq=False)
 class WorkType(Named):
     """A type of work item, with its service-level expectation."""
 
@@ -347,7 +428,6 @@ class WorkType(Named):
     sle: Target | None = None
 
 
-@dataclass(slots=True, kw_only=True, init=False, repr=False, eq=False)
 class Intake(Named):
     """An on-ramp: where and how work enters."""
 
@@ -358,7 +438,6 @@ class Intake(Named):
     arrivals: Rate | None = None
 
 
-@dataclass(slots=True, kw_only=True, init=False, repr=False, eq=False)
 class Stage(Named):
     """A step of work, done inside a lane."""
 
@@ -377,14 +456,12 @@ class ExitKind(enum.Enum):
     CANCELLED = "cancelled"
 
 
-@dataclass(slots=True, kw_only=True, init=False, repr=False, eq=False)
 class Exit(Named):
     """An off-ramp."""
 
     kind: ExitKind = ExitKind.DONE
 
 
-@dataclass(slots=True, kw_only=True, init=False, repr=False, eq=False)
 class Handoff(Element):
     """``source -> target``: work moving from one node to the next."""
 
@@ -403,7 +480,6 @@ class Handoff(Element):
         return f"{self.source.name}->{self.target.name}"
 
 
-@dataclass(slots=True, kw_only=True, init=False, repr=False, eq=False)
 class Escalation(Element):
     """``escalates @dana after 3d``."""
 
@@ -411,7 +487,6 @@ class Escalation(Element):
     after: Duration | None = None
 
 
-@dataclass(slots=True, kw_only=True, init=False, repr=False, eq=False)
 class Decision(Named):
     """A decision right (a traffic signal) and who plays which role in it."""
 
@@ -424,7 +499,6 @@ class Decision(Named):
     delegate: Ref | None = None
 
 
-@dataclass(slots=True, kw_only=True, init=False, repr=False, eq=False)
 class Board(Named):
     """A board that makes work visible."""
 
@@ -433,7 +507,6 @@ class Board(Named):
     audience: tuple[Ref, ...] = ()
 
 
-@dataclass(slots=True, kw_only=True, init=False, repr=False, eq=False)
 class Metric(Named):
     """A flow metric, measured between two nodes."""
 
@@ -444,7 +517,6 @@ class Metric(Named):
     throughput: Rate | None = None
 
 
-@dataclass(slots=True, kw_only=True, init=False, repr=False, eq=False)
 class Cadence(Named):
     """A feedback loop: a review, retrospective or replenishment."""
 
@@ -453,7 +525,6 @@ class Cadence(Named):
     reviews: tuple[Ref, ...] = ()
 
 
-@dataclass(slots=True, kw_only=True, init=False, repr=False, eq=False)
 class Declarations(Model):
     """Declarations that can be shared between workflows through imports."""
 
@@ -463,7 +534,6 @@ class Declarations(Model):
     decisions: tuple[Decision, ...] = ()
 
 
-@dataclass(slots=True, kw_only=True, init=False, repr=False, eq=False)
 class Workflow(Named):
     """One work system: everything declared inside a ``workflow`` block."""
 
@@ -482,7 +552,6 @@ class Workflow(Named):
     cadences: tuple[Cadence, ...] = ()
 
 
-@dataclass(slots=True, kw_only=True, init=False, repr=False, eq=False)
 class Document(Model):
     """A compiled file: its workflows and the shared declarations in scope.
 
@@ -510,12 +579,12 @@ def _install_constructors() -> None:
     else:
         makers, written = _constructors.MAKERS, _constructors.FIELDS
     for cls in [c for c in globals().values() if isinstance(c, type) and issubclass(c, Element)]:
-        found = fields(cls)
+        found = model_fields(cls)
         maker = makers.get(cls.__name__)
-        if maker is None or tuple(f.name for f in found) != written.get(cls.__name__):
+        if maker is None or tuple(spec[0] for spec in found) != written.get(cls.__name__):
             type.__setattr__(cls, "make", _PLAIN_MAKE)  # not written, or stale (a test says so)
             continue
-        made = maker(cls, {f.name: f.default for f in found if f.default is not MISSING})
+        made = maker(cls, {name: default for name, default, *_ in found if default is not MISSING})
         made.__qualname__ = f"{cls.__qualname__}.make"
         type.__setattr__(cls, "make", staticmethod(made))
 

@@ -6,7 +6,8 @@ classes that ``wmdsl check`` imports was a quarter of its start-up. A
 :class:`Record` instead names its fields in ``__slots__`` and writes its own
 ``__init__``; ``repr``, equality, hashing, immutability and pickling are
 written once here and behave as the dataclass ones did. (The model's classes
-stay dataclasses, because pydantic reads them as such: see :mod:`wmdsl.model`.)
+are written as dataclasses, and become them when first asked, because pydantic
+reads them as such: see :mod:`wmdsl.model`.)
 """
 
 from __future__ import annotations

@@ -10,7 +10,6 @@ from __future__ import annotations
 import enum
 import itertools
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from wmdsl import codes
@@ -33,6 +32,7 @@ from wmdsl.model import (
     Stage,
     WorkKind,
     WorkType,
+    replace,
 )
 from wmdsl.record import Frozen, set_field
 from wmdsl.resolve import values
