@@ -32,6 +32,7 @@ import importlib
 import pprint
 import re
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from wmdsl.syntax.grammar import grammar_sha256, grammar_text
@@ -106,14 +107,14 @@ def lexer_source() -> str:
         groups[index] = by_group[group]
 
     # The code `re` makes of the pattern, for this Python: see parser.compiled_pattern.
-    sre_parser = importlib.import_module("re._parser")
-    parsed = sre_parser.parse(pattern, 0)
+    parsed = importlib.import_module("re._parser").parse(pattern, 0)
     code = tuple(int(op) for op in importlib.import_module("re._compiler")._code(parsed, 0))
-    names: list[str | None] = [None] * parsed.state.groups
-    for name, index in parsed.state.groupdict.items():
+    names: list[str | None] = [None] * (compiled.groups + 1)
+    for name, index in compiled.groupindex.items():
         names[index] = name
     sre = (sre_engine(), compiled.flags, tuple(names), code)
-    assert compiled_pattern(_Data(pattern, sre)) == compiled, "the stored code is not what `re` makes"
+    stored = SimpleNamespace(PATTERN=pattern, SRE=sre)
+    assert compiled_pattern(stored) == compiled, "the stored code is not what `re` makes"
 
     ignore = sorted(conf.ignore)
     blanks = ", ".join(t.name for t in skipped) or "none"
@@ -137,14 +138,6 @@ def lexer_source() -> str:
         "#: code size, limits): flags, group names and code. Used under that engine only.\n"
         f"SRE: tuple[tuple[int, ...], int, tuple[str | None, ...], tuple[int, ...]] = {sre!r}\n"
     )
-
-
-class _Data:
-    """What :func:`compiled_pattern` reads of a lexer module."""
-
-    def __init__(self, pattern: str, sre: object) -> None:
-        self.PATTERN = pattern
-        self.SRE = sre
 
 
 def main() -> int:
