@@ -23,6 +23,14 @@ CORE_RULES = (
 )
 
 
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test keeps its cached results (and the key that signs them) to itself."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("WMDSL_CACHE_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """An empty project folder (with a root marker) as the working directory."""

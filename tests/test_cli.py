@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -275,7 +276,7 @@ def _run_with(monkeypatch: pytest.MonkeyPatch, main: Callable[[], None]) -> list
         raise _Exited
 
     monkeypatch.setattr(entry.os, "_exit", hard_exit)
-    monkeypatch.setattr(entry, "_EXITS_AT_ONCE", False)  # run() sets it; restored after the test
+    monkeypatch.setattr(entry.gc, "set_threshold", lambda *thresholds: None)  # the test process keeps its own
     monkeypatch.setattr(entry, "main", main)
     with pytest.raises(_Exited):
         entry.run()
@@ -322,34 +323,28 @@ def test_a_reader_that_stops_early_gets_no_traceback(project: Path) -> None:
     assert "Exception ignored" not in error
 
 
-def test_a_process_that_exits_at_once_keeps_only_the_last_model(
-    project: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_process_policy_lives_in_the_entry_point_alone() -> None:
+    # The library never touches the collector or ends the process: only the
+    # console entry point (cli.run) sets a threshold and exits hard.
+    package = Path(__file__).resolve().parent.parent / "src" / "wmdsl"
+    pattern = re.compile(r"\bgc\.|os\._exit")
+    offenders = [
+        f"{path.relative_to(package)}:{number}"
+        for path in sorted(package.rglob("*.py"))
+        if path.name != "cli.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert offenders == []
+
+
+def test_a_library_check_leaves_the_collector_as_it_found_it(project: Path) -> None:
     import gc
 
     from wmdsl import api
 
     (project / "a.wm").write_text(GOOD, encoding="utf-8")
-    (project / "b.wm").write_text(GOOD.replace("answer -> refused\n", ""), encoding="utf-8")
-    expected = api.check([project], jobs=1)
-    assert api._left_for_exit is None  # a library caller frees every model
-    frozen: list[bool] = []
-    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(True))
-    monkeypatch.setattr(api, "_left_for_exit", None)
-    api.leave_last_model_to_exit()
-    report = api.check([project], jobs=1)
-    assert report.diagnostics == expected.diagnostics
-    kept = api._left_for_exit
-    assert kept is not None
-    assert [Path(c.path).name for c in kept] == ["b.wm"]
-    assert frozen == [True, True]
-
-
-def test_only_the_console_entry_point_leaves_models_to_the_exit(project: Path) -> None:
-    import wmdsl.cli as entry
-    from wmdsl import api
-
-    (project / "a.wm").write_text(GOOD, encoding="utf-8")
-    assert run("check", "--no-cache", "a.wm")[0] == 0
-    assert entry._EXITS_AT_ONCE is False
-    assert api._left_for_exit is None
+    before = (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count())
+    api.check([project], jobs=1)
+    api.render(project / "a.wm", ["json"])
+    assert (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count()) == before

@@ -126,26 +126,3 @@ def test_output_names_cannot_escape_the_folder(project: Path) -> None:
     with pytest.raises(OutputError):
         inside(project / "out", "/etc/passwd")
     assert inside(project / "out", "lanes/eng.html") == (project / "out" / "lanes" / "eng.html").resolve()
-
-
-def test_renderers_run_with_the_cyclic_collector_paused(spec: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # With the model alive, every full pass of the collector walks all of it:
-    # rendering a large spec grew faster than the spec. The pause ends with the call.
-    import gc
-
-    import wmdsl.render.board
-    from wmdsl import api
-
-    seen: list[bool] = []
-    board = wmdsl.render.board.render_board
-
-    def spy(document: object) -> str:
-        seen.append(gc.isenabled())
-        return board(document)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(wmdsl.render.board, "render_board", spy)
-    assert gc.isenabled()
-    rendering = api.render(spec, ["board"])
-    assert not rendering.refused
-    assert seen == [False]
-    assert gc.isenabled()

@@ -10,23 +10,30 @@ stage is exposed on its own too: :func:`parse`, :func:`compile_path`,
 from __future__ import annotations
 
 import fnmatch
-import functools
-import gc
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from wmdsl.cache import Cache, key, root_of
+from wmdsl import codes
+from wmdsl.cache import Cache
 from wmdsl.cache import Entry as CacheEntry
-from wmdsl.cache import new_run as new_cache_run
 from wmdsl.checker import run_rules
 from wmdsl.diagnostics import Diagnostic, Severity, sorted_unique
 from wmdsl.graph import FlowGraph, build_graph
 from wmdsl.limits import Limits
 from wmdsl.model import Document, Workflow, json_schema
 from wmdsl.record import Record
-from wmdsl.resolve.loader import Compilation, collector_paused, compile_file, compile_text
+from wmdsl.resolve.loader import (
+    Compilation,
+    compile_file,
+    compile_text,
+    display_path,
+    find_root,
+    refusal,
+)
 from wmdsl.settings import ConfigError, Overrides, Settings, new_run, settings_for
+from wmdsl.span import point
 from wmdsl.syntax import ParsedFile
 from wmdsl.syntax import parse as _parse
 
@@ -142,26 +149,85 @@ def _excluded(path: Path, base: Path, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns for name in names)
 
 
+# Folders folder discovery never enters: a repository's own data, and the
+# result cache of versions that kept it in the tree.
+SKIPPED_FOLDERS = frozenset({".git", ".wmdsl_cache"})
+
+
+def _walk(folder: Path, root: Path, notes: list[Diagnostic]) -> Iterator[Path]:
+    """Every file below ``folder``, following links to folders that stay inside ``root``.
+
+    A linked folder is entered once (so a link to a folder above it is no
+    loop); a link that leads outside the root is reported, not entered.
+    """
+    seen = {os.path.realpath(folder)}
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            entries = sorted(os.scandir(current), key=lambda entry: entry.name)
+        except OSError:
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.name in SKIPPED_FOLDERS:
+                continue
+            if not entry.is_dir():  # follows links: a link to a folder is a folder here
+                yield path
+                continue
+            real = os.path.realpath(path)
+            if entry.is_symlink() and refusal(real, root) is not None:
+                notes.append(_link_outside(path))
+            elif real not in seen:
+                seen.add(real)
+                pending.append(path)
+
+
+def _link_outside(path: Path) -> Diagnostic:
+    return Diagnostic(
+        codes.IMPORT_OUTSIDE.code,
+        Severity.WARNING,
+        f"folder `{display_path(Path(os.path.abspath(path)))}` is a link that leads outside the "
+        "project root (or into `.git`); not searched",
+        point(display_path(Path(os.path.abspath(path))), 1, 1),
+        "specs must lie inside the project root; name the folder itself to check it",
+    )
+
+
+def _discover(
+    paths: Iterable[str | Path], exclude: Sequence[str], root: Path | None = None
+) -> tuple[list[Path], list[Diagnostic]]:
+    """The spec files named by ``paths``, and what folder discovery refused to enter."""
+    found: set[Path] = set()
+    notes: list[Diagnostic] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            confine = (root if root is not None else find_root(path / "_")).resolve()
+            specs = {
+                p
+                for p in _walk(path, confine, notes)
+                if p.name.endswith(SUFFIX) and not _excluded(p, path, exclude)
+            }
+            if not specs and not notes:
+                raise UsageError(f"no {SUFFIX} files found under {path}")
+            found |= specs
+        elif os.path.lexists(path):
+            found.add(path)
+        else:
+            raise UsageError(f"no such file or directory: {path}")
+    return sorted(found, key=lambda p: p.as_posix()), notes
+
+
 def discover(paths: Iterable[str | Path], exclude: Sequence[str] = ()) -> list[Path]:
     """The ``.wm`` files named by ``paths`` (folders searched recursively), sorted.
 
     Files found in folders are skipped when their path below the folder, or
     the name of a folder on the way, matches a glob in ``exclude``; files
-    named explicitly are always checked.
+    named explicitly are always checked. ``.git`` folders are never entered,
+    and linked folders only when they lead to a folder inside the project root.
     """
-    found: set[Path] = set()
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            specs = {p for p in path.rglob(f"*{SUFFIX}") if p.is_file() and not _excluded(p, path, exclude)}
-            if not specs:
-                raise UsageError(f"no {SUFFIX} files found under {path}")
-            found |= specs
-        elif path.exists():
-            found.add(path)
-        else:
-            raise UsageError(f"no such file or directory: {path}")
-    return sorted(found, key=lambda p: p.as_posix())
+    return _discover(paths, exclude)[0]
 
 
 def _check_compilation(
@@ -177,66 +243,67 @@ def _check_compilation(
 _FileResult = CacheEntry
 
 
-def _new_run() -> None:
-    """Forget what earlier runs found: configuration files, file hashes and roots may have changed."""
-    new_run()
-    new_cache_run()
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """How every file of one run is checked (sent to worker processes as it is)."""
+
+    root: Path | None
+    overrides: Overrides
+    honour_allows: bool
+    use_cache: bool
+    cache_folder: Path | None
+    # This run's caches, one per project root: each remembers the files it hashed.
+    stores: dict[Path, Cache | None] = field(default_factory=dict, compare=False)
+
+    def root_of(self, path: Path) -> Path:
+        return (self.root if self.root is not None else find_root(path)).resolve()
+
+    def slot(self, path: Path, settings: Settings) -> tuple[Cache, str] | None:
+        """Where the result of checking ``path`` this way is cached (None: no cache)."""
+        if not self.use_cache:
+            return None
+        root = self.root_of(path)
+        if root not in self.stores:
+            self.stores[root] = Cache.open(root, settings.limits, self.cache_folder)
+        store = self.stores[root]
+        if store is None:
+            return None
+        import json
+
+        described = json.dumps(settings.describe(), sort_keys=True)
+        return store, store.key(Path(os.path.abspath(path)), described, f"allows={self.honour_allows}")
+
+    def cached(self, path: Path) -> _FileResult | None:
+        try:
+            slot = self.slot(path, settings_for(path, self.overrides))
+        except (OSError, ValueError):
+            return None
+        return slot[0].get(slot[1]) if slot else None
+
+    def check(self, path: Path) -> _FileResult:
+        """Check one file with the settings that apply to it; a file that fails alone is reported alone."""
+        settings = settings_for(path, self.overrides)
+        try:
+            compilation = compile_path(path, root=self.root, limits=settings.limits)
+        except (OSError, ValueError, RecursionError, MemoryError) as error:
+            return _failed(path, error, settings)
+        result = _finish(path, compilation, settings, self.honour_allows)
+        slot = self.slot(path, settings)
+        if slot is not None:
+            slot[0].put(slot[1], result, compilation.reads)
+        return result
 
 
-def _cache_slot(
-    path: Path, root: str | Path | None, overrides: Overrides, honour_allows: bool
-) -> tuple[Cache, str] | None:
-    """Where the result of checking ``path`` this way is cached (None: unreadable)."""
-    resolved = path.resolve()  # once: each resolve is a system call per folder of the path
-    store = Cache(Path(root) if root is not None else root_of(resolved))
-    entry_key = key(resolved, settings_for(path, overrides).source, f"{overrides!r}|{root}", honour_allows)
-    return (store, entry_key) if entry_key else None
-
-
-def _from_cache(
-    path: Path, root: str | Path | None, overrides: Overrides, honour_allows: bool
-) -> _FileResult | None:
-    slot = _cache_slot(path, root, overrides, honour_allows)
-    return slot[0].get(slot[1]) if slot else None
-
-
-def _check_file(
-    path: Path, root: str | Path | None, overrides: Overrides, honour_allows: bool, use_cache: bool = False
-) -> _FileResult:
-    """Check one file with the settings that apply to it (runs in worker processes too)."""
-    with collector_paused():
-        # The model is freed (by reference counting) inside the pause: were it
-        # alive when the collector resumes, its first full pass would walk
-        # every object of the model once more for nothing.
-        return _check_file_paused(path, root, overrides, honour_allows, use_cache)
-
-
-def _check_file_paused(
-    path: Path, root: str | Path | None, overrides: Overrides, honour_allows: bool, use_cache: bool
-) -> _FileResult:
-    settings = settings_for(path, overrides)
-    compilation = compile_path(path, root=root, limits=settings.limits)
-    result = _finish(path, compilation, settings, honour_allows)
-    slot = _cache_slot(path, root, overrides, honour_allows) if use_cache else None
-    if slot is not None:
-        slot[0].put(slot[1], result, compilation.files or [path.resolve()])
-    if _left_for_exit is not None:
-        _left_for_exit[:] = [compilation]  # the one before is freed here, still inside the pause
-        gc.freeze()  # what stays alive is never scanned again
-    return result
-
-
-# A process about to end with ``os._exit`` (the command line: see
-# :func:`wmdsl.cli.run`) gains nothing from freeing the model of the file it
-# checked last, object by object: a tenth of a second for 50 000 stages. Only
-# that one is left alive, so memory stays what one model needs.
-_left_for_exit: list[Compilation] | None = None
-
-
-def leave_last_model_to_exit() -> None:
-    """Keep the last checked file's model alive, for a process that ends with ``os._exit``."""
-    global _left_for_exit
-    _left_for_exit = []
+def _failed(path: Path, error: BaseException, settings: Settings) -> _FileResult:
+    """What is reported of a file whose reading or resolving failed as a whole."""
+    shown = display_path(Path(os.path.abspath(path)))
+    if isinstance(error, RecursionError | MemoryError):
+        code, message = codes.LIMIT, "the file is nested too deeply or is too large to process"
+    else:
+        reason = (error.strerror if isinstance(error, OSError) else None) or str(error)
+        code, message = codes.UNREADABLE, f"cannot read file: {reason.lower()}"
+    diagnostic = Diagnostic(code.code, code.severity, message, point(shown, 1, 1))
+    return _FileResult(shown, [diagnostic], {}, settings.fail_on)
 
 
 def _finish(path: Path, compilation: Compilation, settings: Settings, honour_allows: bool) -> _FileResult:
@@ -249,35 +316,27 @@ def _finish(path: Path, compilation: Compilation, settings: Settings, honour_all
 PARALLEL_FROM = 16  # below this many files, starting worker processes costs more than it saves
 
 
-def _run_all(
-    files: list[Path],
-    root: str | Path | None,
-    overrides: Overrides,
-    honour_allows: bool,
-    jobs: int | None,
-    use_cache: bool,
-) -> list[_FileResult]:
+def _run_all(files: list[Path], job: _Job, jobs: int | None) -> list[_FileResult]:
     # Cached results are read here; only the files that miss are checked,
     # in worker processes when there are many of them.
     found: dict[Path, _FileResult] = {}
-    if use_cache:
+    if job.use_cache:
         for path in files:
-            hit = _from_cache(path, root, overrides, honour_allows)
+            hit = job.cached(path)
             if hit is not None:
                 found[path] = hit
     misses = [path for path in files if path not in found]
     workers = jobs if jobs is not None else (os.cpu_count() or 1)
     if workers <= 1 or len(misses) < PARALLEL_FROM:
-        found.update((p, _check_file(p, root, overrides, honour_allows, use_cache)) for p in misses)
+        found.update((p, job.check(p)) for p in misses)
     else:
-        work = functools.partial(
-            _check_file, root=root, overrides=overrides, honour_allows=honour_allows, use_cache=use_cache
-        )
-        import concurrent.futures  # only when files are checked in parallel
+        import multiprocessing  # only when files are checked in parallel
 
-        with concurrent.futures.ProcessPoolExecutor(max_workers=min(workers, len(misses))) as pool:
+        # Leaving the block terminates the workers, also when a timeout
+        # interrupts the run: none is left checking on its own.
+        with multiprocessing.Pool(min(workers, len(misses))) as pool:
             chunk = max(1, len(misses) // (workers * 8))
-            found.update(zip(misses, pool.map(work, misses, chunksize=chunk), strict=True))
+            found.update(zip(misses, pool.imap(job.check, misses, chunksize=chunk), strict=True))
     return [found[path] for path in files]
 
 
@@ -291,6 +350,7 @@ def check(
     honour_allows: bool = True,
     jobs: int | None = None,
     cache: bool = False,
+    cache_folder: str | Path | None = None,
 ) -> Report:
     """Check every spec named by ``paths``: language errors and rule findings.
 
@@ -298,16 +358,23 @@ def check(
     (``wmdsl.toml`` or ``[tool.wmdsl]`` in ``pyproject.toml``, found upward),
     then ``overrides`` (or just ``select``) apply. Files are checked in
     parallel when there are many; the report is sorted either way. With
-    ``cache``, results of unchanged files come from ``.wmdsl_cache/`` in the
-    project root (see :mod:`wmdsl.cache`).
+    ``cache``, results of unchanged files come from the per-user cache folder
+    (``cache_folder`` to choose another; see :mod:`wmdsl.cache`).
     """
     overrides = overrides or Overrides()
     if select is not None:
         overrides = overrides.replace(select=tuple(select))
-    _new_run()
-    files = discover(paths, exclude)
-    results = _run_all(files, root, overrides, honour_allows, jobs, cache)
-    diagnostics = [d for result in results for d in result.diagnostics]
+    new_run()
+    files, notes = _discover(paths, exclude, Path(root) if root is not None else None)
+    job = _Job(
+        Path(root) if root is not None else None,
+        overrides,
+        honour_allows,
+        cache,
+        Path(cache_folder) if cache_folder is not None else None,
+    )
+    results = _run_all(files, job, jobs)
+    diagnostics = [*notes, *(d for result in results for d in result.diagnostics)]
     sources = {name: text for result in results for name, text in result.sources.items()}
     fail_on = min((r.fail_on for r in results), default=Severity.ERROR)
     if overrides.fail_on is not None:
@@ -337,9 +404,6 @@ def render(
     Rendering is refused when the spec has errors: language errors always,
     rule errors unless ``force`` is set. Unknown format names raise
     :class:`UsageError`; a renderer that cannot run raises ``RenderError``.
-    The cyclic collector is paused meanwhile, as for checking: with the
-    model alive, each of its full passes walked every object of the model,
-    which made rendering a large spec superlinear.
     """
     from wmdsl.render import RENDERERS
     from wmdsl.render import render as render_format
@@ -347,16 +411,15 @@ def render(
     unknown = [name for name in formats if name not in RENDERERS]
     if unknown:
         raise UsageError(f"unknown format {unknown[0]!r}; choose from {', '.join(RENDERERS)}")
-    with collector_paused():
-        rendering, document = _checked(path, force, root)
-        if document is not None:
-            rendering.outputs.update((name, render_format(document, name)) for name in formats)
-        return rendering
+    rendering, document = _checked(path, force, root)
+    if document is not None:
+        rendering.outputs.update((name, render_format(document, name)) for name in formats)
+    return rendering
 
 
 def _checked(path: str | Path, force: bool, root: str | Path | None) -> tuple[Rendering, Document | None]:
     """``path`` checked, and its model when it may be rendered (None when refused)."""
-    _new_run()
+    new_run()
     settings = settings_for(Path(path))
     compilation = compile_path(path, root=root, limits=settings.limits)
     result = _finish(Path(path), compilation, settings, True)
@@ -380,17 +443,16 @@ def handbook(
     from wmdsl.render import RenderError
     from wmdsl.render import render as render_format
 
-    with collector_paused():
-        rendering, document = _checked(path, force, root)
-        if document is None:
-            return rendering, None
-        note: str | None = None
-        try:
-            svg: str | None = render_format(document, "svg").decode("utf-8")
-        except RenderError as error:
-            svg, note = None, str(error)
-        rendering.outputs.update(build_handbook(document, rendering.report, svg))
-        return rendering, note
+    rendering, document = _checked(path, force, root)
+    if document is None:
+        return rendering, None
+    note: str | None = None
+    try:
+        svg: str | None = render_format(document, "svg").decode("utf-8")
+    except RenderError as error:
+        svg, note = None, str(error)
+    rendering.outputs.update(build_handbook(document, rendering.report, svg))
+    return rendering, note
 
 
 def check_text(
@@ -404,7 +466,7 @@ def check_text(
     overrides = overrides or Overrides()
     if select is not None:
         overrides = overrides.replace(select=tuple(select))
-    _new_run()
+    new_run()
     settings = settings_for(Path(path), overrides)
     compilation = compile_text(text, path, limits=settings.limits)
     result = _finish(Path(path), compilation, settings, True)

@@ -1,29 +1,50 @@
-"""A cache of check results, keyed by content, so an unchanged tree re-checks fast.
+"""A cache of check results that a pull request cannot fool.
 
-A result is stored per checked file under ``.wmdsl_cache/`` in the project
-root, named by a hash of everything that could change it: the wmdsl version,
-the file's path and bytes, the configuration file's bytes, the command-line
-overrides and whether ``allow`` is honoured. The record also lists every file
-the check read (imports) with a hash of its bytes; it is used only if all of
-them are unchanged. Records are JSON, never pickles: reading a planted cache
-file can at worst produce wrong findings, never run code. Writes are atomic,
-and any unreadable or inconsistent record is simply a miss.
+In CI, whoever opens a pull request writes every file of the checkout, so
+nothing the cache trusts may come from there:
+
+- Records live in a per-user folder (``$WMDSL_CACHE_DIR``, else
+  ``$XDG_CACHE_HOME/wmdsl``, else ``~/.cache/wmdsl``), one subfolder per
+  project root, never in the checked-out tree.
+- Every record is signed with HMAC-SHA256 under a secret made on first use
+  and kept beside the records, readable by its owner only. A record that
+  does not verify is a miss: a planted or edited record is never believed.
+- A record lists every file its check looked for (see
+  :class:`~wmdsl.resolve.loader.Read`): the path as named, the real path it
+  led to and the digest of the bytes that were parsed, including imports that
+  were missing or refused. On every read each one is looked up and hashed
+  again; a link re-pointed, a file edited (even while it was being checked),
+  or an import created since, each makes the record a miss.
+- Nothing in a record depends on the working directory: file names are kept
+  relative to the project root and shown relative to where the run is.
+
+Records are JSON, never pickles, and are written atomically. Any unreadable,
+unsigned or inconsistent record is a miss; a cache that cannot be written is
+no error.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import stat
 from pathlib import Path
 from typing import Any
 
 from wmdsl import __version__
 from wmdsl.diagnostics import Diagnostic, Related, Severity
-from wmdsl.files import write_atomic
+from wmdsl.files import read_regular, write_atomic
+from wmdsl.limits import Limits
 from wmdsl.record import Frozen, set_field
-from wmdsl.resolve.loader import find_root
+from wmdsl.resolve.loader import Read, digest, display_path
 from wmdsl.span import Span
 
-FOLDER = ".wmdsl_cache"
-FORMAT = 1
+FORMAT = 2
+SECRET_NAME = "secret"
 
 
 class Entry(Frozen):
@@ -44,138 +65,172 @@ class Entry(Frozen):
         set_field(self, "fail_on", fail_on)
 
 
-def _digest(data: bytes) -> str:
-    import hashlib  # here: OpenSSL's load is a start-up cost a run without the cache need not pay
+def default_folder() -> Path:
+    """The per-user cache folder: ``$WMDSL_CACHE_DIR``, ``$XDG_CACHE_HOME/wmdsl`` or ``~/.cache/wmdsl``."""
+    chosen = os.environ.get("WMDSL_CACHE_DIR")
+    if chosen:
+        return Path(chosen)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
+    return base / "wmdsl"
 
-    return hashlib.sha256(data).hexdigest()
 
-
-def _file_digest(path: Path) -> str | None:
-    # Once per run: every file of a tree that imports a shared file lists it
-    # as a dependency, and hashing it again for each was a third of a re-check.
-    name = str(path)
-    if name not in _DIGESTS:
+def _secret(folder: Path) -> bytes | None:
+    """The signing key in ``folder``, made on first use; None when it cannot be trusted or made."""
+    path = folder / SECRET_NAME
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         try:
-            _DIGESTS[name] = _digest(path.read_bytes())
-        except OSError:
-            _DIGESTS[name] = None
-    return _DIGESTS[name]
-
-
-_DIGESTS: dict[str, str | None] = {}
-_ROOTS: dict[Path, Path] = {}
-
-
-def new_run() -> None:
-    """Forget the files hashed and the roots found by an earlier run (they may have changed)."""
-    _DIGESTS.clear()
-    _ROOTS.clear()
-
-
-def root_of(path: Path) -> Path:
-    """The project root of ``path`` (see :func:`~wmdsl.resolve.loader.find_root`), found once per folder."""
-    folder = path.parent
-    if folder not in _ROOTS:
-        _ROOTS[folder] = find_root(path)
-    return _ROOTS[folder]
-
-
-def key(path: Path, config: Path | None, overrides: str, honour_allows: bool) -> str | None:
-    """The cache key of checking ``path`` (resolved) with these settings (None if unreadable)."""
-    content = _file_digest(path)
-    if content is None:
+            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(secrets.token_bytes(32))
+        info = os.lstat(path)
+        # A key others could read or write, or that is not ours, signs nothing.
+        if not stat.S_ISREG(info.st_mode) or info.st_mode & 0o077 or info.st_uid != os.getuid():
+            return None
+        key = read_regular(path, 64)
+    except OSError:
         return None
-    config_digest = _file_digest(config) if config is not None else "-"
-    parts = [
-        __version__,
-        str(FORMAT),
-        str(path),
-        content,
-        str(config_digest),
-        overrides,
-        str(honour_allows),
-    ]
-    return _digest("\0".join(parts).encode("utf-8"))
+    return key if len(key) == 32 else None
 
 
-def _span(span: Span) -> list[Any]:
-    return [span.file, span.line, span.col, span.end_line, span.end_col]
+def _span(span: Span, names: dict[str, str]) -> list[Any]:
+    return [names.get(span.file, span.file), span.line, span.col, span.end_line, span.end_col]
 
 
-def _unspan(data: list[Any]) -> Span:
+def _unspan(data: list[Any], shown: dict[str, str]) -> Span:
     file, line, col, end_line, end_col = data
-    return Span(file=file, line=line, col=col, end_line=end_line, end_col=end_col)
+    return Span(file=shown.get(file, file), line=line, col=col, end_line=end_line, end_col=end_col)
 
 
-def _dump(diagnostic: Diagnostic) -> dict[str, Any]:
+def _dump(diagnostic: Diagnostic, names: dict[str, str]) -> dict[str, Any]:
     return {
         "code": diagnostic.code,
         "severity": diagnostic.severity.label,
         "message": diagnostic.message,
-        "span": _span(diagnostic.span),
+        "span": _span(diagnostic.span, names),
         "hint": diagnostic.hint,
-        "related": [[_span(r.span), r.message] for r in diagnostic.related],
+        "related": [[_span(r.span, names), r.message] for r in diagnostic.related],
     }
 
 
-def _load(data: dict[str, Any]) -> Diagnostic:
-    related = tuple(Related(_unspan(span), message) for span, message in data["related"])
+def _load(data: dict[str, Any], shown: dict[str, str]) -> Diagnostic:
+    related = tuple(Related(_unspan(span, shown), message) for span, message in data["related"])
     return Diagnostic(
         data["code"],
         Severity.parse(data["severity"]),
         data["message"],
-        _unspan(data["span"]),
+        _unspan(data["span"], shown),
         data["hint"],
         related,
     )
 
 
 class Cache:
-    """The result cache of one project root."""
+    """The result cache of one project root, with what this run has hashed so far."""
 
-    def __init__(self, root: Path) -> None:
-        self.folder = root / FOLDER / f"v{FORMAT}"
+    def __init__(self, root: Path, secret: bytes, folder: Path, limits: Limits) -> None:
+        self.root = root
+        self.secret = secret
+        project = hashlib.sha256(str(root).encode("utf-8", "surrogateescape")).hexdigest()[:24]
+        self.folder = folder / f"v{FORMAT}" / project
+        self.limits = limits
+        self.digests: dict[str, str] = {}
+
+    @classmethod
+    def open(cls, root: Path, limits: Limits, folder: Path | None = None) -> Cache | None:
+        """The cache of project ``root`` (resolved), or None when no trusted key can be had."""
+        base = default_folder() if folder is None else folder
+        secret = _secret(base)
+        return None if secret is None else cls(root, secret, base, limits)
+
+    def key(self, named: Path, settings: str, options: str) -> str:
+        """The record name of checking the file ``named`` with these settings and options."""
+        parts = [__version__, str(FORMAT), str(self.root), str(named), settings, options]
+        return hmac.new(
+            self.secret, "\0".join(parts).encode("utf-8", "surrogateescape"), "sha256"
+        ).hexdigest()
+
+    def _path(self, entry_key: str) -> Path:
+        return self.folder / entry_key[:2] / f"{entry_key}.json"
+
+    def _sign(self, payload: bytes) -> str:
+        return hmac.new(self.secret, payload, "sha256").hexdigest()
+
+    def _digest(self, real: str) -> str:
+        """The digest of the file at ``real`` as a check would read it ("" when it would not be)."""
+        if real not in self.digests:
+            try:
+                data = read_regular(Path(real), self.limits.max_file_size)
+                self.digests[real] = "" if len(data) > self.limits.max_file_size else digest(data)
+            except (OSError, ValueError):
+                self.digests[real] = ""
+        return self.digests[real]
+
+    def _still(self, read: list[Any]) -> bool:
+        """True when looking for the file again gives what the check saw."""
+        named, found, expected = read
+        try:
+            real = os.path.realpath(named)
+            if (real if os.path.exists(real) else "") != found:
+                return False
+        except (OSError, ValueError):
+            return False
+        # None: the check did not read the file (missing or refused), so only where it leads counts.
+        return expected is None or self._digest(real) == expected
 
     def get(self, entry_key: str) -> Entry | None:
-        """The cached result for ``entry_key`` if every file it read is unchanged."""
+        """The cached result for ``entry_key``, if it is genuine and every file it read is unchanged."""
         try:
-            import json  # imported on use: a text check without a cache needs none
-
-            record = json.loads((self.folder / entry_key[:2] / f"{entry_key}.json").read_text("utf-8"))
-            for dependency, digest in record["deps"]:
-                if _file_digest(Path(dependency)) != digest:
-                    return None
+            raw = read_regular(self._path(entry_key), 1 << 30)
+            signature, _, payload = raw.partition(b"\n")
+            if not hmac.compare_digest(signature, self._sign(payload).encode("ascii")):
+                return None
+            record = json.loads(payload)
+            if record["key"] != entry_key or not all(self._still(read) for read in record["reads"]):
+                return None
+            shown = {name: display_path(self.root / name) for name in record["names"]}
             return Entry(
-                record["shown"],
-                [_load(d) for d in record["diagnostics"]],
-                record["sources"],
+                shown[record["shown"]],
+                [_load(d, shown) for d in record["diagnostics"]],
+                {shown[name]: text for name, text in record["sources"].items()},
                 Severity.parse(record["fail_on"]),
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def put(self, entry_key: str, entry: Entry, dependencies: list[Path]) -> None:
-        """Store ``entry`` (best effort: a cache that cannot be written is no error)."""
-        digests = [(str(p), _file_digest(p)) for p in dependencies]
-        if any(digest is None for _, digest in digests):
-            return
-        used = {d.span.file for d in entry.diagnostics} | {
-            r.span.file for d in entry.diagnostics for r in d.related
-        }
+    def _names(self, reads: list[Read]) -> dict[str, str]:
+        """Each name a file of ``reads`` is shown by in this run → its path in the project root."""
+        names: dict[str, str] = {}
+        for read in reads:
+            for path in (Path(read.named), Path(read.found)):
+                if read.found and path.is_relative_to(self.root):
+                    names[display_path(path)] = path.relative_to(self.root).as_posix()
+        return names
+
+    def put(self, entry_key: str, entry: Entry, reads: list[Read]) -> None:
+        """Store ``entry`` (best effort), signed, with what its check read."""
+        names = self._names(reads)
+        used = self._names_used(entry)
+        if not reads or not used <= names.keys():
+            return  # a file the record could not name the same way from another folder
         record = {
-            "shown": entry.shown,
-            "deps": digests,
-            "diagnostics": [_dump(d) for d in entry.diagnostics],
-            "sources": {name: text for name, text in entry.sources.items() if name in used},
+            "key": entry_key,
+            "reads": [[r.named, r.found, r.digest] for r in reads],
+            "names": sorted({names[name] for name in used}),
+            "shown": names[entry.shown],
+            "diagnostics": [_dump(d, names) for d in entry.diagnostics],
+            "sources": {names[name]: text for name, text in entry.sources.items() if name in used},
             "fail_on": entry.fail_on.label,
         }
-        try:
-            top = self.folder.parent
-            if not top.exists():
-                top.mkdir(parents=True)
-                (top / ".gitignore").write_text("# Created by wmdsl.\n*\n", encoding="utf-8")
-            import json
+        payload = json.dumps(record, sort_keys=True).encode("utf-8", "surrogateescape")
+        with contextlib.suppress(OSError):  # a cache that cannot be written is no error
+            write_atomic(self._path(entry_key), self._sign(payload).encode("ascii") + b"\n" + payload)
 
-            write_atomic(self.folder / entry_key[:2] / f"{entry_key}.json", json.dumps(record))
-        except OSError:
-            pass
+    @staticmethod
+    def _names_used(entry: Entry) -> set[str]:
+        files = {entry.shown} | {d.span.file for d in entry.diagnostics}
+        return files | {r.span.file for d in entry.diagnostics for r in d.related}

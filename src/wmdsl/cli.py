@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import os
+import signal
 import sys
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -26,8 +25,33 @@ PRESET_NAMES = ("recommended", "strict", "correctness")  # = wmdsl.settings.PRES
 
 EXIT_USAGE = 2
 
-# Set by run(): the process ends with os._exit once the command is done.
-_EXITS_AT_ONCE = False
+
+class RunTimeout(Exception):
+    """The run went past its ``--timeout``."""
+
+
+def _arm_timeout(context: click.Context, parameter: click.Parameter, seconds: float | None) -> float | None:
+    """Stop the whole command once ``seconds`` have passed (workers included: see api._run_all)."""
+    if seconds is not None and hasattr(signal, "setitimer"):
+
+        def expire(signum: int, frame: Any) -> None:
+            raise RunTimeout(f"stopped after the --timeout of {seconds:g} s")
+
+        signal.signal(signal.SIGALRM, expire)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+    return seconds
+
+
+timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    envvar="WMDSL_TIMEOUT",
+    expose_value=False,
+    is_eager=True,
+    callback=_arm_timeout,
+    help="Stop with exit status 2 when the command takes longer than this (env: WMDSL_TIMEOUT).",
+)
 
 
 class ConfigFailure(click.ClickException):
@@ -37,25 +61,6 @@ class ConfigFailure(click.ClickException):
 
     def format_message(self) -> str:
         return self.message
-
-
-@contextlib.contextmanager
-def _compiler_imports() -> Iterator[None]:
-    """Import the compiler with the cyclic collector paused, then put what it made beyond its reach.
-
-    What importing makes (modules, classes, functions, tables) lives as long as
-    the process, so scanning it finds nothing: the collector's passes during
-    the imports were a twentieth of what a small check adds to ``--version``.
-    Frozen afterwards, later passes skip it too.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 def _use_color(no_color: bool) -> bool:
@@ -117,6 +122,7 @@ def _name(code: str) -> str:
 
 
 @cli.command()
+@timeout_option
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--format",
@@ -176,6 +182,12 @@ def _name(code: str) -> str:
     help="Project root that imports must stay inside (default: found upward).",
 )
 @click.option("--no-cache", is_flag=True, help="Check every file again, ignoring cached results.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar="WMDSL_CACHE_DIR",
+    help="Keep cached results here (default: $XDG_CACHE_HOME/wmdsl, else ~/.cache/wmdsl).",
+)
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
 @click.option("--no-color", is_flag=True, help="Never colour the output.")
 def check(
@@ -196,6 +208,7 @@ def check(
     exclude: tuple[str, ...],
     root: Path | None,
     no_cache: bool,
+    cache_dir: Path | None,
     jobs: int | None,
     no_color: bool,
 ) -> None:
@@ -204,14 +217,11 @@ def check(
     Exit status: 0 when no finding reaches --fail-on (default: error), 1 when
     one does, 2 when the command or a configuration file is wrong.
     """
-    with _compiler_imports():
-        from wmdsl import api
-        from wmdsl.output import FORMATTERS
-        from wmdsl.settings import ConfigError, settings_for
+    from wmdsl import api
+    from wmdsl.output import FORMATTERS
+    from wmdsl.settings import ConfigError, settings_for
 
     overrides = _overrides(preset, select, extend_select, ignore, fail_on, config, isolated)
-    if _EXITS_AT_ONCE:
-        api.leave_last_model_to_exit()
     try:
         if show_settings:
             first = api.discover(paths, exclude)[0]
@@ -227,6 +237,7 @@ def check(
             honour_allows=not ignore_allows,
             jobs=jobs,
             cache=not no_cache,
+            cache_folder=cache_dir,
         )
     except api.UsageError as error:
         raise click.UsageError(str(error)) from error
@@ -253,6 +264,7 @@ def _destination(spec: Path, name: str, output: Path | None, several: bool) -> P
 
 
 @cli.command()
+@timeout_option
 @click.argument("spec", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
     "--to",
@@ -272,10 +284,9 @@ def _destination(spec: Path, name: str, output: Path | None, several: bool) -> P
 @click.option("--no-color", is_flag=True, help="Never colour the findings.")
 def render(spec: Path, formats: tuple[str, ...], output: Path | None, force: bool, no_color: bool) -> None:
     """Check SPEC, then render it. Refuses (exit 1) when the checks find errors."""
-    with _compiler_imports():
-        from wmdsl import api
-        from wmdsl.output import FORMATTERS
-        from wmdsl.render import RenderError
+    from wmdsl import api
+    from wmdsl.output import FORMATTERS
+    from wmdsl.render import RenderError
 
     several = len(formats) > 1
     if several and output is None:
@@ -303,6 +314,7 @@ def render(spec: Path, formats: tuple[str, ...], output: Path | None, force: boo
 
 
 @cli.command()
+@timeout_option
 @click.argument("spec", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
     "--format",
@@ -331,6 +343,7 @@ def analyze(spec: Path, output_format: str) -> None:
 
 
 @cli.command("docs")
+@timeout_option
 @click.argument("spec", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
     "-o",
@@ -457,6 +470,9 @@ def main() -> None:
     except RecursionError:
         click.echo("error: input nested too deeply to process", err=True)
         sys.exit(EXIT_USAGE)
+    except RunTimeout as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
     except Exception as error:  # a bug in wmdsl, not a user mistake: say so plainly
         click.echo(f"internal error: {type(error).__name__}: {error}", err=True)
         click.echo("this is a bug in wmdsl; please report it with the input that caused it", err=True)
@@ -466,16 +482,17 @@ def main() -> None:
 def run() -> NoReturn:
     """Entry point of the console script and ``python -m wmdsl``: :func:`main`, then exit at once.
 
-    The process ends with ``os._exit`` once its output is flushed, skipping the
-    interpreter's teardown: freeing every module and object, and a last
-    collection, which a one-shot process does not need (about 5 ms of a small
-    check; a tenth of a second and more after a big one). Every output file is
-    complete by then: they are written and renamed into place before. For the
-    same reason ``check`` leaves the last model it built to the exit
-    (:func:`wmdsl.api.leave_last_model_to_exit`).
+    This is the one place that sets process policy; the library never does.
+    A model is millions of small objects that live until the command ends, so
+    the cyclic collector's young generation runs rarely (the thresholds mypy
+    uses for the same reason): otherwise its passes over a growing heap make
+    big checks superlinear while freeing nothing. The process ends with
+    ``os._exit`` once its output is flushed, skipping the interpreter's
+    teardown (freeing every object one by one), which a one-shot process does
+    not need. Every output file is complete by then: each is written and
+    renamed into place before.
     """
-    global _EXITS_AT_ONCE
-    _EXITS_AT_ONCE = True
+    gc.set_threshold(200_000, 30, 30)
     try:
         main()
         status: object = 0

@@ -55,3 +55,35 @@ def inside(folder: Path, name: str) -> Path:
     if not target.is_relative_to(folder.resolve()) or target == folder.resolve():
         raise OutputError(f"refusing to write {name!r} outside {folder}")
     return target
+
+
+class NotRegularFile(OSError):
+    """A path names a folder, a pipe, a device or a socket, not a file."""
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of ``path``, refusing anything but a regular file.
+
+    The file is opened without blocking and checked through its descriptor,
+    so a pipe or a device is refused before a byte is read (a pipe would hang
+    the run, ``/dev/zero`` would never end), and a file swapped for one of
+    them between a check and the open is refused all the same. Reading one
+    byte past ``limit`` tells a caller that the file is too large without
+    reading the rest of it.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    handle = os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            raise NotRegularFile(0, "not a regular file", str(path))
+        chunks: list[bytes] = []
+        wanted = limit + 1
+        while wanted > 0:
+            chunk = os.read(handle, min(wanted, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            wanted -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(handle)

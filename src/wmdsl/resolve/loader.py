@@ -7,14 +7,14 @@ a cycle, and a file reached twice is parsed once.
 
 from __future__ import annotations
 
-import contextlib
-import gc
+import hashlib
 import os
-from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from wmdsl import codes
 from wmdsl.diagnostics import Diagnostic, Related, sorted_unique
+from wmdsl.files import read_regular
 from wmdsl.limits import DEFAULT, Limits, size
 from wmdsl.model import Document
 from wmdsl.record import Record
@@ -28,16 +28,34 @@ from wmdsl.syntax.ast import ArgKind
 ROOT_MARKERS = ("wmdsl.toml", "pyproject.toml", ".git")
 
 
+@dataclass(frozen=True, slots=True)
+class Read:
+    """A file a compilation looked for: as named, what that led to, and what was parsed.
+
+    ``named`` is the absolute path as written (links not followed), ``found``
+    the real path it led to ("" when nothing was there) and ``digest`` the
+    SHA-256 of the bytes parsed ("" when they could not be read, None when
+    the file was not to be read: missing, or refused). A cached result is valid while every read of its
+    check would come out the same: that is how a re-pointed link, an edited
+    file and an import created later are noticed.
+    """
+
+    named: str
+    found: str
+    digest: str | None
+
+
 class Compilation(Record):
     """Everything one entry file produced: the model (if it resolved), all
     diagnostics, and the text of every file read (for code frames)."""
 
-    __slots__ = ("diagnostics", "document", "files", "path", "sources")
+    __slots__ = ("diagnostics", "document", "path", "reads", "root", "sources")
     path: str
     document: Document | None
     diagnostics: list[Diagnostic]
     sources: dict[str, str]
-    files: list[Path]  # every file read (resolved paths)
+    reads: list[Read]  # every file looked for, the entry file first
+    root: Path
 
     def __init__(
         self,
@@ -45,13 +63,15 @@ class Compilation(Record):
         document: Document | None,
         diagnostics: list[Diagnostic],
         sources: dict[str, str] | None = None,
-        files: list[Path] | None = None,
+        reads: list[Read] | None = None,
+        root: Path | None = None,
     ) -> None:
         self.path = path
         self.document = document
         self.diagnostics = diagnostics
         self.sources = {} if sources is None else sources
-        self.files = [] if files is None else files
+        self.reads = [] if reads is None else reads
+        self.root = Path.cwd() if root is None else root
 
     @property
     def ok(self) -> bool:
@@ -68,11 +88,31 @@ def display_path(path: Path) -> str:
 
 
 def find_root(path: Path) -> Path:
-    """The project root: nearest folder upward with a marker, else the file's folder."""
-    for folder in path.parents:
+    """The project root: nearest folder upward with a marker, else the file's folder.
+
+    ``path`` is taken as written (made absolute, links not followed): the root
+    of a link is where the link lies, so a link cannot move its own root to
+    wherever it points.
+    """
+    for folder in Path(os.path.abspath(path)).parents:
         if any((folder / marker).exists() for marker in ROOT_MARKERS):
             return folder
-    return path.parent
+    return Path(os.path.abspath(path)).parent
+
+
+def refusal(real: str, root: Path) -> str | None:
+    """Why the file at real path ``real`` may not be read under ``root`` (None: it may).
+
+    Only files inside the project root are specs, and nothing under a
+    ``.git`` folder is: its config may hold a checkout's credentials, and a
+    code frame would quote them.
+    """
+    path = Path(real)
+    if not path.is_relative_to(root):
+        return "outside"
+    if any(part.lower() == ".git" for part in path.relative_to(root).parts):
+        return "git"
+    return None
 
 
 def decode(data: bytes, shown: str) -> tuple[str | None, Diagnostic | None]:
@@ -95,8 +135,6 @@ def decode(data: bytes, shown: str) -> tuple[str | None, Diagnostic | None]:
 
 
 def _without_bom(text: str) -> str:
-    # As the "utf-8-sig" codec does, without importing it (a third of a
-    # millisecond of every check).
     return text[1:] if text.startswith("\ufeff") else text
 
 
@@ -105,16 +143,17 @@ def normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
-def read_text(path: Path, shown: str, limits: Limits = DEFAULT) -> tuple[str | None, Diagnostic | None]:
-    """Read and decode ``path``; never raises for a missing, unreadable or huge file."""
+def digest(data: bytes) -> str:
+    """The SHA-256 of ``data``, in hex: what a cached result remembers of a file."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_bytes(path: Path, shown: str, limits: Limits = DEFAULT) -> tuple[bytes | None, Diagnostic | None]:
+    """The bytes of a regular file within the size limit, or a diagnostic (never raises)."""
     try:
-        if path.exists() and not path.is_file():
-            raise IsADirectoryError(21, "not a regular file")
-        with path.open("rb") as stream:
-            # Read at most one byte past the limit: never more, whatever the file is.
-            data = stream.read(limits.max_file_size + 1)
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
+        data = read_regular(path, limits.max_file_size)
+    except (OSError, ValueError) as error:
+        reason = (error.strerror if isinstance(error, OSError) else None) or str(error)
         return None, Diagnostic(
             codes.UNREADABLE.code,
             codes.UNREADABLE.severity,
@@ -130,7 +169,22 @@ def read_text(path: Path, shown: str, limits: Limits = DEFAULT) -> tuple[str | N
             "split it into files that import each other, or raise `max-file-size` under "
             "[limits] in wmdsl.toml",
         )
-    return decode(data, shown)
+    return data, None
+
+
+def read_text(path: Path, shown: str, limits: Limits = DEFAULT) -> tuple[str | None, Diagnostic | None]:
+    """Read and decode ``path``; never raises for a missing, unreadable or huge file."""
+    data, problem = read_bytes(path, shown, limits)
+    return (None, problem) if data is None else decode(data, shown)
+
+
+def _found(real: Path) -> str:
+    # os.path.exists, unlike Path.exists, answers False for names the system refuses.
+    return str(real) if os.path.exists(real) else ""
+
+
+def _short(written: str, limit: int = 80) -> str:
+    return written if len(written) <= limit else written[: limit - 1] + "…"
 
 
 class Loader:
@@ -143,21 +197,59 @@ class Loader:
         self.parsed: dict[Path, ParsedFile] = {}
         self.order: list[Path] = []
         self.sources: dict[str, str] = {}
+        self.reads: list[Read] = []
+        self.entry = Path()
+        self.shown = ""
 
     def load(self, path: Path, text: str | None = None) -> ParsedFile | None:
         """Parse ``path`` (or ``text`` as its contents) and everything it imports."""
-        resolved = path.resolve()
-        shown = display_path(resolved) if text is None else path.as_posix()
-        if text is None:
-            text, problem = read_text(resolved, shown, self.limits)
-            if problem is not None:
-                self.sink.extend([problem])
-                return None
-        assert text is not None
-        text = normalize_newlines(text)
-        entry = self.parse(resolved, shown, text)
-        self.follow(resolved, entry, [resolved])
+        self.entry = real = Path(os.path.realpath(path))
+        if text is not None:
+            self.shown = path.as_posix()
+            entry = self.parse(real, self.shown, normalize_newlines(text))
+            self.follow(real, entry, [real])
+            return entry
+        named = Path(os.path.abspath(path))
+        why = refusal(str(real), self.root)
+        if why is not None:
+            self.shown = display_path(named)
+            self.reads.append(Read(str(named), _found(real), None))
+            where = point(self.shown, 1, 1)
+            self.sink.error(codes.IMPORT_OUTSIDE, where, *self.refused(why, path.as_posix()))
+            return None
+        self.shown = shown = display_path(real)
+        loaded = self.read(named, real, shown)
+        if loaded is None:
+            return None
+        entry = self.parse(real, shown, loaded)
+        self.follow(real, entry, [real])
         return entry
+
+    def read(self, named: Path, real: Path, shown: str) -> str | None:
+        """The text of an accepted file, remembered with the digest of its bytes."""
+        data, problem = read_bytes(real, shown, self.limits)
+        self.reads.append(Read(str(named), _found(real), "" if data is None else digest(data)))
+        if data is not None:
+            text, problem = decode(data, shown)
+            if text is not None:
+                return text
+        assert problem is not None
+        self.sink.extend([problem])
+        return None
+
+    def refused(self, why: str, written: str) -> tuple[str, str]:
+        """The message and hint for a file refused by :func:`refusal`."""
+        if why == "git":
+            return (
+                f"`{_short(written)}` is inside a `.git` folder, which is never read",
+                "specs live in the project's own folders; `.git` holds the repository's "
+                "configuration and credentials",
+            )
+        return (
+            f"`{_short(written)}` leads outside the project root",
+            "files must stay inside the project root (the nearest folder upward with "
+            "wmdsl.toml, pyproject.toml or .git); links to files elsewhere are not followed",
+        )
 
     def parse(self, resolved: Path, shown: str, text: str) -> ParsedFile:
         parsed = parse(text, shown, self.limits)
@@ -174,21 +266,21 @@ class Loader:
             target = self.target(path, stmt)
             if target is None:
                 continue
-            if target in chain:
-                self.cycle(stmt, [*chain[chain.index(target) :], target])
+            named, real = target
+            if real in chain:
+                self.cycle(stmt, [*chain[chain.index(real) :], real])
                 continue
-            if target in self.parsed:
+            if real in self.parsed:
                 continue
             if self.over_limit(stmt, chain):
                 continue
-            text, problem = read_text(target, display_path(target), self.limits)
-            if problem is not None:
-                self.sink.extend([problem])
+            shown = display_path(real)
+            text = self.read(named, real, shown)
+            if text is None:
                 continue
-            assert text is not None
-            imported = self.parse(target, display_path(target), text)
-            self.follow(target, imported, [*chain, target])
-            self.order.append(target)
+            imported = self.parse(real, shown, text)
+            self.follow(real, imported, [*chain, real])
+            self.order.append(real)
 
     def over_limit(self, stmt: Statement, chain: list[Path]) -> bool:
         """Report (and refuse) an import past the file-count or depth limit."""
@@ -204,8 +296,8 @@ class Loader:
         self.sink.error(codes.LIMIT, where, message, f"raise `{key}` under [limits] in wmdsl.toml")
         return True
 
-    def target(self, importer: Path, stmt: Statement) -> Path | None:
-        """The file an ``import`` names, if it is allowed and exists."""
+    def target(self, importer: Path, stmt: Statement) -> tuple[Path, Path] | None:
+        """The file an ``import`` names (as named, and its real path), if allowed and there."""
         args = plain(stmt)
         if len(args) != 1 or args[0].kind is not ArgKind.STRING or stmt.block is not None:
             where = args[0].span if args else stmt.keyword.span
@@ -223,6 +315,14 @@ class Loader:
                 codes.BAD_ARGUMENTS, arg.span, "`import` needs a file path", 'e.g. `import "people.wm"`'
             )
             return None
+        if any(ord(c) < 32 or c == "\x7f" for c in written):
+            self.sink.error(
+                codes.BAD_ARGUMENTS,
+                arg.span,
+                "an import path may not contain control characters",
+                'e.g. `import "people.wm"`',
+            )
+            return None
         if (
             os.path.isabs(written)
             or written.startswith(("/", "\\"))
@@ -231,36 +331,47 @@ class Loader:
             self.sink.error(
                 codes.IMPORT_OUTSIDE,
                 arg.span,
-                f"import of absolute path `{written}` refused",
+                f"import of absolute path `{_short(written)}` refused",
                 'imports are relative to the importing file, e.g. `import "people.wm"`',
             )
             return None
-        target = (importer.parent / written).resolve()
-        if not target.is_relative_to(self.root):
+        named = Path(os.path.normpath(importer.parent / written))
+        try:
+            real = Path(os.path.realpath(named))
+            why = refusal(str(real), self.root)
+            exists = why is None and real.is_file()
+        except (OSError, ValueError) as error:
+            reason = (error.strerror if isinstance(error, OSError) else None) or str(error)
+            self.reads.append(Read(str(named), "", None))
             self.sink.error(
-                codes.IMPORT_OUTSIDE,
-                arg.span,
-                f"import of `{written}` leaves the project root",
-                f"imports must stay inside the project root `{display_path(self.root)}` "
-                "(the nearest folder upward with wmdsl.toml, pyproject.toml or .git)",
+                codes.UNREADABLE, arg.span, f"cannot read imported file `{_short(written)}`: {reason.lower()}"
             )
             return None
-        if not target.is_file():
+        if why is not None:
+            self.reads.append(Read(str(named), _found(real), None))
+            self.sink.error(codes.IMPORT_OUTSIDE, arg.span, *self.refused(why, written))
+            return None
+        if not exists:
+            self.reads.append(Read(str(named), _found(real), None))
             self.sink.error(
                 codes.IMPORT_NOT_FOUND,
                 arg.span,
-                f"imported file `{written}` not found",
-                f"looked for {display_path(target)}",
+                f"imported file `{_short(written)}` not found",
+                f"looked for {self.relative(real)} in the project root",
             )
             return None
-        return target
+        return named, real
+
+    def relative(self, real: Path) -> str:
+        """``real`` relative to the project root: what messages show, whatever the working directory."""
+        return real.relative_to(self.root).as_posix() if real.is_relative_to(self.root) else real.as_posix()
 
     def cycle(self, stmt: Statement, loop: list[Path]) -> None:
         where = plain(stmt)[0].span
         if len(loop) == 2:
             self.sink.error(codes.IMPORT_CYCLE, where, "this file imports itself", "remove this import")
             return
-        chain = " → ".join(display_path(p) for p in loop)
+        chain = " → ".join(self.relative(p) for p in loop)
         self.sink.error(
             codes.IMPORT_CYCLE,
             where,
@@ -268,45 +379,27 @@ class Loader:
             "move what the files share into a third file that both import",
         )
 
-    def imported(self, entry: Path) -> list[ParsedFile]:
+    def imported(self) -> list[ParsedFile]:
         """Imported files in dependency order (each after the files it imports)."""
-        return [self.parsed[p] for p in self.order if p != entry]
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    # Compiling allocates millions of small acyclic objects; the cyclic
-    # collector would rescan the growing heap again and again (superlinear
-    # time on big specs) while finding nothing to free.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+        return [self.parsed[p] for p in self.order if p != self.entry]
 
 
 def compile_file(
     path: Path, root: Path | None = None, text: str | None = None, limits: Limits = DEFAULT
 ) -> Compilation:
     """Read, parse and resolve ``path`` and its imports into a :class:`Document`."""
-    with collector_paused():
-        return _compile(path, root, text, limits)
-
-
-def _compile(path: Path, root: Path | None, text: str | None, limits: Limits) -> Compilation:
     sink = Sink()
-    loader = Loader(root if root is not None else find_root(path.resolve()), sink, limits)
+    loader = Loader(root if root is not None else find_root(path), sink, limits)
     entry = loader.load(path, text)
     document: Document | None = None
     if entry is not None:
         resolver = Resolver(sink)
-        resolved = resolver.resolve(entry, loader.imported(path.resolve()))
+        resolved = resolver.resolve(entry, loader.imported())
         language_errors = [d for d in sink.diagnostics if d.code.startswith("SYN")]
         document = None if any(d.severity.label == "error" for d in language_errors) else resolved
-    shown = entry.path if entry is not None else display_path(path.resolve())
-    return Compilation(shown, document, sorted_unique(sink.diagnostics), loader.sources, list(loader.parsed))
+    return Compilation(
+        loader.shown, document, sorted_unique(sink.diagnostics), loader.sources, loader.reads, loader.root
+    )
 
 
 def compile_text(
