@@ -348,3 +348,22 @@ def test_a_library_check_leaves_the_collector_as_it_found_it(project: Path) -> N
     api.check([project], jobs=1)
     api.render(project / "a.wm", ["json"])
     assert (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count()) == before
+
+
+def test_a_run_past_its_timeout_stops_with_status_2(project: Path) -> None:
+    for index in range(40):
+        (project / f"s{index:02}.wm").write_text(generated_spec(200), encoding="utf-8")
+    done = wmdsl("check", ".", "--no-cache", "-j", "2", "--timeout", "0.2", cwd=project)
+    assert done.returncode == 2
+    assert "stopped after the --timeout of 0.2 s" in done.stderr
+    assert "Traceback" not in done.stderr
+    done = wmdsl("render", "s00.wm", "--to", "json", "--timeout", "0.01", cwd=project)
+    assert (done.returncode, done.stdout) == (2, "")
+
+
+def test_a_timeout_that_is_not_reached_changes_nothing(project: Path) -> None:
+    (project / "a.wm").write_text(GOOD, encoding="utf-8")
+    assert (
+        wmdsl("check", "a.wm", "--timeout", "300", cwd=project).stdout
+        == wmdsl("check", "a.wm", cwd=project).stdout
+    )
