@@ -172,7 +172,11 @@ def _walk(folder: Path, root: Path, notes: list[Diagnostic]) -> Iterator[Path]:
             path = Path(entry.path)
             if entry.name in SKIPPED_FOLDERS:
                 continue
-            if not entry.is_dir():  # follows links: a link to a folder is a folder here
+            try:
+                is_folder = entry.is_dir()  # follows links: a link to a folder is a folder here
+            except OSError:  # a link to itself: the check of the file will say so
+                is_folder = False
+            if not is_folder:
                 yield path
                 continue
             real = os.path.realpath(path)
@@ -285,7 +289,7 @@ class _Job:
         settings = settings_for(path, self.overrides)
         try:
             compilation = compile_path(path, root=self.root, limits=settings.limits)
-        except (OSError, ValueError, RecursionError, MemoryError) as error:
+        except (OSError, ValueError, RuntimeError, MemoryError) as error:  # RecursionError included
             return _failed(path, error, settings)
         result = _finish(path, compilation, settings, self.honour_allows)
         slot = self.slot(path, settings)

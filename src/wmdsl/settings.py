@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -143,7 +144,7 @@ class Settings(Frozen):
         """Codes ``per-file-ignores`` turns off for ``file``."""
         base = self.source.parent if self.source else Path.cwd()
         try:
-            relative = file.resolve().relative_to(base.resolve()).as_posix()
+            relative = Path(os.path.abspath(file)).relative_to(base.resolve()).as_posix()
         except ValueError:
             relative = file.as_posix()
         found: set[str] = set()
@@ -402,7 +403,8 @@ def settings_for(file: Path, overrides: Overrides | None = None) -> Settings:
     elif overrides.config is not None:
         source = overrides.config
     else:
-        source = _config_of_folder(file.resolve().parent)
+        # Where the file lies, links not followed: as for its project root.
+        source = _config_of_folder(Path(os.path.abspath(file)).parent)
     cache_key = (source, _stamp(source), repr(overrides))
     if cache_key not in _RESOLVED:
         _RESOLVED[cache_key] = resolve(_file_settings(source), overrides, source)
