@@ -7,20 +7,32 @@ start a line with a workflow command of GitHub Actions (``::warning::``,
 terminal escape sequence or a bidirectional control, be XML that a strict
 parser refuses, or hold a CSV cell that a spreadsheet runs as a formula.
 
-First, the functions of :mod:`wmdsl.output.safe` that every output goes through.
+The formats are read from their registries, so a new one is covered as soon
+as it is registered.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 import unicodedata
+import xml.dom.minidom
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from wmdsl import api
+from wmdsl.analysis import analyze
+from wmdsl.diagnostics import Diagnostic, Related, Severity
+from wmdsl.model import Document
+from wmdsl.output import FORMATTERS
+from wmdsl.output.analysis import format_analysis_json, format_analysis_text
 from wmdsl.output.safe import (
     Escape,
     character_reference,
@@ -33,6 +45,79 @@ from wmdsl.output.safe import (
     visible,
     xml_chars,
 )
+from wmdsl.span import Span
+
+# What an attacker would put in a title, a text block or a file name: a new
+# line that is a workflow command, a command that stops command processing (so
+# that the tool's own annotations are ignored), colour and hyperlink escape
+# sequences, a right-to-left override, the two characters XML cannot hold,
+# Azure Pipelines commands and a line break that is not "\n".
+PAYLOAD = (
+    "a\n::warning::x\n::stop-commands::tok\n  ::error file=a.wm::y \x1b[31mred\x1b[0m "
+    "\x1b]8;;http://x\x07link\x1b]8;;\x07 \u202eevil\u2066 \ufffe\uffff "
+    "##[error]z ##vso[task.setvariable variable=x]w \u2028::notice::u\r::debug::v"
+)
+# A file name cannot hold "/" or NUL; everything else goes.
+FILE_NAME = "x\n::warning::file\x1b[31m\u202e\ufffe ##[error]f.wm"
+# Not UTF-8: Python names the file with a lone surrogate (U+DCFF).
+RAW_FILE_NAME = b"raw\xff\n::error::z.wm"
+
+
+def wm(text: str) -> str:
+    """``text`` as a string literal of the language (anything unusual as ``\\u{…}``)."""
+    out = []
+    for char in text:
+        if char in '"\\':
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\n")
+        elif " " <= char <= "~":
+            out.append(char)
+        else:
+            out.append(f"\\u{{{ord(char):x}}}")
+    return '"' + "".join(out) + '"'
+
+
+P = wm(PAYLOAD)
+# Raw lines in a text block (escapes inside it are decoded too).
+BLOCK = '"""\n    ::warning::block\n    ::stop-commands::t\n    \\u{1b}[2J\\u{202e}\n    """'
+
+SPEC = f"""
+person @ana {P}
+person @raj {P} {{ description {P} }}
+lane eng {P} {{ owner @ana; members @ana, @raj; purpose {P}; description {P} }}
+workflow w {P} {{
+  owner @ana
+  purpose {P}
+  description {BLOCK}
+  intake inbox {P} {{ owner @ana; channel {P}; criteria {P}; arrivals 2 per week; description {P} }}
+  stage triage {P} in eng {{ wip 2; effort 1h; done {P}; description {P} }}
+  stage fix {BLOCK} in eng {{ wip 1; effort 2h; done {BLOCK} }}
+  exit finished {P} {{ description {P} }}
+  exit nope {P} {{ kind rejected }}
+  inbox -> triage {P}
+  triage -> fix {P} {{ gate go; sla 1d; chance 60% }}
+  triage -> nope {{ chance 40% }}
+  fix -> triage {BLOCK} {{ rework; chance 10% }}
+  fix -> finished
+  decision go {P} {{
+    decides @ana; recommends eng; approves @raj; consults eng; informs @raj; escalates @raj after 1d
+  }}
+  board main {P} {{ owner @ana; shows inbox, triage, fix, finished; audience eng; description {P} }}
+  metric lt {P} {{ from inbox to finished; target 5d at 85% }}
+  cadence weekly {P} {{ owner @ana; every 1w; reviews main, triage }}
+}}
+"""
+# Language errors whose messages quote the wrong value: a text block where a
+# number belongs, and a string full of escape sequences.
+BROKEN = f"""
+workflow w {P} {{
+  stage s {P} {{ wip {BLOCK} }}
+  stage t {{ wip {P} }}
+  stage u {{ effort {P} }}
+}}
+unknown {P}
+"""
 
 # Lines a terminal or a CI runner would act on, and characters that hide text or
 # that a terminal acts on: C0 controls but tab and newline, DEL, C1 controls,
@@ -69,6 +154,11 @@ def assert_log_safe(text: str, *, own_commands: bool = False, carriage_returns: 
             continue
         assert not skeleton.startswith("::"), line
         assert not re.search(r"##(vso)?\[", skeleton, re.IGNORECASE), line
+
+
+def assert_xml(text: str) -> None:
+    ET.fromstring(text.encode("utf-8"))
+    xml.dom.minidom.parseString(text.encode("utf-8"))
 
 
 # -- The functions every output goes through ----------------------------------------------------------
@@ -173,3 +263,106 @@ def test_ordinary_text_is_unchanged(finish: Escape) -> None:
 
 def test_csv_keeps_carriage_returns_and_escapes_the_line_after() -> None:
     assert for_csv('w,"a\r::warning::x\x1b",b\n') == 'w,"a\r\\::warning::x\\x1b",b\n'
+
+
+# -- Inputs -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Specs with hostile names: one with language errors, one that compiles, one not named in UTF-8."""
+    folder = tmp_path_factory.mktemp("specs")
+    (folder / "wmdsl.toml").write_text("", encoding="utf-8")
+    (folder / FILE_NAME).write_text(BROKEN, encoding="utf-8")
+    (folder / f"ok{FILE_NAME}").write_text(SPEC, encoding="utf-8")
+    descriptor = os.open(os.fsencode(folder) + b"/" + RAW_FILE_NAME, os.O_WRONLY | os.O_CREAT, 0o644)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as raw:
+        raw.write(BROKEN)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def checked(folder: Path) -> api.Report:
+    report = api.check([folder], cache=False)
+    assert {d.code for d in report.diagnostics} >= {"SYN005", "SYN007"}
+    return report
+
+
+def synthetic_report() -> api.Report:
+    """Every field of a diagnostic holds the payload, the file name too."""
+    span = Span(file=FILE_NAME, line=2, col=1, end_line=2, end_col=4)
+    diagnostic = Diagnostic(
+        "CLR001", Severity.ERROR, PAYLOAD, span, hint=PAYLOAD, related=(Related(span, PAYLOAD),)
+    )
+    return api.Report([FILE_NAME], [diagnostic], {FILE_NAME: PAYLOAD})
+
+
+@pytest.fixture(scope="module")
+def document(folder: Path) -> Document:
+    return api.load(folder / f"ok{FILE_NAME}")
+
+
+# -- Diagnostics: every format of `wmdsl check --format`, and the analysis -----------------------------
+
+
+@pytest.mark.parametrize("name", sorted(FORMATTERS))
+def test_check_formats_are_safe(name: str, checked: api.Report) -> None:
+    for report in (checked, synthetic_report()):
+        text = FORMATTERS[name](report, False)
+        assert_log_safe(text, own_commands=name == "github")
+        if text.startswith("<?xml"):
+            assert_xml(text)
+        if name in ("json", "sarif"):
+            json.loads(text)
+
+
+@pytest.mark.parametrize("name", sorted(FORMATTERS))
+def test_check_formats_keep_json_and_commands_whole(name: str) -> None:
+    """JSON keeps the exact text (escaped, not altered); GitHub prints one command per finding."""
+    text = FORMATTERS[name](synthetic_report(), False)
+    if name == "json":
+        [found] = json.loads(text)["diagnostics"]
+        assert (found["file"], found["message"], found["hint"]) == (FILE_NAME, PAYLOAD, PAYLOAD)
+        assert found["related"][0]["message"] == PAYLOAD
+    elif name == "sarif":
+        [result] = json.loads(text)["runs"][0]["results"]
+        assert result["message"]["text"].startswith(PAYLOAD)
+    elif name == "github":
+        lines = text.splitlines()
+        assert len(lines) == 1
+        assert OWN_COMMAND.fullmatch(lines[0])
+
+
+def test_text_format_in_colour_writes_only_colours(checked: api.Report) -> None:
+    for report in (checked, synthetic_report()):
+        assert_log_safe(SGR.sub("", FORMATTERS["text"](report, True)))
+
+
+def test_text_format_shows_what_it_replaced() -> None:
+    text = FORMATTERS["text"](synthetic_report(), False)
+    assert "\\x1b[31mred" in text
+    assert "<U+202E>evil" in text
+    assert "\\::warning::x" in text
+
+
+@pytest.mark.parametrize("name", sorted(FORMATTERS))
+def test_check_command_prints_safe_output(name: str, folder: Path) -> None:
+    """As CI runs it: the real entry point, the report on standard output."""
+    done = subprocess.run(
+        [sys.executable, "-m", "wmdsl", "check", str(folder), "--no-cache", "--format", name],
+        capture_output=True,
+        check=False,
+        stdin=subprocess.DEVNULL,
+        cwd=folder,
+    )
+    assert done.returncode == 1, done.stderr
+    assert_log_safe(done.stdout.decode("utf-8"), own_commands=name == "github")
+    assert_log_safe(done.stderr.decode("utf-8"))
+
+
+def test_analysis_is_safe(document: Document) -> None:
+    result = analyze(document)
+    assert_log_safe(format_analysis_text(result))
+    text = format_analysis_json(result)
+    assert_log_safe(text)
+    assert json.loads(text)["workflows"][0]["title"] == PAYLOAD

@@ -227,7 +227,9 @@ def check(
             first = api.discover(paths, exclude)[0]
             import json
 
-            click.echo(json.dumps(settings_for(first, overrides).describe(), indent=2))
+            from wmdsl.output.safe import for_json
+
+            click.echo(for_json(json.dumps(settings_for(first, overrides).describe(), indent=2)))
             return
         report = api.check(
             paths,
@@ -370,7 +372,7 @@ def docs_command(spec: Path, output: Path, force: bool, no_color: bool) -> None:
         click.echo("handbook not built: fix the errors above, or use --force", err=True)
         sys.exit(1)
     if note:
-        click.echo(f"note: built without the diagram: {note}", err=True)
+        _say(f"note: built without the diagram: {note}")
     for name, data in sorted(result.outputs.items()):
         files.write_atomic(files.inside(output, name), data)
     click.echo(f"wrote {len(result.outputs)} files to {output}", err=True)
@@ -447,6 +449,13 @@ def schema() -> None:
     click.echo(json.dumps(api.json_schema(), indent=2, sort_keys=True))
 
 
+def _say(message: str) -> None:
+    """Print ``message`` on standard error; it may name files or quote a configuration."""
+    from wmdsl.output.safe import for_terminal
+
+    click.echo(for_terminal(message), err=True)
+
+
 def main() -> None:
     """Entry point of the console script: usage errors exit 2, never a traceback."""
     try:
@@ -454,7 +463,11 @@ def main() -> None:
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.ClickException as error:
-        error.show()
+        import io
+
+        shown = io.StringIO()
+        error.show(file=shown)
+        _say(shown.getvalue().removesuffix("\n"))
         sys.exit(EXIT_USAGE)
     except click.Abort:
         click.echo("aborted", err=True)
@@ -462,10 +475,10 @@ def main() -> None:
     except (BrokenPipeError, KeyboardInterrupt):
         sys.exit(EXIT_USAGE)
     except files.OutputError as error:
-        click.echo(f"error: {error}", err=True)
+        _say(f"error: {error}")
         sys.exit(EXIT_USAGE)
     except OSError as error:
-        click.echo(f"error: {error.strerror or error}: {error.filename or ''}".rstrip(": "), err=True)
+        _say(f"error: {error.strerror or error}: {error.filename or ''}".rstrip(": "))
         sys.exit(EXIT_USAGE)
     except RecursionError:
         click.echo("error: input nested too deeply to process", err=True)
@@ -474,7 +487,7 @@ def main() -> None:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_USAGE)
     except Exception as error:  # a bug in wmdsl, not a user mistake: say so plainly
-        click.echo(f"internal error: {type(error).__name__}: {error}", err=True)
+        _say(f"internal error: {type(error).__name__}: {error}")
         click.echo("this is a bug in wmdsl; please report it with the input that caused it", err=True)
         sys.exit(EXIT_USAGE)
 

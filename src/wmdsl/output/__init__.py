@@ -1,4 +1,8 @@
-"""Formatters: a :class:`~wmdsl.api.Report` in, text out (one module per format)."""
+"""Formatters: a :class:`~wmdsl.api.Report` in, text out (one module per format).
+
+The report quotes specs and names their files, which CI takes from pull
+requests: each formatter finishes its text with :mod:`wmdsl.output.safe`.
+"""
 
 from __future__ import annotations
 

@@ -30,6 +30,7 @@ from wmdsl.analysis import (
     WorkflowAnalysis,
     format_hours,
 )
+from wmdsl.output.safe import for_json, for_terminal
 
 NONE = "—"
 
@@ -109,9 +110,9 @@ def _workflow_text(result: WorkflowAnalysis) -> list[str]:
 def format_analysis_text(result: Analysis) -> str:
     """The analysis as aligned tables, one block per workflow."""
     if not result.workflows:
-        return f"{result.file}: no workflows to analyse\n"
+        return for_terminal(f"{result.file}: no workflows to analyse\n")
     blocks = ["\n".join(_workflow_text(w)) for w in result.workflows]
-    return "\n\n".join(blocks) + "\n"
+    return for_terminal("\n\n".join(blocks) + "\n")
 
 
 def _float(value: float | None) -> float | None:
@@ -191,4 +192,4 @@ def _workflow_json(result: WorkflowAnalysis) -> dict[str, Any]:
 def format_analysis_json(result: Analysis) -> str:
     """The analysis as a JSON document (times in working hours, rates per hour and per week)."""
     document = {"version": 1, "file": result.file, "workflows": [_workflow_json(w) for w in result.workflows]}
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return for_json(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"

@@ -1,7 +1,10 @@
 """GitHub Actions workflow commands: one annotation per diagnostic.
 
 Messages and properties are escaped as the runner expects (``%``, CR and LF
-everywhere; ``:`` and ``,`` in properties too), so any message text survives.
+everywhere; ``:`` and ``,`` in properties too), so any message text survives
+and none can end the command or start another: each finding is one line. What
+else would act on a terminal or a log viewer (escape sequences, bidirectional
+controls, line separators) is spelt out by :func:`wmdsl.output.safe.visible`.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from wmdsl import codes
 from wmdsl.diagnostics import Severity
+from wmdsl.output.safe import visible
 
 if TYPE_CHECKING:
     from wmdsl.api import Report
@@ -18,8 +22,8 @@ COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: 
 
 
 def escape_data(text: str) -> str:
-    """Escape a command's message."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape a command's message (the runner decodes it back, CR and LF included)."""
+    return visible(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:

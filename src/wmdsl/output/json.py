@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from wmdsl import codes
 from wmdsl.diagnostics import Diagnostic, Severity
+from wmdsl.output.safe import for_json
 from wmdsl.span import Span
 
 if TYPE_CHECKING:
@@ -50,4 +51,4 @@ def format_json(report: Report, color: bool = False) -> str:
             "infos": report.count(Severity.INFO),
         },
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return for_json(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"

@@ -1,7 +1,9 @@
 """JUnit XML: one test suite per file, one failing test case per diagnostic.
 
 Clean files get a single passing test case, so CI dashboards count them.
-Built with ElementTree, so every message is escaped as XML.
+Built with ElementTree, so every message is escaped as XML; the document is
+then made safe by :func:`wmdsl.output.safe.for_xml` (characters XML cannot
+carry, and text that a CI log would run).
 """
 
 from __future__ import annotations
@@ -11,14 +13,10 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from wmdsl.diagnostics import Diagnostic
+from wmdsl.output.safe import for_xml
 
 if TYPE_CHECKING:
     from wmdsl.api import Report
-
-
-def _clean(text: str) -> str:
-    # XML 1.0 cannot hold most control characters, even escaped.
-    return "".join(c if c in "\t\n\r" or ord(c) >= 0x20 else "\N{REPLACEMENT CHARACTER}" for c in text)
 
 
 def format_junit(report: Report, color: bool = False) -> str:
@@ -34,25 +32,24 @@ def format_junit(report: Report, color: bool = False) -> str:
         suite = ET.SubElement(
             root,
             "testsuite",
-            name=_clean(file),
+            name=file,
             tests=str(max(len(found), 1)),
             failures=str(len(found)),
             errors="0",
         )
         if not found:
-            ET.SubElement(suite, "testcase", name="wmdsl check", classname=_clean(file))
+            ET.SubElement(suite, "testcase", name="wmdsl check", classname=file)
         for d in found:
             case = ET.SubElement(
-                suite, "testcase", name=_clean(f"{d.code} {d.span.line}:{d.span.col}"), classname=_clean(file)
+                suite, "testcase", name=f"{d.code} {d.span.line}:{d.span.col}", classname=file
             )
-            failure = ET.SubElement(case, "failure", message=_clean(d.message), type=d.severity.label)
-            failure.text = _clean(
-                f"{d.span}: {d.code} [{d.severity.label}] {d.message}"
-                + (f"\nhint: {d.hint}" if d.hint else "")
+            failure = ET.SubElement(case, "failure", message=d.message, type=d.severity.label)
+            failure.text = f"{d.span}: {d.code} [{d.severity.label}] {d.message}" + (
+                f"\nhint: {d.hint}" if d.hint else ""
             )
         total += max(len(found), 1)
         failures += len(found)
     root.set("tests", str(total))
     root.set("failures", str(failures))
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    return for_xml('<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n")

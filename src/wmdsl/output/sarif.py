@@ -18,6 +18,7 @@ from urllib.parse import quote
 from wmdsl import __version__, codes
 from wmdsl.diagnostics import Diagnostic, Severity
 from wmdsl.output.lines import SourceLines
+from wmdsl.output.safe import for_json
 from wmdsl.rules.docs import DOCS_URL, help_uri
 from wmdsl.rules.registry import all_rules
 from wmdsl.span import Span
@@ -30,7 +31,8 @@ LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "n
 
 
 def _uri(path: str) -> str:
-    return quote(path.replace("\\", "/"), safe="/")
+    # A file name that is not UTF-8 holds lone surrogates: its own bytes, percent-encoded.
+    return quote(path.replace("\\", "/"), safe="/", errors="surrogateescape")
 
 
 def _location(span: Span, message: str | None = None, sources: SourceLines | None = None) -> dict[str, Any]:
@@ -79,7 +81,7 @@ def _rule_descriptors() -> list[dict[str, Any]]:
 def _fingerprint(diagnostic: Diagnostic, sources: SourceLines, seen: Counter[str]) -> str:
     line = (sources.line(diagnostic.span.file, diagnostic.span.line) or "").strip()
     basis = "\0".join([diagnostic.code, diagnostic.span.file, diagnostic.message, line])
-    digest = hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
+    digest = hashlib.sha256(basis.encode("utf-8", "surrogateescape")).hexdigest()[:32]
     seen[digest] += 1
     return f"{digest}:{seen[digest]}"
 
@@ -129,4 +131,4 @@ def sarif_document(report: Report) -> dict[str, Any]:
 
 def format_sarif(report: Report, color: bool = False) -> str:
     """The report as SARIF JSON text."""
-    return json.dumps(sarif_document(report), indent=2, ensure_ascii=False) + "\n"
+    return for_json(json.dumps(sarif_document(report), indent=2, ensure_ascii=False)) + "\n"

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from wmdsl.diagnostics import Diagnostic, Severity
 from wmdsl.output.lines import SourceLines, source_lines
+from wmdsl.output.safe import is_plain, no_commands, visible
 from wmdsl.span import Span
 
 if TYPE_CHECKING:
@@ -38,8 +39,9 @@ STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.I
 
 
 def _visible(line: str) -> str:
-    """A source line as it should be shown: tabs expanded, control characters replaced."""
-    line = line.expandtabs(TAB)
+    """A source line as it should be shown: tabs expanded, escape sequences and bidirectional
+    controls spelt out (``\\x1b``, ``<U+202E>``), other unprintable characters replaced."""
+    line = visible(line.expandtabs(TAB))
     return "".join(c if c.isprintable() else "\N{REPLACEMENT CHARACTER}" for c in line)
 
 
@@ -97,7 +99,7 @@ def layout(diagnostic: Diagnostic, sources: SourceLines | Mapping[str, str]) -> 
     Pass one :class:`SourceLines` for a whole report: a mapping of texts is split again per call.
     """
     style = STYLE[diagnostic.severity]
-    where, label = f"{diagnostic.span}: ", f" [{diagnostic.severity.label}] "
+    where, label = f"{visible(str(diagnostic.span), multiline=False)}: ", f" [{diagnostic.severity.label}] "
     message = (diagnostic.message, "bold")
     head: Line = ("bold", [(where, ""), (diagnostic.code, style), (label, style), message])
     lines = source_lines(sources).of(diagnostic.span.file)
@@ -106,8 +108,22 @@ def layout(diagnostic: Diagnostic, sources: SourceLines | Mapping[str, str]) -> 
     if diagnostic.hint:
         out.append(("cyan", [(f"{indent}= hint: ", ""), (diagnostic.hint, "")]))
     for related in diagnostic.related:
-        out.append(("cyan", [(f"{indent}= note: ", ""), (f"{related.message}: {related.span}", "")]))
-    return out
+        place = visible(str(related.span), multiline=False)
+        out.append(("cyan", [(f"{indent}= note: ", ""), (f"{related.message}: {place}", "")]))
+    return [_safe(line) for line in out]
+
+
+def _safe(line: Line) -> Line:
+    """``line`` safe to print: messages and hints quote the spec, and may hold several lines.
+
+    Nothing in them may act on the terminal, and none of the lines they make
+    may start a CI runner's command, with or without colour.
+    """
+    base, pieces = line
+    if is_plain("".join(text for text, _ in pieces)):
+        return line
+    safe = [(no_commands(visible(text), starts_line=i == 0), style) for i, (text, style) in enumerate(pieces)]
+    return base, safe
 
 
 def _text(line: Line) -> Text:
@@ -154,12 +170,16 @@ def report_lines(report: Report) -> list[Line]:
 
 
 def format_text(report: Report, color: bool = False) -> str:
-    """The report as text: each diagnostic with its frame, then a summary line."""
+    """The report as text: each diagnostic with its frame, then a summary line.
+
+    A message may quote text of several lines: none of them starts a CI
+    runner's command (:func:`wmdsl.output.safe.no_commands`).
+    """
     if not report.diagnostics and not color:
         return summary(report) + "\n"
     lines = report_lines(report)
     if color:
-        return "".join(printed_by_rich(lines, color))
+        return no_commands("".join(printed_by_rich(lines, color)))
     # Printable ASCII is printed by rich exactly as written; only the lines
     # with more (an arrow, a tab, a wide or combining character) need rich,
     # which is then imported. Each line is printed on its own, so a report
@@ -169,7 +189,7 @@ def format_text(report: Report, color: bool = False) -> str:
     if odd:
         for i, printed in zip(odd, printed_by_rich([lines[i] for i in odd], color), strict=True):
             plain[i] = printed.removesuffix("\n")
-    return "\n".join(plain) + "\n"
+    return no_commands("\n".join(plain) + "\n")
 
 
 def printed_by_rich(lines: list[Line], color: bool) -> list[str]:
