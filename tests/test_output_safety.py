@@ -13,6 +13,8 @@ as it is registered.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -21,6 +23,8 @@ import sys
 import unicodedata
 import xml.dom.minidom
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -30,6 +34,7 @@ from hypothesis import strategies as st
 from wmdsl import api
 from wmdsl.analysis import analyze
 from wmdsl.diagnostics import Diagnostic, Related, Severity
+from wmdsl.handbook.html import CSS
 from wmdsl.model import Document
 from wmdsl.output import FORMATTERS
 from wmdsl.output.analysis import format_analysis_json, format_analysis_text
@@ -45,6 +50,7 @@ from wmdsl.output.safe import (
     visible,
     xml_chars,
 )
+from wmdsl.render import RENDERERS, RenderError, render
 from wmdsl.span import Span
 
 # What an attacker would put in a title, a text block or a file name: a new
@@ -159,6 +165,26 @@ def assert_log_safe(text: str, *, own_commands: bool = False, carriage_returns: 
 def assert_xml(text: str) -> None:
     ET.fromstring(text.encode("utf-8"))
     xml.dom.minidom.parseString(text.encode("utf-8"))
+
+
+def assert_no_formula(cells: Iterator[str]) -> None:
+    for cell in cells:
+        if cell.startswith("'"):
+            continue
+        assert not cell.startswith(("\t", "\r")), repr(cell)
+        first = _skeleton(cell)[:1]
+        assert unicodedata.normalize("NFKC", first)[:1] not in ("=", "+", "-", "@"), repr(cell)
+
+
+def assert_safe_output(text: str, extension: str) -> None:
+    """``text`` safe to print, and valid for the format its extension names."""
+    assert_log_safe(text, carriage_returns=extension.endswith("csv"))
+    if text.startswith("<?xml") or extension in ("svg", "bpmn", "xml"):
+        assert_xml(text)
+    if extension.endswith("json"):
+        json.loads(text)
+    if extension.endswith("csv"):
+        assert_no_formula(cell for row in csv.reader(io.StringIO(text, newline="")) for cell in row)
 
 
 # -- The functions every output goes through ----------------------------------------------------------
@@ -366,3 +392,54 @@ def test_analysis_is_safe(document: Document) -> None:
     text = format_analysis_json(result)
     assert_log_safe(text)
     assert json.loads(text)["workflows"][0]["title"] == PAYLOAD
+
+
+# -- Renderers: every format of `wmdsl render --to`, and the handbook of `wmdsl docs` -----------------
+
+
+@pytest.mark.parametrize("name", sorted(RENDERERS))
+def test_render_formats_are_safe(name: str, document: Document) -> None:
+    try:
+        data = render(document, name)
+    except RenderError as error:  # Graphviz missing
+        pytest.skip(str(error))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pytest.skip("binary output: drawn, not printed")
+    assert_safe_output(text, RENDERERS[name].extension)
+
+
+def test_json_renderers_keep_the_text_exactly(document: Document) -> None:
+    model = json.loads(render(document, "json"))
+    assert model["workflows"][0]["title"] == PAYLOAD
+    assert model["file"] == document.file
+    board = json.loads(render(document, "board"))
+    assert board["workflows"][0]["boards"][0]["title"] == PAYLOAD
+
+
+class _Strict(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_handbook_is_safe(folder: Path) -> None:
+    rendering, _ = api.handbook(folder / f"ok{FILE_NAME}", force=True)
+    assert rendering.outputs
+    for path, data in rendering.outputs.items():
+        text = data.decode("utf-8")
+        assert_safe_output(text, path.rpartition(".")[2])
+        if path.endswith(".html"):
+            assert re.search("[\ufffe\uffff]", text) is None, path
+            page = _Strict()
+            page.feed(text)
+            page.close()
+
+
+def test_handbook_style_sheet_is_left_alone() -> None:
+    # The style sheet is raw text in HTML: a reference there would not be decoded.
+    assert for_xml(CSS) == CSS

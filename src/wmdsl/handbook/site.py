@@ -12,6 +12,7 @@ from wmdsl.handbook.markdown import write_markdown
 from wmdsl.handbook.pages import DIAGRAM, findings_page, findings_summary, hub_index, workflow_index
 from wmdsl.handbook.svg import sanitize_svg
 from wmdsl.model import Document
+from wmdsl.output.safe import for_xml
 
 if TYPE_CHECKING:
     from wmdsl.api import Report
@@ -59,5 +60,5 @@ def build_handbook(document: Document, report: Report | None, svg: str | None) -
         files[f"{page.key}.html"] = write_html(page).encode("utf-8")
         files[f"{page.key}.md"] = write_markdown(page).encode("utf-8")
     if svg is not None:
-        files[DIAGRAM] = (sanitize_svg(svg) + "\n").encode("utf-8")
+        files[DIAGRAM] = (for_xml(sanitize_svg(svg)) + "\n").encode("utf-8")
     return dict(sorted(files.items()))

@@ -4,7 +4,9 @@ Each renderer lives in a module of its own and is registered here by name,
 with the module imported only when it is used (so ``wmdsl check`` never pays
 for Graphviz or XML). A renderer takes a :class:`~wmdsl.model.Document` and
 returns ``str`` (text formats) or ``bytes`` (binary formats); it knows nothing
-of files or the CLI. Output must be byte-for-byte deterministic.
+of files or the CLI. Output must be byte-for-byte deterministic, and text
+output is finished with :mod:`wmdsl.output.safe` (what a spec says must not act
+on a terminal or a CI log, nor break XML).
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ from collections import defaultdict
 from typing import Any
 
 from wmdsl.model import Board, Document, Exit, ExitKind, Intake, Lane, Person, Ref, Stage, Workflow
+from wmdsl.output.safe import for_json
 
 VERSION = 1
 Json = dict[str, Any]
@@ -217,4 +218,4 @@ def board_config(document: Document) -> Json:
 
 def render_board(document: Document) -> str:
     """Every board of every workflow in ``document`` as indented JSON."""
-    return json.dumps(board_config(document), indent=2, ensure_ascii=False) + "\n"
+    return for_json(json.dumps(board_config(document), indent=2, ensure_ascii=False)) + "\n"

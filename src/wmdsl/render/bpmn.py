@@ -21,7 +21,6 @@ The geometry comes from :mod:`wmdsl.render.bpmn_layout`.
 from __future__ import annotations
 
 import enum
-import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -42,6 +41,7 @@ from wmdsl.model import (
     Stage,
     Workflow,
 )
+from wmdsl.output.safe import for_xml
 from wmdsl.render.bpmn_layout import Box, Flow, Kind, Node, Point, layout
 
 NAMESPACES = {
@@ -53,8 +53,6 @@ NAMESPACES = {
 }
 TARGET_NAMESPACE = "https://wmdsl.dev/schema/bpmn/model"
 UNASSIGNED = "Unassigned"
-# Characters XML 1.0 cannot carry at all; a spec may hold them through \u{...} escapes.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 for _prefix, _uri in NAMESPACES.items():
     ET.register_namespace(_prefix, _uri)
@@ -157,7 +155,7 @@ def render_bpmn(document: Document) -> str:
         _diagram(definitions, plan, ids)
     ET.indent(definitions, space="  ")
     xml = ET.tostring(definitions, encoding="UTF-8", xml_declaration=True).decode("utf-8")
-    return _NOT_XML.sub("\ufffd", xml) + "\n"
+    return for_xml(xml) + "\n"
 
 
 # -- Planning: wmdsl nodes and handoffs as BPMN nodes and flows ----------------------------------

@@ -17,8 +17,10 @@ Node ids are ``<workflow>.<name>`` and cluster ids are derived from names
 too, and everything is emitted in model order, so the output is the same on
 every run. User text reaches DOT only through :mod:`wmdsl.render.labels` and
 ``graphviz.nohtml``: it is never an HTML-like label and its backslashes are
-never escapes. The binary formats pipe the DOT text into ``dot`` on stdin;
-nothing the user wrote is ever on a command line.
+never escapes. The DOT text and the SVG are finished by
+:func:`wmdsl.output.safe.for_xml` (Graphviz decodes the character references
+it writes in labels, as XML does). The binary formats pipe the DOT text into
+``dot`` on stdin; nothing the user wrote is ever on a command line.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import re
 import graphviz
 
 from wmdsl.model import Document, Exit, ExitKind, Handoff, Intake, Lane, Stage, Workflow
+from wmdsl.output.safe import for_xml
 from wmdsl.render import RenderError
 from wmdsl.render.labels import dot_lines, dot_tooltip, wrap
 from wmdsl.render.scope import Names
@@ -126,7 +129,7 @@ def render_dot(document: Document) -> str:
                 cluster.attr(label=title, fontsize="16", style="rounded")
                 _add_workflow(cluster, _Scope.of(document, workflow))
     source: str = graph.source
-    return source
+    return for_xml(source)
 
 
 def _add_workflow(graph: graphviz.Digraph, scope: _Scope) -> None:
@@ -247,7 +250,7 @@ def _draw(document: Document, fmt: str) -> bytes:
 
 def render_svg(document: Document) -> str:
     """``document`` as SVG drawn by Graphviz."""
-    return _draw(document, "svg").decode("utf-8")
+    return for_xml(_draw(document, "svg").decode("utf-8"))
 
 
 def render_png(document: Document) -> bytes:

@@ -27,6 +27,8 @@ import re
 import textwrap
 from collections.abc import Iterable
 
+from wmdsl.output.safe import BIDI
+
 REPLACEMENT = "\ufffd"
 # Line breaks other than ``\n``: CR LF, CR, and the Unicode line and paragraph
 # separators, which are not controls but end a line for JavaScript (Mermaid)
@@ -115,12 +117,22 @@ _MERMAID_CODES = {
     "\\": "#92;",  # kept from ever reading as an escape
     "\n": "<br/>",
 }
-_MERMAID_SPECIAL = re.compile("%(?=%)|" + "|".join(re.escape(code) for code in _MERMAID_CODES if code != "%"))
+_MERMAID_SPECIAL = re.compile(
+    "%(?=%)|" + "|".join(re.escape(code) for code in _MERMAID_CODES if code != "%") + f"|[{BIDI}]"
+)
+
+
+def mermaid_code(char: str) -> str:
+    """``char`` as a Mermaid label shows it: its entity code, or the decimal one (``#58;``).
+
+    Bidirectional controls are written so too: shown as they are, never raw in the file.
+    """
+    return _MERMAID_CODES.get(char) or f"#{ord(char)};"
 
 
 def mermaid_text(text: str) -> str:
     """``text`` for the inside of a quoted Mermaid label (``["…"]``, ``|"…"|``)."""
-    return _MERMAID_SPECIAL.sub(lambda match: _MERMAID_CODES[match.group(0)], clean(text))
+    return _MERMAID_SPECIAL.sub(lambda match: mermaid_code(match.group(0)), clean(text))
 
 
 def mermaid_lines(lines: Iterable[str]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from wmdsl.model import Document
+from wmdsl.output.safe import for_json
 from wmdsl.render import RenderError
 
 
@@ -17,6 +18,7 @@ def render_json(document: Document) -> str:
     """
     data = document.model_dump(mode="json")
     try:
-        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
+        text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)
     except ValueError as error:
         raise RenderError(f"the model holds a number JSON cannot represent: {error}") from error
+    return for_json(text) + "\n"

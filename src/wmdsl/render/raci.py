@@ -28,6 +28,11 @@ CSV: RFC 4180 quoting, ``\\n`` line endings (a field that holds ``,``, ``"``,
 ``Name (@handle)`` / ``Title (lane)`` there, label first, and any cell that a
 spreadsheet would read as a formula (starting with ``= + - @``, a tab or a
 carriage return) is prefixed with ``'``.
+
+Both are finished by :mod:`wmdsl.output.safe`: Markdown with character
+references for bidirectional controls, CSV as plain text (other control
+characters spelt out, ``\\x1b``); in neither does a line start a CI runner's
+command.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from wmdsl.model import Decision, Document, Lane, Person, Ref, Workflow
+from wmdsl.output.safe import for_csv, for_markdown
 from wmdsl.render.labels import newlines
 
 ROLES: tuple[tuple[str, str, str], ...] = (
@@ -305,7 +311,7 @@ def render_raci_markdown(document: Document) -> str:
         lines += ["## Shared decisions", "", *_markdown_table(decision_rows(document), document), ""]
     for workflow in document.workflows:
         lines += [_heading(workflow), "", *_markdown_table(used_decisions(document, workflow), document), ""]
-    return "\n".join([*lines, *_legend()]) + "\n"
+    return for_markdown("\n".join([*lines, *_legend()]) + "\n")
 
 
 # -- CSV ----------------------------------------------------------------------
@@ -360,4 +366,4 @@ def csv_field(value: str) -> str:
 def render_raci_csv(document: Document) -> str:
     """The RACI matrix of every workflow in ``document`` as CSV (``\\n`` line endings)."""
     rows = (",".join(csv_field(csv_safe(value)) for value in values) for values in raci_table(document))
-    return "".join(row + "\n" for row in rows)
+    return for_csv("".join(row + "\n" for row in rows))
