@@ -51,6 +51,7 @@ from wmdsl.output.safe import (
     xml_chars,
 )
 from wmdsl.render import RENDERERS, RenderError, render
+from wmdsl.render.raci import csv_safe
 from wmdsl.span import Span
 
 # What an attacker would put in a title, a text block or a file name: a new
@@ -443,3 +444,48 @@ def test_handbook_is_safe(folder: Path) -> None:
 def test_handbook_style_sheet_is_left_alone() -> None:
     # The style sheet is raw text in HTML: a reference there would not be decoded.
     assert for_xml(CSS) == CSS
+
+
+# -- CSV cells a spreadsheet would run ------------------------------------------------------------------
+
+FORMULAS = [
+    "=1+1",
+    "+1",
+    "-1",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=1",
+    "\n=1",
+    " =1",
+    "  +cmd",
+    "\u3000=1",  # ideographic space
+    "\u00a0-1",  # no-break space
+    "\u200b=1",  # zero-width space
+    "\uff1d1+1",  # full-width = + - @
+    "\uff0b1",
+    "\uff0d1",
+    "\uff20x",
+    "\ufe661",  # small =
+    "\t",
+    "\r",
+]
+
+
+@pytest.mark.parametrize("value", FORMULAS, ids=repr)
+def test_csv_formula_guard(value: str) -> None:
+    assert csv_safe(value).startswith("'")
+
+
+@pytest.mark.parametrize("value", ["", "plain", "a=b", "Name (@x)", "1-2", "'quoted"])
+def test_csv_guard_leaves_other_cells_alone(value: str) -> None:
+    assert csv_safe(value) == value
+
+
+def test_raci_csv_guards_every_cell() -> None:
+    titles = "\n".join(f"decision d{i} {wm(v)} {{ decides @p{i} }}" for i, v in enumerate(FORMULAS))
+    people = "\n".join(f"person @p{i} {wm(v)}" for i, v in enumerate(FORMULAS))
+    document = api.loads(f"{people}\n{titles}\n")
+    text = render(document, "raci-csv").decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(rows) == len(FORMULAS) + 1
+    assert_no_formula(cell for row in rows for cell in row)

@@ -26,8 +26,9 @@ CSV: RFC 4180 quoting, ``\\n`` line endings (a field that holds ``,``, ``"``,
 ``\\r`` or ``\\n`` is quoted and keeps them, ``"`` doubled), one header row
 ``Workflow,Decision,Title,Escalation,<parties…>``. Parties are written
 ``Name (@handle)`` / ``Title (lane)`` there, label first, and any cell that a
-spreadsheet would read as a formula (starting with ``= + - @``, a tab or a
-carriage return) is prefixed with ``'``.
+spreadsheet would read as a formula is prefixed with ``'``: one starting with
+``= + - @`` (also after whitespace or invisible characters, and in their
+full-width and small forms such as ``＝``), a tab or a carriage return.
 
 Both are finished by :mod:`wmdsl.output.safe`: Markdown with character
 references for bidirectional controls, CSV as plain text (other control
@@ -61,7 +62,7 @@ JOIN = "/"
 IDENT = re.compile(r"@?[a-z0-9_][a-z0-9_.-]*")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#&~])")
 _BLOCK_START = re.compile(r"^(\d+)([.)])|^([-+=])")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@")
 _CSV_QUOTED = re.compile(r'[,"\r\n]')
 
 
@@ -323,8 +324,16 @@ def csv_party(party: Party) -> str:
 
 
 def csv_safe(value: str) -> str:
-    """``value`` with a leading ``'`` when a spreadsheet would read it as a formula."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    """``value`` with a leading ``'`` when a spreadsheet would read it as a formula.
+
+    That is when it starts with a tab or a carriage return, or its first
+    visible character is ``= + - @`` in any width (NFKC folds ``＝`` and ``﹦`` to ``=``).
+    """
+    if value.startswith(("\t", "\r")):
+        return "'" + value
+    # Spreadsheets skip leading spaces; format characters (U+200B, U+FEFF…) do not show.
+    first = next((c for c in value if not c.isspace() and unicodedata.category(c) != "Cf"), "")
+    return "'" + value if unicodedata.normalize("NFKC", first).startswith(_FORMULA_START) else value
 
 
 def _csv_headers(columns: list[Party]) -> list[str]:
