@@ -62,7 +62,9 @@ def projects(draw: st.DrawFn) -> dict[str, str]:
 def lay_out(root: Path, files: dict[str, str], links: list[str], outside: Path) -> None:
     (root / "wmdsl.toml").write_text("", encoding="utf-8")
     (root / ".git").mkdir()
-    (root / ".git" / "config").write_text(f"\textraheader = AUTHORIZATION: basic {SECRET}\n", encoding="utf-8")
+    (root / ".git" / "config").write_text(
+        f"\textraheader = AUTHORIZATION: basic {SECRET}\n", encoding="utf-8"
+    )
     (root / "sub").mkdir()
     for name, text in files.items():
         path = root / name
