@@ -228,3 +228,16 @@ def test_a_named_pipe_is_refused_not_waited_on(project: Path, private_cache: Pat
     )
     assert done.returncode == 1, done.stderr
     assert "not a regular file" in done.stdout
+
+
+def test_a_link_re_pointed_between_two_missing_files_invalidates(project: Path) -> None:
+    # Missing before and after, but the message names where the import led.
+    (project / "sub").mkdir()
+    (project / "link").symlink_to("sub")
+    (project / "main.wm").write_text('import "link/c.wm"\n', encoding="utf-8")
+    assert "sub/c.wm" in run().diagnostics[0].hint
+    (project / "link").unlink()
+    (project / "link").symlink_to(".")
+    report = run()
+    same(report, fresh())
+    assert "sub/" not in report.diagnostics[0].hint

@@ -172,10 +172,9 @@ class Cache:
 
     def _still(self, read: list[Any]) -> bool:
         """True when looking for the file again gives what the check saw."""
-        named, found, expected = read
+        named, real, exists, expected = read
         try:
-            real = os.path.realpath(named)
-            if (real if os.path.exists(real) else "") != found:
+            if os.path.realpath(named) != real or os.path.exists(real) != exists:
                 return False
         except (OSError, ValueError):
             return False
@@ -206,8 +205,8 @@ class Cache:
         """Each name a file of ``reads`` is shown by in this run → its path in the project root."""
         names: dict[str, str] = {}
         for read in reads:
-            for path in (Path(read.named), Path(read.found)):
-                if read.found and path.is_relative_to(self.root):
+            for path in (Path(read.named), Path(read.real)):
+                if read.real and path.is_relative_to(self.root):
                     names[display_path(path)] = path.relative_to(self.root).as_posix()
         return names
 
@@ -219,7 +218,7 @@ class Cache:
             return  # a file the record could not name the same way from another folder
         record = {
             "key": entry_key,
-            "reads": [[r.named, r.found, r.digest] for r in reads],
+            "reads": [[r.named, r.real, r.exists, r.digest] for r in reads],
             "names": sorted({names[name] for name in used}),
             "shown": names[entry.shown],
             "diagnostics": [_dump(d, names) for d in entry.diagnostics],

@@ -32,16 +32,18 @@ ROOT_MARKERS = ("wmdsl.toml", "pyproject.toml", ".git")
 class Read:
     """A file a compilation looked for: as named, what that led to, and what was parsed.
 
-    ``named`` is the absolute path as written (links not followed), ``found``
-    the real path it led to ("" when nothing was there) and ``digest`` the
-    SHA-256 of the bytes parsed ("" when they could not be read, None when
-    the file was not to be read: missing, or refused). A cached result is valid while every read of its
-    check would come out the same: that is how a re-pointed link, an edited
-    file and an import created later are noticed.
+    ``named`` is the absolute path as written (links not followed), ``real``
+    the real path it led to ("" when the system refused the name), ``exists``
+    whether anything was there, and ``digest`` the SHA-256 of the bytes
+    parsed ("" when they could not be read, None when the file was not to be
+    read: missing, or refused). A cached result is valid while every read of
+    its check would come out the same: that is how a re-pointed link, an
+    edited file and an import created later are noticed.
     """
 
     named: str
-    found: str
+    real: str
+    exists: bool
     digest: str | None
 
 
@@ -178,9 +180,9 @@ def read_text(path: Path, shown: str, limits: Limits = DEFAULT) -> tuple[str | N
     return (None, problem) if data is None else decode(data, shown)
 
 
-def _found(real: Path) -> str:
+def _read(named: Path, real: Path, digest: str | None) -> Read:
     # os.path.exists, unlike Path.exists, answers False for names the system refuses.
-    return str(real) if os.path.exists(real) else ""
+    return Read(str(named), str(real), os.path.exists(real), digest)
 
 
 def _short(written: str, limit: int = 80) -> str:
@@ -213,7 +215,7 @@ class Loader:
         why = refusal(str(real), self.root)
         if why is not None:
             self.shown = display_path(named)
-            self.reads.append(Read(str(named), _found(real), None))
+            self.reads.append(_read(named, real, None))
             where = point(self.shown, 1, 1)
             self.sink.error(codes.IMPORT_OUTSIDE, where, *self.refused(why, path.as_posix()))
             return None
@@ -228,7 +230,7 @@ class Loader:
     def read(self, named: Path, real: Path, shown: str) -> str | None:
         """The text of an accepted file, remembered with the digest of its bytes."""
         data, problem = read_bytes(real, shown, self.limits)
-        self.reads.append(Read(str(named), _found(real), "" if data is None else digest(data)))
+        self.reads.append(_read(named, real, "" if data is None else digest(data)))
         if data is not None:
             text, problem = decode(data, shown)
             if text is not None:
@@ -342,17 +344,17 @@ class Loader:
             exists = why is None and real.is_file()
         except (OSError, ValueError) as error:
             reason = (error.strerror if isinstance(error, OSError) else None) or str(error)
-            self.reads.append(Read(str(named), "", None))
+            self.reads.append(Read(str(named), "", False, None))
             self.sink.error(
                 codes.UNREADABLE, arg.span, f"cannot read imported file `{_short(written)}`: {reason.lower()}"
             )
             return None
         if why is not None:
-            self.reads.append(Read(str(named), _found(real), None))
+            self.reads.append(_read(named, real, None))
             self.sink.error(codes.IMPORT_OUTSIDE, arg.span, *self.refused(why, written))
             return None
         if not exists:
-            self.reads.append(Read(str(named), _found(real), None))
+            self.reads.append(_read(named, real, None))
             self.sink.error(
                 codes.IMPORT_NOT_FOUND,
                 arg.span,
