@@ -9,6 +9,7 @@ default ``ci``); the slow Graphviz property runs a fifth of them.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import importlib.util
 import io
 import json
@@ -38,7 +39,7 @@ from wmdsl import api
 from wmdsl.diagnostics import Severity
 from wmdsl.handbook import build_handbook
 from wmdsl.handbook.svg import sanitize_svg
-from wmdsl.model import Document, field_names
+from wmdsl.model import Document
 from wmdsl.render import RenderError, render
 from wmdsl.render.labels import clean, one_line
 from wmdsl.settings import Overrides
@@ -105,7 +106,7 @@ def recorded(document: Document) -> tuple[dict[tuple[object, str], tuple[str, ..
     names: dict[tuple[object, str], tuple[str, ...]] = {}
     strings: dict[tuple[object, str, str, str], Any] = {}
     for key, scope in scopes(document).items():
-        for collection in field_names(type(scope)):
+        for collection in (f.name for f in dataclasses.fields(scope)):
             items = getattr(scope, collection)
             if not isinstance(items, tuple) or not items or not hasattr(items[0], "span"):
                 continue

@@ -1,41 +1,57 @@
-"""The model: plain slotted dataclasses, built by the resolver without pydantic.
+"""The model: frozen, slotted, keyword-only dataclasses, built by the resolver without pydantic.
 
 The resolver checks every value itself and builds the model objects directly
-(:meth:`~wmdsl.model.Element.make`), so these tests hold what it builds to
+with their dataclass constructors, so these tests hold what it builds to
 what pydantic's validation would give: every value has exactly the type the
 model declares (tuples, floats, enums, nested objects), and validating a dump
 gives back an equal document. pydantic is the model's validation,
 serialisation and schema layer only: checking a spec must not import it.
+Being standard dataclasses, the model's objects pickle, copy and
+``replace`` as any other, and type checkers check their construction.
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import pickle
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import MISSING
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.probe import run_wmdsl
-from wmdsl import _constructors, api, constructors, model
+from wmdsl import api, model
 from wmdsl.model import (
     Document,
     Element,
     Model,
+    Named,
     Person,
     Ref,
     Stage,
-    field_names,
     json_schema,
 )
 from wmdsl.span import point
 
 ROOT = Path(__file__).resolve().parents[1]
+#: Between them, objects of every class of the model (the last for `allow`).
+EXAMPLES = [
+    *sorted((ROOT / "examples").glob("*.wm")),
+    *sorted((ROOT / "examples" / "org").glob("*.wm")),
+    ROOT / "examples" / "broken" / "SYN013-unused-allow.wm",
+]
 SPECS = [*sorted((ROOT / "examples").glob("*.wm")), *sorted((ROOT / "tests" / "golden").glob("*.wm"))]
+#: Every class of the model, and those of them that are only bases.
+CLASSES = [c for c in vars(model).values() if isinstance(c, type) and issubclass(c, Model) and c is not Model]
+BASES = {Element, Named}
+
+
+def field_names(cls: type[Model]) -> list[str]:
+    return [f.name for f in dataclasses.fields(cls)]
 
 
 def _same_types(built: Any, validated: Any, where: str, seen: list[int]) -> list[str]:
@@ -153,91 +169,123 @@ def test_model_objects_hash_apart_and_consistently_with_equality() -> None:
     assert again.stages == workflow.stages
 
 
-def test_equality_ignores_spans_only() -> None:
+def test_equality_and_hashing_ignore_spans_only() -> None:
     here, there = point("a.wm", 1, 1), point("b.wm", 9, 4)
-    stage = Stage.make(span=here, name="build", owner=Ref.make(span=here, name="@ana"))
-    moved = Stage.make(span=there, name="build", owner=Ref.make(span=there, name="@ana"))
+    stage = Stage(span=here, name="build", owner=Ref(span=here, name="@ana"))
+    moved = Stage(span=there, name="build", owner=Ref(span=there, name="@ana"))
     assert stage == moved
     assert hash(stage) == hash(moved)
     assert stage != dataclasses.replace(stage, wip=2)
-    assert stage != dataclasses.replace(stage, owner=Ref.make(span=here, name="@raj"))
-    assert Ref.make(span=here, name="x") != Stage.make(span=here, name="x")
-    # Classes with one compared field compare it (an attrgetter of one name is no tuple).
-    assert Ref.make(span=here, name="x") != Ref.make(span=here, name="y")
+    assert stage != dataclasses.replace(stage, owner=Ref(span=here, name="@raj"))
+    assert Ref(span=here, name="x") != Stage(span=here, name="x")
+    assert Ref(span=here, name="x") != Ref(span=here, name="y")
 
 
-def test_make_builds_what_the_dataclass_constructor_builds() -> None:
-    # Element.make is a constructor written per class (wmdsl._constructors)
-    # that sets the slots directly, for speed; this holds it to the dataclass __init__.
-    document = api.compile_path(ROOT / "examples" / "software-delivery.wm").document
-    assert document is not None
-    checked: set[str] = set()
-    for element in _objects(document):
-        if not isinstance(element, Element):
-            continue
-        cls = type(element)
-        values = {name: getattr(element, name) for name in field_names(cls)}
-        made, reference = cls.make(**values), cls(**values)
-        assert type(made) is cls
-        assert all(getattr(made, name) is value for name, value in values.items())
-        assert made == reference
-        required = {f.name: values[f.name] for f in dataclasses.fields(cls) if f.default is MISSING}
-        defaulted, reference = cls.make(**required), cls(**required)
-        assert [getattr(defaulted, n) for n in values] == [getattr(reference, n) for n in values]
-        checked.add(cls.__name__)
-    assert len(checked) > 10
-    assert Stage.make is not Stage, "written for the class"
+def test_model_classes_are_frozen_slotted_keyword_only_dataclasses() -> None:
+    assert len(CLASSES) > 20
+    for cls in CLASSES:
+        assert dataclasses.is_dataclass(cls), cls
+        params = cls.__dataclass_params__  # type: ignore[attr-defined]
+        assert (params.frozen, params.eq) == (True, True), cls
+        assert "__slots__" in cls.__dict__, cls
+        assert cls.__dictoffset__ == 0, "slotted: no __dict__ per object"
+        found = dataclasses.fields(cls)
+        assert all(f.kw_only for f in found), cls
+        # The span, declared once on Element, is the only field left out of equality.
+        assert [f.name for f in found if not f.compare] == (["span"] if issubclass(cls, Element) else [])
     span = point("a.wm", 1, 1)
     with pytest.raises(TypeError, match="unexpected keyword argument 'bogus'"):
-        Stage.make(span=span, name="x", bogus=1)
+        Stage(span=span, name="x", bogus=1)  # type: ignore[call-arg]
     with pytest.raises(TypeError, match="missing 1 required keyword-only argument: 'name'"):
-        Stage.make(span=span)
-    with pytest.raises(TypeError, match="unexpected keyword argument 'bogus'"):
-        Stage(span=span, name="x", bogus=1)
-    with pytest.raises(TypeError, match="missing required keyword argument: 'name'"):
-        Stage(span=span)
+        Stage(span=span)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="positional"):
+        Ref(span, "x")  # type: ignore[misc]
 
 
 def test_model_objects_read_like_dataclasses() -> None:
-    # __repr__ is written once in Model, not generated per class: it must
-    # read as the dataclass one did.
     span = point("a.wm", 1, 1)
-    ref = Ref.make(span=span, name="@ana")
+    ref = Ref(span=span, name="@ana")
     assert repr(ref) == f"Ref(span={span!r}, name='@ana')"
     stage = Stage(span=span, name="s", owner=ref)
     assert repr(stage).startswith(f"Stage(span={span!r}, name='s', title=None, ")
     assert f"owner={ref!r}" in repr(stage)
     with pytest.raises(dataclasses.FrozenInstanceError):
-        del stage.name
+        stage.name = "t"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del stage.name  # type: ignore[misc]
 
 
-def test_make_of_a_subclass_builds_the_subclass() -> None:
-    # A class inherits `make` from its parent: it must not build the parent.
-    span = point("a.wm", 1, 1)
+def test_every_model_object_pickles_copies_and_replaces() -> None:
+    # Each object of every example, and each document whole: what comes back
+    # is of the same class, equal, and (equality ignoring spans) in the same place.
+    seen: set[type] = set()
+    for spec in EXAMPLES:
+        document = _document(spec)
+        for built in [document, *_objects(document)]:
+            seen.add(type(built))
+            copies = [
+                pickle.loads(pickle.dumps(built)),
+                copy.copy(built),
+                copy.deepcopy(built),
+                dataclasses.replace(built),
+            ]
+            if sys.version_info >= (3, 13):
+                copies.append(copy.replace(built))  # type: ignore[attr-defined]
+            for again in copies:
+                assert type(again) is type(built)
+                assert again == built
+                assert hash(again) == hash(built)
+                if isinstance(built, Element):
+                    assert again.span == built.span
+    assert seen == set(CLASSES) - BASES
 
-    class Plain(Stage):
-        pass
 
-    @dataclasses.dataclass(slots=True, kw_only=True, init=False, repr=False, eq=False)
-    class Extended(Stage):
-        extra: int = 0
+def test_replace_changes_the_fields_named() -> None:
+    document = _document(ROOT / "examples" / "hiring.wm")
+    stage = document.workflows[0].stages[0]
+    changed = dataclasses.replace(stage, wip=7)
+    assert (changed.wip, changed.name, changed.span) == (7, stage.name, stage.span)
+    assert stage.wip != 7  # the original is left as it was
+    moved = dataclasses.replace(stage, span=point("elsewhere.wm", 1, 1))
+    assert moved == stage
+    assert moved.span != stage.span
 
-    @dataclasses.dataclass(kw_only=True, init=False, repr=False, eq=False)
-    class Unslotted(Stage):
-        extra: int = 0
 
-    @dataclasses.dataclass(kw_only=True, init=False, repr=False, eq=False)
-    class HandSlotted(Stage):
-        __slots__ = ("extra",)
-        extra: int
+@pytest.mark.skipif(sys.version_info < (3, 13), reason="copy.replace is new in Python 3.13")
+def test_copy_replace_works_in_a_fresh_process() -> None:
+    # Nothing else in the process has looked at the class before copy.replace does.
+    probe = (
+        "import copy\n"
+        "from wmdsl.model import Ref\n"
+        "from wmdsl.span import point\n"
+        "ref = Ref(span=point('a.wm', 1, 1), name='@ana')\n"
+        "print(copy.replace(ref, name='@raj'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "@raj"
 
-    assert type(Plain.make(span=span, name="x")) is Plain
-    extended = Extended.make(span=span, name="x", extra=3)
-    assert (type(extended), extended.extra) == (Extended, 3)
-    unslotted = Unslotted.make(span=span, name="x", extra=4)
-    assert (type(unslotted), unslotted.extra) == (Unslotted, 4)
-    hand_slotted = HandSlotted.make(span=span, name="x", extra=5)
-    assert (type(hand_slotted), hand_slotted.extra) == (HandSlotted, 5)
+
+_MISTAKES = """\
+from wmdsl.model import Stage
+from wmdsl.span import point
+
+stage = Stage(span=point("a.wm", 1, 1), nmae="build", wip="three")
+"""
+
+
+def test_mypy_checks_how_model_objects_are_built(tmp_path: Path) -> None:
+    snippet = tmp_path / "snippet.py"
+    snippet.write_text(_MISTAKES, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), str(snippet)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert 'Unexpected keyword argument "nmae" for "Stage"' in done.stdout
+    assert 'Argument "wip" to "Stage" has incompatible type "str"; expected "int | None"' in done.stdout
+    assert "Found 2 errors in 1 file" in done.stdout
 
 
 def test_the_schema_keeps_field_descriptions_and_refuses_unknown_keys() -> None:
@@ -262,81 +310,3 @@ def test_the_schema_keeps_field_descriptions_and_refuses_unknown_keys() -> None:
     assert definitions["Person"]["required"] == ["span", "name"]
     with pytest.raises(ValueError, match="age"):
         Person.model_validate({"span": dataclasses.asdict(point("a.wm", 1, 1)), "name": "@a", "age": 3})
-
-
-def test_the_constructors_are_written_for_the_model_as_it_is() -> None:
-    stale = "the model changed: run `python -m wmdsl.constructors`"
-    assert constructors.source() == Path(_constructors.__file__).read_text(encoding="utf-8"), stale
-    # Every class with a written constructor uses it; every other one builds itself.
-    for cls in [c for c in vars(model).values() if isinstance(c, type) and issubclass(c, Element)]:
-        own = cls.__dict__["make"]
-        assert isinstance(own, staticmethod) == (cls.__name__ in _constructors.MAKERS), cls.__name__
-        if isinstance(own, staticmethod):
-            assert own.__func__.__qualname__ == f"{cls.__qualname__}.make"
-
-
-def test_a_stale_constructor_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(_constructors.FIELDS, "Ref", ("span", "name", "gone"))
-    model._install_constructors()
-    try:
-        assert Ref.__dict__["make"] is model._PLAIN_MAKE
-        here = point("a.wm", 1, 1)
-        assert Ref.make(span=here, name="x") == Ref(span=here, name="x")
-    finally:
-        monkeypatch.undo()
-        model._install_constructors()
-    assert isinstance(Ref.__dict__["make"], staticmethod)
-
-
-_FRESH = """\
-import dataclasses, json, sys
-from pathlib import Path
-from wmdsl import api, model
-api.check([Path(sys.argv[1])], cache=False)
-lazy = sorted(n for n, c in vars(model).items() if isinstance(c, type) and issubclass(c, model.Model)
-              and isinstance(c.__dict__["__dataclass_fields__"], model._OnRequest))
-stage = model.Stage(span=model.Span("a.wm", 1, 1, 1, 2), name="s", wip=2)
-first = [f.name for f in dataclasses.fields(stage)]  # an instance asks first
-print(json.dumps({"lazy": lazy, "first": first, "changed": dataclasses.replace(stage, wip=3).wip}))
-"""
-
-
-def test_checking_a_spec_leaves_the_dataclass_descriptions_unmade() -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", _FRESH, str(ROOT / "examples" / "hiring.wm")],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    import json
-
-    found = json.loads(done.stdout)
-    every = sorted(n for n, c in vars(model).items() if isinstance(c, type) and issubclass(c, Model))
-    assert found["lazy"] == every
-    assert found["first"] == list(field_names(Stage))
-    assert found["changed"] == 3
-
-
-def test_the_dataclass_descriptions_are_those_of_the_declarations() -> None:
-    model.as_dataclasses()
-    for cls in [c for c in vars(model).values() if isinstance(c, type) and issubclass(c, Model)]:
-        assert dataclasses.is_dataclass(cls)
-        described = dataclasses.fields(cls)
-        assert [f.name for f in described] == list(field_names(cls)), cls
-        for f, (name, default, factory, metadata) in zip(described, model.model_fields(cls), strict=True):
-            assert (f.name, f.default, f.default_factory) == (name, default, factory)
-            assert dict(f.metadata) == dict(metadata or {})
-            assert (f.kw_only, f.init, f.compare) == (True, True, True)
-        assert cls.__dataclass_params__.eq is False  # equality is Model's own
-        assert cls.__dictoffset__ == 0, "slotted: no __dict__ per object"
-    person = dataclasses.fields(Person)
-    assert [(f.name, f.default) for f in person if f.name in {"capacity", "title"}] == [
-        ("title", None),
-        ("capacity", 1.0),
-    ]
-    assert dict(next(f for f in person if f.name == "capacity").metadata) == {
-        "description": "Full-time equivalents available."
-    }
-    document = {f.name: f for f in dataclasses.fields(Document)}
-    assert document["shared"].default_factory is model.Declarations
-    assert document["file"].default is MISSING

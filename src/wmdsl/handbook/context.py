@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TypeVar
 
 from wmdsl.handbook.blocks import Code, Line, Link, line
@@ -32,7 +32,6 @@ from wmdsl.model import (
     Ref,
     Stage,
     Workflow,
-    field_names,
 )
 from wmdsl.render.board import flow_order
 from wmdsl.render.raci import Row, used_decisions
@@ -50,8 +49,8 @@ def refs(value: object) -> Iterator[Ref]:
     if isinstance(value, Ref):
         yield value
     elif isinstance(value, Model):
-        for name in field_names(type(value)):
-            yield from refs(getattr(value, name))
+        for found in fields(value):
+            yield from refs(getattr(value, found.name))
     elif isinstance(value, tuple):
         for item in value:
             yield from refs(item)

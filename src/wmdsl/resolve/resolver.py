@@ -296,10 +296,10 @@ class Resolver:
             )
             return []
         span = stmt.keyword.span.to(args[-1].span)
-        return [Allow.make(code=found.code, reason=args[1].value, span=span)]
+        return [Allow(code=found.code, reason=args[1].value, span=span)]
 
     def build(self, model: type[T], span: Any, **fields: Any) -> T:
-        return model.make(span=span, **fields)
+        return model(span=span, **fields)
 
     # -- errors ----------------------------------------------------------
 

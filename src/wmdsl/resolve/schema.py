@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import itertools
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from wmdsl import codes
@@ -32,7 +33,6 @@ from wmdsl.model import (
     Stage,
     WorkKind,
     WorkType,
-    replace,
 )
 from wmdsl.record import Frozen, set_field
 from wmdsl.resolve import values
@@ -283,7 +283,7 @@ def members(ctx: Context, stmt: Statement, role: str) -> list[Member] | None:
         if arg.kind is ArgKind.WORD and values.is_name(arg.raw):
             # Whether `desk` is a lane or a person missing its `@` is known
             # only once every name is declared.
-            ref = Ref.make(name=arg.raw, span=arg.span)
+            ref = Ref(name=arg.raw, span=arg.span)
             ctx.uses.append(Use(ref, PERSON, f"the members of {role}", bare=True))
             continue
         handle = values.read_handle(ctx.sink, arg)
@@ -299,8 +299,8 @@ def members(ctx: Context, stmt: Statement, role: str) -> list[Member] | None:
                 [Related(twice.span, "first listed here")],
             )
             continue
-        person = ctx.use(Ref.make(name=handle, span=arg.span), PERSON, f"the members of {role}")
-        result.append(Member.make(person=person, span=arg.span))
+        person = ctx.use(Ref(name=handle, span=arg.span), PERSON, f"the members of {role}")
+        result.append(Member(person=person, span=arg.span))
     return result
 
 
@@ -328,7 +328,7 @@ def escalation(ctx: Context, stmt: Statement, role: str) -> list[Escalation] | N
     if to is None or (len(args) == 3 and after is None):
         return None
     ctx.use(to, ESCALATION, f"the escalation of {role}")
-    return [Escalation.make(to=to, after=after, span=args[0].span.to(args[-1].span))]
+    return [Escalation(to=to, after=after, span=args[0].span.to(args[-1].span))]
 
 
 def _escalation_advice(args: list[Arg]) -> tuple[str, str]:

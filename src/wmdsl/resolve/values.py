@@ -146,10 +146,10 @@ def read_ref(sink: Sink, arg: Arg) -> Ref | None:
     """A reference to a name or a person (resolved later)."""
     if arg.kind is ArgKind.HANDLE:
         handle = read_handle(sink, arg)
-        return Ref.make(name=handle, span=arg.span) if handle else None
+        return Ref(name=handle, span=arg.span) if handle else None
     if arg.kind is ArgKind.WORD:
         name = read_name(sink, arg, "")
-        return Ref.make(name=name, span=arg.span) if name else None
+        return Ref(name=name, span=arg.span) if name else None
     hint = "names and @handles are written without quotes"
     if arg.kind in (ArgKind.STRING, ArgKind.TEXT):
         hint += f": `{slug(arg.value)}` or `@{slug(arg.value)}`"
@@ -181,7 +181,7 @@ def read_duration(sink: Sink, arg: Arg) -> Duration | None:
         fix = f"`{-value:g}{unit}`" if value < 0 else "a positive time such as `30m`"
         sink.error(codes.BAD_VALUE, arg.span, f"duration {arg.describe()} must be positive", f"write {fix}")
         return None
-    return Duration.make(text=arg.raw, hours=value * HOURS_PER_UNIT[unit], span=arg.span)
+    return Duration(text=arg.raw, hours=value * HOURS_PER_UNIT[unit], span=arg.span)
 
 
 def in_one_unit(hours: float) -> str:
@@ -229,7 +229,7 @@ def read_percent(sink: Sink, arg: Arg, what: str) -> Percent | None:
             "a percentage is a share of the whole: from `0%` to `100%`",
         )
         return None
-    return Percent.make(text=arg.raw, fraction=number[0] / 100, span=arg.span)
+    return Percent(text=arg.raw, fraction=number[0] / 100, span=arg.span)
 
 
 def read_count(sink: Sink, arg: Arg, what: str) -> int | None:
@@ -310,7 +310,7 @@ def read_rate(sink: Sink, args: list[Arg]) -> Rate | None:
         )
         return None
     text = " ".join(a.raw for a in args)
-    return Rate.make(text=text, per_hour=count[0] / RATE_UNITS[unit], span=args[0].span.to(args[2].span))
+    return Rate(text=text, per_hour=count[0] / RATE_UNITS[unit], span=args[0].span.to(args[2].span))
 
 
 def _rate_shape_hint(args: list[Arg]) -> str:
@@ -340,7 +340,7 @@ def read_target(sink: Sink, args: list[Arg], what: str) -> Target | None:
     share = read_percent(sink, args[2], "the percentile")
     if within is None or share is None:
         return None
-    return Target.make(within=within, percentile=share, span=args[0].span.to(args[2].span))
+    return Target(within=within, percentile=share, span=args[0].span.to(args[2].span))
 
 
 def _target_advice(args: list[Arg], what: str) -> tuple[str, str]:
