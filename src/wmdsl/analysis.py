@@ -58,13 +58,13 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from wmdsl.capacity import all_people, lane_fte
 from wmdsl.digraph import Adjacency, reach
 from wmdsl.graph import FlowGraph, Skeleton, build_graph
 from wmdsl.linear import eliminate, solve_linear
 from wmdsl.model import Document, ExitKind, Lane, Person, Stage, Workflow
-from wmdsl.record import Frozen, set_field
 
 HOURS_PER_WEEK = 40.0
 #: Components up to this size are solved on their dense matrix, larger ones
@@ -77,50 +77,28 @@ Routes = list[Mapping[int, float]]
 _NOWHERE: Mapping[int, float] = {}  # the routes of a node without handoffs
 
 
-class Note(Frozen):
+@dataclass(frozen=True, slots=True)
+class Note:
     """Something the reader of an analysis should know, about a node or the workflow."""
 
-    __slots__ = ("message", "subject")
     message: str
-    subject: str | None
-
-    def __init__(self, message: str, subject: str | None = None) -> None:
-        set_field(self, "message", message)
-        set_field(self, "subject", subject)
+    subject: str | None = None
 
 
-class Route(Frozen):
+@dataclass(frozen=True, slots=True)
+class Route:
     """The probability that work leaving ``source`` takes the handoff to ``target``."""
 
-    __slots__ = ("explicit", "probability", "source", "target")
     source: str
     target: str
     probability: float
     explicit: bool  # written as a `chance`, not inferred
 
-    def __init__(self, source: str, target: str, probability: float, explicit: bool) -> None:
-        set_field(self, "source", source)
-        set_field(self, "target", target)
-        set_field(self, "probability", probability)
-        set_field(self, "explicit", explicit)
 
-
-class StageFlow(Frozen):
+@dataclass(frozen=True, slots=True)
+class StageFlow:
     """The flow figures of one stage; ``None`` where an input is missing."""
 
-    __slots__ = (
-        "capacity",
-        "effort",
-        "lane",
-        "name",
-        "rate",
-        "servers",
-        "time",
-        "unstable",
-        "utilisation",
-        "visits",
-        "wait",
-    )
     name: str
     lane: str | None
     rate: float | None  # λ, items per working hour
@@ -131,33 +109,7 @@ class StageFlow(Frozen):
     wait: float | None  # expected hours in the queue (None when unknown or unbounded)
     time: float | None  # wait + effort
     visits: float | None  # λ / total arrivals: how often an average item passes here
-    unstable: str | None  # why the queue grows without bound
-
-    def __init__(
-        self,
-        name: str,
-        lane: str | None,
-        rate: float | None,
-        effort: float | None,
-        capacity: float | None,
-        servers: float | None,
-        utilisation: float | None,
-        wait: float | None,
-        time: float | None,
-        visits: float | None,
-        unstable: str | None = None,
-    ) -> None:
-        set_field(self, "name", name)
-        set_field(self, "lane", lane)
-        set_field(self, "rate", rate)
-        set_field(self, "effort", effort)
-        set_field(self, "capacity", capacity)
-        set_field(self, "servers", servers)
-        set_field(self, "utilisation", utilisation)
-        set_field(self, "wait", wait)
-        set_field(self, "time", time)
-        set_field(self, "visits", visits)
-        set_field(self, "unstable", unstable)
+    unstable: str | None = None  # why the queue grows without bound
 
     @property
     def per_week(self) -> float | None:
@@ -175,34 +127,23 @@ class StageFlow(Frozen):
         return None if self.rate is None or self.effort is None else self.rate * self.effort
 
 
-class ExitFlow(Frozen):
+@dataclass(frozen=True, slots=True)
+class ExitFlow:
     """How much work leaves through one exit."""
 
-    __slots__ = ("kind", "name", "rate")
     name: str
     kind: str
     rate: float | None
 
-    def __init__(self, name: str, kind: str, rate: float | None) -> None:
-        set_field(self, "name", name)
-        set_field(self, "kind", kind)
-        set_field(self, "rate", rate)
 
-
-class LaneLoad(Frozen):
+@dataclass(frozen=True, slots=True)
+class LaneLoad:
     """The work all of a lane's stages ask of it, against its capacity."""
 
-    __slots__ = ("demand", "fte", "name", "stages")
     name: str
     fte: float
     demand: float | None  # Σ λ·effort over its stages (FTE of work)
     stages: tuple[str, ...]
-
-    def __init__(self, name: str, fte: float, demand: float | None, stages: tuple[str, ...]) -> None:
-        set_field(self, "name", name)
-        set_field(self, "fte", fte)
-        set_field(self, "demand", demand)
-        set_field(self, "stages", stages)
 
     @property
     def utilisation(self) -> float | None:
@@ -212,48 +153,21 @@ class LaneLoad(Frozen):
         return self.demand / self.fte
 
 
-class MainPath(Frozen):
+@dataclass(frozen=True, slots=True)
+class MainPath:
     """The most likely path from an intake to a done exit, and its hands-on time."""
 
-    __slots__ = ("intake", "missing_effort", "nodes", "probability", "process_time")
     intake: str
     nodes: tuple[str, ...]  # intake, stages, exit
     probability: float
     process_time: float  # Σ effort of the stages that have one
     missing_effort: tuple[str, ...]  # stages on the path without effort
 
-    def __init__(
-        self,
-        intake: str,
-        nodes: tuple[str, ...],
-        probability: float,
-        process_time: float,
-        missing_effort: tuple[str, ...],
-    ) -> None:
-        set_field(self, "intake", intake)
-        set_field(self, "nodes", nodes)
-        set_field(self, "probability", probability)
-        set_field(self, "process_time", process_time)
-        set_field(self, "missing_effort", missing_effort)
 
-
-class WorkflowAnalysis(Frozen):
+@dataclass(frozen=True)  # not slotted: the cached properties keep their values in __dict__
+class WorkflowAnalysis:
     """Everything computed about one workflow."""
 
-    __slots__ = (
-        "__dict__",
-        "arrivals",
-        "bottleneck",
-        "exits",
-        "lanes",
-        "lead_time",
-        "main_paths",
-        "name",
-        "notes",
-        "routes",
-        "stages",
-        "title",
-    )
     name: str
     title: str | None
     arrivals: float | None  # Σγ, items per hour (None unless every intake has arrivals)
@@ -265,32 +179,6 @@ class WorkflowAnalysis(Frozen):
     lead_time: float | None
     main_paths: tuple[MainPath, ...]
     notes: tuple[Note, ...]
-
-    def __init__(
-        self,
-        name: str,
-        title: str | None,
-        arrivals: float | None,
-        routes: tuple[Route, ...],
-        stages: tuple[StageFlow, ...],
-        exits: tuple[ExitFlow, ...],
-        lanes: tuple[LaneLoad, ...],
-        bottleneck: str | None,
-        lead_time: float | None,
-        main_paths: tuple[MainPath, ...],
-        notes: tuple[Note, ...],
-    ) -> None:
-        set_field(self, "name", name)
-        set_field(self, "title", title)
-        set_field(self, "arrivals", arrivals)
-        set_field(self, "routes", routes)
-        set_field(self, "stages", stages)
-        set_field(self, "exits", exits)
-        set_field(self, "lanes", lanes)
-        set_field(self, "bottleneck", bottleneck)
-        set_field(self, "lead_time", lead_time)
-        set_field(self, "main_paths", main_paths)
-        set_field(self, "notes", notes)
 
     @functools.cached_property
     def _stages(self) -> dict[str, StageFlow]:
@@ -317,16 +205,12 @@ class WorkflowAnalysis(Frozen):
         return self._main_paths.get(intake)
 
 
-class Analysis(Frozen):
+@dataclass(frozen=True, slots=True)
+class Analysis:
     """The analysis of every workflow of a document."""
 
-    __slots__ = ("file", "workflows")
     file: str
     workflows: tuple[WorkflowAnalysis, ...]
-
-    def __init__(self, file: str, workflows: tuple[WorkflowAnalysis, ...]) -> None:
-        set_field(self, "file", file)
-        set_field(self, "workflows", workflows)
 
 
 def _pct(fraction: float) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from wmdsl import codes
@@ -23,7 +23,6 @@ from wmdsl.diagnostics import Diagnostic, Severity, sorted_unique
 from wmdsl.graph import FlowGraph, build_graph
 from wmdsl.limits import Limits
 from wmdsl.model import Document, Workflow, json_schema
-from wmdsl.record import Record
 from wmdsl.resolve.loader import (
     Compilation,
     compile_file,
@@ -78,26 +77,14 @@ class SpecError(WmdslError):
         super().__init__(f"{first.span}: {first.code} {first.message}{more}")
 
 
-class Report(Record):
+@dataclass(slots=True)
+class Report:
     """The outcome of checking one or more files."""
 
-    __slots__ = ("diagnostics", "fail_on", "files", "sources")
     files: list[str]
     diagnostics: list[Diagnostic]
-    sources: dict[str, str]
-    fail_on: Severity
-
-    def __init__(
-        self,
-        files: list[str],
-        diagnostics: list[Diagnostic],
-        sources: dict[str, str] | None = None,
-        fail_on: Severity = Severity.ERROR,
-    ) -> None:
-        self.files = files
-        self.diagnostics = diagnostics
-        self.sources = {} if sources is None else sources
-        self.fail_on = fail_on
+    sources: dict[str, str] = field(default_factory=dict)
+    fail_on: Severity = Severity.ERROR
 
     def count(self, severity: Severity) -> int:
         """How many diagnostics have ``severity``."""
@@ -367,7 +354,7 @@ def check(
     """
     overrides = overrides or Overrides()
     if select is not None:
-        overrides = overrides.replace(select=tuple(select))
+        overrides = replace(overrides, select=tuple(select))
     new_run()
     files, notes = _discover(paths, exclude, Path(root) if root is not None else None)
     job = _Job(
@@ -386,18 +373,13 @@ def check(
     return Report([r.shown for r in results], sorted_unique(diagnostics), sources, fail_on)
 
 
-class Rendering(Record):
+@dataclass(slots=True)
+class Rendering:
     """The outcome of :func:`render`: the check report and, unless refused, the outputs."""
 
-    __slots__ = ("outputs", "refused", "report")
     report: Report
     outputs: dict[str, bytes]
     refused: bool
-
-    def __init__(self, report: Report, outputs: dict[str, bytes], refused: bool) -> None:
-        self.report = report
-        self.outputs = outputs
-        self.refused = refused
 
 
 def render(
@@ -469,7 +451,7 @@ def check_text(
     """Check ``text`` as if it were the contents of ``path`` (settings as in :func:`check`)."""
     overrides = overrides or Overrides()
     if select is not None:
-        overrides = overrides.replace(select=tuple(select))
+        overrides = replace(overrides, select=tuple(select))
     new_run()
     settings = settings_for(Path(path), overrides)
     compilation = compile_text(text, path, limits=settings.limits)

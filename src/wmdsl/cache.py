@@ -32,6 +32,7 @@ import json
 import os
 import secrets
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,6 @@ from wmdsl import __version__
 from wmdsl.diagnostics import Diagnostic, Related, Severity
 from wmdsl.files import read_regular, write_atomic
 from wmdsl.limits import Limits
-from wmdsl.record import Frozen, set_field
 from wmdsl.resolve.loader import Read, digest, display_path
 from wmdsl.span import Span
 
@@ -47,22 +47,14 @@ FORMAT = 2
 SECRET_NAME = "secret"
 
 
-class Entry(Frozen):
+@dataclass(frozen=True, slots=True)
+class Entry:
     """A cached result: what the check of one file reported."""
 
-    __slots__ = ("diagnostics", "fail_on", "shown", "sources")
     shown: str
     diagnostics: list[Diagnostic]
     sources: dict[str, str]
     fail_on: Severity
-
-    def __init__(
-        self, shown: str, diagnostics: list[Diagnostic], sources: dict[str, str], fail_on: Severity
-    ) -> None:
-        set_field(self, "shown", shown)
-        set_field(self, "diagnostics", diagnostics)
-        set_field(self, "sources", sources)
-        set_field(self, "fail_on", fail_on)
 
 
 def default_folder() -> Path:

@@ -12,27 +12,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from wmdsl.model import Document, Lane, Person
-from wmdsl.record import Frozen, set_field
 
 
-class Allocation(Frozen):
+@dataclass(frozen=True, slots=True)
+class Allocation:
     """One person's time in one lane."""
 
-    __slots__ = ("explicit", "fte", "lane", "person", "share")
     person: str
     lane: str
     share: float  # fraction of the person's capacity
     fte: float  # share × capacity
     explicit: bool
-
-    def __init__(self, person: str, lane: str, share: float, fte: float, explicit: bool) -> None:
-        set_field(self, "person", person)
-        set_field(self, "lane", lane)
-        set_field(self, "share", share)
-        set_field(self, "fte", fte)
-        set_field(self, "explicit", explicit)
 
 
 def all_lanes(document: Document) -> list[Lane]:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from wmdsl import codes
 from wmdsl.diagnostics import Diagnostic, Severity
 from wmdsl.model import Allow, Document, Named, Workflow
-from wmdsl.record import Frozen, set_field
 from wmdsl.rules.registry import RuleContext, all_rules, element_key, workflow_key
 from wmdsl.settings import Overrides, Settings, resolve
 
@@ -25,18 +25,13 @@ _COLLECTIONS = {
 }
 
 
-class _Placed(Frozen):
-    __slots__ = ("allow", "key", "shared")
+@dataclass(frozen=True, slots=True)
+class _Placed:
     key: str
     allow: Allow
     # Allows on shared (top-level) declarations may exist for the files that
     # import them, so they are never reported as unused.
-    shared: bool
-
-    def __init__(self, key: str, allow: Allow, shared: bool = False) -> None:
-        set_field(self, "key", key)
-        set_field(self, "allow", allow)
-        set_field(self, "shared", shared)
+    shared: bool = False
 
 
 def file_key(path: str) -> str:

@@ -11,9 +11,9 @@ front end itself.
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 
 from wmdsl.diagnostics import Severity
-from wmdsl.record import Frozen, set_field
 
 
 class Family(enum.Enum):
@@ -34,20 +34,14 @@ class Family(enum.Enum):
         return self.value
 
 
-class Code(Frozen):
+@dataclass(frozen=True, slots=True)
+class Code:
     """A registered diagnostic code."""
 
-    __slots__ = ("code", "name", "severity", "summary")
     code: str
     name: str
     severity: Severity
     summary: str
-
-    def __init__(self, code: str, name: str, severity: Severity, summary: str) -> None:
-        set_field(self, "code", code)
-        set_field(self, "name", name)
-        set_field(self, "severity", severity)
-        set_field(self, "summary", summary)
 
     @property
     def family(self) -> Family:

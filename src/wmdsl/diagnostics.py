@@ -9,8 +9,8 @@ is about, which is how ``allow`` suppressions find the findings they cover.
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass, field
 
-from wmdsl.record import Frozen, set_field
 from wmdsl.span import Span
 
 
@@ -32,50 +32,27 @@ class Severity(enum.IntEnum):
         return cls[text.upper()]
 
 
-class Related(Frozen):
+@dataclass(frozen=True, slots=True)
+class Related:
     """Another place that explains a diagnostic."""
 
-    __slots__ = ("message", "span")
     span: Span
     message: str
 
-    def __init__(self, span: Span, message: str) -> None:
-        set_field(self, "span", span)
-        set_field(self, "message", message)
 
-
-class Diagnostic(Frozen):
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
     """One finding or error, ready to be formatted."""
 
-    __slots__ = ("code", "hint", "message", "related", "severity", "span", "subjects")
-    _uncompared = ("subjects",)
     code: str
     severity: Severity
     message: str
     span: Span
-    hint: str | None
-    related: tuple[Related, ...]
+    hint: str | None = None
+    related: tuple[Related, ...] = ()
     # Keys of the elements this diagnostic is about, innermost first, e.g.
     # ("workflow:delivery/stage:build", "workflow:delivery"). Used by `allow`.
-    subjects: tuple[str, ...]
-
-    def __init__(
-        self,
-        code: str,
-        severity: Severity,
-        message: str,
-        span: Span,
-        hint: str | None = None,
-        related: tuple[Related, ...] = (),
-        subjects: tuple[str, ...] = (),
-    ) -> None:
-        set_field(self, "code", code)
-        set_field(self, "severity", severity)
-        set_field(self, "message", message)
-        set_field(self, "span", span)
-        set_field(self, "hint", hint)
-        set_field(self, "related", related)
-        set_field(self, "subjects", subjects)
+    subjects: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

@@ -27,10 +27,9 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from itertools import compress
 from typing import TYPE_CHECKING
-
-from wmdsl.record import Frozen, set_field
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -258,32 +257,16 @@ def strongly_connected_components(graph: DiGraph) -> list[list[str]]:
     return [[names[a] for a in component] for component in component_numbers(graph._out)]
 
 
-class Condensation(Frozen):
+@dataclass(frozen=True, slots=True)
+class Condensation:
     """The DAG of strongly connected components, in topological order."""
 
-    __slots__ = ("_graph", "_of", "components", "numbers", "predecessors", "successors")
     components: list[list[str]]
     numbers: list[list[int]]  # the same components, as node numbers
     successors: list[set[int]]
     predecessors: list[set[int]]
     _of: list[int]
     _graph: DiGraph
-
-    def __init__(
-        self,
-        graph: DiGraph,
-        numbers: list[list[int]],
-        of: list[int],
-        successors: list[set[int]],
-        predecessors: list[set[int]],
-    ) -> None:
-        names = graph._names
-        set_field(self, "_graph", graph)
-        set_field(self, "components", [[names[a] for a in members] for members in numbers])
-        set_field(self, "numbers", numbers)
-        set_field(self, "_of", of)
-        set_field(self, "successors", successors)
-        set_field(self, "predecessors", predecessors)
 
     def component_of(self, node: str) -> int:
         """The position of ``node``'s component in :attr:`components`."""
@@ -312,7 +295,8 @@ def condensation(graph: DiGraph) -> Condensation:
             if here != there:
                 successors[here].add(there)
                 predecessors[there].add(here)
-    return Condensation(graph, numbers, of, successors, predecessors)
+    components = [[graph._names[a] for a in members] for members in numbers]
+    return Condensation(components, numbers, successors, predecessors, of, graph)
 
 
 def weakly_connected_components(graph: DiGraph, without: Iterable[str] = ()) -> list[list[str]]:

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from wmdsl.digraph import Condensation, DiGraph, ancestors, condensation, descendants, reaching
 from wmdsl.model import Exit, Handoff, Intake, Stage, Workflow
-from wmdsl.record import Frozen, set_field
 
 SOURCE = "⊤"
 SINK = "⊥"
@@ -122,7 +122,8 @@ def build_graph(workflow: Workflow) -> FlowGraph:
     return FlowGraph(workflow, graph, nodes, handoffs, (intakes, stages, exits, edges))
 
 
-class Skeleton(Frozen):
+@dataclass(frozen=True)  # not slotted: the cached properties keep their values in __dict__
+class Skeleton:
     """The handoffs split into a forward DAG and the ones that close loops.
 
     ``closing`` holds the ``rework`` handoffs and, for loops not broken by
@@ -135,23 +136,10 @@ class Skeleton(Frozen):
     ``order`` and ``forward`` the same by name, made on first use.
     """
 
-    __slots__ = ("__dict__", "_names", "closing", "numbered_forward", "numbered_order")
     numbered_order: list[int]
     numbered_forward: list[tuple[int, ...]]
     closing: tuple[tuple[str, str], ...]
     _names: tuple[list[str], list[int]]  # the graph's names, and the numbers of the workflow's nodes
-
-    def __init__(
-        self,
-        numbered_order: list[int],
-        numbered_forward: list[tuple[int, ...]],
-        closing: tuple[tuple[str, str], ...],
-        names: tuple[list[str], list[int]],
-    ) -> None:
-        set_field(self, "numbered_order", numbered_order)
-        set_field(self, "numbered_forward", numbered_forward)
-        set_field(self, "closing", closing)
-        set_field(self, "_names", names)
 
     @functools.cached_property
     def order(self) -> tuple[str, ...]:

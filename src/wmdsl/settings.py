@@ -14,6 +14,7 @@ import fnmatch
 import functools
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,6 @@ from wmdsl import codes
 from wmdsl.diagnostics import Severity
 from wmdsl.limits import DEFAULT as DEFAULT_LIMITS
 from wmdsl.limits import Limits
-from wmdsl.record import Frozen, set_field
 from wmdsl.resolve.sink import closest
 from wmdsl.rules.registry import OptionValue, Rule, all_rules
 
@@ -47,98 +47,34 @@ class ConfigError(Exception):
     """A configuration file or override is wrong; the message says where and how."""
 
 
-class Overrides(Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Overrides:
     """Settings given on the command line or to the API; they win over files."""
 
-    __slots__ = (
-        "config",
-        "extend_select",
-        "fail_on",
-        "ignore",
-        "isolated",
-        "options",
-        "preset",
-        "select",
-        "severity",
-    )
-    preset: str | None
-    select: Sequence[str] | None
-    extend_select: Sequence[str]
-    ignore: Sequence[str]
-    severity: Mapping[str, str]
-    fail_on: str | None
-    options: Mapping[str, Mapping[str, Any]]
-    config: Path | None  # use this file instead of searching
-    isolated: bool  # ignore configuration files
-
-    def __init__(
-        self,
-        preset: str | None = None,
-        select: Sequence[str] | None = None,
-        extend_select: Sequence[str] = (),
-        ignore: Sequence[str] = (),
-        severity: Mapping[str, str] | None = None,
-        fail_on: str | None = None,
-        options: Mapping[str, Mapping[str, Any]] | None = None,
-        config: Path | None = None,
-        isolated: bool = False,
-    ) -> None:
-        set_field(self, "preset", preset)
-        set_field(self, "select", select)
-        set_field(self, "extend_select", extend_select)
-        set_field(self, "ignore", ignore)
-        set_field(self, "severity", {} if severity is None else severity)
-        set_field(self, "fail_on", fail_on)
-        set_field(self, "options", {} if options is None else options)
-        set_field(self, "config", config)
-        set_field(self, "isolated", isolated)
+    preset: str | None = None
+    select: Sequence[str] | None = None
+    extend_select: Sequence[str] = ()
+    ignore: Sequence[str] = ()
+    severity: Mapping[str, str] = field(default_factory=dict)
+    fail_on: str | None = None
+    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    config: Path | None = None  # use this file instead of searching
+    isolated: bool = False  # ignore configuration files
 
 
-class Settings(Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
     """The effective settings for one checked file."""
 
-    __slots__ = (
-        "enabled",
-        "exclude",
-        "fail_on",
-        "limits",
-        "options",
-        "per_file_ignores",
-        "preset",
-        "severity",
-        "source",
-    )
     enabled: frozenset[str]
     severity: Mapping[str, Severity]
     options: Mapping[str, Mapping[str, OptionValue]]
     fail_on: Severity
-    per_file_ignores: tuple[tuple[str, frozenset[str]], ...]
-    exclude: tuple[str, ...]
-    preset: str
-    source: Path | None
-    limits: Limits
-
-    def __init__(
-        self,
-        enabled: frozenset[str],
-        severity: Mapping[str, Severity],
-        options: Mapping[str, Mapping[str, OptionValue]],
-        fail_on: Severity,
-        per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = (),
-        exclude: tuple[str, ...] = (),
-        preset: str = "recommended",
-        source: Path | None = None,
-        limits: Limits = DEFAULT_LIMITS,
-    ) -> None:
-        set_field(self, "enabled", enabled)
-        set_field(self, "severity", severity)
-        set_field(self, "options", options)
-        set_field(self, "fail_on", fail_on)
-        set_field(self, "per_file_ignores", per_file_ignores)
-        set_field(self, "exclude", exclude)
-        set_field(self, "preset", preset)
-        set_field(self, "source", source)
-        set_field(self, "limits", limits)
+    per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()
+    exclude: tuple[str, ...] = ()
+    preset: str = "recommended"
+    source: Path | None = None
+    limits: Limits = DEFAULT_LIMITS
 
     def ignored_in(self, file: Path) -> frozenset[str]:
         """Codes ``per-file-ignores`` turns off for ``file``."""

@@ -12,15 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-# A slotted dataclass rather than a pydantic model: a big spec has millions of
-# spans, and pydantic accepts dataclass fields (and puts them in the schema)
-# without revalidating instances. Not frozen: a frozen dataclass sets each
-# field through ``object.__setattr__``, which makes building one four times
-# slower, and nothing ever assigns to a span; it hashes (by its fields) so
-# spans can be keys. ``__init__``, ``__repr__``, ``__eq__`` and ``__hash__``
-# are written here rather than generated: generating them took a share of
-# ``wmdsl check``'s start-up.
-@dataclass(slots=True, init=False, repr=False, eq=False)
+# Why a few value classes are not frozen. wmdsl's value classes are frozen,
+# slotted dataclasses, except those built in the largest numbers: Span and the
+# syntax tree's Arg (one or more per token: millions in a big spec), the
+# resolver's Use (one per reference) and the rules' records of each member and
+# owner. These are slotted dataclasses that are not frozen: a frozen dataclass
+# sets each field through object.__setattr__, which makes building one four to
+# six times slower, and nothing assigns to them once built. A span hashes by
+# its fields (unsafe_hash) so that spans can be keys. pydantic accepts it as a
+# field of the model (and puts it in the schema) without revalidating instances.
+@dataclass(slots=True, unsafe_hash=True)
 class Span:
     """A region of a source file (1-based lines and columns, end column exclusive)."""
 
@@ -29,30 +30,6 @@ class Span:
     col: int
     end_line: int
     end_col: int
-
-    def __init__(self, file: str, line: int, col: int, end_line: int, end_col: int) -> None:
-        self.file = file
-        self.line = line
-        self.col = col
-        self.end_line = end_line
-        self.end_col = end_col
-
-    def __repr__(self) -> str:
-        return (
-            f"Span(file={self.file!r}, line={self.line!r}, col={self.col!r}, "
-            f"end_line={self.end_line!r}, end_col={self.end_col!r})"
-        )
-
-    def _fields(self) -> tuple[str, int, int, int, int]:
-        return (self.file, self.line, self.col, self.end_line, self.end_col)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Span) or other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._fields() == other._fields()
-
-    def __hash__(self) -> int:
-        return hash(self._fields())
 
     def to(self, other: Span) -> Span:
         """The span from the start of this one to the end of ``other``."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from wmdsl import codes
@@ -17,7 +17,6 @@ from wmdsl.diagnostics import Diagnostic, Related, sorted_unique
 from wmdsl.files import read_regular
 from wmdsl.limits import DEFAULT, Limits, size
 from wmdsl.model import Document
-from wmdsl.record import Record
 from wmdsl.resolve.resolver import Resolver
 from wmdsl.resolve.schema import plain
 from wmdsl.resolve.sink import Sink
@@ -47,33 +46,17 @@ class Read:
     digest: str | None
 
 
-class Compilation(Record):
+@dataclass(slots=True)
+class Compilation:
     """Everything one entry file produced: the model (if it resolved), all
     diagnostics, and the text of every file read (for code frames)."""
 
-    __slots__ = ("diagnostics", "document", "path", "reads", "root", "sources")
     path: str
     document: Document | None
     diagnostics: list[Diagnostic]
-    sources: dict[str, str]
-    reads: list[Read]  # every file looked for, the entry file first
-    root: Path
-
-    def __init__(
-        self,
-        path: str,
-        document: Document | None,
-        diagnostics: list[Diagnostic],
-        sources: dict[str, str] | None = None,
-        reads: list[Read] | None = None,
-        root: Path | None = None,
-    ) -> None:
-        self.path = path
-        self.document = document
-        self.diagnostics = diagnostics
-        self.sources = {} if sources is None else sources
-        self.reads = [] if reads is None else reads
-        self.root = Path.cwd() if root is None else root
+    sources: dict[str, str] = field(default_factory=dict)
+    reads: list[Read] = field(default_factory=list)  # every file looked for, the entry file first
+    root: Path = field(default_factory=Path.cwd)
 
     @property
     def ok(self) -> bool:

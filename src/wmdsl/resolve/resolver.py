@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from wmdsl import codes
 from wmdsl.diagnostics import Related
 from wmdsl.model import Allow, Declarations, Document, Element, Handoff, Named, Workflow
-from wmdsl.record import Frozen, set_field
 from wmdsl.resolve import values
 from wmdsl.resolve.context import Context
 from wmdsl.resolve.schema import (
@@ -49,20 +49,14 @@ WORKFLOW = Kind("workflow", Workflow, WORKFLOW_ATTRS, example='workflow delivery
 PLURAL = {"person": "people", "work": "work"}
 
 
-class Declared(Frozen):
+@dataclass(frozen=True, slots=True)
+class Declared:
     """A declaration entered in a scope, waiting to be read."""
 
-    __slots__ = ("fields", "kind", "name", "statement")
     kind: Kind
     name: str
     fields: dict[str, Any]
     statement: Statement
-
-    def __init__(self, kind: Kind, name: str, fields: dict[str, Any], statement: Statement) -> None:
-        set_field(self, "kind", kind)
-        set_field(self, "name", name)
-        set_field(self, "fields", fields)
-        set_field(self, "statement", statement)
 
 
 _NAMED_BY = (ArgKind.WORD, ArgKind.HANDLE)  # what a declaration's name may be

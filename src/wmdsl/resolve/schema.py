@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import itertools
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from wmdsl import codes
@@ -34,7 +34,6 @@ from wmdsl.model import (
     WorkKind,
     WorkType,
 )
-from wmdsl.record import Frozen, set_field
 from wmdsl.resolve import values
 from wmdsl.resolve.context import Context
 from wmdsl.resolve.scope import Use
@@ -436,22 +435,17 @@ def _sle(ctx: Context, stmt: Statement, role: str) -> Any:
     return values.read_target(ctx.sink, phrase(ctx, stmt), "sle")
 
 
-class Attr(Frozen):
+@dataclass(frozen=True, slots=True)
+class Attr:
     """How to read one attribute into a model field.
 
     ``many`` attributes may repeat and their values accumulate; a reader that
     returns a dict sets several fields at once.
     """
 
-    __slots__ = ("field", "many", "read")
     field: str
     read: Reader
-    many: bool
-
-    def __init__(self, field: str, read: Reader, many: bool = False) -> None:
-        set_field(self, "field", field)
-        set_field(self, "read", read)
-        set_field(self, "many", many)
+    many: bool = False
 
 
 _single_duration = single(_duration, "2d")
@@ -460,29 +454,15 @@ PERCENT = single(_percent, "30%")
 DESCRIPTION = Attr("description", text)
 
 
-class Kind(Frozen):
+@dataclass(frozen=True, slots=True)
+class Kind:
     """A declaration kind: its model class, header shape and attributes."""
 
-    __slots__ = ("attrs", "example", "handle", "keyword", "model")
     keyword: str
     model: type[Named]
-    attrs: dict[str, Attr]
-    handle: bool  # named by @handle rather than by name
-    example: str
-
-    def __init__(
-        self,
-        keyword: str,
-        model: type[Named],
-        attrs: dict[str, Attr] | None = None,
-        handle: bool = False,
-        example: str = "",
-    ) -> None:
-        set_field(self, "keyword", keyword)
-        set_field(self, "model", model)
-        set_field(self, "attrs", {} if attrs is None else attrs)
-        set_field(self, "handle", handle)
-        set_field(self, "example", example)
+    attrs: dict[str, Attr] = field(default_factory=dict)
+    handle: bool = False  # named by @handle rather than by name
+    example: str = ""
 
 
 KINDS: dict[str, Kind] = {

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from wmdsl import codes
 from wmdsl.diagnostics import Related
 from wmdsl.model import Ref
-from wmdsl.record import Frozen, Record, set_field
 from wmdsl.resolve.sink import Sink, closest, did_you_mean, one_of
 from wmdsl.span import Span
 
@@ -25,28 +25,20 @@ def any_of(kinds: frozenset[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
-class Symbol(Frozen):
+@dataclass(frozen=True, slots=True)
+class Symbol:
     """A declared name: its kind and where it was declared."""
 
-    __slots__ = ("kind", "span")
     kind: str
     span: Span
 
-    def __init__(self, kind: str, span: Span) -> None:
-        set_field(self, "kind", kind)
-        set_field(self, "span", span)
 
-
-class Scope(Record):
+@dataclass(slots=True)
+class Scope:
     """Names declared in one scope, falling back to an enclosing one."""
 
-    __slots__ = ("parent", "symbols")
-    parent: Scope | None
-    symbols: dict[str, Symbol]
-
-    def __init__(self, parent: Scope | None = None, symbols: dict[str, Symbol] | None = None) -> None:
-        self.parent = parent
-        self.symbols = {} if symbols is None else symbols
+    parent: Scope | None = None
+    symbols: dict[str, Symbol] = field(default_factory=dict)
 
     def get(self, name: str) -> Symbol | None:
         """The symbol ``name`` means here, if any."""
@@ -80,40 +72,23 @@ class Scope(Record):
         yield from self.symbols.items()
 
 
-class Use(Record):
+@dataclass(slots=True)
+class Use:
     """A reference waiting to be checked once every name is declared.
 
-    A plain record, not a frozen one: a spec makes one per reference (two per
-    handoff), and setting six fields through ``object.__setattr__`` made each
-    four times as slow to build. Only the resolver makes and reads them.
+    Not frozen, as there is one per reference (see :mod:`wmdsl.span` for
+    why). Only the resolver makes and reads them.
     """
 
-    __slots__ = ("after", "bare", "comma", "kinds", "ref", "role")
     ref: Ref
     kinds: frozenset[str]
     role: str  # "the owner of lane `eng`"
-    bare: bool  # a plain name written where only a @handle may stand
+    bare: bool = False  # a plain name written where only a @handle may stand
     # A keyword read as a list item because the line before ended with a
     # comma (`shows triage,` then `audience eng`): the comma's place, and, for
     # the items after it, the keyword's name.
-    comma: Span | None
-    after: str | None
-
-    def __init__(
-        self,
-        ref: Ref,
-        kinds: frozenset[str],
-        role: str,
-        bare: bool = False,
-        comma: Span | None = None,
-        after: str | None = None,
-    ) -> None:
-        self.ref = ref
-        self.kinds = kinds
-        self.role = role
-        self.bare = bare
-        self.comma = comma
-        self.after = after
+    comma: Span | None = None
+    after: str | None = None
 
 
 def check_uses(sink: Sink, scope: Scope, uses: list[Use]) -> None:

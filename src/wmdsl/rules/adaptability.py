@@ -11,11 +11,11 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 
 from wmdsl.diagnostics import Related, Severity
 from wmdsl.digraph import DiGraph, shortest_path, strongly_connected_components
 from wmdsl.model import Decision, Escalation, Workflow
-from wmdsl.record import Frozen, set_field
 from wmdsl.rules.registry import Finding, Option, Options, RuleContext, element_key, rule, subjects
 from wmdsl.rules.wording import arrows
 
@@ -59,23 +59,13 @@ def decision_without_escalation(ctx: RuleContext, options: Options) -> Iterator[
         )
 
 
-class _Escalations(Frozen):
+@dataclass(frozen=True)  # not slotted: the cached property keeps its value in __dict__
+class _Escalations:
     """Decisions escalating to decisions: a graph on element keys, with a side table."""
 
-    __slots__ = ("__dict__", "decisions", "edges", "graph")
     graph: DiGraph
     decisions: dict[str, tuple[Workflow | None, Decision]]
     edges: dict[tuple[str, str], Escalation]
-
-    def __init__(
-        self,
-        graph: DiGraph,
-        decisions: dict[str, tuple[Workflow | None, Decision]],
-        edges: dict[tuple[str, str], Escalation],
-    ) -> None:
-        set_field(self, "graph", graph)
-        set_field(self, "decisions", decisions)
-        set_field(self, "edges", edges)
 
     def name(self, key: str) -> str:
         return self.decisions[key][1].name

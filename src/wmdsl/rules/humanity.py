@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from wmdsl.diagnostics import Related, Severity
 from wmdsl.model import (
@@ -26,7 +27,6 @@ from wmdsl.model import (
     Stage,
     Workflow,
 )
-from wmdsl.record import Record
 from wmdsl.rules.registry import (
     Finding,
     Option,
@@ -42,22 +42,17 @@ from wmdsl.rules.wording import listed
 _EPSILON = 1e-9
 
 
-class _Membership(Record):
+@dataclass(slots=True)
+class _Membership:
     """One person in one lane, with where it is written.
 
-    This and :class:`_Accountable` are plain records: the rules make one per
-    member and per owner, and a frozen one's fields cost four times as much to set.
+    This and :class:`_Accountable` are not frozen, as the rules make one per
+    member and per owner (see :mod:`wmdsl.span` for why).
     """
 
-    __slots__ = ("lane", "member", "workflow")
     workflow: Workflow | None
     lane: str
     member: Member
-
-    def __init__(self, workflow: Workflow | None, lane: str, member: Member) -> None:
-        self.workflow = workflow
-        self.lane = lane
-        self.member = member
 
 
 def _declarations(ctx: RuleContext) -> dict[str, tuple[Workflow | None, Person]]:
@@ -255,24 +250,15 @@ def decision_bottleneck_person(ctx: RuleContext, options: Options) -> Iterator[F
         )
 
 
-class _Accountable(Record):
+@dataclass(slots=True)
+class _Accountable:
     """A reference to whoever answers for an element: its owner, decider or delegate."""
 
-    __slots__ = ("element", "kind", "ref", "role", "workflow")
     workflow: Workflow | None
     kind: str
     element: Named | None  # None: the workflow itself
     role: str
     ref: Ref
-
-    def __init__(
-        self, workflow: Workflow | None, kind: str, element: Named | None, role: str, ref: Ref
-    ) -> None:
-        self.workflow = workflow
-        self.kind = kind
-        self.element = element
-        self.role = role
-        self.ref = ref
 
     @property
     def described(self) -> str:

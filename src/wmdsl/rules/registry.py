@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from wmdsl import codes
@@ -20,33 +21,18 @@ from wmdsl.codes import Code, Family
 from wmdsl.diagnostics import Related, Severity
 from wmdsl.graph import FlowGraph, build_graph
 from wmdsl.model import Decision, Document, Intake, Lane, Named, Stage, Workflow
-from wmdsl.record import Frozen, set_field
 from wmdsl.span import Span
 
 
-class Finding(Frozen):
+@dataclass(frozen=True, slots=True)
+class Finding:
     """What a rule found: where, what, what to do, and which elements it is about."""
 
-    __slots__ = ("hint", "message", "related", "span", "subjects")
     span: Span
     message: str
-    hint: str | None
-    subjects: tuple[str, ...]
-    related: tuple[Related, ...]
-
-    def __init__(
-        self,
-        span: Span,
-        message: str,
-        hint: str | None = None,
-        subjects: tuple[str, ...] = (),
-        related: tuple[Related, ...] = (),
-    ) -> None:
-        set_field(self, "span", span)
-        set_field(self, "message", message)
-        set_field(self, "hint", hint)
-        set_field(self, "subjects", subjects)
-        set_field(self, "related", related)
+    hint: str | None = None
+    subjects: tuple[str, ...] = ()
+    related: tuple[Related, ...] = ()
 
 
 Options = Mapping[str, Any]
@@ -54,26 +40,14 @@ Check = Callable[["RuleContext", Options], Iterable[Finding]]
 OptionValue = int | float | str | bool
 
 
-class Option(Frozen):
+@dataclass(frozen=True, slots=True)
+class Option:
     """A rule option: its name, type, default and what it changes."""
 
-    __slots__ = ("default", "help", "kind", "name")
     name: str
     kind: type[int] | type[float] | type[str] | type[bool]
     default: OptionValue
     help: str
-
-    def __init__(
-        self,
-        name: str,
-        kind: type[int] | type[float] | type[str] | type[bool],
-        default: OptionValue,
-        help: str,
-    ) -> None:
-        set_field(self, "name", name)
-        set_field(self, "kind", kind)
-        set_field(self, "default", default)
-        set_field(self, "help", help)
 
     def accepts(self, value: object) -> bool:
         """True when ``value`` (from a configuration file) has this option's type."""
@@ -84,7 +58,8 @@ class Option(Frozen):
         return isinstance(value, self.kind)
 
 
-class Rule(Frozen):
+@dataclass(frozen=True)  # not slotted: the cached properties keep their values in __dict__
+class Rule:
     """A registered rule: its code, its check, and everything said about it.
 
     ``bad`` is a complete spec the rule must flag and ``good`` the same spec
@@ -94,29 +69,11 @@ class Rule(Frozen):
     ``textwrap`` or clean up the texts of every rule at start-up.
     """
 
-    __slots__ = ("__dict__", "check", "code", "options", "recommended", "written")
-    _unshown = ("check",)
     code: Code
-    check: Check
+    check: Check = field(repr=False)
     options: tuple[Option, ...]
     recommended: bool
     written: tuple[str, str, str]  # rationale, bad and good, as given
-
-    def __init__(
-        self,
-        code: Code,
-        check: Check,
-        rationale: str,
-        options: tuple[Option, ...] = (),
-        bad: str = "",
-        good: str = "",
-        recommended: bool = True,
-    ) -> None:
-        set_field(self, "code", code)
-        set_field(self, "check", check)
-        set_field(self, "options", options)
-        set_field(self, "recommended", recommended)
-        set_field(self, "written", (rationale, bad, good))
 
     @functools.cached_property
     def rationale(self) -> str:
@@ -166,7 +123,7 @@ def rule(
 
     def register(check: Check) -> Check:
         entry = codes.define(code, name, severity, summary)
-        _RULES[code] = Rule(entry, check, rationale, options, bad, good, recommended)
+        _RULES[code] = Rule(entry, check, options, recommended, (rationale, bad, good))
         return check
 
     return register
