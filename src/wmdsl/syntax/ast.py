@@ -1,19 +1,17 @@
 """The syntax tree: statements with arguments and optional blocks.
 
-These are plain slotted records (:mod:`wmdsl.record`: cheap to build, no
-validation, and no ``@dataclass`` to run at import), built by
-:mod:`wmdsl.syntax.parser` and read by the resolver, which turns them into the
-typed model. They are not frozen: a frozen record sets each field through
-``object.__setattr__``, which makes building one several times slower (there
-is one :class:`Arg` per token), and nothing assigns to them.
+These are frozen, slotted dataclasses (cheap to build, no validation), built
+by :mod:`wmdsl.syntax.parser` and read by the resolver, which turns them into
+the typed model. :class:`Arg`, of which there is one per token, is not frozen
+(see :mod:`wmdsl.span` for why), nor is :class:`Statement`.
 """
 
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 
 from wmdsl.diagnostics import Diagnostic
-from wmdsl.record import Record
 from wmdsl.span import Span
 
 
@@ -39,7 +37,8 @@ TERMINAL_KINDS = {
 }
 
 
-class Arg(Record):
+@dataclass(slots=True)
+class Arg:
     """One argument as written: its kind, raw text, decoded value and where it is.
 
     The position is kept as plain fields and :attr:`span` builds the
@@ -47,7 +46,6 @@ class Arg(Record):
     object of its own for each was 40 of the 136 bytes an argument took.
     """
 
-    __slots__ = ("col", "end_col", "end_line", "file", "kind", "line", "raw", "value")
     kind: ArgKind
     raw: str
     value: str
@@ -56,18 +54,6 @@ class Arg(Record):
     col: int
     end_line: int
     end_col: int
-
-    def __init__(
-        self, kind: ArgKind, raw: str, value: str, file: str, line: int, col: int, end_line: int, end_col: int
-    ) -> None:
-        self.kind = kind
-        self.raw = raw
-        self.value = value
-        self.file = file
-        self.line = line
-        self.col = col
-        self.end_line = end_line
-        self.end_col = end_col
 
     @classmethod
     def at(cls, kind: ArgKind, raw: str, value: str, span: Span) -> Arg:
@@ -85,68 +71,46 @@ class Arg(Record):
         return f"`{text}`"
 
 
-class Block(Record):
+@dataclass(frozen=True, slots=True)
+class Block:
     """``{ … }``: the statements inside and the span of the braces."""
 
-    __slots__ = ("items", "span")
     items: tuple[Statement | Handoff, ...]
     span: Span
 
-    def __init__(self, items: tuple[Statement | Handoff, ...], span: Span) -> None:
-        self.items = items
-        self.span = span
 
+@dataclass(slots=True)
+class Statement:
+    """``keyword arg* block?``.
 
-class Statement(Record):
-    """``keyword arg* block?``."""
+    Not frozen: the resolver lets go of a workflow's block once it has taken
+    the statements out of it (see :meth:`wmdsl.resolve.resolver.Resolver.workflow`).
+    """
 
-    __slots__ = ("args", "block", "keyword", "span")
     keyword: Arg
     args: tuple[Arg, ...]
     block: Block | None
     span: Span
 
-    def __init__(self, keyword: Arg, args: tuple[Arg, ...], block: Block | None, span: Span) -> None:
-        self.keyword = keyword
-        self.args = args
-        self.block = block
-        self.span = span
 
-
-class Handoff(Record):
+@dataclass(frozen=True, slots=True)
+class Handoff:
     """``source -> target arg* block?``."""
 
-    __slots__ = ("args", "block", "source", "span", "target")
     source: Arg
     target: Arg
     args: tuple[Arg, ...]
     block: Block | None
     span: Span
 
-    def __init__(
-        self, source: Arg, target: Arg, args: tuple[Arg, ...], block: Block | None, span: Span
-    ) -> None:
-        self.source = source
-        self.target = target
-        self.args = args
-        self.block = block
-        self.span = span
 
-
-class ParsedFile(Record):
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
     """The result of parsing one file: its statements and any syntax errors."""
 
-    __slots__ = ("errors", "items", "path")
     path: str
     items: tuple[Statement | Handoff, ...]
     errors: tuple[Diagnostic, ...]
-
-    def __init__(
-        self, path: str, items: tuple[Statement | Handoff, ...], errors: tuple[Diagnostic, ...]
-    ) -> None:
-        self.path = path
-        self.items = items
-        self.errors = errors
 
 
 def span_of(first: Arg, last: Arg) -> Span:
