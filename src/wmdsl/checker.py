@@ -27,6 +27,8 @@ _COLLECTIONS = {
 
 @dataclass(frozen=True, slots=True)
 class _Placed:
+    """An ``allow`` with the subject key of the element it is written on."""
+
     key: str
     allow: Allow
     # Allows on shared (top-level) declarations may exist for the files that
