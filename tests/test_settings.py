@@ -192,3 +192,42 @@ def test_parallel_check_is_deterministic(project: Path) -> None:
     parallel = api.check(["."], jobs=2)
     assert serial.diagnostics == parallel.diagnostics
     assert serial.files == parallel.files
+
+
+def test_config_exclude_skips_files_found_in_folders(project: Path) -> None:
+    (project / "specs" / "drafts").mkdir(parents=True)
+    (project / "specs" / "legacy").mkdir()
+    for name in ("specs/ok.wm", "specs/drafts/a.wm", "specs/legacy/b.wm", "specs/legacy/c.wm"):
+        (project / name).write_text(ORPHAN, encoding="utf-8")
+    write(project, 'select = ["CLR001"]\nexclude = ["drafts", "specs/legacy/b.wm"]\n')
+    assert api.check(["specs"]).files == ["specs/legacy/c.wm", "specs/ok.wm"]
+    # The globs are relative to the configuration file's folder, wherever the check starts.
+    assert api.check(["specs/legacy"]).files == ["specs/legacy/c.wm"]
+    # A file named explicitly is checked anyway; --isolated ignores the file and its exclude.
+    assert api.check(["specs/drafts/a.wm"]).files == ["specs/drafts/a.wm"]
+    assert len(api.check(["specs"], overrides=Overrides(isolated=True)).files) == 4
+
+
+def test_config_exclude_is_relative_to_its_own_folder(project: Path) -> None:
+    (project / "sub" / "old").mkdir(parents=True)
+    (project / "old").mkdir()
+    for name in ("sub/new.wm", "sub/old/a.wm", "old/b.wm"):
+        (project / name).write_text(ORPHAN, encoding="utf-8")
+    write(project, 'select = ["CLR001"]\n')
+    write(project / "sub", 'select = ["CLR001"]\nexclude = ["old/*"]\n')
+    # sub/wmdsl.toml excludes sub/old/, not old/ at the top: that one's configuration has no exclude.
+    assert api.check(["."]).files == ["old/b.wm", "sub/new.wm"]
+
+
+def test_cli_exclude_adds_to_the_config_exclude(project: Path) -> None:
+    (project / "specs" / "drafts").mkdir(parents=True)
+    (project / "specs" / "wip").mkdir()
+    for name in ("specs/drafts/a.wm", "specs/wip/b.wm", "specs/c.wm"):
+        (project / name).write_text(ORPHAN, encoding="utf-8")
+    write(project, 'select = ["CLR001"]\nexclude = ["drafts"]\n')
+    code, output = run("check", "specs", "--exclude", "wip", "--statistics")
+    assert (code, output) == (1, "1  CLR001  orphaned-lane\n")
+    code, output = run("check", "specs", "--exclude", "wip", "--show-settings")
+    assert json.loads(output)["exclude"] == ["drafts"]
+    code, output = run("check", "specs", "--format", "json")
+    assert json.loads(output)["files"] == ["specs/c.wm", "specs/wip/b.wm"]

@@ -129,10 +129,13 @@ def graph(workflow: Workflow) -> FlowGraph:
     return build_graph(workflow)
 
 
-def _excluded(path: Path, base: Path, patterns: Sequence[str]) -> bool:
-    """True when ``path`` (below folder ``base``) or one of its folders matches a pattern."""
-    relative = path.relative_to(base)
-    names = [relative.as_posix(), *relative.parts]
+def _excluded(relative: Path, patterns: Sequence[str]) -> bool:
+    """True when ``relative`` (a path below some folder), a folder on its way or one of its names matches."""
+    parts = relative.parts
+    # Every name, and the path of every folder on the way and of the file
+    # itself: "drafts", "specs/drafts" and "specs/*/old.wm" all match
+    # specs/drafts/old.wm.
+    names = [*parts, *("/".join(parts[:end]) for end in range(2, len(parts) + 1))]
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns for name in names)
 
 
@@ -185,8 +188,30 @@ def _link_outside(path: Path) -> Diagnostic:
     )
 
 
+def _excluded_by_config(path: Path, searched: Path, overrides: Overrides | None) -> bool:
+    """True when the ``exclude`` key of the configuration that applies to ``path`` matches it.
+
+    Its globs are relative to the configuration file's folder, as those of
+    ``per-file-ignores`` are; a file outside that folder (``--config`` naming
+    a file elsewhere) is matched by its path below the folder searched.
+    """
+    settings = settings_for(path, overrides)
+    if not settings.exclude or settings.source is None:
+        return False
+    try:
+        # Both as written, links not followed: the configuration was found
+        # upward from where the file lies.
+        relative = Path(os.path.abspath(path)).relative_to(os.path.abspath(settings.source.parent))
+    except ValueError:
+        relative = path.relative_to(searched)
+    return _excluded(relative, settings.exclude)
+
+
 def _discover(
-    paths: Iterable[str | Path], exclude: Sequence[str], root: Path | None = None
+    paths: Iterable[str | Path],
+    exclude: Sequence[str],
+    root: Path | None = None,
+    overrides: Overrides | None = None,
 ) -> tuple[list[Path], list[Diagnostic]]:
     """The spec files named by ``paths``, and what folder discovery refused to enter."""
     found: set[Path] = set()
@@ -198,7 +223,9 @@ def _discover(
             specs = {
                 p
                 for p in _walk(path, confine, notes)
-                if p.name.endswith(SUFFIX) and not _excluded(p, path, exclude)
+                if p.name.endswith(SUFFIX)
+                and not _excluded(p.relative_to(path), exclude)
+                and not _excluded_by_config(p, path, overrides)
             }
             if not specs and not notes:
                 raise UsageError(f"no {SUFFIX} files found under {path}")
@@ -210,15 +237,19 @@ def _discover(
     return sorted(found, key=lambda p: p.as_posix()), notes
 
 
-def discover(paths: Iterable[str | Path], exclude: Sequence[str] = ()) -> list[Path]:
+def discover(
+    paths: Iterable[str | Path], exclude: Sequence[str] = (), overrides: Overrides | None = None
+) -> list[Path]:
     """The ``.wm`` files named by ``paths`` (folders searched recursively), sorted.
 
-    Files found in folders are skipped when their path below the folder, or
-    the name of a folder on the way, matches a glob in ``exclude``; files
-    named explicitly are always checked. ``.git`` folders are never entered,
-    and linked folders only when they lead to a folder inside the project root.
+    Files found in folders are skipped when their path below the folder, or a
+    folder on the way, matches a glob in ``exclude``, or when the ``exclude``
+    key of the configuration that applies to them (read with ``overrides``)
+    matches their path below the configuration file's folder. Files named
+    explicitly are always checked. ``.git`` folders are never entered, and
+    linked folders only when they lead to a folder inside the project root.
     """
-    return _discover(paths, exclude)[0]
+    return _discover(paths, exclude, overrides=overrides)[0]
 
 
 def _check_compilation(
@@ -356,7 +387,7 @@ def check(
     if select is not None:
         overrides = replace(overrides, select=tuple(select))
     new_run()
-    files, notes = _discover(paths, exclude, Path(root) if root is not None else None)
+    files, notes = _discover(paths, exclude, Path(root) if root is not None else None, overrides)
     job = _Job(
         Path(root) if root is not None else None,
         overrides,

@@ -174,7 +174,8 @@ def _name(code: str) -> str:
     "--exclude",
     multiple=True,
     metavar="GLOB",
-    help="Skip files found in folders whose path, or a folder on the way, matches GLOB (repeatable).",
+    help="Skip files found in folders whose path, or a folder on the way, matches GLOB "
+    "(repeatable; added to the configuration's `exclude`).",
 )
 @click.option(
     "--root",
@@ -224,7 +225,7 @@ def check(
     overrides = _overrides(preset, select, extend_select, ignore, fail_on, config, isolated)
     try:
         if show_settings:
-            first = api.discover(paths, exclude)[0]
+            first = api.discover(paths, exclude, overrides)[0]
             import json
 
             from wmdsl.output.safe import for_json
