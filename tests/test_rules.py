@@ -171,6 +171,25 @@ def test_allow_suppresses_and_unused_allow_is_reported() -> None:
     assert [(d.code, d.span.line) for d in report.diagnostics] == [("SYN013", 3)]
 
 
+@pytest.mark.parametrize(
+    ("allowed", "message"),
+    [
+        ("SYN002", "`allow SYN002`: language errors cannot be allowed"),
+        ("syntax-error", "`allow SYN001`: language errors cannot be allowed"),
+        ("unused-allow", "`allow SYN013`: an unused `allow` cannot be allowed"),
+    ],
+)
+def test_allow_of_a_language_code_is_an_error(allowed: str, message: str) -> None:
+    # The spec has the very error the allow names: it is still reported, and so is the allow.
+    broken = CLEAN.replace("  inbox -> triage\n", "  inbox -> triag\n")
+    text = broken.replace("  owner @ana\n", f'  owner @ana\n  allow {allowed} "trust me"\n', 1)
+    report = core(text)
+    found = [(d.code, d.span.line, d.span.col, d.message) for d in report.diagnostics]
+    assert ("SYN005", 3, 9, message) in found
+    assert ("SYN002", 12, 12, "unknown name `triag`") in found
+    assert report.exit_code() == 1
+
+
 def test_workflow_level_allow_covers_elements_inside() -> None:
     silo = CLEAN.replace("  triage -> fix\n", "  inbox -> fix\n")
     allowed = silo.replace(

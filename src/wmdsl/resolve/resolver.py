@@ -289,8 +289,29 @@ class Resolver:
                 did_you_mean(args[0].raw, known) or "`wmdsl rules` lists every code",
             )
             return []
+        if found.family is codes.Family.SYN:
+            self.not_allowable(found, args[0])
+            return []
         span = stmt.keyword.span.to(args[-1].span)
         return [Allow(code=found.code, reason=args[1].value, span=span)]
+
+    def not_allowable(self, found: codes.Code, arg: Arg) -> None:
+        """Report an ``allow`` of a ``SYN`` code: it could never suppress anything.
+
+        Silently accepting one would let a change look as if it silenced a
+        language error; an error says plainly that it cannot.
+        """
+        if found is codes.UNUSED_ALLOW:
+            message = f"`allow {found.code}`: an unused `allow` cannot be allowed"
+            hint = (
+                f'remove the unused `allow`, or turn {found.code} off with `ignore = ["{found.code}"]` '
+                "in wmdsl.toml"
+            )
+        else:
+            message = f"`allow {found.code}`: language errors cannot be allowed"
+            rules = ", ".join(family.name for family in codes.Family if family is not codes.Family.SYN)
+            hint = f"fix the error instead: `allow` accepts rule findings only ({rules})"
+        self.sink.error(codes.BAD_VALUE, arg.span, message, hint)
 
     def build(self, model: type[T], span: Any, **fields: Any) -> T:
         return model(span=span, **fields)
