@@ -190,6 +190,36 @@ def test_allow_of_a_language_code_is_an_error(allowed: str, message: str) -> Non
     assert report.exit_code() == 1
 
 
+INVISIBLE = [
+    "\u200b",  # zero width space
+    "\u200c\u200d",  # zero width non-joiner, joiner
+    "\u2060 \ufeff",  # word joiner, byte-order mark
+    "\u00a0\u3000\u2009",  # no-break, ideographic and thin spaces
+    "\u202e\u2066\u200f",  # bidirectional controls
+    "\u180e\u00ad",  # Mongolian vowel separator, soft hyphen (format characters)
+    "\u3164\u2800",  # Hangul filler, blank Braille pattern: drawn as nothing
+    "\u0301\u20dd",  # combining marks with nothing to sit on
+    "\x0b\x1f",  # controls
+]
+
+
+@pytest.mark.parametrize("reason", INVISIBLE, ids=lambda r: " ".join(f"U+{ord(c):04X}" for c in r))
+def test_an_allow_reason_without_visible_text_is_refused(reason: str) -> None:
+    silo = CLEAN.replace("  triage -> fix\n", "  inbox -> fix\n")
+    text = silo.replace("  owner @ana\n", f'  owner @ana\n  allow SYS002 "{reason}"\n', 1)
+    report = core(text)
+    # Reported as an empty reason is: an error, so the check fails.
+    assert [(d.code, d.span.line) for d in report.diagnostics] == [("SYN008", 3)]
+    assert report.exit_code() == 1
+
+
+@pytest.mark.parametrize("reason", ["ok", "—", "例外", "🙂", "\u200bshared intake\u200b", "é"])
+def test_any_visible_character_makes_a_reason(reason: str) -> None:
+    silo = CLEAN.replace("  triage -> fix\n", "  inbox -> fix\n")
+    text = silo.replace("  owner @ana\n", f'  owner @ana\n  allow SYS002 "{reason}"\n', 1)
+    assert core(text).diagnostics == []
+
+
 def test_workflow_level_allow_covers_elements_inside() -> None:
     silo = CLEAN.replace("  triage -> fix\n", "  inbox -> fix\n")
     allowed = silo.replace(

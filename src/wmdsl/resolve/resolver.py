@@ -19,6 +19,7 @@ from wmdsl.diagnostics import Related
 from wmdsl.model import Allow, Declarations, Document, Element, Handoff, Named, Workflow
 from wmdsl.resolve import values
 from wmdsl.resolve.context import Context
+from wmdsl.resolve.hidden import describe, first_hidden, has_visible_text
 from wmdsl.resolve.schema import (
     HANDOFF_ATTRS,
     KINDS,
@@ -279,6 +280,9 @@ class Resolver:
                 'e.g. `allow SYS002 "QA is a service lane for now"`',
             )
             return []
+        if not has_visible_text(args[1].value):
+            self.invisible_reason(args[1])
+            return []
         found = codes.lookup(args[0].raw)
         if found is None:
             known = [c.code for c in codes.all_codes()] + [c.name for c in codes.all_codes()]
@@ -294,6 +298,18 @@ class Resolver:
             return []
         span = stmt.keyword.span.to(args[-1].span)
         return [Allow(code=found.code, reason=args[1].value, span=span)]
+
+    def invisible_reason(self, reason: Arg) -> None:
+        """Report a reason that only looks written: spaces and invisible characters."""
+        hidden = first_hidden(reason.value)
+        such_as = f", such as {describe(hidden)}" if hidden else ""
+        self.sink.error(
+            codes.BAD_ARGUMENTS,
+            reason.span,
+            "the reason of this `allow` has no visible text",
+            f"it has only spaces and invisible characters{such_as}; write why the finding is "
+            'acceptable, e.g. `allow SYS002 "QA is a service lane for now"`',
+        )
 
     def not_allowable(self, found: codes.Code, arg: Arg) -> None:
         """Report an ``allow`` of a ``SYN`` code: it could never suppress anything.
