@@ -208,8 +208,10 @@ def test_an_allow_reason_without_visible_text_is_refused(reason: str) -> None:
     silo = CLEAN.replace("  triage -> fix\n", "  inbox -> fix\n")
     text = silo.replace("  owner @ana\n", f'  owner @ana\n  allow SYS002 "{reason}"\n', 1)
     report = core(text)
-    # Reported as an empty reason is: an error, so the check fails.
-    assert [(d.code, d.span.line) for d in report.diagnostics] == [("SYN008", 3)]
+    # Reported as an empty reason is: an error, so the check fails. (Raw
+    # bidirectional controls are also SYN015 each, wherever they are.)
+    found = [(d.code, d.span.line) for d in report.diagnostics if d.code != "SYN015"]
+    assert found == [("SYN008", 3)]
     assert report.exit_code() == 1
 
 

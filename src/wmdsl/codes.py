@@ -102,3 +102,9 @@ LIMIT = define(
     "SYN014", "limit-exceeded", E, "An input is larger or deeper than the configured limits allow."
 )
 UNUSED_ALLOW = define("SYN013", "unused-allow", W, "An `allow` suppresses nothing.")
+BIDI_CONTROL = define(
+    "SYN015",
+    "bidi-control",
+    E,
+    "A bidirectional control character can make the text display in another order than it is read.",
+)

@@ -49,6 +49,9 @@ Draw = Callable[[st.SearchStrategy[Any]], Any]
 # -- vocabulary ---------------------------------------------------------------
 
 NEWLINES = ("\n", "\r\n", "\r")
+# Bidirectional controls, as docs/language.md lists them: a spec may hold them
+# only as `\u{…}` escapes (raw, they are SYN015).
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 # Words that mean something to a diagram language or to a file system.
 DIAGRAM_KEYWORDS = (
@@ -133,7 +136,8 @@ def escape_string(value: str, mode: str = "raw", upper_hex: bool = False) -> str
 
     ``mode`` says which characters are written as ``\\u{…}``: ``raw`` none
     (controls are legal in strings), ``controls`` control characters, ``all``
-    every character outside printable ASCII.
+    every character outside printable ASCII. Bidirectional controls are
+    escaped in every mode: raw, they are ``SYN015``.
     """
     out = ['"']
     for ch in value:
@@ -151,6 +155,8 @@ def _escape_char(ch: str, mode: str, upper_hex: bool, *, in_text_block: bool) ->
     if ch == "\t":
         return "\\t" if mode != "raw" else "\t"
     code = ord(ch)
+    if ch in BIDI_CONTROLS:  # the language refuses them raw (SYN015): a valid spec escapes them
+        return "\\u{" + (f"{code:X}" if upper_hex else f"{code:x}") + "}"
     control = code < 0x20 or 0x7F <= code <= 0x9F
     if (mode == "controls" and control) or (mode == "all" and (control or code > 0x7E)):
         digits = f"{code:X}" if upper_hex else f"{code:x}"
@@ -344,7 +350,9 @@ class _Writer:
     def comment(self) -> str:
         assert self.layout is not None
         pieces = self.layout.choices(HOSTILE_PIECES, k=self.layout.randrange(4))
-        return "".join(pieces).replace("\r", " ").replace("\n", " ")
+        text = "".join(pieces).replace("\r", " ").replace("\n", " ")
+        # A comment has no escapes, and a raw bidirectional control is SYN015.
+        return "".join(" " if char in BIDI_CONTROLS else char for char in text)
 
     def declare(self, scope: object, collection: str, name: str) -> None:
         self.names.setdefault((scope, collection), []).append(name)

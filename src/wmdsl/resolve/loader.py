@@ -17,6 +17,7 @@ from wmdsl.diagnostics import Diagnostic, Related, sorted_unique
 from wmdsl.files import read_regular
 from wmdsl.limits import DEFAULT, Limits, size
 from wmdsl.model import Document
+from wmdsl.resolve.hidden import bidi_controls
 from wmdsl.resolve.resolver import Resolver
 from wmdsl.resolve.schema import plain
 from wmdsl.resolve.sink import Sink
@@ -238,6 +239,7 @@ class Loader:
 
     def parse(self, resolved: Path, shown: str, text: str) -> ParsedFile:
         parsed = parse(text, shown, self.limits)
+        self.sink.extend(bidi_controls(text, shown))
         self.sources[shown] = text
         self.parsed[resolved] = parsed
         self.sink.extend(parsed.errors)
