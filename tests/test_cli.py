@@ -216,6 +216,58 @@ def test_exclude_skips_matching_folders_but_not_named_files(project: Path) -> No
     assert code == 1
 
 
+def _tree(project: Path) -> dict[str, str]:
+    return {p.relative_to(project).as_posix(): p.read_text() for p in project.rglob("*") if p.is_file()}
+
+
+def _inputs(project: Path) -> dict[str, str]:
+    """A spec that imports another (with a name that is not .wm), and a configuration file."""
+    (project / "specs").mkdir()
+    (project / "people.inc").write_text('person @ana "Ana"\n', encoding="utf-8")
+    (project / "good.wm").write_text('import "people.inc"\n' + GOOD.replace('  person @ana "Ana"\n', ""))
+    (project / "specs" / "other.wm").write_text(GOOD, encoding="utf-8")
+    return _tree(project)
+
+
+@pytest.mark.parametrize(
+    ("output", "what"),
+    [
+        ("good.wm", "a spec"),  # the spec itself
+        ("specs/../good.wm", "a spec"),  # by another spelling
+        ("people.inc", "a file this run read"),  # an import
+        ("wmdsl.toml", "a file this run read"),  # the configuration
+        ("specs/other.wm", "a spec"),  # a spec this run did not check
+    ],
+)
+def test_check_refuses_to_write_its_report_over_an_input(project: Path, output: str, what: str) -> None:
+    before = _inputs(project)
+    code, message = run("check", "good.wm", "-o", output)
+    assert code == 2
+    assert f"refusing to write over {output}: it is {what}" in message
+    assert "Traceback" not in message
+    assert _tree(project) == before
+
+
+def test_check_refuses_a_link_to_an_input(project: Path) -> None:
+    before = _inputs(project)
+    (project / "report.txt").symlink_to(project / "people.inc")
+    (project / "hard.json").hardlink_to(project / "good.wm")
+    for name in ("report.txt", "hard.json"):
+        code, message = run("check", "good.wm", "-o", name, "--format", "json")
+        assert code == 2, message
+        assert "refusing to write over" in message
+    assert (project / "people.inc").read_text() == before["people.inc"]
+    assert (project / "good.wm").read_text() == before["good.wm"]
+
+
+def test_check_writes_a_report_over_an_old_report(project: Path) -> None:
+    _inputs(project)
+    (project / "report.json").write_text("old", encoding="utf-8")
+    code, _ = run("check", "good.wm", "-o", "report.json", "--format", "json")
+    assert code == 0
+    assert json.loads((project / "report.json").read_text())["files"] == ["good.wm"]
+
+
 def test_rules_lists_every_code_with_its_name() -> None:
     code, output = run("rules")
     assert code == 0

@@ -56,6 +56,21 @@ def test_render_refuses_a_spec_with_errors_and_keeps_old_output(project: Path) -
     assert json.loads((project / "out.json").read_text())["shared"]["lanes"]
 
 
+def test_render_refuses_to_write_over_its_spec_or_an_import(spec: Path, project: Path) -> None:
+    before = spec.read_bytes()
+    code, output = run("render", str(spec), "--to", "json", "-o", str(spec))
+    assert code == 2
+    assert "refusing to write over" in output
+    assert spec.read_bytes() == before
+    (project / "out").mkdir()
+    (project / "out" / "hiring.json").hardlink_to(spec)  # (a link out of the folder is refused by `inside`)
+    code, output = run("render", str(spec), "--to", "board", "--to", "json", "-o", "out")
+    assert code == 2
+    assert "refusing to write over" in output
+    assert spec.read_bytes() == before
+    assert sorted(p.name for p in (project / "out").iterdir()) == ["hiring.json"]  # nothing written
+
+
 def test_unknown_format_is_a_usage_error(spec: Path) -> None:
     code, output = run("render", str(spec), "--to", "visio")
     assert code == 2

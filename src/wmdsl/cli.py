@@ -249,10 +249,22 @@ def check(
     color = output is None and _use_color(no_color)
     text = _statistics(report, output_format) if statistics else FORMATTERS[output_format](report, color)
     if output is not None:
+        configs = {settings_for(Path(name), overrides).source for name in report.files}
+        _refuse_overwriting(output, [*map(Path, [*report.files, *report.sources]), *filter(None, configs)])
         files.write_atomic(output, text)
     else:
         click.echo(text, nl=False)
     sys.exit(0 if exit_zero else report.exit_code())
+
+
+def _refuse_overwriting(output: Path, inputs: list[Path]) -> None:
+    """A usage error when writing ``output`` would replace a spec or another file the run read."""
+    clash = files.overwritten_input(output, inputs)
+    if clash is not None:
+        what = "a spec" if clash.suffix == ".wm" else "a file this run read"
+        if os.path.normpath(clash) != os.path.normpath(output):
+            what += f" ({clash})"
+        raise click.UsageError(f"refusing to write over {output}: it is {what}; choose another output file")
 
 
 def _destination(spec: Path, name: str, output: Path | None, several: bool) -> Path | None:
@@ -290,6 +302,7 @@ def render(spec: Path, formats: tuple[str, ...], output: Path | None, force: boo
     from wmdsl import api
     from wmdsl.output import FORMATTERS
     from wmdsl.render import RenderError
+    from wmdsl.settings import settings_for
 
     several = len(formats) > 1
     if several and output is None:
@@ -306,8 +319,12 @@ def render(spec: Path, formats: tuple[str, ...], output: Path | None, force: boo
     if result.refused:
         click.echo("not rendered: fix the errors above, or use --force", err=True)
         sys.exit(1)
+    targets = {name: _destination(spec, name, output, several) for name in result.outputs}
+    read = [spec, *map(Path, result.report.sources), *filter(None, [settings_for(spec).source])]
+    for destination in filter(None, targets.values()):  # all before any is written
+        _refuse_overwriting(destination, read)
     for name, data in result.outputs.items():
-        target = _destination(spec, name, output, several)
+        target = targets[name]
         if target is None:
             sys.stdout.buffer.write(data)
             sys.stdout.flush()

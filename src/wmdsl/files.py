@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -47,6 +48,30 @@ def _mode_for(path: Path) -> int:
         umask = os.umask(0o022)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+def overwritten_input(output: Path, inputs: Iterable[Path]) -> Path | None:
+    """The file of ``inputs`` that writing ``output`` would replace, if any.
+
+    Compared by device and inode, so a relative path, a link or a second hard
+    link to an input is caught as surely as its own name. Any existing ``.wm``
+    file counts too: a report is never a spec, and an import found in the cache
+    is not listed among the inputs of a run that did not read it again.
+    """
+    try:
+        written = output.stat()
+    except OSError:
+        return None  # nothing there yet: nothing to overwrite
+    if output.suffix == ".wm":
+        return output
+    for path in inputs:
+        try:
+            read = path.stat()
+        except OSError:
+            continue
+        if (read.st_dev, read.st_ino) == (written.st_dev, written.st_ino):
+            return path
+    return None
 
 
 def inside(folder: Path, name: str) -> Path:
