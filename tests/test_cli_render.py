@@ -141,3 +141,120 @@ def test_output_names_cannot_escape_the_folder(project: Path) -> None:
     with pytest.raises(OutputError):
         inside(project / "out", "/etc/passwd")
     assert inside(project / "out", "lanes/eng.html") == (project / "out" / "lanes" / "eng.html").resolve()
+
+
+def _site(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def test_docs_marks_its_folder_and_replaces_it_as_a_whole(spec: Path, project: Path) -> None:
+    assert run("docs", str(spec), "-o", "handbook")[0] == 0
+    site = project / "handbook"
+    assert (site / ".wmdsl-handbook").is_file()
+    first = _site(site)
+    (site / "lanes" / "gone.html").write_text("a page of a lane deleted since", encoding="utf-8")
+    code, output = run("docs", str(spec), "-o", "handbook")
+    assert code == 0, output
+    assert _site(site) == first  # the stale page went with the old site
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".handbook")) == []
+
+
+def test_docs_refuses_a_folder_that_is_not_empty_and_not_a_handbook(spec: Path, project: Path) -> None:
+    (project / "notes").mkdir()
+    (project / "notes" / "todo.txt").write_text("keep me", encoding="utf-8")
+    code, output = run("docs", str(spec), "-o", "notes")
+    assert code == 2
+    assert "is not empty and is not a folder wmdsl wrote (it has no .wmdsl-handbook)" in output
+    assert "Traceback" not in output
+    assert (project / "notes" / "todo.txt").read_text() == "keep me"
+    assert sorted(p.name for p in (project / "notes").iterdir()) == ["todo.txt"]
+
+
+def test_docs_writes_into_an_empty_folder_and_replaces_any_other_when_told(spec: Path, project: Path) -> None:
+    (project / "empty").mkdir()
+    assert run("docs", str(spec), "-o", "empty")[0] == 0
+    assert (project / "empty" / "index.html").is_file()
+    (project / "notes").mkdir()
+    (project / "notes" / "todo.txt").write_text("old", encoding="utf-8")
+    assert run("docs", str(spec), "-o", "notes", "--replace")[0] == 0
+    assert not (project / "notes" / "todo.txt").exists()
+    assert (project / "notes" / ".wmdsl-handbook").is_file()
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        ("examples", "it holds examples/hiring.wm, which this run read"),
+        (".", "it holds the working directory"),
+    ],
+)
+def test_docs_never_replaces_its_own_inputs_or_the_root(
+    spec: Path, project: Path, where: str, message: str
+) -> None:
+    before = _site(project / "examples")
+    code, output = run("docs", "examples/hiring.wm", "-o", where, "--replace")
+    assert code == 2
+    assert message in output
+    assert _site(project / "examples") == before
+
+
+def test_a_docs_run_that_fails_midway_leaves_the_previous_site(
+    spec: Path, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("docs", str(spec), "-o", "handbook")[0] == 0
+    previous = _site(project / "handbook")
+    import wmdsl.folders
+
+    written: list[str] = []
+    original = wmdsl.folders.inside
+
+    def fail_on_the_third(folder: Path, name: str) -> Path:
+        written.append(name)
+        if len(written) == 3:
+            raise OSError(28, "No space left on device")
+        return original(folder, name)
+
+    monkeypatch.setattr(wmdsl.folders, "inside", fail_on_the_third)
+    code, _ = run("docs", str(spec), "-o", "handbook")
+    assert code != 0
+    assert len(written) == 3
+    assert _site(project / "handbook") == previous
+    assert [p.name for p in project.iterdir() if p.name.startswith(".handbook")] == []
+
+
+def test_a_docs_run_that_fails_at_the_swap_puts_the_previous_site_back(
+    spec: Path, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("docs", str(spec), "-o", "handbook")[0] == 0
+    previous = _site(project / "handbook")
+    import os
+
+    renames: list[str] = []
+    original = os.rename
+
+    def second_fails(source: str, target: str) -> None:
+        renames.append(str(target))
+        if len(renames) == 2:  # the old site is aside; the new one cannot take its place
+            raise OSError(5, "Input/output error")
+        original(source, target)
+
+    monkeypatch.setattr(os, "rename", second_fails)
+    code, _ = run("docs", str(spec), "-o", "handbook")
+    assert code != 0
+    assert len(renames) == 3  # aside, the failed swap, and back
+    assert _site(project / "handbook") == previous
+    assert [p.name for p in project.iterdir() if p.name.startswith(".handbook")] == []
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_the_root_folder_is_never_replaced(force: bool) -> None:
+    # Asked of the guard alone: a test that ran `wmdsl docs -o /` would write
+    # into / if the guard ever failed.
+    from wmdsl.files import OutputError
+    from wmdsl.folders import check_replaceable
+
+    root = Path(Path.cwd().anchor)
+    with pytest.raises(OutputError, match="refusing to replace the root folder"):
+        check_replaceable(root, ".wmdsl-handbook", force, [])

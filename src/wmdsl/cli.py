@@ -370,13 +370,20 @@ def analyze(spec: Path, output_format: str) -> None:
     "--output",
     type=click.Path(path_type=Path, file_okay=False),
     required=True,
-    help="Folder to write the handbook into (created if needed).",
+    help="Folder for the handbook: new, empty, or one wmdsl wrote before (replaced as a whole).",
 )
 @click.option("--force", is_flag=True, help="Build it even when the checks find errors.")
+@click.option(
+    "--replace",
+    is_flag=True,
+    help="Replace the -o folder even when it is not empty and not a handbook (everything in it is deleted).",
+)
 @click.option("--no-color", is_flag=True, help="Never colour the findings.")
-def docs_command(spec: Path, output: Path, force: bool, no_color: bool) -> None:
+def docs_command(spec: Path, output: Path, force: bool, replace: bool, no_color: bool) -> None:
     """Build the onboarding handbook of SPEC: a static HTML + Markdown site."""
     from wmdsl import api
+    from wmdsl.folders import replace_folder
+    from wmdsl.handbook import MARKER
     from wmdsl.output import FORMATTERS
 
     try:
@@ -391,8 +398,11 @@ def docs_command(spec: Path, output: Path, force: bool, no_color: bool) -> None:
         sys.exit(1)
     if note:
         _say(f"note: built without the diagram: {note}")
-    for name, data in sorted(result.outputs.items()):
-        files.write_atomic(files.inside(output, name), data)
+    read = [spec, *map(Path, result.report.sources)]
+    try:
+        replace_folder(output, result.outputs, MARKER, force=replace, protected=read)
+    except files.OutputError as error:
+        raise click.UsageError(str(error)) from error
     click.echo(f"wrote {len(result.outputs)} files to {output}", err=True)
 
 

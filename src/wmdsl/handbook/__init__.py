@@ -35,4 +35,8 @@ from __future__ import annotations
 
 from wmdsl.handbook.site import build_handbook
 
-__all__ = ["build_handbook"]
+__all__ = ["MARKER", "build_handbook"]
+
+# The file that marks a folder as a handbook wmdsl wrote: `wmdsl docs` replaces
+# such a folder as a whole, and refuses any other that is not empty.
+MARKER = ".wmdsl-handbook"
