@@ -19,6 +19,7 @@ from rich.cells import cell_len
 from tests.goldens import ERRORS, TESTS, cases
 from wmdsl import api
 from wmdsl.diagnostics import Diagnostic
+from wmdsl.output.safe import visible
 from wmdsl.output.text import render_diagnostic
 
 BROKEN = TESTS.parent / "examples" / "broken"
@@ -110,8 +111,8 @@ def test_carets_stand_under_the_place_they_mean(spec: Path) -> None:
         lines = shown(diagnostic, sources)
         if expected == "\t":
             expected = " "
-        elif not expected.isprintable():  # a frame shows a control as U+FFFD (SYN015 points at them)
-            expected = "\N{REPLACEMENT CHARACTER}"
+        elif not expected.isprintable():  # a frame shows a control by its escape, `<U+202E>` (SYN015)
+            expected = visible(expected)[:1]
         assert caret_target(lines) == expected, "\n".join(lines)
 
 
