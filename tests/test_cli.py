@@ -248,6 +248,15 @@ def test_check_refuses_to_write_its_report_over_an_input(project: Path, output: 
     assert _tree(project) == before
 
 
+def test_check_refuses_to_write_over_an_import_whose_result_came_from_the_cache(project: Path) -> None:
+    before = _inputs(project)
+    assert run("check", "good.wm")[0] == 0  # fills the cache
+    code, message = run("check", "good.wm", "-o", "people.inc")
+    assert code == 2
+    assert "refusing to write over people.inc: it is a file this run read" in message
+    assert _tree(project) == before
+
+
 def test_check_refuses_a_link_to_an_input(project: Path) -> None:
     before = _inputs(project)
     (project / "report.txt").symlink_to(project / "people.inc")

@@ -85,6 +85,7 @@ class Report:
     diagnostics: list[Diagnostic]
     sources: dict[str, str] = field(default_factory=dict)
     fail_on: Severity = Severity.ERROR
+    inputs: list[str] = field(default_factory=list)  # the real path of every file read, sorted
 
     def count(self, severity: Severity) -> int:
         """How many diagnostics have ``severity``."""
@@ -332,7 +333,8 @@ def _finish(path: Path, compilation: Compilation, settings: Settings, honour_all
     found = _check_compilation(compilation, settings, honour_allows=honour_allows)
     ignored = settings.ignored_in(path)
     kept = [d for d in found if d.code not in ignored]
-    return _FileResult(compilation.path, kept, compilation.sources, settings.fail_on)
+    inputs = tuple(read.real for read in compilation.reads if read.digest)
+    return _FileResult(compilation.path, kept, compilation.sources, settings.fail_on, inputs)
 
 
 PARALLEL_FROM = 16  # below this many files, starting worker processes costs more than it saves
@@ -401,7 +403,8 @@ def check(
     fail_on = min((r.fail_on for r in results), default=Severity.ERROR)
     if overrides.fail_on is not None:
         fail_on = Severity.parse(overrides.fail_on)
-    return Report([r.shown for r in results], sorted_unique(diagnostics), sources, fail_on)
+    inputs = sorted({real for result in results for real in result.inputs})
+    return Report([r.shown for r in results], sorted_unique(diagnostics), sources, fail_on, inputs)
 
 
 @dataclass(slots=True)

@@ -55,6 +55,7 @@ class Entry:
     diagnostics: list[Diagnostic]
     sources: dict[str, str]
     fail_on: Severity
+    inputs: tuple[str, ...] = ()  # the real path of every file the check read
 
 
 def default_folder() -> Path:
@@ -189,6 +190,7 @@ class Cache:
                 [_load(d, shown) for d in record["diagnostics"]],
                 {shown[name]: text for name, text in record["sources"].items()},
                 Severity.parse(record["fail_on"]),
+                tuple(real for _, real, _, digest in record["reads"] if digest),
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None

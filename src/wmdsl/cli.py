@@ -250,7 +250,8 @@ def check(
     text = _statistics(report, output_format) if statistics else FORMATTERS[output_format](report, color)
     if output is not None:
         configs = {settings_for(Path(name), overrides).source for name in report.files}
-        _refuse_overwriting(output, [*map(Path, [*report.files, *report.sources]), *filter(None, configs)])
+        read = [*report.files, *report.sources, *report.inputs]
+        _refuse_overwriting(output, [*map(Path, read), *filter(None, configs)])
         files.write_atomic(output, text)
     else:
         click.echo(text, nl=False)
