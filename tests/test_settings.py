@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -231,3 +232,25 @@ def test_cli_exclude_adds_to_the_config_exclude(project: Path) -> None:
     assert json.loads(output)["exclude"] == ["drafts"]
     code, output = run("check", "specs", "--format", "json")
     assert json.loads(output)["files"] == ["specs/c.wm", "specs/wip/b.wm"]
+
+
+def test_each_run_reads_the_configuration_afresh(project: Path) -> None:
+    from wmdsl import api
+
+    (project / "a.wm").write_text('lane l "L" { members @x }\nperson @x "X"\n', encoding="utf-8")
+    config = project / "wmdsl.toml"
+    config.write_text('select = ["CLR001"]\n', encoding="utf-8")
+    stamp = config.stat()
+    assert [d.code for d in api.check(["a.wm"]).diagnostics] == ["CLR001"]
+    config.write_text('select = ["CLR002"]\n', encoding="utf-8")  # same size
+    os.utime(config, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # and the same time
+    assert [d.code for d in api.check(["a.wm"]).diagnostics] == []
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX feature")
+def test_a_configuration_that_is_a_pipe_is_refused_not_waited_on(project: Path) -> None:
+    (project / "wmdsl.toml").unlink()
+    os.mkfifo(project / "wmdsl.toml")
+    assert settings_for(project / "a.wm").source is None  # found upward: not a configuration file
+    with pytest.raises(ConfigError, match="not a regular file"):
+        settings_for(project / "a.wm", Overrides(config=project / "wmdsl.toml"))

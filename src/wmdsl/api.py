@@ -31,7 +31,7 @@ from wmdsl.resolve.loader import (
     find_root,
     refusal,
 )
-from wmdsl.settings import ConfigError, Overrides, Settings, new_run, settings_for
+from wmdsl.settings import ConfigError, Configurations, Overrides, Settings, settings_for
 from wmdsl.span import point
 from wmdsl.syntax import ParsedFile
 from wmdsl.syntax import parse as _parse
@@ -189,14 +189,13 @@ def _link_outside(path: Path) -> Diagnostic:
     )
 
 
-def _excluded_by_config(path: Path, searched: Path, overrides: Overrides | None) -> bool:
+def _excluded_by_config(path: Path, searched: Path, settings: Settings) -> bool:
     """True when the ``exclude`` key of the configuration that applies to ``path`` matches it.
 
     Its globs are relative to the configuration file's folder, as those of
     ``per-file-ignores`` are; a file outside that folder (``--config`` naming
     a file elsewhere) is matched by its path below the folder searched.
     """
-    settings = settings_for(path, overrides)
     if not settings.exclude or settings.source is None:
         return False
     try:
@@ -213,8 +212,10 @@ def _discover(
     exclude: Sequence[str],
     root: Path | None = None,
     overrides: Overrides | None = None,
+    configs: Configurations | None = None,
 ) -> tuple[list[Path], list[Diagnostic]]:
     """The spec files named by ``paths``, and what folder discovery refused to enter."""
+    configs = configs or Configurations()
     found: set[Path] = set()
     notes: list[Diagnostic] = []
     for given in paths:
@@ -226,7 +227,7 @@ def _discover(
                 for p in _walk(path, confine, notes)
                 if p.name.endswith(SUFFIX)
                 and not _excluded(p.relative_to(path), exclude)
-                and not _excluded_by_config(p, path, overrides)
+                and not _excluded_by_config(p, path, configs.settings_for(p, overrides))
             }
             if not specs and not notes:
                 raise UsageError(f"no {SUFFIX} files found under {path}")
@@ -277,6 +278,8 @@ class _Job:
     cache_folder: Path | None
     # This run's caches, one per project root: each remembers the files it hashed.
     stores: dict[Path, Cache | None] = field(default_factory=dict, compare=False)
+    # This run's configuration files: found and read once each.
+    configs: Configurations = field(default_factory=Configurations, compare=False)
 
     def root_of(self, path: Path) -> Path:
         return (self.root if self.root is not None else find_root(path)).resolve()
@@ -298,14 +301,14 @@ class _Job:
 
     def cached(self, path: Path) -> _FileResult | None:
         try:
-            slot = self.slot(path, settings_for(path, self.overrides))
+            slot = self.slot(path, self.configs.settings_for(path, self.overrides))
         except (OSError, ValueError):
             return None
         return slot[0].get(slot[1]) if slot else None
 
     def check(self, path: Path) -> _FileResult:
         """Check one file with the settings that apply to it; a file that fails alone is reported alone."""
-        settings = settings_for(path, self.overrides)
+        settings = self.configs.settings_for(path, self.overrides)
         try:
             compilation = compile_path(path, root=self.root, limits=settings.limits)
         except (OSError, ValueError, RuntimeError, MemoryError) as error:  # RecursionError included
@@ -388,8 +391,6 @@ def check(
     overrides = overrides or Overrides()
     if select is not None:
         overrides = replace(overrides, select=tuple(select))
-    new_run()
-    files, notes = _discover(paths, exclude, Path(root) if root is not None else None, overrides)
     job = _Job(
         Path(root) if root is not None else None,
         overrides,
@@ -397,6 +398,7 @@ def check(
         cache,
         Path(cache_folder) if cache_folder is not None else None,
     )
+    files, notes = _discover(paths, exclude, job.root, overrides, job.configs)
     results = _run_all(files, job, jobs)
     diagnostics = [*notes, *(d for result in results for d in result.diagnostics)]
     sources = {name: text for result in results for name, text in result.sources.items()}
@@ -439,7 +441,6 @@ def render(
 
 def _checked(path: str | Path, force: bool, root: str | Path | None) -> tuple[Rendering, Document | None]:
     """``path`` checked, and its model when it may be rendered (None when refused)."""
-    new_run()
     settings = settings_for(Path(path))
     compilation = compile_path(path, root=root, limits=settings.limits)
     result = _finish(Path(path), compilation, settings, True)
@@ -486,7 +487,6 @@ def check_text(
     overrides = overrides or Overrides()
     if select is not None:
         overrides = replace(overrides, select=tuple(select))
-    new_run()
     settings = settings_for(Path(path), overrides)
     compilation = compile_text(text, path, limits=settings.limits)
     result = _finish(Path(path), compilation, settings, True)

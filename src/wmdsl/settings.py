@@ -11,7 +11,6 @@ codes and option types are errors with a suggestion.
 from __future__ import annotations
 
 import fnmatch
-import functools
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from typing import Any
 
 from wmdsl import codes
 from wmdsl.diagnostics import Severity
+from wmdsl.files import read_regular
 from wmdsl.limits import DEFAULT as DEFAULT_LIMITS
 from wmdsl.limits import Limits
 from wmdsl.resolve.sink import closest
@@ -39,6 +39,7 @@ KEYS = (
     "limits",
 )
 CONFIG_FILES = ("wmdsl.toml", "pyproject.toml")
+CONFIG_LIMIT = 1 << 20  # bytes: far more than any configuration needs
 # Language errors are always reported; only this SYN code can be turned off.
 SELECTABLE_SYN = (codes.UNUSED_ALLOW.code,)
 
@@ -171,9 +172,13 @@ def read_config(path: Path) -> dict[str, Any]:
     import tomllib  # only a project with a configuration file needs it
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = read_regular(path, CONFIG_LIMIT)
+        if len(raw) > CONFIG_LIMIT:
+            raise ConfigError(f"{path}: cannot read configuration: larger than {CONFIG_LIMIT} bytes")
+        data = tomllib.loads(raw.decode("utf-8"))
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read configuration: {error}") from error
+        reason = (error.strerror if isinstance(error, OSError) else None) or str(error)
+        raise ConfigError(f"{path}: cannot read configuration: {reason}") from error
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from error
     if path.name == "pyproject.toml":
@@ -233,24 +238,6 @@ def _options(table: object, where: str) -> dict[str, dict[str, OptionValue]]:
                 )
             result.setdefault(code, {})[name] = option.kind(value)
     return result
-
-
-def _file_settings(path: Path | None) -> dict[str, Any]:
-    if path is None:
-        return {}
-    try:
-        stat = path.stat()
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read configuration: {error.strerror}") from error
-    return _parsed(path, stat.st_mtime_ns, stat.st_size)
-
-
-@functools.lru_cache(maxsize=256)
-def _parsed(path: Path, mtime: int, size: int) -> dict[str, Any]:
-    # Keyed by modification time and size, so an edited file is read again.
-    table = read_config(path)
-    _check_keys(table, _where(path))
-    return table
 
 
 def _where(path: Path) -> str:
@@ -331,45 +318,52 @@ def _per_file_ignores(table: object, where: str) -> tuple[tuple[str, frozenset[s
     )
 
 
+class Configurations:
+    """What one run learns of the configuration files: which applies to each
+    folder, what each holds, and the settings each gives with each set of overrides.
+
+    One is made per run and passed down, so two runs (two API calls, or the
+    checks of an editor session) never share what they found: a file edited
+    between them is read again.
+    """
+
+    def __init__(self) -> None:
+        self.folders: dict[Path, Path | None] = {}
+        self.tables: dict[Path, dict[str, Any]] = {}
+        self.resolved: dict[tuple[Path | None, str], Settings] = {}
+
+    def settings_for(self, file: Path, overrides: Overrides | None = None) -> Settings:
+        """The effective settings for ``file``."""
+        overrides = overrides or Overrides()
+        if overrides.isolated:
+            source = None
+        elif overrides.config is not None:
+            source = overrides.config
+        else:
+            # Where the file lies, links not followed: as for its project root.
+            source = self.config_of(Path(os.path.abspath(file)).parent)
+        key = (source, repr(overrides))
+        if key not in self.resolved:
+            self.resolved[key] = resolve(self.table(source), overrides, source)
+        return self.resolved[key]
+
+    def config_of(self, folder: Path) -> Path | None:
+        """The configuration file that applies to files in ``folder``."""
+        if folder not in self.folders:
+            self.folders[folder] = find_config(folder)
+        return self.folders[folder]
+
+    def table(self, path: Path | None) -> dict[str, Any]:
+        """The checked wmdsl table of the configuration file ``path`` (empty for none)."""
+        if path is None:
+            return {}
+        if path not in self.tables:
+            table = read_config(path)
+            _check_keys(table, _where(path))
+            self.tables[path] = table
+        return self.tables[path]
+
+
 def settings_for(file: Path, overrides: Overrides | None = None) -> Settings:
-    """The effective settings for ``file``."""
-    overrides = overrides or Overrides()
-    if overrides.isolated:
-        source = None
-    elif overrides.config is not None:
-        source = overrides.config
-    else:
-        # Where the file lies, links not followed: as for its project root.
-        source = _config_of_folder(Path(os.path.abspath(file)).parent)
-    cache_key = (source, _stamp(source), repr(overrides))
-    if cache_key not in _RESOLVED:
-        _RESOLVED[cache_key] = resolve(_file_settings(source), overrides, source)
-    return _RESOLVED[cache_key]
-
-
-# Per run: which configuration applies to a folder, and resolved settings keyed
-# by the configuration file, its modification stamp and the overrides' text.
-_FOLDERS: dict[Path, Path | None] = {}
-_RESOLVED: dict[tuple[Path | None, tuple[int, int], str], Settings] = {}
-
-
-def _config_of_folder(folder: Path) -> Path | None:
-    if folder not in _FOLDERS:
-        _FOLDERS[folder] = find_config(folder)
-    return _FOLDERS[folder]
-
-
-def new_run() -> None:
-    """Forget what earlier runs found (configuration files may have appeared since)."""
-    _FOLDERS.clear()
-    _RESOLVED.clear()
-
-
-def _stamp(source: Path | None) -> tuple[int, int]:
-    if source is None:
-        return (0, 0)
-    try:
-        stat = source.stat()
-    except OSError as error:
-        raise ConfigError(f"{source}: cannot read configuration: {error.strerror}") from error
-    return (stat.st_mtime_ns, stat.st_size)
+    """The effective settings for ``file``, read afresh."""
+    return Configurations().settings_for(file, overrides)
