@@ -186,7 +186,9 @@ def test_model_classes_are_frozen_slotted_keyword_only_dataclasses() -> None:
     for cls in CLASSES:
         assert dataclasses.is_dataclass(cls), cls
         params = cls.__dataclass_params__  # type: ignore[attr-defined]
-        assert (params.frozen, params.eq) == (True, True), cls
+        # Equality and hashing are Model's, written once (eq=False keeps the dataclass's out).
+        assert (params.frozen, params.eq) == (True, False), cls
+        assert (cls.__eq__, cls.__hash__) == (Model.__eq__, Model.__hash__), cls
         assert "__slots__" in cls.__dict__, cls
         assert cls.__dictoffset__ == 0, "slotted: no __dict__ per object"
         found = dataclasses.fields(cls)

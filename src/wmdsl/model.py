@@ -19,7 +19,9 @@ items per working hour, chances and percentiles as fractions in [0, 1].
 from __future__ import annotations
 
 import enum
-from dataclasses import Field, dataclass, field
+import operator
+from collections.abc import Callable
+from dataclasses import Field, dataclass, field, fields
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, TypeVar, cast
 
 from wmdsl.span import Span
@@ -34,12 +36,25 @@ class Model:
     """Base of the model's classes: the pydantic-facing API.
 
     The ``model_*`` methods mirror pydantic's ``BaseModel`` API through one
-    ``pydantic.TypeAdapter`` per class, built on first use. Equality, hashing,
-    ``repr``, immutability, pickling, copying and ``dataclasses.replace`` are
-    those of the standard-library dataclasses each subclass is.
+    ``pydantic.TypeAdapter`` per class, built on first use. ``repr``,
+    immutability, pickling, copying and ``dataclasses.replace`` are those of
+    the standard-library dataclasses each subclass is. Equality and hashing
+    are written once, here, over the fields a class compares (all but
+    ``span``): every subclass says ``eq=False``, so ``@dataclass`` does not
+    generate the same two methods again for each of them, which was most of
+    what defining the model cost at start-up.
     """
 
     __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        compared = _compared(type(self))
+        return bool(compared(self) == compared(other))
+
+    def __hash__(self) -> int:
+        return hash(_compared(type(self))(self))
 
     if TYPE_CHECKING:
         # Every subclass is a dataclass: what ``dataclasses.fields`` accepts.
@@ -85,6 +100,21 @@ class Model:
 
 
 _ADAPTERS: dict[type[Model], Any] = {}
+_COMPARED: dict[type[Model], Callable[[Model], object]] = {}
+
+
+def _compared(cls: type[Model]) -> Callable[[Model], object]:
+    """What equality and hashing of ``cls`` look at: its compared fields, read in one call."""
+    getter = _COMPARED.get(cls)
+    if getter is None:
+        names = [f.name for f in fields(cast("Any", cls)) if f.compare]
+        # Of a single name attrgetter gives the bare value, which compares and hashes as well.
+        getter = _COMPARED[cls] = operator.attrgetter(*names) if names else _nothing
+    return getter
+
+
+def _nothing(element: Model) -> tuple[()]:
+    return ()
 
 
 def _adapter(cls: type[M]) -> TypeAdapter[M]:
@@ -97,14 +127,14 @@ def _adapter(cls: type[M]) -> TypeAdapter[M]:
     return cast("TypeAdapter[M]", adapter)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Element(Model):
     """Base of every model object: carries a span that equality and hashing ignore."""
 
     span: Span = field(compare=False, metadata={"description": "Where the element is written."})
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Ref(Element):
     """A use of a name: ``eng``, ``@dana``."""
 
@@ -119,7 +149,7 @@ class Ref(Element):
         return self.name
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Duration(Element):
     """A span of working time as written (``3d``) and in working hours."""
 
@@ -127,7 +157,7 @@ class Duration(Element):
     hours: float
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Percent(Element):
     """A percentage as written (``85%``) and as a fraction."""
 
@@ -135,7 +165,7 @@ class Percent(Element):
     fraction: float
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Rate(Element):
     """A rate such as ``6 per week``, in items per working hour."""
 
@@ -143,7 +173,7 @@ class Rate(Element):
     per_hour: float
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Target(Element):
     """``10d at 85%``: a duration met for a share of items."""
 
@@ -151,7 +181,7 @@ class Target(Element):
     percentile: Percent
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Allow(Element):
     """``allow CODE "reason"``: an accepted finding on the enclosing element."""
 
@@ -159,7 +189,7 @@ class Allow(Element):
     reason: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Named(Element):
     """An element with a name, an optional title and accepted findings."""
 
@@ -183,7 +213,7 @@ class PersonKind(enum.Enum):
     CHANNEL = "channel"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Person(Named):
     """Someone who owns, decides or works; ``name`` is the ``@handle``.
 
@@ -195,7 +225,7 @@ class Person(Named):
     kind: PersonKind = PersonKind.HUMAN
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Member(Element):
     """A person in a lane, with the share of their capacity given to it."""
 
@@ -203,7 +233,7 @@ class Member(Element):
     allocation: Percent | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Lane(Named):
     """A role or team: who does the work."""
 
@@ -225,7 +255,7 @@ class WorkKind(enum.Enum):
     COORDINATION = "coordination"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class WorkType(Named):
     """A type of work item, with its service-level expectation."""
 
@@ -233,7 +263,7 @@ class WorkType(Named):
     sle: Target | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Intake(Named):
     """An on-ramp: where and how work enters."""
 
@@ -244,7 +274,7 @@ class Intake(Named):
     arrivals: Rate | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Stage(Named):
     """A step of work, done inside a lane."""
 
@@ -263,14 +293,14 @@ class ExitKind(enum.Enum):
     CANCELLED = "cancelled"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Exit(Named):
     """An off-ramp."""
 
     kind: ExitKind = ExitKind.DONE
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Handoff(Element):
     """``source -> target``: work moving from one node to the next."""
 
@@ -289,7 +319,7 @@ class Handoff(Element):
         return f"{self.source.name}->{self.target.name}"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Escalation(Element):
     """``escalates @dana after 3d``."""
 
@@ -297,7 +327,7 @@ class Escalation(Element):
     after: Duration | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Decision(Named):
     """A decision right (a traffic signal) and who plays which role in it."""
 
@@ -310,7 +340,7 @@ class Decision(Named):
     delegate: Ref | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Board(Named):
     """A board that makes work visible."""
 
@@ -319,7 +349,7 @@ class Board(Named):
     audience: tuple[Ref, ...] = ()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Metric(Named):
     """A flow metric, measured between two nodes."""
 
@@ -330,7 +360,7 @@ class Metric(Named):
     throughput: Rate | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Cadence(Named):
     """A feedback loop: a review, retrospective or replenishment."""
 
@@ -339,7 +369,7 @@ class Cadence(Named):
     reviews: tuple[Ref, ...] = ()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Declarations(Model):
     """Declarations that can be shared between workflows through imports."""
 
@@ -349,7 +379,7 @@ class Declarations(Model):
     decisions: tuple[Decision, ...] = ()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Workflow(Named):
     """One work system: everything declared inside a ``workflow`` block."""
 
@@ -368,7 +398,7 @@ class Workflow(Named):
     cadences: tuple[Cadence, ...] = ()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Document(Model):
     """A compiled file: its workflows and the shared declarations in scope.
 
