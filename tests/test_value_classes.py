@@ -40,7 +40,7 @@ MUTABLE = {
     "wmdsl.resolve.scope.Scope": "filled while names are declared",
     "wmdsl.resolve.context.Context": "collects uses while a document is read",
     "wmdsl.resolve.loader.Compilation": "a result the caller may amend",
-    "wmdsl.api.Report": "a result the caller may amend",
+    "wmdsl.report.Report": "a result the caller may amend",
     "wmdsl.api.Rendering": "a result the caller may amend",
     "wmdsl.rules.humanity._Membership": "one per member of a lane",
     "wmdsl.rules.humanity._Accountable": "one per owner, decider or delegate",

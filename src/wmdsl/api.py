@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wmdsl import codes
-from wmdsl.cache import Cache
-from wmdsl.cache import Entry as CacheEntry
 from wmdsl.checker import run_rules
 from wmdsl.diagnostics import Diagnostic, Severity, sorted_unique
 from wmdsl.graph import FlowGraph, build_graph
 from wmdsl.limits import Limits
 from wmdsl.model import Document, Workflow, json_schema
+from wmdsl.report import FileResult, Report
 from wmdsl.resolve.loader import (
     Compilation,
     compile_file,
@@ -35,6 +35,9 @@ from wmdsl.settings import ConfigError, Configurations, Overrides, Settings, set
 from wmdsl.span import point
 from wmdsl.syntax import ParsedFile
 from wmdsl.syntax import parse as _parse
+
+if TYPE_CHECKING:
+    from wmdsl.cache import Cache
 
 __all__ = [
     "Compilation",
@@ -75,26 +78,6 @@ class SpecError(WmdslError):
         first = diagnostics[0]
         more = f" (and {len(diagnostics) - 1} more)" if len(diagnostics) > 1 else ""
         super().__init__(f"{first.span}: {first.code} {first.message}{more}")
-
-
-@dataclass(slots=True)
-class Report:
-    """The outcome of checking one or more files."""
-
-    files: list[str]
-    diagnostics: list[Diagnostic]
-    sources: dict[str, str] = field(default_factory=dict)
-    fail_on: Severity = Severity.ERROR
-    inputs: list[str] = field(default_factory=list)  # the real path of every file read, sorted
-
-    def count(self, severity: Severity) -> int:
-        """How many diagnostics have ``severity``."""
-        return sum(1 for d in self.diagnostics if d.severity is severity)
-
-    def exit_code(self, fail_on: Severity | None = None) -> int:
-        """0 when nothing reaches ``fail_on`` (default: the configured level), else 1."""
-        level = self.fail_on if fail_on is None else fail_on
-        return 1 if any(d.severity >= level for d in self.diagnostics) else 0
 
 
 def parse(text: str, path: str = "<string>") -> ParsedFile:
@@ -263,10 +246,6 @@ def _check_compilation(
     return [*compilation.diagnostics, *findings]
 
 
-# What checking one file found is what the cache keeps of it.
-_FileResult = CacheEntry
-
-
 @dataclass(frozen=True, slots=True)
 class _Job:
     """How every file of one run is checked (sent to worker processes as it is)."""
@@ -290,6 +269,8 @@ class _Job:
             return None
         root = self.root_of(path)
         if root not in self.stores:
+            from wmdsl.cache import Cache  # only a run with the cache reads or writes one
+
             self.stores[root] = Cache.open(root, settings.limits, self.cache_folder)
         store = self.stores[root]
         if store is None:
@@ -299,18 +280,21 @@ class _Job:
         described = json.dumps(settings.describe(), sort_keys=True)
         return store, store.key(Path(os.path.abspath(path)), described, f"allows={self.honour_allows}")
 
-    def cached(self, path: Path) -> _FileResult | None:
+    def cached(self, path: Path) -> FileResult | None:
         try:
             slot = self.slot(path, self.configs.settings_for(path, self.overrides))
         except (OSError, ValueError):
             return None
         return slot[0].get(slot[1]) if slot else None
 
-    def check(self, path: Path) -> _FileResult:
+    def check(self, path: Path) -> FileResult:
         """Check one file with the settings that apply to it; a file that fails alone is reported alone."""
         settings = self.configs.settings_for(path, self.overrides)
         try:
-            compilation = compile_path(path, root=self.root, limits=settings.limits)
+            fingerprint: Callable[[bytes], str] | None = None
+            if self.use_cache:
+                from wmdsl.cache import digest as fingerprint
+            compilation = compile_file(path, self.root, limits=settings.limits, fingerprint=fingerprint)
         except (OSError, ValueError, RuntimeError, MemoryError) as error:  # RecursionError included
             return _failed(path, error, settings)
         result = _finish(path, compilation, settings, self.honour_allows)
@@ -320,7 +304,7 @@ class _Job:
         return result
 
 
-def _failed(path: Path, error: BaseException, settings: Settings) -> _FileResult:
+def _failed(path: Path, error: BaseException, settings: Settings) -> FileResult:
     """What is reported of a file whose reading or resolving failed as a whole."""
     shown = display_path(Path(os.path.abspath(path)))
     if isinstance(error, RecursionError | MemoryError):
@@ -329,24 +313,24 @@ def _failed(path: Path, error: BaseException, settings: Settings) -> _FileResult
         reason = (error.strerror if isinstance(error, OSError) else None) or str(error)
         code, message = codes.UNREADABLE, f"cannot read file: {reason.lower()}"
     diagnostic = Diagnostic(code.code, code.severity, message, point(shown, 1, 1))
-    return _FileResult(shown, [diagnostic], {}, settings.fail_on)
+    return FileResult(shown, [diagnostic], {}, settings.fail_on)
 
 
-def _finish(path: Path, compilation: Compilation, settings: Settings, honour_allows: bool) -> _FileResult:
+def _finish(path: Path, compilation: Compilation, settings: Settings, honour_allows: bool) -> FileResult:
     found = _check_compilation(compilation, settings, honour_allows=honour_allows)
     ignored = settings.ignored_in(path)
     kept = [d for d in found if d.code not in ignored]
-    inputs = tuple(read.real for read in compilation.reads if read.digest)
-    return _FileResult(compilation.path, kept, compilation.sources, settings.fail_on, inputs)
+    inputs = tuple(read.real for read in compilation.reads if read.exists and read.digest is not None)
+    return FileResult(compilation.path, kept, compilation.sources, settings.fail_on, inputs)
 
 
 PARALLEL_FROM = 16  # below this many files, starting worker processes costs more than it saves
 
 
-def _run_all(files: list[Path], job: _Job, jobs: int | None) -> list[_FileResult]:
+def _run_all(files: list[Path], job: _Job, jobs: int | None) -> list[FileResult]:
     # Cached results are read here; only the files that miss are checked,
     # in worker processes when there are many of them.
-    found: dict[Path, _FileResult] = {}
+    found: dict[Path, FileResult] = {}
     if job.use_cache:
         for path in files:
             hit = job.cached(path)

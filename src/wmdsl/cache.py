@@ -32,7 +32,6 @@ import json
 import os
 import secrets
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,22 +39,17 @@ from wmdsl import __version__
 from wmdsl.diagnostics import Diagnostic, Related, Severity
 from wmdsl.files import read_regular, write_atomic
 from wmdsl.limits import Limits
-from wmdsl.resolve.loader import Read, digest, display_path
+from wmdsl.report import FileResult
+from wmdsl.resolve.loader import Read, display_path
 from wmdsl.span import Span
 
 FORMAT = 2
 SECRET_NAME = "secret"
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """A cached result: what the check of one file reported."""
-
-    shown: str
-    diagnostics: list[Diagnostic]
-    sources: dict[str, str]
-    fail_on: Severity
-    inputs: tuple[str, ...] = ()  # the real path of every file the check read
+def digest(data: bytes) -> str:
+    """The SHA-256 of ``data``, in hex: how a record remembers a file."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def default_folder() -> Path:
@@ -174,7 +168,7 @@ class Cache:
         # None: the check did not read the file (missing or refused), so only where it leads counts.
         return expected is None or self._digest(real) == expected
 
-    def get(self, entry_key: str) -> Entry | None:
+    def get(self, entry_key: str) -> FileResult | None:
         """The cached result for ``entry_key``, if it is genuine and every file it read is unchanged."""
         try:
             raw = read_regular(self._path(entry_key), 1 << 30)
@@ -185,7 +179,7 @@ class Cache:
             if record["key"] != entry_key or not all(self._still(read) for read in record["reads"]):
                 return None
             shown = {name: display_path(self.root / name) for name in record["names"]}
-            return Entry(
+            return FileResult(
                 shown[record["shown"]],
                 [_load(d, shown) for d in record["diagnostics"]],
                 {shown[name]: text for name, text in record["sources"].items()},
@@ -204,7 +198,7 @@ class Cache:
                     names[display_path(path)] = path.relative_to(self.root).as_posix()
         return names
 
-    def put(self, entry_key: str, entry: Entry, reads: list[Read]) -> None:
+    def put(self, entry_key: str, entry: FileResult, reads: list[Read]) -> None:
         """Store ``entry`` (best effort), signed, with what its check read."""
         names = self._names(reads)
         used = self._names_used(entry)
@@ -224,6 +218,6 @@ class Cache:
             write_atomic(self._path(entry_key), self._sign(payload).encode("ascii") + b"\n" + payload)
 
     @staticmethod
-    def _names_used(entry: Entry) -> set[str]:
+    def _names_used(entry: FileResult) -> set[str]:
         files = {entry.shown} | {d.span.file for d in entry.diagnostics}
         return files | {r.span.file for d in entry.diagnostics for r in d.related}

@@ -16,7 +16,7 @@ from wmdsl.diagnostics import Severity
 from wmdsl.output.safe import visible
 
 if TYPE_CHECKING:
-    from wmdsl.api import Report
+    from wmdsl.report import Report
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

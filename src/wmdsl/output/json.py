@@ -11,7 +11,7 @@ from wmdsl.output.safe import for_json
 from wmdsl.span import Span
 
 if TYPE_CHECKING:
-    from wmdsl.api import Report
+    from wmdsl.report import Report
 
 
 def _where(span: Span) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from wmdsl.rules.registry import all_rules
 from wmdsl.span import Span
 
 if TYPE_CHECKING:
-    from wmdsl.api import Report
+    from wmdsl.report import Report
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from rich.text import Text
 
-    from wmdsl.api import Report
+    from wmdsl.report import Report
 
 TAB = 4
 WIDTH = 120  # longest source excerpt shown in a frame

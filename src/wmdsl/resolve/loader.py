@@ -7,8 +7,8 @@ a cycle, and a file reached twice is parsed once.
 
 from __future__ import annotations
 
-import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,11 +34,13 @@ class Read:
 
     ``named`` is the absolute path as written (links not followed), ``real``
     the real path it led to ("" when the system refused the name), ``exists``
-    whether anything was there, and ``digest`` the SHA-256 of the bytes
-    parsed ("" when they could not be read, None when the file was not to be
-    read: missing, or refused). A cached result is valid while every read of
-    its check would come out the same: that is how a re-pointed link, an
-    edited file and an import created later are noticed.
+    whether anything was there, and ``digest`` the fingerprint of the bytes
+    parsed, when the compilation was asked for fingerprints (the result cache
+    asks for SHA-256): "" when the file could not be read or no fingerprint
+    was asked for, None when the file was not to be read (missing, refused).
+    A cached result is valid while every read of its check would come out the
+    same: that is how a re-pointed link, an edited file and an import created
+    later are noticed.
     """
 
     named: str
@@ -129,11 +131,6 @@ def normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
-def digest(data: bytes) -> str:
-    """The SHA-256 of ``data``, in hex: what a cached result remembers of a file."""
-    return hashlib.sha256(data).hexdigest()
-
-
 def read_bytes(path: Path, shown: str, limits: Limits = DEFAULT) -> tuple[bytes | None, Diagnostic | None]:
     """The bytes of a regular file within the size limit, or a diagnostic (never raises)."""
     try:
@@ -176,7 +173,14 @@ def _short(written: str, limit: int = 80) -> str:
 class Loader:
     """Parses an entry file and, transitively, what it imports."""
 
-    def __init__(self, root: Path, sink: Sink, limits: Limits = DEFAULT) -> None:
+    def __init__(
+        self,
+        root: Path,
+        sink: Sink,
+        limits: Limits = DEFAULT,
+        fingerprint: Callable[[bytes], str] | None = None,
+    ) -> None:
+        self.fingerprint = fingerprint
         self.root = root.resolve()
         self.sink = sink
         self.limits = limits
@@ -214,7 +218,8 @@ class Loader:
     def read(self, named: Path, real: Path, shown: str) -> str | None:
         """The text of an accepted file, remembered with the digest of its bytes."""
         data, problem = read_bytes(real, shown, self.limits)
-        self.reads.append(_read(named, real, "" if data is None else digest(data)))
+        mark = "" if data is None or self.fingerprint is None else self.fingerprint(data)
+        self.reads.append(_read(named, real, mark))
         if data is not None:
             text, problem = decode(data, shown)
             if text is not None:
@@ -372,11 +377,20 @@ class Loader:
 
 
 def compile_file(
-    path: Path, root: Path | None = None, text: str | None = None, limits: Limits = DEFAULT
+    path: Path,
+    root: Path | None = None,
+    text: str | None = None,
+    limits: Limits = DEFAULT,
+    *,
+    fingerprint: Callable[[bytes], str] | None = None,
 ) -> Compilation:
-    """Read, parse and resolve ``path`` and its imports into a :class:`Document`."""
+    """Read, parse and resolve ``path`` and its imports into a :class:`Document`.
+
+    With ``fingerprint``, each file read is remembered with its fingerprint
+    (see :class:`Read`).
+    """
     sink = Sink()
-    loader = Loader(root if root is not None else find_root(path), sink, limits)
+    loader = Loader(root if root is not None else find_root(path), sink, limits, fingerprint)
     entry = loader.load(path, text)
     document: Document | None = None
     if entry is not None:

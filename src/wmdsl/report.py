@@ -1,0 +1,38 @@
+"""What a check found: per file, and for a whole run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from wmdsl.diagnostics import Diagnostic, Severity
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """What checking one file found (what the result cache keeps of it)."""
+
+    shown: str
+    diagnostics: list[Diagnostic]
+    sources: dict[str, str]
+    fail_on: Severity
+    inputs: tuple[str, ...] = ()  # the real path of every file the check read
+
+
+@dataclass(slots=True)
+class Report:
+    """The outcome of checking one or more files."""
+
+    files: list[str]
+    diagnostics: list[Diagnostic]
+    sources: dict[str, str] = field(default_factory=dict)
+    fail_on: Severity = Severity.ERROR
+    inputs: list[str] = field(default_factory=list)  # the real path of every file read, sorted
+
+    def count(self, severity: Severity) -> int:
+        """How many diagnostics have ``severity``."""
+        return sum(1 for d in self.diagnostics if d.severity is severity)
+
+    def exit_code(self, fail_on: Severity | None = None) -> int:
+        """0 when nothing reaches ``fail_on`` (default: the configured level), else 1."""
+        level = self.fail_on if fail_on is None else fail_on
+        return 1 if any(d.severity >= level for d in self.diagnostics) else 0
