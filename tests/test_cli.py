@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -48,6 +49,7 @@ def wmdsl(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[st
         cwd=cwd,
         check=False,
         stdin=subprocess.DEVNULL,
+        timeout=300,  # a hang fails the test instead of the whole run
     )
 
 
@@ -414,12 +416,27 @@ def test_a_library_check_leaves_the_collector_as_it_found_it(project: Path) -> N
 def test_a_run_past_its_timeout_stops_with_status_2(project: Path) -> None:
     for index in range(40):
         (project / f"s{index:02}.wm").write_text(generated_spec(200), encoding="utf-8")
-    done = wmdsl("check", ".", "--no-cache", "-j", "2", "--timeout", "0.2", cwd=project)
+    done = wmdsl("check", ".", "--no-cache", "-j", "2", "--timeout", "0.6", cwd=project)
     assert done.returncode == 2
-    assert "stopped after the --timeout of 0.2 s" in done.stderr
+    assert "stopped after the --timeout of 0.6 s" in done.stderr
     assert "Traceback" not in done.stderr
+    assert _processes_in(project) == []  # no worker left checking on its own
     done = wmdsl("render", "s00.wm", "--to", "json", "--timeout", "0.01", cwd=project)
     assert (done.returncode, done.stdout) == (2, "")
+
+
+def _processes_in(folder: Path) -> list[str]:
+    """The processes but this one whose working directory is ``folder`` (where /proc tells)."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        if entry.name == str(os.getpid()):
+            continue
+        try:
+            if entry.joinpath("cwd").resolve() == folder.resolve():
+                found.append(entry.name)
+        except OSError:
+            continue
+    return found
 
 
 def test_a_timeout_that_is_not_reached_changes_nothing(project: Path) -> None:

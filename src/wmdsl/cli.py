@@ -26,16 +26,23 @@ PRESET_NAMES = ("recommended", "strict", "correctness")  # = wmdsl.settings.PRES
 EXIT_USAGE = 2
 
 
-class RunTimeout(Exception):
-    """The run went past its ``--timeout``."""
-
-
 def _arm_timeout(context: click.Context, parameter: click.Parameter, seconds: float | None) -> float | None:
-    """Stop the whole command once ``seconds`` have passed (workers included: see api._run_all)."""
+    """End the whole command, worker processes included, once ``seconds`` have passed.
+
+    The process ends at once rather than unwinding: a pool of workers
+    interrupted mid-task can leave its helper threads waiting on each other,
+    and nothing is lost by not unwinding (the report is printed only at the
+    end, and every output file is written whole or not at all).
+    """
     if seconds is not None and hasattr(signal, "setitimer"):
 
         def expire(signum: int, frame: Any) -> None:
-            raise RunTimeout(f"stopped after the --timeout of {seconds:g} s")
+            pool = sys.modules.get("multiprocessing")
+            for child in pool.active_children() if pool is not None else ():
+                child.terminate()
+            sys.stderr.write(f"error: stopped after the --timeout of {seconds:g} s\n")
+            sys.stderr.flush()
+            os._exit(EXIT_USAGE)
 
         signal.signal(signal.SIGALRM, expire)
         signal.setitimer(signal.ITIMER_REAL, seconds)
@@ -511,9 +518,6 @@ def main() -> None:
         sys.exit(EXIT_USAGE)
     except RecursionError:
         click.echo("error: input nested too deeply to process", err=True)
-        sys.exit(EXIT_USAGE)
-    except RunTimeout as error:
-        click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_USAGE)
     except Exception as error:  # a bug in wmdsl, not a user mistake: say so plainly
         _say(f"internal error: {type(error).__name__}: {error}")
