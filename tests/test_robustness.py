@@ -60,7 +60,16 @@ def test_deeply_nested_braces(project: Path) -> None:
 
 
 def test_deeply_nested_unclosed_braces(project: Path) -> None:
+    # Past the depth limit the parse stops at the brace that passed it.
     (project / "open.wm").write_text("a {\n" * 10_000, encoding="utf-8")
+    result = check_file(project / "open.wm")
+    assert_clean_failure(result)
+    assert "open.wm:65:3: SYN014 [error] blocks nest deeper than 64 levels" in result.stdout
+    assert "Found 1 error" in result.stdout
+
+
+def test_nested_unclosed_braces_within_the_limit(project: Path) -> None:
+    (project / "open.wm").write_text("a {\n" * 60, encoding="utf-8")
     result = check_file(project / "open.wm")
     assert_clean_failure(result)
     assert "is never closed" in result.stdout

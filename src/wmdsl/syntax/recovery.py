@@ -36,6 +36,10 @@ from wmdsl.syntax.strings import EscapeError, decode_string, decode_text
 OPTIONS: dict[str, Any] = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": False}
 
 
+class _TooDeep(Exception):
+    """Blocks nest past the limit: the parse ends at the brace that passed it."""
+
+
 class _Inlined:
     """What an inlined rule (``_x``, ``__anon``) yields: lark splices its children
     into the parent and only reads ``children``, so a lighter object than a
@@ -56,24 +60,28 @@ class _Builder(Transformer[Token, Any]):
         self.errors: ErrorCollector | None = None
         self.limits = DEFAULT
         self.depth = 0
-        self.too_deep = False
 
     def start_file(self, path: str, errors: ErrorCollector, limits: Limits) -> None:
         """Reset the per-file state before a parse."""
         self.path, self.errors, self.limits = path, errors, limits
-        self.depth, self.too_deep = 0, False
+        self.depth = 0
 
-    # Called by the lexer for every brace, before the parser sees it.
+    # Called by the lexer for every brace, before the parser sees it, so that
+    # braces the error recovery skips are counted too.
     def open_brace(self, token: Token) -> Token:
         self.depth += 1
-        if self.depth > self.limits.max_depth and not self.too_deep and self.errors is not None:
-            self.too_deep = True
-            self.errors.add_custom(
-                self.span(token),
-                f"blocks nest deeper than {self.limits.max_depth} levels",
-                "real specs nest three levels at most; raise `max-depth` under [limits] if you must",
-                codes.LIMIT,
-            )
+        if self.depth > self.limits.max_depth:
+            if self.errors is not None:
+                self.errors.add_custom(
+                    self.span(token),
+                    f"blocks nest deeper than {self.limits.max_depth} levels",
+                    "real specs nest three levels at most; raise `max-depth` under [limits] if you must",
+                    codes.LIMIT,
+                )
+            # The parse stops here: lark's stack holds a state and a token for
+            # every open block, so going on would cost memory in proportion to
+            # the depth, which the limit is there to bound.
+            raise _TooDeep
         return token
 
     def close_brace(self, token: Token) -> Token:
@@ -199,6 +207,8 @@ def parse(text: str, path: str = "<string>", limits: Limits = DEFAULT) -> Parsed
             items = lark.parse(text, on_error=errors.on_error)  # type: ignore[assignment]
         except UnexpectedInput as error:
             errors.record(error)
+        except _TooDeep:
+            pass  # reported where it was found
         except VisitError as error:  # pragma: no cover - a builder bug, not user input
             raise error.orig_exc from error
         finally:

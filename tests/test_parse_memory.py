@@ -1,0 +1,77 @@
+"""Deeply nested blocks cost memory in proportion to the depth the limit allows, not to the file.
+
+Every open block holds a frame of the parser's stack (lark's: a state and a
+token) until its ``}``; a file of nothing but ``{`` could make that stack as
+long as the file has bytes. The parse stops at the brace that passes
+``max-depth``, so a file of any size costs what 64 levels cost.
+"""
+
+from __future__ import annotations
+
+import tracemalloc
+from collections.abc import Callable
+
+import pytest
+
+from wmdsl import codes
+from wmdsl.limits import DEFAULT
+from wmdsl.syntax import ParsedFile, parser, recovery
+
+#: Peak bytes allocated while parsing, per byte of input: the target for any input.
+BYTES_PER_BYTE = 50
+SIZE = 4_000_000  # characters: a few MB
+
+NESTED = {
+    "statements": "a {\n",  # the most blocks a spec can open per byte
+    "one line": "a { ",
+    "braces only": "{",  # a syntax error at the first brace, then one skipped brace after another
+    "workflows": "workflow w {\n",
+}
+
+PARSERS: dict[str, Callable[[str, str], ParsedFile]] = {
+    "parse": parser.parse,
+    "lark": recovery.parse,
+}
+
+
+def peak_per_byte(parse: Callable[[str, str], ParsedFile], text: str) -> tuple[ParsedFile, float]:
+    parse("a { b }", "warm.wm")  # builds the parser once, as every process does
+    tracemalloc.start()
+    try:
+        parsed = parse(text, "deep.wm")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return parsed, peak / len(text)
+
+
+@pytest.mark.parametrize("which", sorted(PARSERS))
+@pytest.mark.parametrize("shape", sorted(NESTED))
+def test_deep_nesting_stops_at_the_limit_in_bounded_memory(shape: str, which: str) -> None:
+    opening = NESTED[shape]
+    depth = SIZE // (len(opening) + 2)
+    text = opening * depth + "}\n" * depth
+    parsed, per_byte = peak_per_byte(PARSERS[which], text)
+    assert per_byte <= BYTES_PER_BYTE, f"{per_byte:.1f} bytes per input byte"
+    assert parsed.items == ()
+    [limit] = [d for d in parsed.errors if d.code == codes.LIMIT.code]
+    assert limit.message == f"blocks nest deeper than {DEFAULT.max_depth} levels"
+    assert limit.hint is not None
+    assert "max-depth" in limit.hint
+    line = 1 if "\n" not in opening else DEFAULT.max_depth + 1
+    col = opening.index("{") + 1 + (0 if "\n" in opening else len(opening) * DEFAULT.max_depth)
+    assert (limit.span.line, limit.span.col) == (line, col)
+    assert len(parsed.errors) <= 2  # the limit, and for bare braces the first of them
+
+
+def test_nesting_within_the_limit_parses() -> None:
+    depth = DEFAULT.max_depth
+    text = "a {\n" * depth + "}\n" * depth
+    parsed = parser.parse(text, "deep.wm")
+    assert not parsed.errors
+    block = parsed.items[0].block
+    for _ in range(depth - 1):
+        assert block is not None
+        block = block.items[0].block
+    assert block is not None
+    assert block.items == ()
