@@ -1,17 +1,10 @@
-"""The grammar text shipped with wmdsl, and its fingerprint."""
+"""The grammar text shipped with wmdsl."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parents[1]
-
-
-def grammar_sha256(grammar: str) -> str:
-    """The fingerprint of a grammar text, as recorded in the generated tables."""
-    import hashlib
-
-    return hashlib.sha256(grammar.encode("utf-8")).hexdigest()
 
 
 def grammar_text() -> str:

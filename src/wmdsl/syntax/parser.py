@@ -9,14 +9,14 @@ recognise with a handful of states and a stack of open blocks::
     block:     LBRACE _SEP? ((statement | handoff) (_SEP (statement | handoff))* _SEP?)? RBRACE
 
 so this module does exactly that: one regular expression, generated from
-lark's terminals (:mod:`wmdsl.syntax.tables` writes it to ``_lexer.py``),
-finds the tokens in the order lark's lexer tries them, and each token either
-extends the statement being read, ends it, opens or closes a block, or is
-refused. The syntax tree is built as the tokens arrive: no parse tree, no
-shift/reduce tables, no recursion (deeply nested input cannot exhaust the
-stack) and no import of lark. That keeps a check of a small file fast to start
-and a big one fast to parse: about 1.6 times as fast as running lark's LALR
-automaton over the same tokens.
+lark's terminals (:mod:`wmdsl.syntax.lexgen` writes it to
+``wmdsl/_generated/lexer.py``), finds the tokens in the order lark's lexer
+tries them, and each token either extends the statement being read, ends it,
+opens or closes a block, or is refused. The syntax tree is built as the tokens
+arrive: no parse tree, no shift/reduce tables, no recursion (deeply nested
+input cannot exhaust the stack) and no import of lark. A check of a valid file
+neither loads lark nor runs its general automaton, which is what this loop is
+for (docs/performance.md has the figures).
 
 The loop only ever accepts: at the first thing it cannot take (a character no
 terminal matches, a token the grammar does not allow there, a bad escape, a
@@ -31,11 +31,9 @@ implements; a test fails when the grammar's rules say anything else.
 from __future__ import annotations
 
 import functools
-import importlib
 import re
-import sys
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from wmdsl.limits import DEFAULT, Limits
 from wmdsl.span import Span
@@ -95,42 +93,11 @@ def _item(head: Arg, target: Arg | None, args: list[Arg], block: Block | None) -
     return Handoff(head, target, tuple(args), block, span)
 
 
-def sre_engine() -> tuple[int, ...]:
-    """What the compiled code of a regular expression depends on: the Python and its ``re`` engine."""
-    sre = importlib.import_module("_sre")
-    return (*sys.version_info[:2], sre.MAGIC, sre.CODESIZE, sre.MAXREPEAT, sre.MAXGROUPS)
-
-
-def compiled_pattern(data: Any) -> re.Pattern[str]:
-    """``data.PATTERN`` compiled: from ``data.SRE`` when that is the code this Python's ``re`` makes.
-
-    ``re`` compiles a pattern in Python code, which for the lexer's took 1.3-2.2 ms
-    of every process, an eighth of what a small check adds to ``--version``.
-    ``_lexer.py`` keeps the compiled code with the engine that made it; under
-    that engine the code is handed straight to it (which checks it again), and
-    under any other Python, or if anything about it is amiss, ``re`` compiles
-    the pattern itself. The two are equal patterns (a test holds them so).
-    """
-    stored = getattr(data, "SRE", None)
-    if isinstance(stored, tuple) and len(stored) == 4 and stored[0] == sre_engine():
-        _, flags, names, code = stored
-        try:
-            groups = {name: index for index, name in enumerate(names) if name is not None}
-            pattern = importlib.import_module("_sre").compile(
-                data.PATTERN, flags, list(code), len(names) - 1, groups, names
-            )
-        except (RuntimeError, TypeError, ValueError, OverflowError):
-            pass
-        else:
-            return cast("re.Pattern[str]", pattern)
-    return re.compile(data.PATTERN)
-
-
 class FastParser:
     """The grammar's rules over the generated lexer (one per process, shared: it holds no state)."""
 
     def __init__(self, data: Any) -> None:
-        self.pattern = compiled_pattern(data)
+        self.pattern = re.compile(data.PATTERN)
         self._tail = data.TAIL  # compiled (and kept by `re`) only for a file that ends in it, which few do
         ignored = set(data.IGNORE)
         # Per group of the pattern: what the loop makes of it, and its argument kind.
@@ -157,7 +124,7 @@ class FastParser:
         args: list[Arg] = []
         line, line_start, pos = 1, 0, 0
         # One string object per distinct name: keywords, handles and names
-        # repeat throughout a spec, and a copy of each was a fifth of the tree.
+        # repeat throughout a spec, and a copy of each would be a large part of the tree.
         names: dict[str, str] = {}
         seen = names.setdefault
 
@@ -271,7 +238,7 @@ def _decoded(decode: Callable[[str], str], raw: str) -> str:
 def fast_parser() -> FastParser | None:
     """The parser over the shipped lexer, when that was made from the shipped grammar."""
     try:
-        from wmdsl.syntax import _lexer
+        from wmdsl._generated import lexer as _lexer
     except ImportError:  # pragma: no cover - a broken install; lark parses instead
         return None
     if grammar_text() != _lexer.GRAMMAR:

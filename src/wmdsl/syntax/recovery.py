@@ -2,8 +2,8 @@
 
 :mod:`wmdsl.syntax.parser` runs the grammar's rules over valid files without
 lark; a file it cannot take comes here, and lark's error recovery finds every
-independent mistake in one run. The parser is loaded from ``_tables.py`` (or
-built from the grammar when those are stale) once per process.
+independent mistake in one run. The parser is built once per process, from
+the user's cache when lark left it there (:mod:`wmdsl.syntax.lark_cache`).
 
 Transforming during the parse (``Lark(transformer=...)``) builds our AST
 directly: no intermediate parse tree, no recursion over it (so deeply nested
@@ -19,7 +19,6 @@ import threading
 from typing import Any
 
 from lark import Lark, Token, Transformer
-from lark import __version__ as lark_version
 from lark.exceptions import UnexpectedInput, VisitError
 
 from wmdsl import codes
@@ -28,11 +27,12 @@ from wmdsl.limits import DEFAULT, Limits
 from wmdsl.span import Span
 from wmdsl.syntax.ast import TERMINAL_KINDS, Arg, ArgKind, Block, Handoff, ParsedFile, Statement
 from wmdsl.syntax.errors import ErrorCollector
-from wmdsl.syntax.grammar import grammar_sha256, grammar_text
+from wmdsl.syntax.grammar import grammar_text
 from wmdsl.syntax.strings import EscapeError, decode_string, decode_text
 
-#: Options that shape the parse tables (see :mod:`wmdsl.syntax.tables`). The
-#: transformer and the lexer callbacks are attached when the parser is loaded.
+#: Options that shape the parse tables (the generated lexer is made with them
+#: too). The transformer and the lexer callbacks are attached when the parser
+#: is built or loaded.
 OPTIONS: dict[str, Any] = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": False}
 
 
@@ -166,27 +166,15 @@ class _Builder(Transformer[Token, Any]):
 
 @functools.cache
 def _parser() -> tuple[Lark, _Builder]:
+    """lark's parser for the shipped grammar, with the AST builder attached (one per process)."""
+    from wmdsl.syntax.lark_cache import build
+
     builder = _Builder()
     attached: dict[str, Any] = {
         "transformer": builder,
         "lexer_callbacks": {"LBRACE": builder.open_brace, "RBRACE": builder.close_brace},
     }
-    grammar = grammar_text()
-    loaded = _load_tables(grammar, attached)
-    if loaded is not None:
-        return loaded, builder
-    return Lark(grammar, **OPTIONS, **attached), builder
-
-
-def _load_tables(grammar: str, attached: dict[str, Any]) -> Lark | None:
-    """The parser from the shipped tables, when they match ``grammar`` and this lark."""
-    try:
-        from wmdsl.syntax import _tables
-    except ImportError:  # pragma: no cover - a broken install; build instead
-        return None
-    if grammar_sha256(grammar) != _tables.GRAMMAR_SHA256 or lark_version != _tables.LARK_VERSION:
-        return None
-    return Lark._load_from_dict(_tables.DATA, _tables.MEMO, **attached)  # type: ignore[no-untyped-call,no-any-return]
+    return build(grammar_text(), OPTIONS, attached), builder
 
 
 _LOCK = threading.Lock()
