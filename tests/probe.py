@@ -33,7 +33,7 @@ class Probe:
     loaded: set[str]
 
 
-def run_wmdsl(*runs: list[str], cwd: Path | None = None) -> Probe:
+def run_wmdsl(*runs: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> Probe:
     """Run the ``wmdsl`` command line with each argument list in turn, all in one new process."""
     done = subprocess.run(
         [sys.executable, "-c", _PROBE, json.dumps(runs)],
@@ -41,6 +41,7 @@ def run_wmdsl(*runs: list[str], cwd: Path | None = None) -> Probe:
         text=True,
         check=True,
         cwd=cwd,
+        env=env,
         stdin=subprocess.DEVNULL,
     )
     report = json.loads(done.stdout.strip().splitlines()[-1])

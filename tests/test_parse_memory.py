@@ -9,13 +9,12 @@ long as the file has bytes. The parse stops at the brace that passes
 from __future__ import annotations
 
 import tracemalloc
-from collections.abc import Callable
 
 import pytest
 
 from wmdsl import codes
 from wmdsl.limits import DEFAULT
-from wmdsl.syntax import ParsedFile, parser, recovery
+from wmdsl.syntax import ParsedFile, parser
 
 #: Peak bytes allocated while parsing, per byte of input: the target for any input.
 BYTES_PER_BYTE = 50
@@ -28,30 +27,28 @@ NESTED = {
     "workflows": "workflow w {\n",
 }
 
-PARSERS: dict[str, Callable[[str, str], ParsedFile]] = {
-    "parse": parser.parse,
-    "lark": recovery.parse,
-}
 
-
-def peak_per_byte(parse: Callable[[str, str], ParsedFile], text: str) -> tuple[ParsedFile, float]:
-    parse("a { b }", "warm.wm")  # builds the parser once, as every process does
+def peak_per_byte(text: str) -> tuple[ParsedFile, float]:
+    parser.parse("a { b } {", "warm.wm")  # builds the parsers once, as every process does
     tracemalloc.start()
     try:
-        parsed = parse(text, "deep.wm")
+        parsed = parser.parse(text, "deep.wm")
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     return parsed, peak / len(text)
 
 
-@pytest.mark.parametrize("which", sorted(PARSERS))
+@pytest.mark.parametrize("switch", ["", "lark"])
 @pytest.mark.parametrize("shape", sorted(NESTED))
-def test_deep_nesting_stops_at_the_limit_in_bounded_memory(shape: str, which: str) -> None:
+def test_deep_nesting_stops_at_the_limit_in_bounded_memory(
+    shape: str, switch: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(parser.SWITCH, switch)
     opening = NESTED[shape]
     depth = SIZE // (len(opening) + 2)
     text = opening * depth + "}\n" * depth
-    parsed, per_byte = peak_per_byte(PARSERS[which], text)
+    parsed, per_byte = peak_per_byte(text)
     assert per_byte <= BYTES_PER_BYTE, f"{per_byte:.1f} bytes per input byte"
     assert parsed.items == ()
     [limit] = [d for d in parsed.errors if d.code == codes.LIMIT.code]

@@ -2,9 +2,10 @@
 
 :mod:`wmdsl.syntax.parser` runs the grammar's rules over the tokens of
 ``wmdsl/_generated/lexer.py`` and hands every file it cannot take to
-:mod:`wmdsl.syntax.recovery`, lark's parser, for its error recovery. The loop
-must give exactly the tree lark gives, or hand the file over: on the examples
-and the mistakes, generated, mutated and arbitrary text.
+:mod:`wmdsl.syntax.recovery`, lark's parser, for its error recovery.
+``WMDSL_PARSER=lark`` sends every file to lark. Both ways must give the same
+syntax tree and the same diagnostics for every text: the examples and the
+mistakes, generated, mutated and arbitrary text.
 """
 
 from __future__ import annotations
@@ -25,24 +26,37 @@ from tests.goldens import ERRORS, cases
 from tests.probe import run_wmdsl
 from wmdsl._generated import lexer as _lexer
 from wmdsl.limits import DEFAULT, Limits
-from wmdsl.syntax import lark_cache, parser, recovery
+from wmdsl.syntax import ParsedFile, lark_cache, parser, recovery
 from wmdsl.syntax.grammar import grammar_text
 from wmdsl.syntax.recovery import OPTIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def parsed(text: str, limits: Limits = DEFAULT, *, switch: str | None = None) -> ParsedFile:
+    """``parser.parse`` with ``WMDSL_PARSER`` set to ``switch`` (unset: None)."""
+    with pytest.MonkeyPatch.context() as patch:
+        if switch is None:
+            patch.delenv(parser.SWITCH, raising=False)
+        else:
+            patch.setenv(parser.SWITCH, switch)
+        return parser.parse(text, "t.wm", limits)
+
+
 def assert_same_as_lark(text: str, limits: Limits = DEFAULT) -> bool:
-    """The fast parser gives lark's AST, or hands over exactly the files lark finds fault with."""
+    """Both ways give one tree and one set of diagnostics, and the loop refuses exactly
+    what lark finds fault with. True when the text is valid.
+    """
+    by_lark = parsed(text, limits, switch="lark")
+    assert parsed(text, limits) == by_lark
     fast_parser = parser.fast_parser()
     assert fast_parser is not None
     fast = fast_parser.run(text, "t.wm", limits)
-    slow = recovery.parse(text, "t.wm", limits)
     if fast is None:
-        assert slow.errors, "the fast parser refused a file lark accepts"
+        assert by_lark.errors, "the fast parser refused a file lark accepts"
         return False
-    assert not slow.errors, slow.errors
-    assert fast == slow.items
+    assert not by_lark.errors, by_lark.errors
+    assert fast == by_lark.items
     return True
 
 
@@ -151,6 +165,46 @@ def test_the_fast_parser_agrees_with_lark_on_mutated_specs(case: tuple[Spec, obj
 @example("a\n\r\n;")
 def test_the_fast_parser_agrees_with_lark_on_arbitrary_text(text: str) -> None:
     assert_same_as_lark(text)
+
+
+# -- the switch -----------------------------------------------------------------------------
+
+
+class _Refused(Exception):
+    pass
+
+
+def _refuse(*args: object, **kwargs: object) -> object:
+    raise _Refused
+
+
+@pytest.mark.parametrize("value", ["lark", "LARK", " lark\n"])
+def test_the_switch_sends_every_file_to_lark(monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv(parser.SWITCH, value)
+    monkeypatch.setattr(parser.FastParser, "run", _refuse)
+    assert parser.parse("stage s { owner @a }").items[0].keyword.value == "stage"
+
+
+@pytest.mark.parametrize("value", [None, "", "fast", "larks"])
+def test_without_the_switch_lark_parses_only_files_with_errors(
+    monkeypatch: pytest.MonkeyPatch, value: str | None
+) -> None:
+    if value is None:
+        monkeypatch.delenv(parser.SWITCH, raising=False)
+    else:
+        monkeypatch.setenv(parser.SWITCH, value)
+    monkeypatch.setattr(recovery, "parse", _refuse)
+    assert parser.parse("stage s { owner @a }").items[0].keyword.value == "stage"
+    with pytest.raises(_Refused):
+        parser.parse("stage s {")
+
+
+def test_the_switch_works_in_a_process(tmp_path: Path) -> None:
+    (tmp_path / "s.wm").write_text('stage s "S" { owner @a }\n', encoding="utf-8")
+    for value, imports_lark in (("lark", True), ("", False)):
+        env = {**os.environ, parser.SWITCH: value}
+        probe = run_wmdsl(["check", "--no-cache", "--no-color", "s.wm"], cwd=tmp_path, env=env)
+        assert ("lark" in probe.loaded) is imports_lark, value
 
 
 def test_a_stale_lexer_is_not_used_and_lark_parses(monkeypatch: pytest.MonkeyPatch) -> None:
