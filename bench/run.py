@@ -47,6 +47,8 @@ SHAPE_N = 5_000  # worst-case shapes are checked at this size and four times it
 SHAPE_GROWTH = 4.4  # t(4N) / t(N) of a linear checker, with the slack of the t(50k) / t(5k) <= 11 target
 LONG_RUN = 20.0  # seconds: a run this long is not repeated
 LINEAR_ROUNDS = 3  # t(50k) / t(5k): both checks, taking turns, this many rounds
+NESTED_MB = (4, 15)  # files of nested blocks (bench/shapes.py nested), under the 16 MiB file-size limit
+NESTED_BYTES_PER_BYTE = 50  # peak memory per byte of such a file, the target
 SMALL_SPEC = """\
 person @ana "Ana Lima"
 person @raj "Raj Patel"
@@ -537,6 +539,28 @@ class Bench:
         self.results["shapes"] = found
         self.save()
 
+    def nesting(self) -> None:
+        """``wmdsl check`` of files of deeply nested blocks: peak memory per byte, at two sizes."""
+        sizes = (1, 4) if self.args.quick else NESTED_MB
+        folder = self.work / "nested"
+        folder.mkdir(parents=True, exist_ok=True)
+        found: dict[str, Any] = {"spec_bytes": [], "wall_s": [], "peak_rss_bytes": [], "summary": []}
+        for mb in sizes:
+            path = folder / f"nested_{mb}mb.wm"
+            path.write_text(shapes.nested(mb * MB), encoding="utf-8")
+            done = best_run(2, [*self.wmdsl, "check", "--no-color", *self.no_cache, str(path)], cwd=folder)
+            found["spec_bytes"].append(path.stat().st_size)
+            found["wall_s"].append(done.wall)
+            found["peak_rss_bytes"].append(done.peak)
+            found["summary"].append(summary_line(done.stdout))
+            print(f"   nested {mb} MB: {secs(done.wall)}, peak {fmt_bytes(done.peak)}", flush=True)
+        peaks = [
+            p / b if p else None for p, b in zip(found["peak_rss_bytes"], found["spec_bytes"], strict=True)
+        ]
+        found["peak_bytes_per_spec_byte"] = peaks
+        self.results["nesting"] = found
+        self.save()
+
     def linearity(self) -> None:
         """``wmdsl check`` of the 5 000- and the 50 000-stage spec taking turns, the best of each.
 
@@ -603,6 +627,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
 
     startup, recheck = results.get("startup", {}), results.get("recheck", {})
     linearity = results.get("linearity", {})
+    nested = (results.get("nesting", {}).get("peak_bytes_per_spec_byte") or [None])[-1]
     found = [
         ("bpmnlint / wmdsl check at N=100", ">= 3", at(100, lambda r: r["bpmnlint_over_wmdsl"]), 3, True),
         ("bpmnlint / wmdsl check at N=10000", ">= 3", at(10000, lambda r: r["bpmnlint_over_wmdsl"]), 3, True),
@@ -613,6 +638,13 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             "<= 25",
             at(BIG, lambda r: r["peak_bytes_per_spec_byte"]),
             25,
+            False,
+        ),
+        (
+            "peak memory per byte of nested blocks, largest file",
+            f"<= {NESTED_BYTES_PER_BYTE}",
+            nested,
+            NESTED_BYTES_PER_BYTE,
             False,
         ),
         ("re-check of unchanged tree / cold", "<= 0.10", recheck.get("recheck_over_cold"), 0.10, False),
@@ -794,6 +826,19 @@ def report(results: dict[str, Any]) -> str:
                 f"  {kind:<8} {sh['n'][0]:>6} {secs(small):>7} {sh['n'][1]:>6} {secs(big):>7}"
                 f"  growth {sh['growth']:.2f} {'ok' if sh['holds'] else 'FAIL'}  ({sh['summary'][1]})"
             )
+    if results.get("nesting"):
+        ne = results["nesting"]
+        cells = [
+            f"{fmt_bytes(b)} {secs(w)} peak {fmt_bytes(p)} ({ratio(r, 1)} B/B)"
+            for b, w, p, r in zip(
+                ne["spec_bytes"],
+                ne["wall_s"],
+                ne["peak_rss_bytes"],
+                ne["peak_bytes_per_spec_byte"],
+                strict=True,
+            )
+        ]
+        lines.append(f"nested blocks (bench/shapes.py nested): {'; '.join(cells)}")
     if "recheck" in results:
         rc = results["recheck"]
         lines.append(
@@ -863,6 +908,7 @@ def main(argv: list[str] | None = None) -> int:
         bench.linearity()
         bench.recheck()
         bench.shapes()
+        bench.nesting()
         bench.finish()
     print(report(bench.results))
     print(f"\nwrote {args.out}")

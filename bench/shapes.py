@@ -129,6 +129,20 @@ def shape(kind: str, n: int) -> str:
     return "\n".join([*SHAPES[kind](n), "}"]) + "\n"
 
 
+def nested(size: int) -> str:
+    """About ``size`` bytes of blocks opened inside each other, then closed: a parser's worst case for memory.
+
+    Not a shape of N stages, and not a valid spec: every block stays open
+    until its ``}``, so what a parser holds per open block, it holds for most
+    of the file. wmdsl stops reading at the depth limit (``SYN014``); the
+    benchmark measures that this keeps memory in proportion to the limit,
+    not to the file.
+    """
+    opening = "a {\n"  # the most blocks a spec can open per byte
+    depth = size // (len(opening) + 2)
+    return opening * depth + "}\n" * depth
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("shape", choices=sorted(SHAPES), help="which worst case")

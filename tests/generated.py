@@ -32,6 +32,11 @@ def shape_spec(kind: str, stages: int) -> str:
     return str(_bench_module("shapes").shape(kind, stages))
 
 
+def nested_spec(size: int) -> str:
+    """About ``size`` bytes of blocks nested in each other (``bench/shapes.py``'s ``nested``)."""
+    return str(_bench_module("shapes").nested(size))
+
+
 def generated_spec(stages: int, seed: int = 5) -> str:
     """The text of a one-file generated spec of ``stages`` stages."""
     return str(bench_gen().generate(stages, 1, seed=seed)["spec.wm"])

@@ -94,3 +94,13 @@ def test_shapes_command_line(tmp_path: Path) -> None:
     bad = subprocess.run([sys.executable, str(script), "nope", "30"], capture_output=True, text=True)
     assert bad.returncode == 2
     assert "invalid choice" in bad.stderr
+
+
+def test_nested_blocks_are_as_large_as_asked_and_stop_at_the_depth_limit() -> None:
+    from tests.generated import nested_spec
+
+    text = nested_spec(60_000)
+    assert text == nested_spec(60_000)
+    assert 59_000 <= len(text) <= 60_000
+    report = api.check_text(text, path="nested.wm")
+    assert [(d.code, d.span.line) for d in report.diagnostics] == [("SYN014", 65)]
