@@ -43,7 +43,8 @@ class Arg:
 
     The position is kept as plain fields and :attr:`span` builds the
     :class:`Span` when asked: there is one argument per token, and a span
-    object of its own for each was 40 of the 136 bytes an argument took.
+    object of its own for each would be a second object per token, which
+    few readers ever ask for (docs/performance.md has the figures).
     """
 
     kind: ArgKind
