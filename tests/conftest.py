@@ -43,24 +43,6 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     return tmp_path
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _cache_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The run's own cache folder (``XDG_CACHE_HOME``, for the processes it starts too).
-
-    lark keeps the parser it builds there (see wmdsl.syntax.lark_cache): one
-    build for the run, and nothing left in, or read from, the user's own.
-    """
-    import os
-
-    before = os.environ.get("XDG_CACHE_HOME")
-    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache-home"))
-    yield
-    if before is None:
-        del os.environ["XDG_CACHE_HOME"]
-    else:
-        os.environ["XDG_CACHE_HOME"] = before
-
-
 def _register_fuzz_profiles() -> None:
     """Hypothesis profiles for tests/test_fuzz.py (docs/fuzzing.md); pick one with WMDSL_FUZZ_PROFILE."""
     import os

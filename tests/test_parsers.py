@@ -226,6 +226,7 @@ def test_a_stale_lexer_is_not_used_and_lark_parses(monkeypatch: pytest.MonkeyPat
 @pytest.fixture
 def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """An empty cache home, and a process that has not built lark's parser yet."""
+    monkeypatch.delenv("WMDSL_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     recovery._parser.cache_clear()
     yield tmp_path / "cache"
@@ -273,9 +274,29 @@ def test_the_file_is_named_by_everything_that_makes_it_differ(cache_home: Path) 
     assert len(paths) == 3
 
 
+def test_the_folder_is_the_result_caches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from wmdsl.cache import default_folder
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    settings = [
+        {"WMDSL_CACHE_DIR": str(tmp_path / "chosen"), "XDG_CACHE_HOME": str(tmp_path / "xdg")},
+        {"XDG_CACHE_HOME": str(tmp_path / "xdg")},
+        {"XDG_CACHE_HOME": "relative"},
+        {},
+    ]
+    for environment in settings:
+        for name in ("WMDSL_CACHE_DIR", "XDG_CACHE_HOME"):
+            if name in environment:
+                monkeypatch.setenv(name, environment[name])
+            else:
+                monkeypatch.delenv(name, raising=False)
+        assert lark_cache.user_cache_folder() == default_folder(), environment
+
+
 def test_without_xdg_cache_home_the_folder_is_in_the_home_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.delenv("WMDSL_CACHE_DIR", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
     for value in (None, "", "relative/cache"):  # the XDG specification ignores a relative path
         if value is None:
@@ -300,6 +321,7 @@ def test_a_process_loads_the_file_another_wrote(cache_home: Path) -> None:
     assert path is not None
     code = "from wmdsl.syntax import recovery; print(len(recovery.parse('a {').errors))"
     env = {**os.environ, "XDG_CACHE_HOME": str(cache_home)}
+    env.pop("WMDSL_CACHE_DIR", None)
     written = []
     for _ in range(2):
         done = subprocess.run(

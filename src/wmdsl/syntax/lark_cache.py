@@ -4,10 +4,10 @@ Building the LALR tables from the grammar is most of what lark costs a
 process that reports a syntax error. ``Lark(..., cache=path)`` (lark's public
 option) keeps what it built in ``path`` and loads it from there next time,
 after checking that the file was made from the same grammar and options by
-the same lark under the same minor Python. The file lives in the user's cache
-folder, ``$XDG_CACHE_HOME/wmdsl/`` or ``~/.cache/wmdsl/``, never in a
-temporary folder shared with other users: what lark loads from it is a
-pickle, and loading one runs code. A folder that cannot be made, is not the
+the same lark under the same minor Python. The file lives in wmdsl's
+per-user cache folder (``$WMDSL_CACHE_DIR``, ``$XDG_CACHE_HOME/wmdsl/`` or
+``~/.cache/wmdsl/``), never in a temporary folder shared with other users:
+what lark loads from it is a pickle, and loading one runs code. A folder that cannot be made, is not the
 user's own or may be written by others, or a system without POSIX file
 locks, means no cache: lark builds the parser in the process, as it would
 without one.
@@ -26,12 +26,20 @@ from lark import __version__ as lark_version
 
 
 def user_cache_folder() -> Path | None:
-    """``$XDG_CACHE_HOME/wmdsl`` (else ``~/.cache/wmdsl``), made private; None when it cannot be used."""
+    """wmdsl's per-user cache folder, made private; None when it cannot be used.
+
+    The result cache's (:func:`wmdsl.cache.default_folder`, which a test holds
+    this to): ``$WMDSL_CACHE_DIR``, else ``$XDG_CACHE_HOME/wmdsl``, else
+    ``~/.cache/wmdsl``. Not imported from there: the parse layer sits below it.
+    """
+    chosen = os.environ.get("WMDSL_CACHE_DIR", "")
     base = os.environ.get("XDG_CACHE_HOME", "")
     try:
-        # The XDG specification ignores a relative path, as a shared temporary folder would be.
-        root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
-        folder = root / "wmdsl"
+        if chosen:
+            folder = Path(chosen)
+        else:
+            # The XDG specification ignores a relative path.
+            folder = (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "wmdsl"
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         status = folder.stat()
     except (OSError, RuntimeError):  # RuntimeError: no home folder to be found
