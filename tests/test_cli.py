@@ -414,8 +414,9 @@ def test_a_library_check_leaves_the_collector_as_it_found_it(project: Path) -> N
 
 
 def test_a_run_past_its_timeout_stops_with_status_2(project: Path) -> None:
-    for index in range(40):
-        (project / f"s{index:02}.wm").write_text(generated_spec(200), encoding="utf-8")
+    spec = generated_spec(1000)  # some seconds of work in all, on any machine
+    for index in range(24):
+        (project / f"s{index:02}.wm").write_text(spec, encoding="utf-8")
     done = wmdsl("check", ".", "--no-cache", "-j", "2", "--timeout", "0.6", cwd=project)
     assert done.returncode == 2
     assert "stopped after the --timeout of 0.6 s" in done.stderr
