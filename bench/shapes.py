@@ -23,6 +23,17 @@ spec. Each shape makes one such thing as large as the spec:
 - ``loop``: a chain whose every stage can send work back to the first: one
   strongly connected component the size of the spec (the traffic equations,
   cycle finding and reachability at their largest).
+- ``intakes``: as many intakes as stages, all feeding the start of one chain
+  of every stage, each accepting a work type whose SLE the chain misses:
+  one main path the size of the spec per intake, and one finding each.
+- ``escalations``: a chain of decisions, each escalating to the next and to
+  a decision of its own that nobody makes: one dead end per decision, each
+  at the end of an escalation chain as long as the decisions before it.
+- ``grid``: the stages as a cube, each handing work on along its three axes
+  and back along them as rework with a chance: one strongly connected
+  component the size of the spec whose traffic equations cannot be solved
+  by eliminating its nodes one by one without filling in far more routes
+  than there are (a 3-D grid has no small separators).
 
 Each shape is valid wmdsl: it compiles, and the rules report what is wrong.
 The output is the same, byte for byte, for the same shape and N.
@@ -111,12 +122,58 @@ def loop(n: int) -> Iterator[str]:
             yield f"  s{i} -> s0 {{ rework; chance 5% }}"
 
 
+def intakes(n: int) -> Iterator[str]:
+    yield from _head(f"{n} stages, {n} intakes feeding one chain")
+    yield '  work ticket "Ticket" { kind request; sle 1d at 85% }'
+    yield "  inbox -> s0"
+    for i in range(n):
+        yield f'  intake i{i} "Intake {i}" {{ owner @lead; accepts ticket; arrivals 1 per week }}'
+        yield f"  i{i} -> s0"
+        yield _stage(f"s{i}")
+        yield f"  s{i} -> {_after(i, n)}"
+
+
+def escalations(n: int) -> Iterator[str]:
+    yield from _head(f"{n} stages, {n} decisions escalating to {n} with no decider")
+    yield "  inbox -> s0"
+    for i in range(n):
+        yield _stage(f"s{i}")
+        yield f"  s{i} -> {_after(i, n)}"
+        onward = f"escalates d{i + 1} after 1d; " if i + 1 < n else ""
+        yield f'  decision d{i} "Decide {i}" {{ decides @lead; {onward}escalates e{i} after 2d }}'
+        yield f'  decision e{i} "Nobody {i}" {{ consults ops }}'
+
+
+def grid(n: int) -> Iterator[str]:
+    side = max(1, round(n ** (1 / 3)))
+    layer = side * side
+    yield from _head(f"{n} stages, a cube of side {side} handing work on and back")
+    yield "  inbox -> g0"
+    for i in range(n):
+        yield _stage(f"g{i}")
+    for i in range(n):
+        # The neighbours along x, y and z: on for the next, back (rework) for the previous.
+        steps = (1, side, layer)
+        coords = (i % side, i // side % side, i // layer)
+        ahead = [i + step for step, at in zip(steps, coords) if (step == layer or at + 1 < side) and i + step < n]
+        behind = [i - step for step, at in zip(steps, coords) if at > 0]
+        for j in ahead:
+            yield f"  g{i} -> g{j}"
+        if not ahead:
+            yield f"  g{i} -> done"
+        for j in behind:
+            yield f"  g{i} -> g{j} {{ rework; chance 4% }}"
+
+
 SHAPES: dict[str, Callable[[int], Iterator[str]]] = {
     "islands": islands,
     "fan": fan,
     "traps": traps,
     "gates": gates,
     "loop": loop,
+    "intakes": intakes,
+    "escalations": escalations,
+    "grid": grid,
 }
 
 

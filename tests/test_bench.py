@@ -63,6 +63,9 @@ SHAPE_FINDINGS = {
     "traps": {"FLW003": 20},
     "gates": {"FLW008": 1, "ADP001": 60},
     "loop": {},
+    "intakes": {"PRG001": 60, "FLW004": 60},
+    "escalations": {"ADP002": 60},
+    "grid": {"FLW003": 0},
 }
 
 
