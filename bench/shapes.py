@@ -24,8 +24,10 @@ spec. Each shape makes one such thing as large as the spec:
   strongly connected component the size of the spec (the traffic equations,
   cycle finding and reachability at their largest).
 - ``intakes``: as many intakes as stages, all feeding the start of one chain
-  of every stage, each accepting a work type whose SLE the chain misses:
-  one main path the size of the spec per intake, and one finding each.
+  of every stage, each accepting a work type whose SLE the chain misses,
+  and every handoff gated: one main path, one path of more approvals than
+  stages and one chain of approvals the size of the spec per intake, and a
+  finding on each.
 - ``escalations``: a chain of decisions, each escalating to the next and to
   a decision of its own that nobody makes: one dead end per decision, each
   at the end of an escalation chain as long as the decisions before it.
@@ -123,14 +125,15 @@ def loop(n: int) -> Iterator[str]:
 
 
 def intakes(n: int) -> Iterator[str]:
-    yield from _head(f"{n} stages, {n} intakes feeding one chain")
+    yield from _head(f"{n} stages, {n} intakes feeding one gated chain")
     yield '  work ticket "Ticket" { kind request; sle 1d at 85% }'
+    yield '  decision go "Go ahead" { decides @lead; consults ops; delegate @ann }'
     yield "  inbox -> s0"
     for i in range(n):
         yield f'  intake i{i} "Intake {i}" {{ owner @lead; accepts ticket; arrivals 1 per week }}'
-        yield f"  i{i} -> s0"
+        yield f"  i{i} -> s0 {{ gate go }}"
         yield _stage(f"s{i}")
-        yield f"  s{i} -> {_after(i, n)}"
+        yield f"  s{i} -> {_after(i, n)} {{ gate go }}"
 
 
 def escalations(n: int) -> Iterator[str]:

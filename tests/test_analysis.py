@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.generated import generated_spec, shape_spec
 from wmdsl import api
 from wmdsl.analysis import (
     Analysis,
@@ -288,6 +289,31 @@ def test_main_path_ties_go_to_the_first_declared_handoff() -> None:
     path = one(text).main_path("a")
     assert path is not None
     assert path.nodes == ("a", "first", "both", "done")
+
+
+def test_what_a_main_path_tells_of_itself_agrees_with_its_nodes() -> None:
+    # Length, ends, hands-on time and largest effort come from a table shared
+    # by every intake's path; here they are read off the nodes instead.
+    documents = [api.load(spec) for spec in sorted(EXAMPLES.glob("*.wm"))]
+    documents += [api.loads(text) for text in (generated_spec(300), shape_spec("intakes", 30))]
+    checked = 0
+    for document in documents:
+        for workflow, result in zip(document.workflows, analyze(document).workflows, strict=True):
+            stages = {stage.name: stage for stage in workflow.stages}
+            for path in result.main_paths:
+                on_path = [stages[name] for name in path.nodes if name in stages]
+                efforts = [s for s in on_path if s.effort is not None]
+                assert path.length == len(path.nodes)
+                assert path.ends(6, 2) == (
+                    list(path.nodes) if len(path.nodes) <= 8 else [*path.nodes[:6], *path.nodes[-2:]]
+                )
+                assert path.ends(3, 0) == list(path.nodes[:3])
+                assert path.process_time == pytest.approx(sum(s.effort.hours for s in efforts if s.effort))
+                assert path.missing_effort == tuple(s.name for s in on_path if s.effort is None)
+                biggest = max(efforts, key=lambda s: s.effort.hours if s.effort else 0.0, default=None)
+                assert path.largest == (biggest.name if biggest is not None else None)
+                checked += 1
+    assert checked > 40
 
 
 def test_examples_conserve_flow_and_are_deterministic() -> None:

@@ -63,7 +63,7 @@ SHAPE_FINDINGS = {
     "traps": {"FLW003": 20},
     "gates": {"FLW008": 1, "ADP001": 60},
     "loop": {},
-    "intakes": {"PRG001": 60, "FLW004": 60},
+    "intakes": {"PRG001": 60, "PRG002": 60, "FLW008": 60, "FLW004": 60},
     "escalations": {"ADP002": 60},
     "grid": {"FLW003": 0},
 }

@@ -7,9 +7,11 @@ loops, so every rule has something to look at; and a chain whose every stage
 can send work back to the start, one strongly connected component the size
 of the spec; and the worst cases of ``bench/shapes.py``, where one mistake
 repeats at every stage (a finding, a component or a handoff of one busy
-stage per stage). Rules left out of the recommended preset are measured too:
-``--preset strict`` runs them. The whole check, formatters included, is
-counted on the worst cases as well.
+stage per stage, a path as long as the spec per intake). Rules left
+out of the recommended preset are measured too: ``--preset strict`` runs
+them. The flow analysis (routing, the traffic equations, main paths) is
+counted on its own, and the whole check, formatters included, on the worst
+cases as well.
 """
 
 from __future__ import annotations
@@ -21,13 +23,14 @@ import pytest
 from tests.generated import generated_spec, loop_spec, shape_spec
 from tests.tracing import lines_run
 from wmdsl import api
+from wmdsl.analysis import analyze
 from wmdsl.model import Document
 from wmdsl.rules.registry import Rule, RuleContext, all_rules
 
 SMALL, LARGE = 100, 800
 
 
-SHAPES = ("islands", "fan", "traps", "gates")
+SHAPES = ("islands", "fan", "traps", "gates", "intakes")
 SPECS = {
     "generated": generated_spec,
     "one-loop": loop_spec,
@@ -56,6 +59,12 @@ def test_rule_work_grows_linearly(rule: Rule, documents: dict[int, Document]) ->
     assert large < 1.5 * growth * small, (
         f"{rule.code.code}: {small} lines for {SMALL} stages, {large} for {LARGE}"
     )
+
+
+def test_flow_analysis_work_grows_linearly(documents: dict[int, Document]) -> None:
+    small, large = (lines_run(functools.partial(analyze, documents[n])) for n in (SMALL, LARGE))
+    growth = LARGE // SMALL
+    assert large < 1.5 * growth * small, f"analysis: {small} lines for {SMALL} stages, {large} for {LARGE}"
 
 
 @pytest.mark.parametrize("fmt", ["text", "sarif", "github"])

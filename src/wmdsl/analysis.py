@@ -58,7 +58,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from wmdsl.capacity import all_people, lane_fte
 from wmdsl.digraph import Adjacency, reach
@@ -154,14 +154,83 @@ class LaneLoad:
 
 
 @dataclass(frozen=True, slots=True)
+class PathTable:
+    """The most likely forward path on to a done exit from every node of a workflow, as one table.
+
+    Each node keeps the node its path goes to next, so the paths of intakes
+    that join share their common part, and the figures a check reads of a
+    path (its length, its hands-on time, its last two nodes, its stage with
+    the most effort) are summed once per node, from the exits back: many
+    intakes feeding one long chain cost the chain once, not once per intake.
+    By node number; ``-1`` where there is no such node.
+    """
+
+    names: tuple[str, ...]  # the flow graph's node names
+    onward: tuple[int, ...]  # the next node of the path
+    length: tuple[int, ...]  # the nodes of the path from here, this one included (0: no path)
+    process_time: tuple[float, ...]  # Σ effort of its stages from here on
+    effort: tuple[float | None, ...]  # a stage's effort in hours (None without one); 0.0 for other nodes
+    largest: tuple[int, ...]  # the stage with the most effort from here on, the first on ties
+    penultimate: tuple[int, ...]  # the node before the path's last
+
+    def walk(self, start: int) -> Iterable[int]:
+        """The node numbers of the path from ``start``."""
+        onward = self.onward
+        while start >= 0:
+            yield start
+            start = onward[start]
+
+
+@dataclass(frozen=True)  # not slotted: the cached properties keep their values in __dict__
 class MainPath:
-    """The most likely path from an intake to a done exit, and its hands-on time."""
+    """The most likely path from an intake to a done exit, and its hands-on time.
+
+    A view of the workflow's :class:`PathTable` from the intake's node: the
+    nodes are listed when first asked; the length, the ends and the stage
+    with the most effort cost nothing more.
+    """
 
     intake: str
-    nodes: tuple[str, ...]  # intake, stages, exit
     probability: float
     process_time: float  # Σ effort of the stages that have one
-    missing_effort: tuple[str, ...]  # stages on the path without effort
+    start: int  # the intake's node number in the table
+    table: PathTable = field(repr=False)
+
+    @functools.cached_property
+    def nodes(self) -> tuple[str, ...]:
+        """Intake, stages, exit."""
+        names = self.table.names
+        return tuple([names[a] for a in self.table.walk(self.start)])
+
+    @functools.cached_property
+    def missing_effort(self) -> tuple[str, ...]:
+        """The stages on the path without effort."""
+        names, effort = self.table.names, self.table.effort
+        return tuple([names[a] for a in self.table.walk(self.start) if effort[a] is None])
+
+    @property
+    def length(self) -> int:
+        """How many nodes the path has."""
+        return self.table.length[self.start]
+
+    def ends(self, first: int, last: int) -> list[str]:
+        """The path's first ``first`` and last ``last`` (at most 2) nodes, or all of them if no more.
+
+        Costs ``first`` steps, whatever the length of the path.
+        """
+        table = self.table
+        if self.length <= first + last:
+            return list(self.nodes)
+        head = [table.names[a] for a, _ in zip(table.walk(self.start), range(first), strict=False)]
+        before = table.penultimate[self.start]
+        tail = [table.names[before], table.names[table.onward[before]]]
+        return head + tail[2 - last :] if last else head
+
+    @property
+    def largest(self) -> str | None:
+        """The stage on the path with the most effort (the first of equals), if any has effort."""
+        stage = self.table.largest[self.start]
+        return self.table.names[stage] if stage >= 0 else None
 
 
 @dataclass(frozen=True)  # not slotted: the cached properties keep their values in __dict__
@@ -414,11 +483,21 @@ def stage_capacity(
 def main_paths(flow: FlowGraph, shape: Skeleton, routes: Routes) -> tuple[MainPath, ...]:
     """The most likely forward path from each intake to a done exit."""
     names = flow.graph.names
-    best = [0.0] * len(names)  # the probability of the best path on to a done exit
-    choice = [-1] * len(names)  # the node it goes to next
+    size = len(names)
+    best = [0.0] * size  # the probability of the best path on to a done exit
+    choice = [-1] * size  # the node it goes to next
+    length = [0] * size
+    time: list[float] = [0] * size  # a path without effort takes 0, as the sum of no efforts is
+    effort: list[float | None] = [0.0] * size
+    stages = bytearray(size)
+    largest = [-1] * size
+    penultimate = [-1] * size
+    for a, stage in zip(flow.stage_numbers, flow.workflow.stages, strict=True):
+        effort[a] = stage.effort.hours if stage.effort is not None else None
+        stages[a] = 1
     for a, exit_ in zip(flow.exit_numbers, flow.workflow.exits, strict=True):
         if exit_.kind is ExitKind.DONE:
-            best[a] = 1.0  # exits have no forward handoffs: it stays so
+            best[a], length[a] = 1.0, 1  # exits have no forward handoffs: it stays so
     forward = shape.numbered_forward
     for a in reversed(shape.numbered_order):
         here = best[a]
@@ -428,22 +507,32 @@ def main_paths(flow: FlowGraph, shape: Skeleton, routes: Routes) -> tuple[MainPa
             if chance > 0 and chance > here * (1 + TIE):
                 here, choice[a] = chance, b
         best[a] = here
-    paths = []
-    for a, intake in zip(flow.intake_numbers, flow.workflow.intakes, strict=True):
-        if not best[a]:
+        b = choice[a]
+        if b < 0:
             continue
-        nodes = [a]
-        while choice[nodes[-1]] >= 0:
-            nodes.append(choice[nodes[-1]])
-        paths.append(_main_path(flow, intake.name, [names[n] for n in nodes], best[a]))
-    return tuple(paths)
-
-
-def _main_path(flow: FlowGraph, intake: str, nodes: list[str], probability: float) -> MainPath:
-    stages = [flow.nodes[n] for n in nodes if isinstance(flow.nodes[n], Stage)]
-    efforts = [s.effort.hours for s in stages if isinstance(s, Stage) and s.effort is not None]
-    missing = tuple(s.name for s in stages if isinstance(s, Stage) and s.effort is None)
-    return MainPath(intake, tuple(nodes), probability, sum(efforts), missing)
+        # What the path from ``a`` adds to the one from ``b``, its next node.
+        own = effort[a]
+        length[a] = length[b] + 1
+        time[a] = time[b] + own if stages[a] and own is not None else time[b]
+        after = largest[b]
+        if stages[a] and own is not None and (after < 0 or (effort[after] or 0.0) <= own):
+            after = a  # the first of equals: this one comes before
+        largest[a] = after
+        penultimate[a] = a if length[b] == 1 else penultimate[b]
+    table = PathTable(
+        tuple(names),
+        tuple(choice),
+        tuple(length),
+        tuple(time),
+        tuple(effort),
+        tuple(largest),
+        tuple(penultimate),
+    )
+    return tuple(
+        MainPath(intake.name, best[a], time[a], a, table)
+        for a, intake in zip(flow.intake_numbers, flow.workflow.intakes, strict=True)
+        if best[a]
+    )
 
 
 # -- putting it together ---------------------------------------------------------------

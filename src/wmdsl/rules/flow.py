@@ -35,7 +35,7 @@ from wmdsl.rules.registry import (
     subjects,
     workflow_key,
 )
-from wmdsl.rules.wording import arrows
+from wmdsl.rules.wording import Chains, arrows, ends
 
 KIND = {Intake: "intake", Stage: "stage", Exit: "exit"}
 
@@ -498,17 +498,31 @@ def serial_approvals(ctx: RuleContext, options: Options) -> Iterator[Finding]:
                 if _gated(flow, name, after) and length > longest.get(name, 0):
                     longest[name], follow[name] = length, after
         gated_into = {w for n in flow.nodes for w in shape.forward[n] if _gated(flow, n, w)}
+        chains = Chains(follow)
         for (source, target), handoff in flow.handoffs.items():
             if handoff.gate is None or not shape.is_forward(source, target) or source in gated_into:
                 continue
             if 1 + longest.get(target, 0) >= limit:
-                yield _serial_finding(workflow, flow, [source, target], follow)
+                yield _serial_finding(workflow, flow, source, target, chains)
 
 
-def _serial_finding(workflow: Workflow, flow: FlowGraph, chain: list[str], follow: dict[str, str]) -> Finding:
-    while chain[-1] in follow:
-        chain.append(follow[chain[-1]])
-    steps = [flow.handoffs[pair] for pair in itertools.pairwise(chain)]
+def _serial_finding(
+    workflow: Workflow, flow: FlowGraph, source: str, target: str, chains: Chains[str]
+) -> Finding:
+    """The finding on the chain of approvals from ``source`` on through ``target``.
+
+    Chains from many sources can run into one long chain; each is named by its
+    ends, read from ``chains``, so a finding costs what its message shows.
+    """
+    length = 1 + chains.length(target)  # nodes on the chain, ``source`` first
+    first, last = ends()
+    if length <= first + last + 1:  # short enough to name every handoff
+        named = [source, *chains.walk(target)]
+        steps = [flow.handoffs[pair] for pair in itertools.pairwise(named)]
+    else:  # its first handoffs and its last ones
+        head, tail = [source, *chains.first(target, first)], chains.last(target, last + 1)
+        named = head[:first] + tail[-last:]
+        steps = [flow.handoffs[pair] for pair in (*itertools.pairwise(head), *itertools.pairwise(tail))]
     gates = [str(step.gate) for step in steps]
     drop = f"drop `gate {gates[-1]}` from `{written(steps[-1])}`"
     if gates[0] == gates[-1]:
@@ -518,8 +532,8 @@ def _serial_finding(workflow: Workflow, flow: FlowGraph, chain: list[str], follo
     return handoff_finding(
         workflow,
         steps[0],
-        f"work waits for {len(steps)} approvals in a row on {arrows(chain)} "
-        f"({arrows(gates, joint=', then ')})",
+        f"work waits for {length - 1} approvals in a row on {arrows(named, length=length)} "
+        f"({arrows(gates, joint=', then ', length=length - 1)})",
         hint,
     )
 

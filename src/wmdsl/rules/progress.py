@@ -7,7 +7,6 @@ way work normally goes, once, in linear time.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 
 from wmdsl.analysis import MainPath, format_hours
@@ -15,7 +14,7 @@ from wmdsl.diagnostics import Severity
 from wmdsl.model import Intake, Stage, Workflow, WorkType
 from wmdsl.rules.flow import analysis_of, written
 from wmdsl.rules.registry import Finding, Options, RuleContext, element_key, rule, subjects
-from wmdsl.rules.wording import arrows
+from wmdsl.rules.wording import Chains, arrows, ends
 
 SLE = """
 workflow delivery "Delivery" {{
@@ -69,16 +68,17 @@ def _sle_finding(
 ) -> Finding:
     assert kind.sle is not None
     flow = ctx.graph(workflow)
-    stages = [node for node in (flow.nodes[n] for n in path.nodes) if isinstance(node, Stage) and node.effort]
-    biggest = max(stages, key=lambda s: s.effort.hours if s.effort else 0.0)
+    largest = path.largest
+    biggest = flow.nodes[largest] if largest is not None else None
+    effort = biggest.effort if isinstance(biggest, Stage) else None
     keys = (*subjects("intake", intake, workflow), element_key("work", kind.name, workflow))
     return Finding(
         intake.span,
-        f"the main path from intake `{intake.name}` ({arrows(path.nodes)}) takes "
+        f"the main path from intake `{intake.name}` ({arrows(path.ends(*ends()), length=path.length)}) takes "
         f"{format_hours(path.process_time)} of hands-on work, more than the {kind.sle.within.text} SLE "
         f"of work type `{kind.name}`: its items miss the SLE even when nothing waits",
-        f"shorten the path or its effort (the largest is `{biggest.name}`, "
-        f"{biggest.effort.text if biggest.effort else '?'}), or set `sle` of `{kind.name}` to at least "
+        f"shorten the path or its effort (the largest is `{largest}`, "
+        f"{effort.text if effort else '?'}), or set `sle` of `{kind.name}` to at least "
         f"{format_hours(path.process_time)}",
         keys,
     )
@@ -123,6 +123,7 @@ def gate_heavy_path(ctx: RuleContext, options: Options) -> Iterator[Finding]:
         shape = flow.skeleton
         exits = {e.name for e in workflow.exits}
         best: dict[str, Best] = {}
+        last_gate: dict[str, tuple[str, str]] = {}  # the last gated handoff of the best path on
         for name in reversed(shape.order):
             if name in exits:
                 best[name] = (0, 0, 0, None)
@@ -136,27 +137,40 @@ def gate_heavy_path(ctx: RuleContext, options: Options) -> Iterator[Finding]:
                 candidate = (score + gate - own, gates + gate, stages + own, after)
                 if name not in best or candidate[0] > best[name][0]:
                     best[name] = candidate
+            chosen = best[name][3] if name in best else None
+            if chosen is not None:
+                gated = flow.handoffs[(name, chosen)].gate is not None
+                later = last_gate.get(chosen, (name, chosen) if gated else None)
+                if later is not None:
+                    last_gate[name] = later
+        chains = Chains({name: after for name, (_, _, _, after) in best.items() if after is not None})
         for intake in workflow.intakes:
             if intake.name in best and best[intake.name][0] > 0:
-                yield _gate_heavy_finding(ctx, workflow, intake, best)
+                yield _gate_heavy_finding(ctx, workflow, intake, best[intake.name], chains, last_gate)
 
 
 def _gate_heavy_finding(
-    ctx: RuleContext, workflow: Workflow, intake: Intake, best: dict[str, Best]
+    ctx: RuleContext,
+    workflow: Workflow,
+    intake: Intake,
+    best: Best,
+    chains: Chains[str],
+    last_gate: dict[str, tuple[str, str]],
 ) -> Finding:
+    """The finding on the best path from ``intake``, named by its ends (intakes' paths can share a chain)."""
     flow = ctx.graph(workflow)
-    path = [intake.name]
-    while (after := best[path[-1]][3]) is not None:
-        path.append(after)
-    _, gates, stages, _ = best[intake.name]
-    steps = [flow.handoffs[(a, b)] for a, b in itertools.pairwise(path)]
-    gated = [step for step in steps if step.gate is not None]
-    last = gated[-1]
+    length = chains.length(intake.name)
+    first, last = ends()
+    path = chains.first(intake.name, first) + (
+        chains.last(intake.name, last) if length > first + last else []
+    )
+    _, gates, stages, _ = best
+    gated = flow.handoffs[last_gate[intake.name]]
     return Finding(
         intake.span,
-        f"the path {arrows(path)} passes {gates} approval{'s' * (gates != 1)} "
+        f"the path {arrows(path, length=length)} passes {gates} approval{'s' * (gates != 1)} "
         f"but only {stages} stage{'s' * (stages != 1)} of work",
-        f"drop or merge approvals on it (e.g. remove `gate {last.gate}` from `{written(last)}`), "
+        f"drop or merge approvals on it (e.g. remove `gate {gated.gate}` from `{written(gated)}`), "
         "or let the people doing the work decide as part of a stage's definition of done",
         subjects("intake", intake, workflow),
     )
