@@ -7,6 +7,8 @@ Line numbers count from the first line of the case text.
 
 from __future__ import annotations
 
+import random
+import re
 import textwrap
 from collections.abc import Mapping
 from typing import Any
@@ -16,6 +18,7 @@ import pytest
 from wmdsl import api
 from wmdsl.diagnostics import Diagnostic
 from wmdsl.rules import all_rules
+from wmdsl.rules.wording import arrows
 from wmdsl.settings import Overrides
 
 # A workflow clean for these rules; every case is a small edit of it.
@@ -230,3 +233,51 @@ def test_documented_examples_are_true(code: str) -> None:
     assert not [d for d in bad + good if d.code.startswith("SYN")]
     assert code in {d.code for d in bad}
     assert code not in {d.code for d in good}
+
+
+def test_a_dead_end_behind_a_loop_starts_its_chain_at_the_loop() -> None:
+    spec = with_decisions(
+        'decision a "A" { decides @ana; escalates b }',
+        'decision b "B" { decides @bo; escalates a; escalates c }',
+        'decision c "C" { decides @bo; escalates x }',
+        'decision x "X" { consults @bo }',
+    )
+    messages = [d.message for d in diagnostics(spec, "ADP002")]
+    assert messages == [
+        "decisions escalate in a loop: `a` → `b` → `a`",
+        "escalation chain `a` → `b` → `c` → `x` ends nowhere: decision `x` has no decider",
+    ]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_dead_end_chains_go_back_through_the_first_decision_escalating(seed: int) -> None:
+    # Without loops, each decision's chain goes back through the first
+    # decision (in declaration order) that escalates to it, to where it starts.
+    picks = random.Random(seed)
+    size = 40
+    into: dict[int, list[int]] = {i: [] for i in range(size)}
+    lines = []
+    for i in range(size):
+        targets = {i + 1} if i + 1 < size and picks.random() < 0.9 else set()  # long chains
+        if i + 2 < size and picks.random() < 0.3:
+            targets.add(picks.randrange(i + 2, size))  # and some that branch and join
+        for j in sorted(targets):
+            into[j].append(i)
+        decider = "" if picks.random() < 0.3 else "decides @ana; "
+        clauses = "".join(f"escalates d{j}; " for j in sorted(targets))
+        lines.append(f'decision d{i} "D{i}" {{ {decider}{clauses}consults @bo }}')
+    found = [d.message for d in diagnostics(with_decisions(*lines), "ADP002")]
+    expected = []
+    for i, line in enumerate(lines):
+        for j in [int(t) for t in re.findall(r"escalates d(\d+)", line)]:
+            if "decides" in lines[j]:
+                continue
+            chain = [i]
+            while into[chain[-1]]:
+                chain.append(into[chain[-1]][0])
+            expected.append(
+                f"escalation chain {arrows([f'd{k}' for k in reversed(chain)] + [f'd{j}'])} ends nowhere: "
+                f"decision `d{j}` has no decider"
+            )
+    assert found == expected
+    assert any("more)" in message for message in found)

@@ -30,7 +30,7 @@ from wmdsl.rules.registry import Rule, RuleContext, all_rules
 SMALL, LARGE = 100, 800
 
 
-SHAPES = ("islands", "fan", "traps", "gates", "intakes")
+SHAPES = ("islands", "fan", "traps", "gates", "intakes", "escalations")
 SPECS = {
     "generated": generated_spec,
     "one-loop": loop_spec,

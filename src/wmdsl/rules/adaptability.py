@@ -3,7 +3,9 @@
 Escalations between decisions form a directed graph (one node per decision
 of the document, shared ones once); it is built once, its strongly
 connected components once, and each loop is reported once, with one example
-cycle, so the check stays linear in the number of escalations.
+cycle; each decision's link back to the decision escalating to it is found
+once, and the chain a dead end names is read from those links by its ends,
+so the check stays linear in the number of escalations.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from wmdsl.diagnostics import Related, Severity
 from wmdsl.digraph import DiGraph, shortest_path, strongly_connected_components
 from wmdsl.model import Decision, Escalation, Workflow
 from wmdsl.rules.registry import Finding, Option, Options, RuleContext, element_key, rule, subjects
-from wmdsl.rules.wording import arrows
+from wmdsl.rules.wording import Chains, arrows, ends
 
 
 @rule(
@@ -171,35 +173,60 @@ def _loops(escalations: _Escalations) -> Iterator[Finding]:
 
 def _dead_ends(escalations: _Escalations) -> Iterator[Finding]:
     """One finding per escalation to a decision without a decider, with the chain leading to it."""
+    chains = Chains(_leading(escalations))
+    first, last = ends()
     for (source, target), escalation in escalations.edges.items():
         decision = escalations.decisions[target][1]
         if decision.decides:
             continue
-        chain = [*_leading_to(escalations, source, avoid=target), target]
+        # The chain runs from where it starts to ``source``, the links back from ``source`` reversed.
+        links = chains.length(source)
+        if links + 1 <= first + last:
+            chain = [*chains.last(source, links)[::-1], target]
+        else:  # its ends only: where it starts, and the escalation into ``target``
+            chain = [*chains.last(source, first)[::-1], source, target]
         names = [escalations.name(key) for key in chain]
         yield Finding(
             escalation.span,
-            f"escalation chain {arrows(names)} ends nowhere: decision `{decision.name}` has no decider",
+            f"escalation chain {arrows(names, length=links + 1)} ends nowhere: "
+            f"decision `{decision.name}` has no decider",
             f"give decision `{decision.name}` a decider (`decides @someone`), or make decision "
-            f"`{names[-2]}` escalate to a person or a lane",
+            f"`{escalations.name(source)}` escalate to a person or a lane",
             escalations.finding_subjects([source]),
             (Related(decision.span, f"decision `{decision.name}` is declared here"),),
         )
 
 
-def _leading_to(escalations: _Escalations, key: str, avoid: str) -> list[str]:
-    """A chain of decisions escalating to ``key``, from where it starts.
+def _leading(escalations: _Escalations) -> dict[str, str]:
+    """Each decision's link back in the chain leading to it: the first decision escalating to it.
 
-    Walks back through the first escalating decision (in declaration order)
-    each time, never through the same decision twice nor through ``avoid``.
+    First in declaration order; where these links go round a loop, the loop's
+    first decision starts the chain (the loop itself is reported on its own,
+    and a chain that comes back to the decision with no decider names it
+    twice, as the loop it is). One pass over the escalations, so every dead
+    end's chain is read from the same links instead of walked back from
+    scratch.
     """
-    backwards, seen = [key], {key, avoid}
-    while True:
-        before = [k for k in escalations.graph.predecessors(backwards[-1]) if k not in seen]
-        if not before:
-            return backwards[::-1]
-        backwards.append(min(before, key=escalations.order.__getitem__))
-        seen.add(backwards[-1])
+    graph, order = escalations.graph, escalations.order
+    back: dict[str, str] = {}
+    for key in escalations.decisions:
+        before = min(graph.predecessors(key), key=order.__getitem__, default=None)
+        if before is not None:
+            back[key] = before
+    state: dict[str, int] = {}  # 1: on the links being followed, 2: done
+    for key in escalations.decisions:
+        followed = []
+        link: str | None = key
+        while link is not None and link not in state:
+            state[link] = 1
+            followed.append(link)
+            link = back.get(link)
+        if link is not None and state[link] == 1:  # round a loop: cut it before its first decision
+            loop = followed[followed.index(link) :]
+            del back[min(loop, key=order.__getitem__)]
+        for link in followed:
+            state[link] = 2
+    return back
 
 
 def _reviewing(workflow: Workflow) -> list[str]:
