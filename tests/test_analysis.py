@@ -202,6 +202,40 @@ def test_a_trap_nothing_reaches_is_just_empty() -> None:
     assert result.stage("fix").unstable is None
 
 
+def test_a_loop_too_tangled_to_eliminate_gets_the_same_rates_by_sweeps() -> None:
+    from wmdsl import linear
+
+    document = api.loads(shape_spec("grid", 400))
+    swept = analyze(document).workflows[0]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(linear, "FILL", math.inf)  # eliminate, whatever it costs
+        exact = analyze(document).workflows[0]
+    assert [s.rate for s in swept.stages] == pytest.approx([s.rate for s in exact.stages], rel=1e-9)
+    assert not [n for n in swept.notes if "settle" in n.message]
+
+
+def test_rates_that_do_not_settle_are_noted_as_lower_bounds() -> None:
+    text = shape_spec("grid", 125).replace("chance 4%", "chance 20%")
+    result = one(text)
+    assert all(stage.rate is not None and stage.rate > 0 for stage in result.stages)
+    [note] = [n.message for n in result.notes if "settle" in n.message]
+    assert note.startswith(
+        "the traffic equations of the loop through `g0`, `g1`, `g2`, `g3`, `g4`, `g5`, … (125 in all)"
+    )
+    assert note.endswith("its rates, and the figures from them, are lower bounds")
+    assert one(text) == result  # deterministic
+
+
+def test_a_long_trap_names_a_few_of_its_stages() -> None:
+    text = shape_spec("grid", 125).replace("  g124 -> done\n", "  g124 -> g0\n")  # no way out
+    assert one(text).stage("g7").unstable is not None
+    [note] = [n.message for n in one(text).notes if "never leaves" in n.message]
+    assert note == (
+        "work that enters the loop through `g0`, `g1`, `g2`, `g3`, `g4`, `g5`, … (125 in all) "
+        "never leaves it, so it piles up without bound"
+    )
+
+
 def test_solve_linear() -> None:
     assert solve_linear([[0.0, 2.0], [4.0, 1.0]], [2.0, 9.0]) == pytest.approx([2.0, 1.0])
     assert solve_linear([[1.0, -1.0], [-1.0, 1.0]], [1.0, 0.0]) is None

@@ -7,7 +7,8 @@ loops, so every rule has something to look at; and a chain whose every stage
 can send work back to the start, one strongly connected component the size
 of the spec; and the worst cases of ``bench/shapes.py``, where one mistake
 repeats at every stage (a finding, a component or a handoff of one busy
-stage per stage, a path as long as the spec per intake). Rules left
+stage per stage, a path or an escalation chain as long as the spec per
+intake or decision, a loop too tangled to solve node by node). Rules left
 out of the recommended preset are measured too: ``--preset strict`` runs
 them. The flow analysis (routing, the traffic equations, main paths) is
 counted on its own, and the whole check, formatters included, on the worst
@@ -30,7 +31,7 @@ from wmdsl.rules.registry import Rule, RuleContext, all_rules
 SMALL, LARGE = 100, 800
 
 
-SHAPES = ("islands", "fan", "traps", "gates", "intakes", "escalations")
+SHAPES = ("islands", "fan", "traps", "gates", "intakes", "escalations", "grid")
 SPECS = {
     "generated": generated_spec,
     "one-loop": loop_spec,

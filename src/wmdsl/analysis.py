@@ -16,12 +16,17 @@ Arrivals
     An intake's ``arrivals`` is its external arrival rate γ. An intake without
     ``arrivals`` makes the rates of every node it can reach unknown.
 Traffic equations
-    λ = γ + Pᵀλ, solved exactly, one strongly connected component at a time in
+    λ = γ + Pᵀλ, solved one strongly connected component at a time in
     topological order of the condensation: a node outside any loop costs one
-    addition per incoming handoff; a loop is a small dense system solved by
-    Gaussian elimination with partial pivoting. A loop work can never leave
-    makes its system singular; its nodes are then marked unstable, with a
-    reason, instead of being given numbers.
+    addition per incoming handoff; a loop of up to 64 nodes is a small dense
+    system solved by Gaussian elimination with partial pivoting; a larger one
+    is solved by eliminating its nodes on the graph, exactly, while that
+    stays cheap, and otherwise by at most 100 Gauss–Seidel sweeps in the
+    forward order of the handoffs (see :mod:`wmdsl.linear`): to within
+    10⁻¹² when they settle, and when they do not, with the last sweep's
+    rates, which are lower bounds, and a note saying so. A loop work can
+    never leave makes its system singular; its nodes are then marked
+    unstable, with a reason, instead of being given numbers.
 Servers
     A stage's lane's full-time equivalents (:func:`wmdsl.capacity.lane_fte`);
     for a stage in no lane, its owner's (a person's ``capacity``, so 1 server
@@ -63,13 +68,14 @@ from dataclasses import dataclass, field
 from wmdsl.capacity import all_people, lane_fte
 from wmdsl.digraph import Adjacency, reach
 from wmdsl.graph import FlowGraph, Skeleton, build_graph
-from wmdsl.linear import eliminate, solve_linear
+from wmdsl.linear import Solution, solve_linear, solve_sparse
 from wmdsl.model import Document, ExitKind, Lane, Person, Stage, Workflow
 
 HOURS_PER_WEEK = 40.0
 #: Components up to this size are solved on their dense matrix, larger ones
-#: by eliminating nodes on the graph (see :mod:`wmdsl.linear`).
+#: on the graph (see :mod:`wmdsl.linear`).
 DENSE_UP_TO = 64
+_NAMED = 8  # stages of a loop a note names at most
 TIE = 1e-9  # relative difference below which two path probabilities are equal
 
 #: ``routes[a][b]``: the share of node ``a``'s work that goes to node ``b`` (by number).
@@ -335,22 +341,36 @@ def routing(flow: FlowGraph) -> tuple[Routes, list[Note]]:
 
 
 def solve_traffic(
-    flow: FlowGraph, routes: Routes, arrivals: list[float]
+    flow: FlowGraph, routes: Routes, arrivals: list[float], notes: list[Note] | None = None
 ) -> tuple[list[float | None], dict[int, str]]:
     """λ by node number (``None`` where unbounded) and why unstable nodes are, by number.
 
     ``arrivals`` is γ by node number; the components come from the flow
-    graph's condensation, in its topological order.
+    graph's condensation, in its topological order. A large component whose
+    rates are only approximate (see :func:`wmdsl.linear.solve_sparse`) is
+    noted in ``notes``.
     """
     graph = flow.graph
     incoming, source, sink = graph.incoming, flow.source, flow.sink
     rates: list[float | None] = [None] * len(graph)
     unstable: dict[int, str] = {}
+    rank: list[int] = []  # each node's place in the forward order, the order of sweeps
     for members in flow.condensation.numbers:
         if members[0] in (source, sink):
             continue  # ⊤ or ⊥, each a component of its own
         inflow = _inflow(incoming, source, members, routes, rates, arrivals)
-        solved = _solve_component(members, routes, inflow)
+        if len(members) > DENSE_UP_TO and inflow is not None and any(inflow):
+            if not rank:
+                rank = [0] * len(graph)
+                for place, a in enumerate(flow.skeleton.numbered_order):
+                    rank[a] = place
+            order = sorted(range(len(members)), key=lambda i: rank[members[i]])
+            solution = solve_sparse(members, {a: routes[a] for a in members}, inflow, order)
+            solved = None if solution is None else list(solution.rates)
+            if solution is not None and not solution.settled and notes is not None:
+                notes.append(Note(_unsettled_reason([graph.names[a] for a in members], solution)))
+        else:
+            solved = _solve_component(members, routes, inflow)
         if solved is None:
             reason = _trap_reason([graph.names[a] for a in members])
             unstable.update((a, reason) for a in members)
@@ -386,14 +406,13 @@ def _inflow(
 
 
 def _solve_component(members: list[int], routes: Routes, inflow: list[float] | None) -> list[float] | None:
+    """The rates of a component of at most :data:`DENSE_UP_TO` members (or of one without inflow)."""
     if inflow is None:
         return None
     if not any(inflow):
         return [0.0] * len(members)
     if len(members) == 1 and members[0] not in routes[members[0]]:
         return inflow
-    if len(members) > DENSE_UP_TO:
-        return eliminate(members, {a: routes[a] for a in members}, inflow)
     # (I − Qᵀ) λ = inflow, Q the routing inside the component.
     matrix = [
         [float(i == j) - routes[source].get(target, 0.0) for j, source in enumerate(members)]
@@ -402,9 +421,24 @@ def _solve_component(members: list[int], routes: Routes, inflow: list[float] | N
     return solve_linear(matrix, inflow)
 
 
+def _loop(members: list[str]) -> str:
+    """The stages of a loop for a message: all of them, or the first few and how many."""
+    if len(members) <= _NAMED:
+        return ", ".join(f"`{name}`" for name in members)
+    shown = ", ".join(f"`{name}`" for name in members[: _NAMED - 2])
+    return f"{shown}, … ({len(members)} in all)"
+
+
 def _trap_reason(members: list[str]) -> str:
-    shown = ", ".join(f"`{name}`" for name in members)
-    return f"work that enters the loop through {shown} never leaves it, so it piles up without bound"
+    return f"work that enters the loop through {_loop(members)} never leaves it, so it piles up without bound"
+
+
+def _unsettled_reason(members: list[str], solution: Solution) -> str:
+    return (
+        f"the traffic equations of the loop through {_loop(members)} did not settle in "
+        f"{solution.sweeps} sweeps (the last moved a rate by {_pct(solution.change)} of the largest): "
+        "its rates, and the figures from them, are lower bounds"
+    )
 
 
 # -- queueing ---------------------------------------------------------------------
@@ -563,7 +597,7 @@ def analyze_workflow(
     lanes = {lane.name: lane for lane in (*document.shared.lanes, *workflow.lanes)}
     routes, notes = routing(flow)
     gamma, unknown, total = _arrivals(flow, notes)
-    rates, unstable = solve_traffic(flow, routes, gamma)
+    rates, unstable = solve_traffic(flow, routes, gamma, notes)
     stages = [
         _stage_flow(
             stage, None if unknown[a] else rates[a], unstable.get(a), total, lanes, fte, people, notes
