@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -258,3 +259,25 @@ def test_the_root_folder_is_never_replaced(force: bool) -> None:
     root = Path(Path.cwd().anchor)
     with pytest.raises(OutputError, match="refusing to replace the root folder"):
         check_replaceable(root, ".wmdsl-handbook", force, [])
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the fake `dot` is a shell script")
+def test_docs_without_the_diagram_when_graphviz_takes_too_long(
+    spec: Path, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow = project / "bin"
+    slow.mkdir()
+    (slow / "dot").write_text("#!/bin/sh\nexec sleep 30\n", encoding="utf-8")
+    (slow / "dot").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{slow}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("WMDSL_GRAPHVIZ_TIMEOUT", "0.2")
+    code, output = run("docs", str(spec), "-o", "handbook")
+    assert code == 0, output
+    assert "note: built without the diagram: Graphviz did not finish drawing the diagram in 0.2 s" in output
+    assert "Traceback" not in output
+    assert (project / "handbook" / "index.html").exists()
+    assert not (project / "handbook" / "diagram.svg").exists()
+    code, output = run("render", str(spec), "--to", "svg", "-o", "out.svg")
+    assert code == 2
+    assert "cannot render: Graphviz did not finish drawing the diagram in 0.2 s" in output
+    assert "Traceback" not in output

@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from tests.goldens import EXAMPLES, examples
 from wmdsl import api
 from wmdsl.model import Document
 from wmdsl.render import RenderError, render
-from wmdsl.render.dot import render_dot, render_pdf, render_png, render_svg
+from wmdsl.render.dot import TIMEOUT, graphviz_timeout, render_dot, render_pdf, render_png, render_svg
 from wmdsl.render.labels import clean, dot_lines, dot_text, dot_tooltip
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not installed")
@@ -311,6 +312,16 @@ def test_hostile_output_is_deterministic(hostile: Document) -> None:
 # -- without Graphviz -------------------------------------------------------------
 
 
+def _fake_dot(folder: Path, script: str) -> None:
+    """A ``dot`` program in ``folder`` that runs ``script`` (a POSIX shell script) instead of Graphviz."""
+    dot = folder / "dot"
+    dot.write_text("#!/bin/sh\n" + script + "\n", encoding="utf-8")
+    dot.chmod(0o755)
+
+
+posix_only = pytest.mark.skipif(os.name != "posix", reason="the fake `dot` is a shell script")
+
+
 def test_missing_dot_binary_says_how_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))  # no `dot` anywhere
     document = api.loads(TWO_WORKFLOWS)
@@ -323,23 +334,46 @@ def test_missing_dot_binary_says_how_to_install(tmp_path: Path, monkeypatch: pyt
         assert "brew install graphviz" in message
         assert "https://graphviz.org/download/" in message
         assert "--to dot' still works" in message
-        assert isinstance(caught.value.__cause__, graphviz.ExecutableNotFound)
+        assert isinstance(caught.value.__cause__, FileNotFoundError)
     assert render_dot(document).startswith("digraph wmdsl {")
-
-
-def test_simulated_executable_not_found(monkeypatch: pytest.MonkeyPatch) -> None:
-    def missing(*args: object, **kwargs: object) -> bytes:
-        raise graphviz.ExecutableNotFound(["dot", "-Tsvg"])
-
-    monkeypatch.setattr(graphviz, "pipe", missing)
     with pytest.raises(RenderError, match=r"apt-get install graphviz.*brew install graphviz"):
-        render(api.loads(TWO_WORKFLOWS), "svg")
+        render(document, "svg")
 
 
-def test_dot_failure_is_a_render_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    def failing(*args: object, **kwargs: object) -> bytes:
-        raise graphviz.CalledProcessError(1, ["dot", "-Tpng"], output=b"", stderr=b"Error: out of memory\n")
-
-    monkeypatch.setattr(graphviz, "pipe", failing)
+@posix_only
+def test_dot_failure_is_a_render_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake_dot(tmp_path, "cat > /dev/null; echo 'Error: out of memory' >&2; exit 1")
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
     with pytest.raises(RenderError, match="Graphviz could not draw the diagram: Error: out of memory"):
         render_png(api.loads(TWO_WORKFLOWS))
+
+
+@posix_only
+def test_dot_that_takes_too_long_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake_dot(tmp_path, "exec sleep 30")
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("WMDSL_GRAPHVIZ_TIMEOUT", "0.2")
+    started = time.monotonic()
+    with pytest.raises(RenderError) as caught:
+        render_svg(api.loads(TWO_WORKFLOWS))
+    assert time.monotonic() - started < 10
+    message = str(caught.value)
+    assert message.startswith("Graphviz did not finish drawing the diagram in 0.2 s and was stopped")
+    assert "WMDSL_GRAPHVIZ_TIMEOUT" in message
+    assert isinstance(caught.value.__cause__, subprocess.TimeoutExpired)
+
+
+@pytest.mark.parametrize("value", ["soon", "0", "-5", "inf", "nan"])
+def test_a_timeout_that_is_no_number_of_seconds_is_a_render_error(
+    value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WMDSL_GRAPHVIZ_TIMEOUT", value)
+    with pytest.raises(RenderError, match="WMDSL_GRAPHVIZ_TIMEOUT must be a number of seconds above 0"):
+        render_svg(api.loads(TWO_WORKFLOWS))
+
+
+def test_the_timeout_has_a_default_and_may_be_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WMDSL_GRAPHVIZ_TIMEOUT", raising=False)
+    assert graphviz_timeout() == TIMEOUT == 60
+    monkeypatch.setenv("WMDSL_GRAPHVIZ_TIMEOUT", " 600 ")
+    assert graphviz_timeout() == 600

@@ -21,11 +21,22 @@ never escapes. The DOT text and the SVG are finished by
 :func:`wmdsl.output.safe.for_xml` (Graphviz decodes the character references
 it writes in labels, as XML does). The binary formats pipe the DOT text into
 ``dot`` on stdin; nothing the user wrote is ever on a command line.
+
+Graphviz's layout grows faster than linearly on large graphs: a spec of a
+few hundred stages handing work in every direction can keep ``dot`` busy
+for many minutes. Each run is stopped after :data:`TIMEOUT` seconds (the
+environment variable ``WMDSL_GRAPHVIZ_TIMEOUT`` sets another limit), and a
+run stopped, failed or impossible is a :class:`~wmdsl.render.RenderError`
+that says why: ``wmdsl render`` reports it, and the handbook is built
+without its diagram, with a note.
 """
 
 from __future__ import annotations
 
+import math
+import os
 import re
+import subprocess
 
 import graphviz
 
@@ -70,6 +81,9 @@ EDGE_COLOUR = "#4b5563"
 GATE_COLOUR = "#6a3fb5"
 REWORK_COLOUR = "#c65a11"
 GATE_MARK = "◆"
+
+TIMEOUT = 60.0  # seconds a Graphviz run may take, unless WMDSL_GRAPHVIZ_TIMEOUT says otherwise
+TIMEOUT_VARIABLE = "WMDSL_GRAPHVIZ_TIMEOUT"
 
 INSTALL_HINT = (
     "the Graphviz 'dot' program is not installed (or not on PATH), so {fmt} cannot be drawn. "
@@ -233,19 +247,40 @@ def _edge_attrs(handoff: Handoff, scope: _Scope) -> dict[str, str]:
 _PDF_DATE = re.compile(rb"(/CreationDate \(D:)[0-9]{14}")
 
 
-def _draw(document: Document, fmt: str) -> bytes:
-    """``document`` drawn by ``dot -T<fmt>``, the DOT text on stdin."""
-    source = render_dot(document).encode("utf-8")
+def graphviz_timeout() -> float:
+    """The seconds a Graphviz run may take: ``WMDSL_GRAPHVIZ_TIMEOUT`` if set, else :data:`TIMEOUT`."""
+    value = os.environ.get(TIMEOUT_VARIABLE, "").strip()
+    if not value:
+        return TIMEOUT
     try:
-        drawn: bytes = graphviz.pipe("dot", fmt, source, quiet=True)
-    except graphviz.ExecutableNotFound as error:
+        seconds = float(value)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise RenderError(f"{TIMEOUT_VARIABLE} must be a number of seconds above 0, not {value!r}")
+    return seconds
+
+
+def _draw(document: Document, fmt: str) -> bytes:
+    """``document`` drawn by ``dot -T<fmt>``, the DOT text on stdin, stopped after the timeout."""
+    source = render_dot(document).encode("utf-8")
+    timeout = graphviz_timeout()
+    try:
+        command = ["dot", f"-T{fmt}"]
+        done = subprocess.run(command, input=source, capture_output=True, timeout=timeout, check=False)
+    except FileNotFoundError as error:
         raise RenderError(INSTALL_HINT.format(fmt=fmt.upper())) from error
-    except graphviz.CalledProcessError as error:
-        stderr = (
-            error.stderr.decode("utf-8", "replace") if isinstance(error.stderr, bytes) else str(error.stderr)
-        )
-        raise RenderError(f"Graphviz could not draw the diagram: {stderr.strip()}") from error
-    return drawn
+    except subprocess.TimeoutExpired as error:  # run() has stopped `dot` by now
+        raise RenderError(
+            f"Graphviz did not finish drawing the diagram in {timeout:g} s and was stopped (set "
+            f"{TIMEOUT_VARIABLE} to allow longer). 'wmdsl render SPEC --to dot' still works without it."
+        ) from error
+    except OSError as error:
+        raise RenderError(f"cannot run the Graphviz 'dot' program: {error.strerror or error}") from error
+    if done.returncode != 0:
+        stderr = done.stderr.decode("utf-8", "replace").strip() or f"exit status {done.returncode}"
+        raise RenderError(f"Graphviz could not draw the diagram: {stderr}")
+    return done.stdout
 
 
 def render_svg(document: Document) -> str:
