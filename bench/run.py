@@ -2,6 +2,7 @@
 linearity, and bpmnlint on the BPMN export of the same workflow.
 
     python bench/run.py [--sizes 100,1000,10000,50000] [--quick] [--out bench/results.json]
+    python bench/run.py --shapes-only [--shapes intakes,grid] [--shape-n 1000] [--code REV]
 
 Specs come from ``bench/gen.py`` (same seed, so the same spec for the same N).
 Each size is measured in fresh child processes, so one size's heap never
@@ -317,6 +318,7 @@ class Bench:
             "seed": args.seed,
             "tree_files": args.tree_files,
             "shape_n": args.shape_n,
+            "shapes": args.shapes,
             "render_budget_s": args.budget,
             "wmdsl": [Path(self.wmdsl[0]).name, *self.wmdsl[1:]],  # the command, not where it lies
         }
@@ -515,7 +517,7 @@ class Bench:
         """``wmdsl check`` on each worst case of ``bench/shapes.py`` at N and 4N: does the time grow 4x?"""
         n = self.args.shape_n
         found: dict[str, Any] = {}
-        for kind in shapes.SHAPES:
+        for kind in self.args.shapes:
             folder = self.work / "shapes" / kind
             paths = []
             for size in (n, 4 * n):
@@ -823,7 +825,7 @@ def report(results: dict[str, Any]) -> str:
         for kind, sh in results["shapes"].items():
             small, big = sh["wall_s"]
             lines.append(
-                f"  {kind:<8} {sh['n'][0]:>6} {secs(small):>7} {sh['n'][1]:>6} {secs(big):>7}"
+                f"  {kind:<11} {sh['n'][0]:>6} {secs(small):>7} {sh['n'][1]:>6} {secs(big):>7}"
                 f"  growth {sh['growth']:.2f} {'ok' if sh['holds'] else 'FAIL'}  ({sh['summary'][1]})"
             )
     if results.get("nesting"):
@@ -862,10 +864,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", help="comma-separated stage counts (default 100,1000,10000,50000)")
     parser.add_argument("--quick", action="store_true", help="smoke test: sizes 100,1000 and a 100-file tree")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    parser.add_argument("--out", type=Path, help="where to write the results (default bench/results.json)")
     parser.add_argument("--budget", type=float, default=600, help="max seconds for one render (default 600)")
     parser.add_argument("--tree-files", type=int, help="files in the re-check tree (default 1000, quick 100)")
     parser.add_argument("--shape-n", type=int, help=f"N of the worst cases (default {SHAPE_N}, quick 500)")
+    parser.add_argument(
+        "--shapes", help=f"comma-separated worst cases (default all: {','.join(shapes.SHAPES)})"
+    )
+    parser.add_argument(
+        "--shapes-only",
+        action="store_true",
+        help="measure the worst cases only and print them (--out to keep the results)",
+    )
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
     parser.add_argument(
         "--code",
@@ -891,6 +901,10 @@ def main(argv: list[str] | None = None) -> int:
         args.sizes = sorted([*args.sizes, 5000])
     args.tree_files = args.tree_files or (100 if args.quick else 1000)
     args.shape_n = args.shape_n or (500 if args.quick else SHAPE_N)
+    args.shapes = args.shapes.split(",") if args.shapes else list(shapes.SHAPES)
+    unknown = [kind for kind in args.shapes if kind not in shapes.SHAPES]
+    if unknown:
+        parser.error(f"unknown shape {unknown[0]!r} (one of {', '.join(shapes.SHAPES)})")
     # Measure wmdsl as installed: with bytecode. An environment that turns
     # writing it off would make every process compile wmdsl from source.
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -900,13 +914,16 @@ def main(argv: list[str] | None = None) -> int:
             work = args.keep
         else:
             work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="wmdsl-bench-")))
+        if args.out is None:  # a run of the worst cases alone does not replace the full results
+            args.out = work / "results.json" if args.shapes_only else HERE / "results.json"
         code = worktree() if args.code == "worktree" else snapshot(args.code, work / "code")
         bench = Bench(args, work, code)
-        bench.startup()
-        for n in args.sizes:
-            bench.size(n)
-        bench.linearity()
-        bench.recheck()
+        if not args.shapes_only:
+            bench.startup()
+            for n in args.sizes:
+                bench.size(n)
+            bench.linearity()
+            bench.recheck()
         bench.shapes()
         bench.nesting()
         bench.finish()

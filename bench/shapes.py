@@ -156,10 +156,12 @@ def grid(n: int) -> Iterator[str]:
         yield _stage(f"g{i}")
     for i in range(n):
         # The neighbours along x, y and z: on for the next, back (rework) for the previous.
-        steps = (1, side, layer)
-        coords = (i % side, i // side % side, i // layer)
-        ahead = [i + step for step, at in zip(steps, coords) if (step == layer or at + 1 < side) and i + step < n]
-        behind = [i - step for step, at in zip(steps, coords) if at > 0]
+        x, y, z = i % side, i // side % side, i // layer
+        ahead = [
+            j for j, room in ((i + 1, x + 1 < side), (i + side, y + 1 < side), (i + layer, True)) if room
+        ]
+        ahead = [j for j in ahead if j < n]
+        behind = [j for j, room in ((i - 1, x > 0), (i - side, y > 0), (i - layer, z > 0)) if room]
         for j in ahead:
             yield f"  g{i} -> g{j}"
         if not ahead:
