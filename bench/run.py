@@ -795,9 +795,10 @@ def report(results: dict[str, Any]) -> str:
         f"{m['cpu']}, {m['cores']} cores, Python {m['python']}"
         f" (fixed loop {m.get('python_loop_s', 0):.3f} s), {m['date']}",
         "",
-        "     N   spec    read   parse resolve   graph   rules   other     dot    bpmn |  check    cpu  MB/s"
-        "     peak  B/B | bpmnlint probl ratio",
     ]
+    if results["sizes"]:
+        columns = "     N   spec    read   parse resolve   graph   rules   other     dot    bpmn"
+        lines.append(f"{columns} |  check    cpu  MB/s     peak  B/B | bpmnlint probl ratio")
     for row in results["sizes"]:
         s = row["stages"]
         lint = row["bpmnlint"]
@@ -928,7 +929,8 @@ def main(argv: list[str] | None = None) -> int:
         bench.nesting()
         bench.finish()
     print(report(bench.results))
-    print(f"\nwrote {args.out}")
+    if args.out.exists():  # not when it went with the temporary work folder
+        print(f"\nwrote {args.out}")
     return 0
 
 
