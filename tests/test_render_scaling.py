@@ -30,7 +30,7 @@ def test_rendering_work_grows_linearly(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["dot", "mermaid", "board", "bpmn", "json"])
-@pytest.mark.parametrize("shape", ["islands", "fan", "traps", "gates"])
+@pytest.mark.parametrize("shape", ["islands", "fan", "traps", "gates", "intakes", "escalations", "grid"])
 def test_rendering_a_worst_case_grows_linearly(shape: str, name: str) -> None:
     # One stage with a handoff to every other, a third of the stages in sink
     # loops, nothing connected: what a spec being written looks like.
