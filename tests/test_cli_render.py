@@ -281,3 +281,21 @@ def test_docs_without_the_diagram_when_graphviz_takes_too_long(
     assert code == 2
     assert "cannot render: Graphviz did not finish drawing the diagram in 0.2 s" in output
     assert "Traceback" not in output
+
+
+@pytest.mark.skipif(not Path("/proc/self/cwd").exists(), reason="finds processes by their folder in /proc")
+def test_a_command_stopped_by_its_timeout_stops_graphviz_too(spec: Path, project: Path) -> None:
+    from tests.test_cli import _processes_in, wmdsl
+
+    slow = project / "bin"
+    slow.mkdir()
+    (slow / "dot").write_text("#!/bin/sh\nexec sleep 60\n", encoding="utf-8")
+    (slow / "dot").chmod(0o755)
+    environment = {"PATH": f"{slow}{os.pathsep}{os.environ['PATH']}", "WMDSL_GRAPHVIZ_TIMEOUT": "60"}
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in environment.items():
+            patch.setenv(name, value)
+        done = wmdsl("docs", str(spec), "-o", "handbook", "--timeout", "1", cwd=project)
+    assert done.returncode == 2
+    assert "stopped after the --timeout of 1 s" in done.stderr
+    assert _processes_in(project) == []  # no `dot` left drawing for nobody

@@ -261,26 +261,50 @@ def graphviz_timeout() -> float:
     return seconds
 
 
+#: The Graphviz runs in progress, for :func:`stop_graphviz`.
+_RUNNING: set[subprocess.Popen[bytes]] = set()
+
+
+def stop_graphviz() -> None:
+    """Stop every Graphviz run in progress: for a command that ends before them (``--timeout``).
+
+    A process that ends at once does not stop the programs it started, and
+    ``dot`` would go on laying out the graph for nobody.
+    """
+    for process in list(_RUNNING):
+        process.kill()
+
+
 def _draw(document: Document, fmt: str) -> bytes:
     """``document`` drawn by ``dot -T<fmt>``, the DOT text on stdin, stopped after the timeout."""
     source = render_dot(document).encode("utf-8")
     timeout = graphviz_timeout()
+    pipe = subprocess.PIPE
     try:
-        command = ["dot", f"-T{fmt}"]
-        done = subprocess.run(command, input=source, capture_output=True, timeout=timeout, check=False)
+        process = subprocess.Popen(["dot", f"-T{fmt}"], stdin=pipe, stdout=pipe, stderr=pipe)
     except FileNotFoundError as error:
         raise RenderError(INSTALL_HINT.format(fmt=fmt.upper())) from error
-    except subprocess.TimeoutExpired as error:  # run() has stopped `dot` by now
+    except OSError as error:
+        raise RenderError(f"cannot run the Graphviz 'dot' program: {error.strerror or error}") from error
+    _RUNNING.add(process)
+    try:
+        with process:
+            try:
+                drawn, stderr = process.communicate(source, timeout=timeout)
+            except BaseException:  # the timeout, or anything else that leaves before `dot` is done
+                process.kill()
+                raise
+    except subprocess.TimeoutExpired as error:
         raise RenderError(
             f"Graphviz did not finish drawing the diagram in {timeout:g} s and was stopped (set "
             f"{TIMEOUT_VARIABLE} to allow longer). 'wmdsl render SPEC --to dot' still works without it."
         ) from error
-    except OSError as error:
-        raise RenderError(f"cannot run the Graphviz 'dot' program: {error.strerror or error}") from error
-    if done.returncode != 0:
-        stderr = done.stderr.decode("utf-8", "replace").strip() or f"exit status {done.returncode}"
-        raise RenderError(f"Graphviz could not draw the diagram: {stderr}")
-    return done.stdout
+    finally:
+        _RUNNING.discard(process)
+    if process.returncode != 0:
+        problem = stderr.decode("utf-8", "replace").strip() or f"exit status {process.returncode}"
+        raise RenderError(f"Graphviz could not draw the diagram: {problem}")
+    return drawn
 
 
 def render_svg(document: Document) -> str:
