@@ -511,7 +511,7 @@ def load(spec: Path) -> Any:
     refuses a spec larger than 16 MiB even where the configuration allows it.)
     """
     from wmdsl import api
-    from wmdsl.settings import settings_for
+    from wmdsl.project.settings import settings_for
 
     limits = getattr(settings_for(spec), "limits", None)
     compilation = api.compile_path(spec, limits=limits) if limits is not None else api.compile_path(spec)

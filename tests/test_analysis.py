@@ -16,7 +16,7 @@ import pytest
 
 from tests.generated import generated_spec, shape_spec
 from wmdsl import api
-from wmdsl.analysis import (
+from wmdsl.flow.analysis import (
     Analysis,
     WorkflowAnalysis,
     analyze,
@@ -25,7 +25,7 @@ from wmdsl.analysis import (
     queue_wait,
     solve_linear,
 )
-from wmdsl.graph import build_graph, skeleton
+from wmdsl.flow.graph import build_graph, skeleton
 from wmdsl.output.analysis import format_analysis_json, format_analysis_text
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -203,7 +203,7 @@ def test_a_trap_nothing_reaches_is_just_empty() -> None:
 
 
 def test_a_loop_too_tangled_to_eliminate_gets_the_same_rates_by_sweeps() -> None:
-    from wmdsl import linear
+    from wmdsl.flow import linear
 
     document = api.loads(shape_spec("grid", 400))
     swept = analyze(document).workflows[0]

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from tests.tracing import lines_run
-from wmdsl import api, codes
+from wmdsl import api
+from wmdsl.diagnostics import codes
+from wmdsl.project.settings import ConfigError, Overrides
 from wmdsl.resolve.hidden import BIDI_CONTROLS, MAX_REPORTS, bidi_controls
-from wmdsl.settings import ConfigError, Overrides
 
 CLEAN = 'person @ana "Ana"\nlane ops "Ops" { owner @ana; members @ana }\n'
 

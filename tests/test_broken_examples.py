@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from wmdsl import api, codes
+from wmdsl import api
+from wmdsl.diagnostics import codes
 
 BROKEN = Path(__file__).parent.parent / "examples" / "broken"
 EXAMPLES = sorted(BROKEN.glob("*.wm"))

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from wmdsl import api, cache
+from wmdsl import api
 from wmdsl.output import FORMATTERS
+from wmdsl.project import cache
 
 SHARED = 'person @ana "Ana"\nlane desk "Desk" { owner @ana; members @ana }\n'
 MAIN = 'import "shared.wm"\nlane back "Back" { members @ana }\n'

@@ -189,8 +189,8 @@ def test_a_clean_report_reads_the_same_without_rich() -> None:
 def test_color_only_when_asked() -> None:
     from wmdsl.api import Report
     from wmdsl.diagnostics import Diagnostic, Severity
+    from wmdsl.model.span import Span
     from wmdsl.output.text import format_text
-    from wmdsl.span import Span
 
     report = Report(
         ["f.wm"],
@@ -289,7 +289,7 @@ def test_rules_lists_every_code_with_its_name() -> None:
 def test_cli_choices_match_the_registries() -> None:
     from wmdsl import cli as cli_module
     from wmdsl.output import FORMATTERS
-    from wmdsl.settings import PRESETS
+    from wmdsl.project.settings import PRESETS
 
     assert tuple(FORMATTERS) == cli_module.FORMAT_NAMES
     assert tuple(PRESETS) == cli_module.PRESET_NAMES

@@ -135,7 +135,7 @@ def test_a_renderer_crash_leaves_earlier_outputs_intact(
 
 
 def test_output_names_cannot_escape_the_folder(project: Path) -> None:
-    from wmdsl.files import OutputError, inside
+    from wmdsl.project.files import OutputError, inside
 
     with pytest.raises(OutputError):
         inside(project / "out", "../evil.json")
@@ -206,10 +206,10 @@ def test_a_docs_run_that_fails_midway_leaves_the_previous_site(
 ) -> None:
     assert run("docs", str(spec), "-o", "handbook")[0] == 0
     previous = _site(project / "handbook")
-    import wmdsl.folders
+    import wmdsl.project.folders
 
     written: list[str] = []
-    original = wmdsl.folders.inside
+    original = wmdsl.project.folders.inside
 
     def fail_on_the_third(folder: Path, name: str) -> Path:
         written.append(name)
@@ -217,7 +217,7 @@ def test_a_docs_run_that_fails_midway_leaves_the_previous_site(
             raise OSError(28, "No space left on device")
         return original(folder, name)
 
-    monkeypatch.setattr(wmdsl.folders, "inside", fail_on_the_third)
+    monkeypatch.setattr(wmdsl.project.folders, "inside", fail_on_the_third)
     code, _ = run("docs", str(spec), "-o", "handbook")
     assert code != 0
     assert len(written) == 3
@@ -253,8 +253,8 @@ def test_a_docs_run_that_fails_at_the_swap_puts_the_previous_site_back(
 def test_the_root_folder_is_never_replaced(force: bool) -> None:
     # Asked of the guard alone: a test that ran `wmdsl docs -o /` would write
     # into / if the guard ever failed.
-    from wmdsl.files import OutputError
-    from wmdsl.folders import check_replaceable
+    from wmdsl.project.files import OutputError
+    from wmdsl.project.folders import check_replaceable
 
     root = Path(Path.cwd().anchor)
     with pytest.raises(OutputError, match="refusing to replace the root folder"):

@@ -1,4 +1,4 @@
-"""wmdsl.digraph against networkx on random graphs, and its own guarantees."""
+"""wmdsl.flow.digraph against networkx on random graphs, and its own guarantees."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import networkx as nx
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wmdsl import digraph
-from wmdsl.digraph import DiGraph
+from wmdsl.flow import digraph
+from wmdsl.flow.digraph import DiGraph
 
 NAMES = [f"n{i}" for i in range(12)]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from wmdsl.files import write_atomic
+from wmdsl.project.files import write_atomic
 
 
 def _mode(path: Path) -> int:

@@ -40,9 +40,9 @@ from wmdsl.diagnostics import Severity
 from wmdsl.handbook import build_handbook
 from wmdsl.handbook.svg import sanitize_svg
 from wmdsl.model import Document
+from wmdsl.project.settings import Overrides
 from wmdsl.render import RenderError, render
 from wmdsl.render.labels import clean, one_line
-from wmdsl.settings import Overrides
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -50,7 +50,7 @@ def test_limits_are_configurable(project: Path) -> None:
 
 
 def test_bad_limit_settings_are_config_errors(project: Path) -> None:
-    from wmdsl.settings import ConfigError
+    from wmdsl.project.settings import ConfigError
 
     (project / "wmdsl.toml").write_text("[limits]\nmax-dpeth = 2\n", encoding="utf-8")
     (project / "spec.wm").write_text(VALID, encoding="utf-8")

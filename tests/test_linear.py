@@ -1,6 +1,6 @@
 """The traffic equations of a component, solved on the dense matrix and on the graph.
 
-:func:`wmdsl.linear.eliminate` must give what Gaussian elimination of
+:func:`wmdsl.flow.linear.eliminate` must give what Gaussian elimination of
 ``I − Qᵀ`` gives, on components of every shape, and do work that follows the
 routes rather than the square of the component.
 """
@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.tracing import lines_run
-from wmdsl import linear
-from wmdsl.linear import SWEEPS, TOLERANCE, eliminate, solve_linear, solve_sparse
+from wmdsl.flow import linear
+from wmdsl.flow.linear import SWEEPS, TOLERANCE, eliminate, solve_linear, solve_sparse
 
 Routes = dict[str, dict[str, float]]
 

@@ -35,7 +35,7 @@ from wmdsl.model import (
     Stage,
     json_schema,
 )
-from wmdsl.span import point
+from wmdsl.model.span import point
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Between them, objects of every class of the model (the last for `allow`).
@@ -259,7 +259,7 @@ def test_copy_replace_works_in_a_fresh_process() -> None:
     probe = (
         "import copy\n"
         "from wmdsl.model import Ref\n"
-        "from wmdsl.span import point\n"
+        "from wmdsl.model.span import point\n"
         "ref = Ref(span=point('a.wm', 1, 1), name='@ana')\n"
         "print(copy.replace(ref, name='@raj'))\n"
     )
@@ -269,7 +269,7 @@ def test_copy_replace_works_in_a_fresh_process() -> None:
 
 _MISTAKES = """\
 from wmdsl.model import Stage
-from wmdsl.span import point
+from wmdsl.model.span import point
 
 stage = Stage(span=point("a.wm", 1, 1), nmae="build", wip="three")
 """

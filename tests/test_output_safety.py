@@ -32,10 +32,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wmdsl import api
-from wmdsl.analysis import analyze
 from wmdsl.diagnostics import Diagnostic, Related, Severity
+from wmdsl.flow.analysis import analyze
 from wmdsl.handbook.html import CSS
 from wmdsl.model import Document
+from wmdsl.model.span import Span
 from wmdsl.output import FORMATTERS
 from wmdsl.output.analysis import format_analysis_json, format_analysis_text
 from wmdsl.output.safe import (
@@ -52,7 +53,6 @@ from wmdsl.output.safe import (
 )
 from wmdsl.render import RENDERERS, RenderError, render
 from wmdsl.render.raci import csv_safe
-from wmdsl.span import Span
 
 # What an attacker would put in a title, a text block or a file name: a new
 # line that is a workflow command, a command that stops command processing (so

@@ -13,9 +13,9 @@ import pytest
 
 from wmdsl import api
 from wmdsl.diagnostics import Diagnostic, Severity
+from wmdsl.model.span import Span
 from wmdsl.output import FORMATTERS
 from wmdsl.output.github import escape_data, escape_property
-from wmdsl.span import Span
 
 ROOT = Path(__file__).resolve().parent.parent
 MULTITOOL = (

@@ -12,8 +12,8 @@ import tracemalloc
 
 import pytest
 
-from wmdsl import codes
-from wmdsl.limits import DEFAULT
+from wmdsl.diagnostics import codes
+from wmdsl.project.limits import DEFAULT
 from wmdsl.syntax import ParsedFile, parser
 
 #: Peak bytes allocated while parsing, per byte of input: the target for any input.

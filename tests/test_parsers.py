@@ -25,7 +25,7 @@ from tests.fuzz.strategies import Spec, mutants, specs
 from tests.goldens import ERRORS, cases
 from tests.probe import run_wmdsl
 from wmdsl._generated import lexer as _lexer
-from wmdsl.limits import DEFAULT, Limits
+from wmdsl.project.limits import DEFAULT, Limits
 from wmdsl.syntax import ParsedFile, lark_cache, parser, recovery
 from wmdsl.syntax.grammar import grammar_text
 from wmdsl.syntax.recovery import OPTIONS
@@ -275,7 +275,7 @@ def test_the_file_is_named_by_everything_that_makes_it_differ(cache_home: Path) 
 
 
 def test_the_folder_is_the_result_caches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from wmdsl.cache import default_folder
+    from wmdsl.project.cache import default_folder
 
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     settings = [

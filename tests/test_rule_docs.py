@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from wmdsl import api
-from wmdsl.codes import Family
+from wmdsl.diagnostics.codes import Family
+from wmdsl.project.settings import Overrides
 from wmdsl.rules import all_rules
 from wmdsl.rules.docs import pages
-from wmdsl.settings import Overrides
 
 RULES = all_rules()
 DOCS = Path(__file__).resolve().parent.parent / "rules"

@@ -17,9 +17,9 @@ import pytest
 
 from wmdsl import api
 from wmdsl.diagnostics import Diagnostic
+from wmdsl.project.settings import Overrides
 from wmdsl.rules import all_rules
 from wmdsl.rules.wording import arrows
-from wmdsl.settings import Overrides
 
 # A workflow clean for these rules; every case is a small edit of it.
 BASE = """

@@ -13,8 +13,8 @@ import pytest
 
 from wmdsl import api
 from wmdsl.diagnostics import Diagnostic
+from wmdsl.project.settings import Overrides
 from wmdsl.rules import all_rules
-from wmdsl.settings import Overrides
 
 # A clean two-lane workflow; every case is a small edit of it.
 BASE = """

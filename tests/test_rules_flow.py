@@ -14,7 +14,7 @@ import pytest
 
 from wmdsl import api
 from wmdsl.diagnostics import Diagnostic
-from wmdsl.settings import Overrides
+from wmdsl.project.settings import Overrides
 
 # Two lanes; `fix` is 24% busy: 3 a week × 80% × 4h / 40h.
 BASE = """

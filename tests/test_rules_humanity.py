@@ -15,8 +15,8 @@ import pytest
 
 from wmdsl import api
 from wmdsl.diagnostics import Diagnostic
+from wmdsl.project.settings import Overrides
 from wmdsl.rules import all_rules
-from wmdsl.settings import Overrides
 
 # A workflow clean for these rules; every case is a small edit of it.
 # `@bo` and `@cy` are in two lanes each, the limit of HUM002.

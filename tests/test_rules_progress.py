@@ -13,7 +13,7 @@ import pytest
 
 from wmdsl import api
 from wmdsl.diagnostics import Diagnostic
-from wmdsl.settings import Overrides
+from wmdsl.project.settings import Overrides
 
 # The main path inbox → triage → fix → done has 2h + 1d = 10h of hands-on work.
 BASE = """

@@ -24,7 +24,7 @@ import pytest
 from tests.generated import generated_spec, loop_spec, shape_spec
 from tests.tracing import lines_run
 from wmdsl import api
-from wmdsl.analysis import analyze
+from wmdsl.flow.analysis import analyze
 from wmdsl.model import Document
 from wmdsl.rules.registry import Rule, RuleContext, all_rules
 
@@ -72,7 +72,7 @@ def test_flow_analysis_work_grows_linearly(documents: dict[int, Document]) -> No
 @pytest.mark.parametrize("shape", SHAPES)
 def test_checking_and_reporting_a_worst_case_grows_linearly(shape: str, fmt: str) -> None:
     from wmdsl.output import FORMATTERS
-    from wmdsl.settings import Overrides
+    from wmdsl.project.settings import Overrides
 
     texts = {n: shape_spec(shape, n) for n in (SMALL, LARGE)}
 

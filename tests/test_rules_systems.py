@@ -12,8 +12,8 @@ import pytest
 
 from wmdsl import api
 from wmdsl.diagnostics import Diagnostic
+from wmdsl.project.settings import Overrides
 from wmdsl.rules import all_rules
-from wmdsl.settings import Overrides
 
 # Work crosses from lane `front` to lane `back` through the gate `accept`.
 BASE = """

@@ -12,8 +12,8 @@ import pytest
 
 from wmdsl import api
 from wmdsl.diagnostics import Diagnostic
+from wmdsl.project.settings import Overrides
 from wmdsl.rules import all_rules
-from wmdsl.settings import Overrides
 
 # Both stages are on a board, the lead time is measured, the intake has a rate
 # and the SLA on `triage -> fix` is covered twice (board and metric).

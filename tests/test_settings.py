@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from wmdsl import api
 from wmdsl.cli import cli
 from wmdsl.diagnostics import Severity
+from wmdsl.project.settings import ConfigError, Overrides, expand, resolve, settings_for
 from wmdsl.rules import all_rules
-from wmdsl.settings import ConfigError, Overrides, expand, resolve, settings_for
 
 ORPHAN = 'person @a "A"\nlane l "L" { members @a }\n'  # CLR001 (error)
 NO_DECLINE = """\

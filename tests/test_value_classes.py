@@ -22,25 +22,25 @@ import pytest
 
 import wmdsl
 from wmdsl import api
-from wmdsl.analysis import analyze
 from wmdsl.diagnostics import Diagnostic, Related, Severity
-from wmdsl.limits import Limits
+from wmdsl.flow.analysis import analyze
+from wmdsl.model.span import point
+from wmdsl.project.limits import Limits
+from wmdsl.project.settings import Overrides
 from wmdsl.rules.registry import all_rules
-from wmdsl.settings import Overrides
-from wmdsl.span import point
 
 ROOT = Path(__file__).resolve().parents[1]
 
 #: The dataclasses that are not frozen, and why.
 MUTABLE = {
-    "wmdsl.span.Span": "one or more per token",
+    "wmdsl.model.span.Span": "one or more per token",
     "wmdsl.syntax.ast.Arg": "one per token",
     "wmdsl.syntax.ast.Statement": "the resolver lets go of a workflow's block",
     "wmdsl.resolve.scope.Use": "one per reference",
     "wmdsl.resolve.scope.Scope": "filled while names are declared",
     "wmdsl.resolve.context.Context": "collects uses while a document is read",
     "wmdsl.resolve.loader.Compilation": "a result the caller may amend",
-    "wmdsl.report.Report": "a result the caller may amend",
+    "wmdsl.diagnostics.report.Report": "a result the caller may amend",
     "wmdsl.api.Rendering": "a result the caller may amend",
     "wmdsl.rules.humanity._Membership": "one per member of a lane",
     "wmdsl.rules.humanity._Accountable": "one per owner, decider or delegate",

@@ -16,13 +16,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wmdsl import codes
-from wmdsl.checker import run_rules
-from wmdsl.diagnostics import Diagnostic, Severity, sorted_unique
-from wmdsl.graph import FlowGraph, build_graph
-from wmdsl.limits import Limits
+from wmdsl.diagnostics import Diagnostic, Severity, codes, sorted_unique
+from wmdsl.diagnostics.report import FileResult, Report
+from wmdsl.flow.graph import FlowGraph, build_graph
 from wmdsl.model import Document, Workflow, json_schema
-from wmdsl.report import FileResult, Report
+from wmdsl.model.span import point
+from wmdsl.project.limits import Limits
+from wmdsl.project.settings import ConfigError, Configurations, Overrides, Settings, settings_for
 from wmdsl.resolve.loader import (
     Compilation,
     compile_file,
@@ -31,13 +31,12 @@ from wmdsl.resolve.loader import (
     find_root,
     refusal,
 )
-from wmdsl.settings import ConfigError, Configurations, Overrides, Settings, settings_for
-from wmdsl.span import point
+from wmdsl.rules.checker import run_rules
 from wmdsl.syntax import ParsedFile
 from wmdsl.syntax import parse as _parse
 
 if TYPE_CHECKING:
-    from wmdsl.cache import Cache
+    from wmdsl.project.cache import Cache
 
 __all__ = [
     "Compilation",
@@ -269,7 +268,7 @@ class _Job:
             return None
         root = self.root_of(path)
         if root not in self.stores:
-            from wmdsl.cache import Cache  # only a run with the cache reads or writes one
+            from wmdsl.project.cache import Cache  # only a run with the cache reads or writes one
 
             self.stores[root] = Cache.open(root, settings.limits, self.cache_folder)
         store = self.stores[root]
@@ -293,7 +292,7 @@ class _Job:
         try:
             fingerprint: Callable[[bytes], str] | None = None
             if self.use_cache:
-                from wmdsl.cache import digest as fingerprint
+                from wmdsl.project.cache import digest as fingerprint
             compilation = compile_file(path, self.root, limits=settings.limits, fingerprint=fingerprint)
         except (OSError, ValueError, RuntimeError, MemoryError) as error:  # RecursionError included
             return _failed(path, error, settings)
@@ -370,7 +369,7 @@ def check(
     then ``overrides`` (or just ``select``) apply. Files are checked in
     parallel when there are many; the report is sorted either way. With
     ``cache``, results of unchanged files come from the per-user cache folder
-    (``cache_folder`` to choose another; see :mod:`wmdsl.cache`).
+    (``cache_folder`` to choose another; see :mod:`wmdsl.project.cache`).
     """
     overrides = overrides or Overrides()
     if select is not None:

@@ -12,16 +12,17 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from wmdsl import __version__, files
+from wmdsl import __version__
+from wmdsl.project import files
 
 if TYPE_CHECKING:
     from wmdsl import api
-    from wmdsl.settings import Overrides
+    from wmdsl.project.settings import Overrides
 
 # Imports of the compiler happen inside the commands, so that `wmdsl --version`
 # and `--help` start without loading lark, pydantic or networkx.
 FORMAT_NAMES = ("text", "json", "sarif", "github", "junit")  # = wmdsl.output.FORMATTERS
-PRESET_NAMES = ("recommended", "strict", "correctness")  # = wmdsl.settings.PRESETS
+PRESET_NAMES = ("recommended", "strict", "correctness")  # = wmdsl.project.settings.PRESETS
 
 EXIT_USAGE = 2
 
@@ -99,7 +100,7 @@ def _overrides(
     config: Path | None,
     isolated: bool,
 ) -> Overrides:
-    from wmdsl.settings import Overrides
+    from wmdsl.project.settings import Overrides
 
     return Overrides(
         preset=preset,
@@ -125,7 +126,7 @@ def _statistics(report: api.Report, output_format: str) -> str:
 
 
 def _name(code: str) -> str:
-    from wmdsl import codes
+    from wmdsl.diagnostics import codes
 
     entry = codes.lookup(code)
     return entry.name if entry else ""
@@ -230,7 +231,7 @@ def check(
     """
     from wmdsl import api
     from wmdsl.output import FORMATTERS
-    from wmdsl.settings import ConfigError, settings_for
+    from wmdsl.project.settings import ConfigError, settings_for
 
     overrides = _overrides(preset, select, extend_select, ignore, fail_on, config, isolated)
     try:
@@ -312,8 +313,8 @@ def render(spec: Path, formats: tuple[str, ...], output: Path | None, force: boo
     """Check SPEC, then render it. Refuses (exit 1) when the checks find errors."""
     from wmdsl import api
     from wmdsl.output import FORMATTERS
+    from wmdsl.project.settings import settings_for
     from wmdsl.render import RenderError
-    from wmdsl.settings import settings_for
 
     several = len(formats) > 1
     if several and output is None:
@@ -358,7 +359,7 @@ def render(spec: Path, formats: tuple[str, ...], output: Path | None, force: boo
 def analyze(spec: Path, output_format: str) -> None:
     """Flow analysis of SPEC: arrival rates, servers, utilisation, waits, bottleneck, lead time."""
     from wmdsl import api
-    from wmdsl.analysis import analyze as analyze_document
+    from wmdsl.flow.analysis import analyze as analyze_document
     from wmdsl.output import FORMATTERS
     from wmdsl.output.analysis import format_analysis_json, format_analysis_text
 
@@ -393,9 +394,9 @@ def analyze(spec: Path, output_format: str) -> None:
 def docs_command(spec: Path, output: Path, force: bool, replace: bool, no_color: bool) -> None:
     """Build the onboarding handbook of SPEC: a static HTML + Markdown site."""
     from wmdsl import api
-    from wmdsl.folders import replace_folder
     from wmdsl.handbook import MARKER
     from wmdsl.output import FORMATTERS
+    from wmdsl.project.folders import replace_folder
 
     try:
         result, note = api.handbook(spec, force=force)
@@ -421,7 +422,7 @@ def docs_command(spec: Path, output: Path, force: bool, replace: bool, no_color:
 @click.option("--json", "as_json", is_flag=True, help="Print the rules as JSON.")
 def rules(as_json: bool) -> None:
     """List every code: code, name, default severity and summary."""
-    from wmdsl import codes
+    from wmdsl.diagnostics import codes
 
     if as_json:
         import json
@@ -433,7 +434,7 @@ def rules(as_json: bool) -> None:
 
 
 def _rule_data(code: str) -> dict[str, object]:
-    from wmdsl import codes
+    from wmdsl.diagnostics import codes
     from wmdsl.rules import all_rules
     from wmdsl.rules.docs import help_uri
 
@@ -460,7 +461,7 @@ def _rule_data(code: str) -> dict[str, object]:
 @click.argument("code")
 def rule(code: str) -> None:
     """Explain one rule: CODE is a code (FLW003) or a name (trap-loop)."""
-    from wmdsl import codes
+    from wmdsl.diagnostics import codes
     from wmdsl.rules import all_rules
     from wmdsl.rules.docs import rule_markdown
 

@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in names:
             print(f"stale: wmdsl/_generated/{name} (run `python -m wmdsl.generate`)")
         return 1 if names else 0
-    from wmdsl.files import write_atomic
+    from wmdsl.project.files import write_atomic
 
     out = args.out or FOLDER
     for artefact in ARTEFACTS:

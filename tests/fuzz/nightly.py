@@ -21,8 +21,8 @@ import sys
 from wmdsl import api
 from wmdsl.diagnostics import Severity
 from wmdsl.handbook import build_handbook
+from wmdsl.project.settings import Overrides
 from wmdsl.render import render
-from wmdsl.settings import Overrides
 
 FORMATS = ("dot", "mermaid", "bpmn", "json", "raci-md", "raci-csv", "board")
 STRICT = Overrides(preset="strict")

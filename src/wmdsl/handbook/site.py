@@ -15,7 +15,7 @@ from wmdsl.model import Document
 from wmdsl.output.safe import for_xml
 
 if TYPE_CHECKING:
-    from wmdsl.report import Report
+    from wmdsl.diagnostics.report import Report
 
 HOME = Link("Home", "index")
 FINDINGS = Link("Findings", "findings")

@@ -1,4 +1,4 @@
-"""Formatters: a :class:`~wmdsl.report.Report` in, text out (one module per format).
+"""Formatters: a :class:`~wmdsl.diagnostics.report.Report` in, text out (one module per format).
 
 The report quotes specs and names their files, which CI takes from pull
 requests: each formatter finishes its text with :mod:`wmdsl.output.safe`.
@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from wmdsl.report import Report
+    from wmdsl.diagnostics.report import Report
 
 Formatter = Callable[["Report", bool], str]
 

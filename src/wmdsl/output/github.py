@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from wmdsl import codes
-from wmdsl.diagnostics import Severity
+from wmdsl.diagnostics import Severity, codes
 from wmdsl.output.safe import visible
 
 if TYPE_CHECKING:
-    from wmdsl.report import Report
+    from wmdsl.diagnostics.report import Report
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

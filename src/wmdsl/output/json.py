@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from wmdsl import codes
-from wmdsl.diagnostics import Diagnostic, Severity
+from wmdsl.diagnostics import Diagnostic, Severity, codes
+from wmdsl.model.span import Span
 from wmdsl.output.safe import for_json
-from wmdsl.span import Span
 
 if TYPE_CHECKING:
-    from wmdsl.report import Report
+    from wmdsl.diagnostics.report import Report
 
 
 def _where(span: Span) -> dict[str, Any]:

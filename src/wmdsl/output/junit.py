@@ -16,7 +16,7 @@ from wmdsl.diagnostics import Diagnostic
 from wmdsl.output.safe import for_xml
 
 if TYPE_CHECKING:
-    from wmdsl.report import Report
+    from wmdsl.diagnostics.report import Report
 
 
 def format_junit(report: Report, color: bool = False) -> str:

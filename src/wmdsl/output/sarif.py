@@ -15,16 +15,16 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from wmdsl import __version__, codes
-from wmdsl.diagnostics import Diagnostic, Severity
+from wmdsl import __version__
+from wmdsl.diagnostics import Diagnostic, Severity, codes
+from wmdsl.model.span import Span
 from wmdsl.output.lines import SourceLines
 from wmdsl.output.safe import for_json
 from wmdsl.rules.docs import DOCS_URL, help_uri
 from wmdsl.rules.registry import all_rules
-from wmdsl.span import Span
 
 if TYPE_CHECKING:
-    from wmdsl.report import Report
+    from wmdsl.diagnostics.report import Report
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

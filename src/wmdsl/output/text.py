@@ -22,16 +22,16 @@ import io
 from typing import TYPE_CHECKING
 
 from wmdsl.diagnostics import Diagnostic, Severity
+from wmdsl.model.span import Span
 from wmdsl.output.lines import SourceLines, source_lines
 from wmdsl.output.safe import is_plain, no_commands, visible
-from wmdsl.span import Span
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from rich.text import Text
 
-    from wmdsl.report import Report
+    from wmdsl.diagnostics.report import Report
 
 TAB = 4
 WIDTH = 120  # longest source excerpt shown in a frame

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import re
 
-from wmdsl import codes
-from wmdsl.diagnostics import Diagnostic
-from wmdsl.span import point
+from wmdsl.diagnostics import Diagnostic, codes
+from wmdsl.model.span import point
 
 # The controls the Unicode Bidirectional Algorithm obeys, by name (no
 # ``unicodedata`` needed to name them): embeddings, overrides and isolates,

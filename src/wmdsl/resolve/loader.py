@@ -12,16 +12,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wmdsl import codes
-from wmdsl.diagnostics import Diagnostic, Related, sorted_unique
-from wmdsl.files import read_regular
-from wmdsl.limits import DEFAULT, Limits, size
+from wmdsl.diagnostics import Diagnostic, Related, codes, sorted_unique
 from wmdsl.model import Document
+from wmdsl.model.span import Span, point
+from wmdsl.project.files import read_regular
+from wmdsl.project.limits import DEFAULT, Limits, size
 from wmdsl.resolve.hidden import bidi_controls
 from wmdsl.resolve.resolver import Resolver
 from wmdsl.resolve.schema import plain
 from wmdsl.resolve.sink import Sink
-from wmdsl.span import Span, point
 from wmdsl.syntax import ParsedFile, Statement, parse
 from wmdsl.syntax.ast import ArgKind
 

@@ -14,9 +14,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from wmdsl import codes
-from wmdsl.diagnostics import Related
+from wmdsl.diagnostics import Related, codes
 from wmdsl.model import Allow, Declarations, Document, Element, Handoff, Named, Workflow
+from wmdsl.model.span import Span
 from wmdsl.resolve import values
 from wmdsl.resolve.context import Context
 from wmdsl.resolve.hidden import describe, first_hidden, has_visible_text
@@ -34,7 +34,6 @@ from wmdsl.resolve.schema import (
 )
 from wmdsl.resolve.scope import Scope, Symbol, a, check_uses
 from wmdsl.resolve.sink import Sink, closest, did_you_mean, one_of
-from wmdsl.span import Span
 from wmdsl.syntax.ast import Arg, ArgKind, ParsedFile, Statement, span_of
 from wmdsl.syntax.ast import Handoff as HandoffSyntax
 

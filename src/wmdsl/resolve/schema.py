@@ -13,8 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from wmdsl import codes
-from wmdsl.diagnostics import Related
+from wmdsl.diagnostics import Related, codes
 from wmdsl.model import (
     Board,
     Cadence,

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from wmdsl import codes
-from wmdsl.diagnostics import Related
+from wmdsl.diagnostics import Related, codes
 from wmdsl.model import Ref
+from wmdsl.model.span import Span
 from wmdsl.resolve.sink import Sink, closest, did_you_mean, one_of
-from wmdsl.span import Span
 
 ARTICLE = {"intake": "an intake", "exit": "an exit", "work": "a work type"}
 
@@ -76,7 +75,7 @@ class Scope:
 class Use:
     """A reference waiting to be checked once every name is declared.
 
-    Not frozen, as there is one per reference (see :mod:`wmdsl.span` for
+    Not frozen, as there is one per reference (see :mod:`wmdsl.model.span` for
     why). Only the resolver makes and reads them.
     """
 

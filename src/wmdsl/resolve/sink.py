@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from wmdsl.codes import Code
 from wmdsl.diagnostics import Diagnostic, Related
-from wmdsl.span import Span
+from wmdsl.diagnostics.codes import Code
+from wmdsl.model.span import Span
 
 
 class Sink:

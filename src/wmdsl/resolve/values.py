@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from wmdsl import codes
+from wmdsl.diagnostics import codes
 from wmdsl.model import Duration, Percent, Rate, Ref, Target
 from wmdsl.resolve.sink import Sink, did_you_mean, one_of
 from wmdsl.syntax.ast import Arg, ArgKind

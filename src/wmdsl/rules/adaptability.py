@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from wmdsl.diagnostics import Related, Severity
-from wmdsl.digraph import DiGraph, shortest_path, strongly_connected_components
+from wmdsl.flow.digraph import DiGraph, shortest_path, strongly_connected_components
 from wmdsl.model import Decision, Escalation, Workflow
 from wmdsl.rules.registry import Finding, Option, Options, RuleContext, element_key, rule, subjects
 from wmdsl.rules.wording import Chains, arrows, ends

@@ -11,8 +11,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from wmdsl.codes import Family
-from wmdsl.files import write_atomic
+from wmdsl.diagnostics.codes import Family
+from wmdsl.project.files import write_atomic
 from wmdsl.rules.registry import Rule, all_rules
 
 DOCS_URL = "https://wmdsl.dev/rules/"

@@ -1,13 +1,13 @@
 """Flow over Friction: work can enter, move and leave; nothing gets stuck.
 
 The soundness checks (FLW001–FLW004) read the flow graph (see
-:mod:`wmdsl.graph`). Reachability is computed once from the virtual source and
+:mod:`wmdsl.flow.graph`). Reachability is computed once from the virtual source and
 once to the virtual sink, and the strongly connected components once, so every
 check is linear in the graph. Each root cause is reported once: where work gets
 stuck, not every node upstream of it.
 
 The capacity checks (FLW005–FLW007) read the analytic flow model of
-:mod:`wmdsl.analysis` (traffic equations, utilisation, Erlang C waits), and the
+:mod:`wmdsl.flow.analysis` (traffic equations, utilisation, Erlang C waits), and the
 path checks (FLW008–FLW010) its forward skeleton: the handoffs without the
 ``rework`` ones and those that close a loop, a DAG walked once in topological
 order. Both are computed once per workflow per run and shared with the
@@ -20,10 +20,10 @@ import itertools
 import weakref
 from collections.abc import Iterator
 
-from wmdsl.analysis import StageFlow, WorkflowAnalysis, analyze_workflow, format_hours
 from wmdsl.diagnostics import Severity
-from wmdsl.digraph import condensation, find_cycle
-from wmdsl.graph import SINK, SOURCE, FlowGraph
+from wmdsl.flow.analysis import StageFlow, WorkflowAnalysis, analyze_workflow, format_hours
+from wmdsl.flow.digraph import condensation, find_cycle
+from wmdsl.flow.graph import SINK, SOURCE, FlowGraph
 from wmdsl.model import Exit, ExitKind, Handoff, Intake, Stage, Workflow
 from wmdsl.rules.registry import (
     Finding,
@@ -289,7 +289,7 @@ def intake_without_decline(ctx: RuleContext, options: Options) -> Iterator[Findi
             )
 
 
-# -- capacity and queues (the analytic flow model, see wmdsl.analysis) -------------------
+# -- capacity and queues (the analytic flow model, see wmdsl.flow.analysis) -------------------
 
 _ANALYSES: weakref.WeakKeyDictionary[RuleContext, dict[int, WorkflowAnalysis]] = weakref.WeakKeyDictionary()
 

@@ -47,7 +47,7 @@ class _Membership:
     """One person in one lane, with where it is written.
 
     This and :class:`_Accountable` are not frozen, as the rules make one per
-    member and per owner (see :mod:`wmdsl.span` for why).
+    member and per owner (see :mod:`wmdsl.model.span` for why).
     """
 
     workflow: Workflow | None

@@ -1,7 +1,7 @@
 """Progress over Perfection: paths are short enough to meet their promises.
 
 Both checks walk the forward handoffs of a workflow (rework and loop-closing
-handoffs set apart, see :func:`wmdsl.graph.skeleton`), so they look at the
+handoffs set apart, see :func:`wmdsl.flow.graph.skeleton`), so they look at the
 way work normally goes, once, in linear time.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wmdsl.analysis import MainPath, format_hours
 from wmdsl.diagnostics import Severity
+from wmdsl.flow.analysis import MainPath, format_hours
 from wmdsl.model import Intake, Stage, Workflow, WorkType
 from wmdsl.rules.flow import analysis_of, written
 from wmdsl.rules.registry import Finding, Options, RuleContext, element_key, rule, subjects

@@ -15,13 +15,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from wmdsl import codes
-from wmdsl.capacity import Allocation, allocations, lane_fte
-from wmdsl.codes import Code, Family
-from wmdsl.diagnostics import Related, Severity
-from wmdsl.graph import FlowGraph, build_graph
+from wmdsl.diagnostics import Related, Severity, codes
+from wmdsl.diagnostics.codes import Code, Family
+from wmdsl.flow.capacity import Allocation, allocations, lane_fte
+from wmdsl.flow.graph import FlowGraph, build_graph
 from wmdsl.model import Decision, Document, Intake, Lane, Named, Stage, Workflow
-from wmdsl.span import Span
+from wmdsl.model.span import Span
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from wmdsl.diagnostics import Related, Severity
-from wmdsl.digraph import weakly_connected_components
-from wmdsl.graph import SINK, SOURCE
+from wmdsl.flow.digraph import weakly_connected_components
+from wmdsl.flow.graph import SINK, SOURCE
 from wmdsl.model import Decision, Handoff, Lane, Ref, Stage, Workflow
 from wmdsl.rules.registry import Finding, Options, RuleContext, element_key, rule, subjects, workflow_key
 

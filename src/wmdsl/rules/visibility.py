@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from wmdsl.diagnostics import Severity
-from wmdsl.digraph import descendants
-from wmdsl.graph import FlowGraph
+from wmdsl.flow.digraph import descendants
+from wmdsl.flow.graph import FlowGraph
 from wmdsl.model import ExitKind, Handoff, Metric, Workflow
 from wmdsl.rules.registry import Finding, Options, RuleContext, element_key, rule, subjects, workflow_key
 

@@ -3,7 +3,7 @@
 These are frozen, slotted dataclasses (cheap to build, no validation), built
 by :mod:`wmdsl.syntax.parser` and read by the resolver, which turns them into
 the typed model. :class:`Arg`, of which there is one per token, is not frozen
-(see :mod:`wmdsl.span` for why), nor is :class:`Statement`.
+(see :mod:`wmdsl.model.span` for why), nor is :class:`Statement`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import enum
 from dataclasses import dataclass
 
 from wmdsl.diagnostics import Diagnostic
-from wmdsl.span import Span
+from wmdsl.model.span import Span
 
 
 class ArgKind(enum.Enum):

@@ -18,10 +18,9 @@ from typing import Any
 from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from wmdsl import codes
-from wmdsl.codes import Code
-from wmdsl.diagnostics import Diagnostic, Related
-from wmdsl.span import Span
+from wmdsl.diagnostics import Diagnostic, Related, codes
+from wmdsl.diagnostics.codes import Code
+from wmdsl.model.span import Span
 
 MAX_ERRORS = 25
 

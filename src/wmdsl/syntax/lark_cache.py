@@ -28,7 +28,7 @@ from lark import __version__ as lark_version
 def user_cache_folder() -> Path | None:
     """wmdsl's per-user cache folder, made private; None when it cannot be used.
 
-    The result cache's (:func:`wmdsl.cache.default_folder`, which a test holds
+    The result cache's (:func:`wmdsl.project.cache.default_folder`, which a test holds
     this to): ``$WMDSL_CACHE_DIR``, else ``$XDG_CACHE_HOME/wmdsl``, else
     ``~/.cache/wmdsl``. Not imported from there: the parse layer sits below it.
     """

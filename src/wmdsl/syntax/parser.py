@@ -40,8 +40,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from wmdsl.limits import DEFAULT, Limits
-from wmdsl.span import Span
+from wmdsl.model.span import Span
+from wmdsl.project.limits import DEFAULT, Limits
 from wmdsl.syntax.ast import TERMINAL_KINDS, Arg, ArgKind, Block, Handoff, ParsedFile, Statement
 from wmdsl.syntax.grammar import grammar_text
 from wmdsl.syntax.strings import EscapeError, decode_string, decode_text

@@ -21,10 +21,9 @@ from typing import Any
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedInput, VisitError
 
-from wmdsl import codes
-from wmdsl.diagnostics import Diagnostic
-from wmdsl.limits import DEFAULT, Limits
-from wmdsl.span import Span
+from wmdsl.diagnostics import Diagnostic, codes
+from wmdsl.model.span import Span
+from wmdsl.project.limits import DEFAULT, Limits
 from wmdsl.syntax.ast import TERMINAL_KINDS, Arg, ArgKind, Block, Handoff, ParsedFile, Statement
 from wmdsl.syntax.errors import ErrorCollector
 from wmdsl.syntax.grammar import grammar_text

@@ -22,13 +22,13 @@ Traffic equations
     system solved by Gaussian elimination with partial pivoting; a larger one
     is solved by eliminating its nodes on the graph, exactly, while that
     stays cheap, and otherwise by at most 100 Gauss–Seidel sweeps in the
-    forward order of the handoffs (see :mod:`wmdsl.linear`): to within
+    forward order of the handoffs (see :mod:`wmdsl.flow.linear`): to within
     10⁻¹² when they settle, and when they do not, with the last sweep's
     rates, which are lower bounds, and a note saying so. A loop work can
     never leave makes its system singular; its nodes are then marked
     unstable, with a reason, instead of being given numbers.
 Servers
-    A stage's lane's full-time equivalents (:func:`wmdsl.capacity.lane_fte`);
+    A stage's lane's full-time equivalents (:func:`wmdsl.flow.capacity.lane_fte`);
     for a stage in no lane, its owner's (a person's ``capacity``, so 1 server
     by default, or an owning lane's FTE). A ``wip`` limit caps them. As in
     DESIGN §7 each stage of a lane counts the lane's whole capacity; the lane
@@ -52,7 +52,7 @@ Lead time
 Main path
     Per intake, the *most likely* path to a ``done`` exit over the forward
     handoffs (those that are neither ``rework`` nor close a loop, see
-    :func:`wmdsl.graph.skeleton`): the product of its routing probabilities is largest,
+    :func:`wmdsl.flow.graph.skeleton`): the product of its routing probabilities is largest,
     ties going to the handoff declared first. Its raw process time is the sum
     of its stages' effort — the hands-on time of a typical item that needs no
     rework, which no amount of queue management can shorten.
@@ -65,15 +65,15 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from wmdsl.capacity import all_people, lane_fte
-from wmdsl.digraph import Adjacency, reach
-from wmdsl.graph import FlowGraph, Skeleton, build_graph
-from wmdsl.linear import Solution, solve_linear, solve_sparse
+from wmdsl.flow.capacity import all_people, lane_fte
+from wmdsl.flow.digraph import Adjacency, reach
+from wmdsl.flow.graph import FlowGraph, Skeleton, build_graph
+from wmdsl.flow.linear import Solution, solve_linear, solve_sparse
 from wmdsl.model import Document, ExitKind, Lane, Person, Stage, Workflow
 
 HOURS_PER_WEEK = 40.0
 #: Components up to this size are solved on their dense matrix, larger ones
-#: on the graph (see :mod:`wmdsl.linear`).
+#: on the graph (see :mod:`wmdsl.flow.linear`).
 DENSE_UP_TO = 64
 _NAMED = 8  # stages of a loop a note names at most
 TIE = 1e-9  # relative difference below which two path probabilities are equal
@@ -347,7 +347,7 @@ def solve_traffic(
 
     ``arrivals`` is γ by node number; the components come from the flow
     graph's condensation, in its topological order. A large component whose
-    rates are only approximate (see :func:`wmdsl.linear.solve_sparse`) is
+    rates are only approximate (see :func:`wmdsl.flow.linear.solve_sparse`) is
     noted in ``notes``.
     """
     graph = flow.graph

@@ -17,11 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from wmdsl import codes
-from wmdsl.diagnostics import Severity
-from wmdsl.files import read_regular
-from wmdsl.limits import DEFAULT as DEFAULT_LIMITS
-from wmdsl.limits import Limits
+from wmdsl.diagnostics import Severity, codes
+from wmdsl.project.files import read_regular
+from wmdsl.project.limits import DEFAULT as DEFAULT_LIMITS
+from wmdsl.project.limits import Limits
 from wmdsl.resolve.sink import closest
 from wmdsl.rules.registry import OptionValue, Rule, all_rules
 

@@ -37,11 +37,11 @@ from typing import Any
 
 from wmdsl import __version__
 from wmdsl.diagnostics import Diagnostic, Related, Severity
-from wmdsl.files import read_regular, write_atomic
-from wmdsl.limits import Limits
-from wmdsl.report import FileResult
+from wmdsl.diagnostics.report import FileResult
+from wmdsl.model.span import Span
+from wmdsl.project.files import read_regular, write_atomic
+from wmdsl.project.limits import Limits
 from wmdsl.resolve.loader import Read, display_path
-from wmdsl.span import Span
 
 FORMAT = 2
 SECRET_NAME = "secret"

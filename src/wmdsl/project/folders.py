@@ -20,7 +20,7 @@ import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from wmdsl.files import OutputError, inside
+from wmdsl.project.files import OutputError, inside
 
 
 def replace_folder(
@@ -33,7 +33,7 @@ def replace_folder(
 ) -> None:
     """Make ``folder`` hold exactly ``contents`` (relative path → bytes) and the file ``marker``.
 
-    Raises :class:`~wmdsl.files.OutputError` when ``folder`` may not be
+    Raises :class:`~wmdsl.project.files.OutputError` when ``folder`` may not be
     replaced: it is not empty and has no ``marker`` (unless ``force``), or —
     whatever ``force`` says — it is a link, a file system root, or holds the
     working directory or one of the ``protected`` files.
@@ -62,7 +62,7 @@ def replace_folder(
 
 
 def check_replaceable(target: Path, marker: str, force: bool, protected: Iterable[Path]) -> None:
-    """Raise :class:`~wmdsl.files.OutputError` when :func:`replace_folder` may not replace ``target``."""
+    """Raise :class:`~wmdsl.project.files.OutputError` when ``target`` may not be replaced."""
     if target.parent == target:
         raise OutputError(f"refusing to replace the root folder {target}")
     if target.is_symlink():

@@ -14,7 +14,7 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from wmdsl.digraph import Condensation, DiGraph, ancestors, condensation, descendants, reaching
+from wmdsl.flow.digraph import Condensation, DiGraph, ancestors, condensation, descendants, reaching
 from wmdsl.model import Exit, Handoff, Intake, Stage, Workflow
 
 SOURCE = "⊤"

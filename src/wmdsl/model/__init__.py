@@ -3,7 +3,7 @@
 One class per concept of the language: frozen, slotted, keyword-only
 standard-library dataclasses, which the resolver builds directly after checking
 every value itself (with positions and hints). Every object carries a
-:class:`~wmdsl.span.Span` saying where it was written; spans take no part in
+:class:`~wmdsl.model.span.Span` saying where it was written; spans take no part in
 equality or hashing (``compare=False``, declared once on :class:`Element`), so
 two specs that say the same thing compare equal. The model knows nothing of
 lark or of the syntax tree.
@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import Field, dataclass, field, fields
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Self, TypeVar, cast
 
-from wmdsl.span import Span
+from wmdsl.model.span import Span
 
 if TYPE_CHECKING:
     from pydantic import ConfigDict, TypeAdapter

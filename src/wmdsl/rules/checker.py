@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from wmdsl import codes
-from wmdsl.diagnostics import Diagnostic, Severity
+from wmdsl.diagnostics import Diagnostic, Severity, codes
 from wmdsl.model import Allow, Document, Named, Workflow
+from wmdsl.project.settings import Overrides, Settings, resolve
 from wmdsl.rules.registry import RuleContext, all_rules, element_key, workflow_key
-from wmdsl.settings import Overrides, Settings, resolve
 
 _COLLECTIONS = {
     "person": "people",

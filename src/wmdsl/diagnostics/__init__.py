@@ -1,7 +1,7 @@
 """Diagnostics: what wmdsl tells its users.
 
 A diagnostic names a code (``CLR001``), a severity, a message, where it applies
-(a :class:`~wmdsl.span.Span`), an optional hint saying what to do, and related
+(a :class:`~wmdsl.model.span.Span`), an optional hint saying what to do, and related
 places (``first defined here``). It also records the *subject*: the element it
 is about, which is how ``allow`` suppressions find the findings they cover.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-from wmdsl.span import Span
+from wmdsl.model.span import Span
 
 
 class Severity(enum.IntEnum):
