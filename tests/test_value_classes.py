@@ -39,7 +39,7 @@ MUTABLE = {
     "wmdsl.resolve.scope.Use": "one per reference",
     "wmdsl.resolve.scope.Scope": "filled while names are declared",
     "wmdsl.resolve.context.Context": "collects uses while a document is read",
-    "wmdsl.resolve.loader.Compilation": "a result the caller may amend",
+    "wmdsl.resolve.compile.Compilation": "a result the caller may amend",
     "wmdsl.diagnostics.report.Report": "a result the caller may amend",
     "wmdsl.api.Rendering": "a result the caller may amend",
     "wmdsl.rules.humanity._Membership": "one per member of a lane",

@@ -8,7 +8,7 @@ import re
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from wmdsl.resolve.loader import decode, normalize_newlines
+from wmdsl.project.specs import decode, normalize_newlines
 from wmdsl.resolve.values import _NUMBER, HANDLE, NAME, is_handle_token, is_name, split_number
 from wmdsl.syntax.ast import Arg, ArgKind
 from wmdsl.syntax.grammar import grammar_text

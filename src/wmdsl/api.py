@@ -9,28 +9,21 @@ stage is exposed on its own too: :func:`parse`, :func:`compile_path`,
 
 from __future__ import annotations
 
-import fnmatch
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wmdsl.diagnostics import Diagnostic, Severity, codes, sorted_unique
+from wmdsl.diagnostics import Diagnostic, Severity, UsageError, WmdslError, codes, sorted_unique
 from wmdsl.diagnostics.report import FileResult, Report
 from wmdsl.flow.graph import FlowGraph, build_graph
 from wmdsl.model import Document, Workflow, json_schema
 from wmdsl.model.span import point
 from wmdsl.project.limits import Limits
 from wmdsl.project.settings import ConfigError, Configurations, Overrides, Settings, settings_for
-from wmdsl.resolve.loader import (
-    Compilation,
-    compile_file,
-    compile_text,
-    display_path,
-    find_root,
-    refusal,
-)
+from wmdsl.project.specs import discover, display_path, find_root, find_specs
+from wmdsl.resolve.compile import Compilation, compile_file, compile_text
 from wmdsl.rules.checker import run_rules
 from wmdsl.syntax import ParsedFile
 from wmdsl.syntax import parse as _parse
@@ -57,16 +50,6 @@ __all__ = [
     "parse",
     "render",
 ]
-
-SUFFIX = ".wm"
-
-
-class WmdslError(Exception):
-    """Base of the errors wmdsl raises on purpose."""
-
-
-class UsageError(WmdslError):
-    """The request itself is wrong: a missing path, a folder without specs."""
 
 
 class SpecError(WmdslError):
@@ -110,130 +93,6 @@ def _document(compilation: Compilation) -> Document:
 def graph(workflow: Workflow) -> FlowGraph:
     """The flow graph of a workflow."""
     return build_graph(workflow)
-
-
-def _excluded(relative: Path, patterns: Sequence[str]) -> bool:
-    """True when ``relative`` (a path below some folder), a folder on its way or one of its names matches."""
-    parts = relative.parts
-    # Every name, and the path of every folder on the way and of the file
-    # itself: "drafts", "specs/drafts" and "specs/*/old.wm" all match
-    # specs/drafts/old.wm.
-    names = [*parts, *("/".join(parts[:end]) for end in range(2, len(parts) + 1))]
-    return any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns for name in names)
-
-
-# Folders folder discovery never enters: a repository's own data, and the
-# result cache of versions that kept it in the tree.
-SKIPPED_FOLDERS = frozenset({".git", ".wmdsl_cache"})
-
-
-def _walk(folder: Path, root: Path, notes: list[Diagnostic]) -> Iterator[Path]:
-    """Every file below ``folder``, following links to folders that stay inside ``root``.
-
-    A linked folder is entered once (so a link to a folder above it is no
-    loop); a link that leads outside the root is reported, not entered.
-    """
-    seen = {os.path.realpath(folder)}
-    pending = [folder]
-    while pending:
-        current = pending.pop()
-        try:
-            entries = sorted(os.scandir(current), key=lambda entry: entry.name)
-        except OSError:
-            continue
-        for entry in entries:
-            path = Path(entry.path)
-            if entry.name in SKIPPED_FOLDERS:
-                continue
-            try:
-                is_folder = entry.is_dir()  # follows links: a link to a folder is a folder here
-            except OSError:  # a link to itself: the check of the file will say so
-                is_folder = False
-            if not is_folder:
-                yield path
-                continue
-            real = os.path.realpath(path)
-            if entry.is_symlink() and refusal(real, root) is not None:
-                notes.append(_link_outside(path))
-            elif real not in seen:
-                seen.add(real)
-                pending.append(path)
-
-
-def _link_outside(path: Path) -> Diagnostic:
-    return Diagnostic(
-        codes.IMPORT_OUTSIDE.code,
-        Severity.WARNING,
-        f"folder `{display_path(Path(os.path.abspath(path)))}` is a link that leads outside the "
-        "project root (or into `.git`); not searched",
-        point(display_path(Path(os.path.abspath(path))), 1, 1),
-        "specs must lie inside the project root; name the folder itself to check it",
-    )
-
-
-def _excluded_by_config(path: Path, searched: Path, settings: Settings) -> bool:
-    """True when the ``exclude`` key of the configuration that applies to ``path`` matches it.
-
-    Its globs are relative to the configuration file's folder, as those of
-    ``per-file-ignores`` are; a file outside that folder (``--config`` naming
-    a file elsewhere) is matched by its path below the folder searched.
-    """
-    if not settings.exclude or settings.source is None:
-        return False
-    try:
-        # Both as written, links not followed: the configuration was found
-        # upward from where the file lies.
-        relative = Path(os.path.abspath(path)).relative_to(os.path.abspath(settings.source.parent))
-    except ValueError:
-        relative = path.relative_to(searched)
-    return _excluded(relative, settings.exclude)
-
-
-def _discover(
-    paths: Iterable[str | Path],
-    exclude: Sequence[str],
-    root: Path | None = None,
-    overrides: Overrides | None = None,
-    configs: Configurations | None = None,
-) -> tuple[list[Path], list[Diagnostic]]:
-    """The spec files named by ``paths``, and what folder discovery refused to enter."""
-    configs = configs or Configurations()
-    found: set[Path] = set()
-    notes: list[Diagnostic] = []
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            confine = (root if root is not None else find_root(path / "_")).resolve()
-            specs = {
-                p
-                for p in _walk(path, confine, notes)
-                if p.name.endswith(SUFFIX)
-                and not _excluded(p.relative_to(path), exclude)
-                and not _excluded_by_config(p, path, configs.settings_for(p, overrides))
-            }
-            if not specs and not notes:
-                raise UsageError(f"no {SUFFIX} files found under {path}")
-            found |= specs
-        elif os.path.lexists(path):
-            found.add(path)
-        else:
-            raise UsageError(f"no such file or directory: {path}")
-    return sorted(found, key=lambda p: p.as_posix()), notes
-
-
-def discover(
-    paths: Iterable[str | Path], exclude: Sequence[str] = (), overrides: Overrides | None = None
-) -> list[Path]:
-    """The ``.wm`` files named by ``paths`` (folders searched recursively), sorted.
-
-    Files found in folders are skipped when their path below the folder, or a
-    folder on the way, matches a glob in ``exclude``, or when the ``exclude``
-    key of the configuration that applies to them (read with ``overrides``)
-    matches their path below the configuration file's folder. Files named
-    explicitly are always checked. ``.git`` folders are never entered, and
-    linked folders only when they lead to a folder inside the project root.
-    """
-    return _discover(paths, exclude, overrides=overrides)[0]
 
 
 def _check_compilation(
@@ -381,7 +240,7 @@ def check(
         cache,
         Path(cache_folder) if cache_folder is not None else None,
     )
-    files, notes = _discover(paths, exclude, job.root, overrides, job.configs)
+    files, notes = find_specs(paths, exclude, job.root, overrides, job.configs)
     results = _run_all(files, job, jobs)
     diagnostics = [*notes, *(d for result in results for d in result.diagnostics)]
     sources = {name: text for result in results for name, text in result.sources.items()}

@@ -69,3 +69,11 @@ def sorted_unique(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
             seen.add(diagnostic.sort_key)
             result.append(diagnostic)
     return result
+
+
+class WmdslError(Exception):
+    """Base of the errors wmdsl raises on purpose."""
+
+
+class UsageError(WmdslError):
+    """The request itself is wrong: a missing path, a folder without specs."""

@@ -10,7 +10,7 @@ nothing the cache trusts may come from there:
   and kept beside the records, readable by its owner only. A record that
   does not verify is a miss: a planted or edited record is never believed.
 - A record lists every file its check looked for (see
-  :class:`~wmdsl.resolve.loader.Read`): the path as named, the real path it
+  :class:`~wmdsl.project.specs.Read`): the path as named, the real path it
   led to and the digest of the bytes that were parsed, including imports that
   were missing or refused. On every read each one is looked up and hashed
   again; a link re-pointed, a file edited (even while it was being checked),
@@ -41,7 +41,7 @@ from wmdsl.diagnostics.report import FileResult
 from wmdsl.model.span import Span
 from wmdsl.project.files import read_regular, write_atomic
 from wmdsl.project.limits import Limits
-from wmdsl.resolve.loader import Read, display_path
+from wmdsl.project.specs import Read, display_path
 
 FORMAT = 2
 SECRET_NAME = "secret"

@@ -240,7 +240,7 @@ def _options(table: object, where: str) -> dict[str, dict[str, OptionValue]]:
 
 
 def _where(path: Path) -> str:
-    from wmdsl.resolve.loader import display_path
+    from wmdsl.project.specs import display_path
 
     return display_path(path.resolve()) + (" [tool.wmdsl]" if path.name == "pyproject.toml" else "")
 

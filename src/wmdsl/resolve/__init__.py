@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from wmdsl.resolve.loader import Compilation, compile_file, compile_text
+from wmdsl.resolve.compile import Compilation, compile_file, compile_text
 
 __all__ = ["Compilation", "compile_file", "compile_text"]

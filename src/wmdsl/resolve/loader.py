@@ -9,155 +9,24 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from wmdsl.diagnostics import Diagnostic, Related, codes, sorted_unique
-from wmdsl.model import Document
-from wmdsl.model.span import Span, point
-from wmdsl.project.files import read_regular
-from wmdsl.project.limits import DEFAULT, Limits, size
+from wmdsl.diagnostics import codes
+from wmdsl.model.span import point
+from wmdsl.project.limits import DEFAULT, Limits
+from wmdsl.project.specs import (
+    Read,
+    decode,
+    display_path,
+    normalize_newlines,
+    read_bytes,
+    refusal,
+)
 from wmdsl.resolve.hidden import bidi_controls
-from wmdsl.resolve.resolver import Resolver
 from wmdsl.resolve.schema import plain
 from wmdsl.resolve.sink import Sink
 from wmdsl.syntax import ParsedFile, Statement, parse
 from wmdsl.syntax.ast import ArgKind
-
-ROOT_MARKERS = ("wmdsl.toml", "pyproject.toml", ".git")
-
-
-@dataclass(frozen=True, slots=True)
-class Read:
-    """A file a compilation looked for: as named, what that led to, and what was parsed.
-
-    ``named`` is the absolute path as written (links not followed), ``real``
-    the real path it led to ("" when the system refused the name), ``exists``
-    whether anything was there, and ``digest`` the fingerprint of the bytes
-    parsed, when the compilation was asked for fingerprints (the result cache
-    asks for SHA-256): "" when the file could not be read or no fingerprint
-    was asked for, None when the file was not to be read (missing, refused).
-    A cached result is valid while every read of its check would come out the
-    same: that is how a re-pointed link, an edited file and an import created
-    later are noticed.
-    """
-
-    named: str
-    real: str
-    exists: bool
-    digest: str | None
-
-
-@dataclass(slots=True)
-class Compilation:
-    """Everything one entry file produced: the model (if it resolved), all
-    diagnostics, and the text of every file read (for code frames)."""
-
-    path: str
-    document: Document | None
-    diagnostics: list[Diagnostic]
-    sources: dict[str, str] = field(default_factory=dict)
-    reads: list[Read] = field(default_factory=list)  # every file looked for, the entry file first
-    root: Path = field(default_factory=Path.cwd)
-
-    @property
-    def ok(self) -> bool:
-        """True when no language error was found (rules may still run)."""
-        return self.document is not None
-
-
-def display_path(path: Path) -> str:
-    """``path`` relative to the working directory when inside it, with ``/``."""
-    try:
-        return path.relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def find_root(path: Path) -> Path:
-    """The project root: nearest folder upward with a marker, else the file's folder.
-
-    ``path`` is taken as written (made absolute, links not followed): the root
-    of a link is where the link lies, so a link cannot move its own root to
-    wherever it points.
-    """
-    for folder in Path(os.path.abspath(path)).parents:
-        if any((folder / marker).exists() for marker in ROOT_MARKERS):
-            return folder
-    return Path(os.path.abspath(path)).parent
-
-
-def refusal(real: str, root: Path) -> str | None:
-    """Why the file at real path ``real`` may not be read under ``root`` (None: it may).
-
-    Only files inside the project root are specs, and nothing under a
-    ``.git`` folder is: its config may hold a checkout's credentials, and a
-    code frame would quote them.
-    """
-    path = Path(real)
-    if not path.is_relative_to(root):
-        return "outside"
-    if any(part.lower() == ".git" for part in path.relative_to(root).parts):
-        return "git"
-    return None
-
-
-def decode(data: bytes, shown: str) -> tuple[str | None, Diagnostic | None]:
-    """UTF-8 text (a byte-order mark is dropped), or a diagnostic with the bad byte's place."""
-    try:
-        return normalize_newlines(_without_bom(data.decode("utf-8"))), None
-    except UnicodeDecodeError as error:
-        offset = error.start
-        # Everything before the bad byte decoded fine: count columns in characters.
-        before = normalize_newlines(_without_bom(data[:offset].decode("utf-8")))
-        line = before.count("\n") + 1
-        col = len(before) - (before.rfind("\n") + 1) + 1
-        return None, Diagnostic(
-            codes.UNREADABLE.code,
-            codes.UNREADABLE.severity,
-            f"not valid UTF-8: byte 0x{data[offset]:02X} at offset {offset}",
-            point(shown, line, col),
-            "wmdsl specs are UTF-8 text; re-save the file as UTF-8",
-        )
-
-
-def _without_bom(text: str) -> str:
-    return text[1:] if text.startswith("\ufeff") else text
-
-
-def normalize_newlines(text: str) -> str:
-    """CRLF and lone CR become LF, so lines are counted the same for every file."""
-    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
-
-
-def read_bytes(path: Path, shown: str, limits: Limits = DEFAULT) -> tuple[bytes | None, Diagnostic | None]:
-    """The bytes of a regular file within the size limit, or a diagnostic (never raises)."""
-    try:
-        data = read_regular(path, limits.max_file_size)
-    except (OSError, ValueError) as error:
-        reason = (error.strerror if isinstance(error, OSError) else None) or str(error)
-        return None, Diagnostic(
-            codes.UNREADABLE.code,
-            codes.UNREADABLE.severity,
-            f"cannot read file: {reason.lower()}",
-            point(shown, 1, 1),
-        )
-    if len(data) > limits.max_file_size:
-        return None, Diagnostic(
-            codes.LIMIT.code,
-            codes.LIMIT.severity,
-            f"file is larger than the limit of {size(limits.max_file_size)}",
-            point(shown, 1, 1),
-            "split it into files that import each other, or raise `max-file-size` under "
-            "[limits] in wmdsl.toml",
-        )
-    return data, None
-
-
-def read_text(path: Path, shown: str, limits: Limits = DEFAULT) -> tuple[str | None, Diagnostic | None]:
-    """Read and decode ``path``; never raises for a missing, unreadable or huge file."""
-    data, problem = read_bytes(path, shown, limits)
-    return (None, problem) if data is None else decode(data, shown)
 
 
 def _read(named: Path, real: Path, digest: str | None) -> Read:
@@ -373,40 +242,3 @@ class Loader:
     def imported(self) -> list[ParsedFile]:
         """Imported files in dependency order (each after the files it imports)."""
         return [self.parsed[p] for p in self.order if p != self.entry]
-
-
-def compile_file(
-    path: Path,
-    root: Path | None = None,
-    text: str | None = None,
-    limits: Limits = DEFAULT,
-    *,
-    fingerprint: Callable[[bytes], str] | None = None,
-) -> Compilation:
-    """Read, parse and resolve ``path`` and its imports into a :class:`Document`.
-
-    With ``fingerprint``, each file read is remembered with its fingerprint
-    (see :class:`Read`).
-    """
-    sink = Sink()
-    loader = Loader(root if root is not None else find_root(path), sink, limits, fingerprint)
-    entry = loader.load(path, text)
-    document: Document | None = None
-    if entry is not None:
-        resolver = Resolver(sink)
-        resolved = resolver.resolve(entry, loader.imported())
-        language_errors = [d for d in sink.diagnostics if d.code.startswith("SYN")]
-        document = None if any(d.severity.label == "error" for d in language_errors) else resolved
-    return Compilation(
-        loader.shown, document, sorted_unique(sink.diagnostics), loader.sources, loader.reads, loader.root
-    )
-
-
-def compile_text(
-    text: str, path: str = "<string>", root: Path | None = None, limits: Limits = DEFAULT
-) -> Compilation:
-    """Compile ``text`` as if it were the contents of ``path``."""
-    return compile_file(Path(path), root if root is not None else Path.cwd(), text, limits)
-
-
-__all__ = ["Compilation", "Related", "Span", "compile_file", "compile_text"]
