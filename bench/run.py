@@ -92,8 +92,8 @@ def best_of(repeat: int, run: Callable[[], object]) -> float:
 
 # Where each pipeline stage is entered, as the code under test calls it: (stage, module, attribute).
 HOOKS = [
-    ("settings", "wmdsl.api", "settings_for"),
-    ("read", "wmdsl.resolve.loader", "read_text"),
+    ("settings", "wmdsl.project.settings", "Configurations.settings_for"),
+    ("read", "wmdsl.resolve.loader", "read_bytes"),
     ("parse", "wmdsl.resolve.loader", "parse"),
     ("resolve", "wmdsl.resolve.resolver", "Resolver.resolve"),
     ("rules", "wmdsl.api", "run_rules"),
