@@ -29,7 +29,7 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     try:
         # mkstemp creates the file private (0600); give it the mode a plain
         # open() would: the replaced file's, or the default under the umask.
-        os.chmod(temporary, _mode_for(path))
+        os.chmod(temporary, mode_for(path))
         with os.fdopen(handle, "wb") as stream:
             stream.write(payload)
             stream.flush()
@@ -41,13 +41,18 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         raise
 
 
-def _mode_for(path: Path) -> int:
+def mode_for(path: Path, fresh: int = 0o666) -> int:
+    """The mode of ``path`` as it is, or, when there is none yet, ``fresh`` under the umask.
+
+    What a replacement should get: the replaced file's (or folder's) mode, or
+    the one a plain ``open()`` (``mkdir()``: ``fresh=0o777``) would give.
+    """
     try:
         return stat.S_IMODE(path.stat().st_mode)
     except OSError:
         umask = os.umask(0o022)
         os.umask(umask)
-        return 0o666 & ~umask
+        return fresh & ~umask
 
 
 def overwritten_input(output: Path, inputs: Iterable[Path]) -> Path | None:

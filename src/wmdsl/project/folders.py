@@ -16,11 +16,10 @@ killed between the two renames leaves the old folder whole in a
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from wmdsl.project.files import OutputError, inside
+from wmdsl.project.files import OutputError, inside, mode_for
 
 
 def replace_folder(
@@ -46,7 +45,7 @@ def replace_folder(
     target.parent.mkdir(parents=True, exist_ok=True)
     built = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".new", dir=target.parent))
     try:
-        os.chmod(built, _folder_mode(target))  # mkdtemp makes it private
+        os.chmod(built, mode_for(target, 0o777))  # mkdtemp makes it private
         for name, data in contents.items():
             path = inside(built, name)
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -107,13 +106,3 @@ def _swap(built: Path, target: Path) -> None:
         os.rmdir(aside)
         raise
     shutil.rmtree(aside, ignore_errors=True)  # the new folder is in place: a leftover is no failure
-
-
-def _folder_mode(target: Path) -> int:
-    """The mode of the folder replaced, or the one a plain mkdir would give."""
-    try:
-        return stat.S_IMODE(target.stat().st_mode)
-    except OSError:
-        umask = os.umask(0o022)
-        os.umask(umask)
-        return 0o777 & ~umask
