@@ -16,16 +16,11 @@ import pytest
 
 from tests.generated import generated_spec, shape_spec
 from wmdsl import api
-from wmdsl.flow.analysis import (
-    Analysis,
-    WorkflowAnalysis,
-    analyze,
-    erlang_c,
-    format_hours,
-    queue_wait,
-    solve_linear,
-)
+from wmdsl.flow.analysis import analyze
 from wmdsl.flow.graph import build_graph, skeleton
+from wmdsl.flow.linear import solve_linear
+from wmdsl.flow.queueing import erlang_c, queue_wait
+from wmdsl.flow.results import Analysis, WorkflowAnalysis, format_hours
 from wmdsl.output.analysis import format_analysis_json, format_analysis_text
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

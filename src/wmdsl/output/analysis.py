@@ -1,4 +1,4 @@
-"""A flow analysis (:class:`wmdsl.flow.analysis.Analysis`) as text or JSON.
+"""A flow analysis (:class:`wmdsl.flow.results.Analysis`) as text or JSON.
 
 ::
 
@@ -20,7 +20,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from wmdsl.flow.analysis import (
+from wmdsl.flow.results import (
     HOURS_PER_WEEK,
     Analysis,
     LaneLoad,
