@@ -20,18 +20,8 @@ from wmdsl.model.span import Span
 from wmdsl.resolve import values
 from wmdsl.resolve.context import Context
 from wmdsl.resolve.hidden import describe, first_hidden, has_visible_text
-from wmdsl.resolve.schema import (
-    HANDOFF_ATTRS,
-    KINDS,
-    LANE,
-    SHARED_KINDS,
-    SOURCE,
-    TARGET,
-    WORKFLOW_ATTRS,
-    Attr,
-    Kind,
-    plain,
-)
+from wmdsl.resolve.readers import LANE, SOURCE, TARGET, plain
+from wmdsl.resolve.schema import HANDOFF_ATTRS, KINDS, SHARED_KINDS, WORKFLOW_ATTRS, Attr, Kind
 from wmdsl.resolve.scope import Scope, Symbol, a, check_uses
 from wmdsl.resolve.sink import Sink, closest, did_you_mean, one_of
 from wmdsl.syntax.ast import Arg, ArgKind, ParsedFile, Statement, span_of

@@ -1,0 +1,181 @@
+"""The attributes with a little grammar of their own.
+
+``members @a, @b 50%`` (people and their shares), ``escalates @dana after
+3d``, ``from requests to shipped``, ``target 10d at 85%`` and durations
+(``effort 2d``, with advice for ``2 days`` and ``1d 4h``): each is a
+:data:`~wmdsl.resolve.readers.Reader` named in the tables of
+:mod:`wmdsl.resolve.schema`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from wmdsl.diagnostics import Related, codes
+from wmdsl.model import Escalation, Member, Ref
+from wmdsl.resolve import values
+from wmdsl.resolve.context import Context
+from wmdsl.resolve.readers import ESCALATION, NODE, PERSON, list_items, phrase, plain, single
+from wmdsl.resolve.scope import Use
+from wmdsl.syntax.ast import Arg, ArgKind, Statement
+
+
+def members(ctx: Context, stmt: Statement, role: str) -> list[Member] | None:
+    """``members @a, @b 50%``: people with an optional share of their capacity."""
+    result: list[Member] = []
+    args = list_items(ctx, stmt)
+    if not args:
+        ctx.sink.error(
+            codes.BAD_ARGUMENTS,
+            stmt.keyword.span,
+            "`members` needs at least one person",
+            "e.g. `members @ana, @raj 50%`",
+        )
+        return None
+    for arg in args:
+        if arg.kind is ArgKind.NUMBER and result and result[-1].allocation is None:
+            share = values.read_percent(ctx.sink, arg, "an allocation")
+            if share is not None:
+                result[-1] = replace(result[-1], allocation=share)
+            continue
+        if arg.kind is ArgKind.NUMBER:
+            _misplaced_share(ctx, arg, result[-1] if result else None)
+            continue
+        if arg.kind is ArgKind.WORD and values.is_name(arg.raw):
+            # Whether `desk` is a lane or a person missing its `@` is known
+            # only once every name is declared.
+            ref = Ref(name=arg.raw, span=arg.span)
+            ctx.uses.append(Use(ref, PERSON, f"the members of {role}", bare=True))
+            continue
+        handle = values.read_handle(ctx.sink, arg)
+        if handle is None:
+            continue
+        twice = next((m for m in result if m.person.name == handle), None)
+        if twice is not None:
+            ctx.sink.error(
+                codes.DUPLICATE,
+                arg.span,
+                f"`{handle}` is listed twice in the members of {role}",
+                "list each person once",
+                [Related(twice.span, "first listed here")],
+            )
+            continue
+        person = ctx.use(Ref(name=handle, span=arg.span), PERSON, f"the members of {role}")
+        result.append(Member(person=person, span=arg.span))
+    return result
+
+
+def _misplaced_share(ctx: Context, arg: Arg, previous: Member | None) -> None:
+    if previous is None:
+        message, hint = "a share must follow a person", f"write it after the @handle: `@ana {arg.raw}`"
+    else:
+        who = previous.person.name
+        share = previous.allocation.text if previous.allocation else "50%"
+        message = f"`{who}` already has a share"
+        hint = f"a member takes one share of their time: keep `{who} {share}` or `{who} {arg.raw}`"
+    ctx.sink.error(codes.BAD_ARGUMENTS, arg.span, message, hint)
+
+
+def escalation(ctx: Context, stmt: Statement, role: str) -> list[Escalation] | None:
+    """``escalates @dana after 3d``."""
+    args = phrase(ctx, stmt)
+    shape_ok = len(args) == 1 or (len(args) == 3 and args[1].raw == "after")
+    if not shape_ok:
+        span = args[0].span.to(args[-1].span) if args else stmt.keyword.span
+        ctx.sink.error(codes.BAD_ARGUMENTS, span, *_escalation_advice(args))
+        return None
+    to = values.read_ref(ctx.sink, args[0])
+    after = values.read_duration(ctx.sink, args[2]) if len(args) == 3 else None
+    if to is None or (len(args) == 3 and after is None):
+        return None
+    ctx.use(to, ESCALATION, f"the escalation of {role}")
+    return [Escalation(to=to, after=after, span=args[0].span.to(args[-1].span))]
+
+
+def _escalation_advice(args: list[Arg]) -> tuple[str, str]:
+    who = args[0].raw if args else "@dana"
+    if len(args) == 2 and args[1].kind is ArgKind.NUMBER:
+        return f"`after` is missing before `{args[1].raw}`", f"write `escalates {who} after {args[1].raw}`"
+    if len(args) == 2 and args[1].raw == "after":
+        return "`after` needs a duration", f"say how long to wait first: `escalates {who} after 3d`"
+    if not args:
+        return (
+            "`escalates` needs a person, a lane or a decision",
+            "say who takes the decision over: `escalates @dana after 3d`",
+        )
+    return "expected `escalates WHO after DURATION`", "e.g. `escalates @dana after 3d`"
+
+
+def measured_range(ctx: Context, stmt: Statement, role: str) -> dict[str, Ref] | None:
+    """``from requests to shipped`` (or ``to shipped`` alone)."""
+    args = phrase(ctx, stmt)
+    keyword = stmt.keyword.raw
+    if keyword == "from" and len(args) == 3 and args[1].raw == "to":
+        pairs = [("start", args[0]), ("end", args[2])]
+    elif len(args) == 1:
+        pairs = [("start" if keyword == "from" else "end", args[0])]
+    else:
+        span = args[0].span.to(args[-1].span) if args else stmt.keyword.span
+        message, hint = "expected `from NODE to NODE`", "e.g. `from requests to shipped`"
+        if keyword == "from" and len(args) == 2 and args[1].raw == "to":
+            message = "`to` needs the node where measuring ends"
+            hint = f"name the node where it ends, e.g. `from {args[0].raw} to shipped`"
+        ctx.sink.error(codes.BAD_ARGUMENTS, span, message, hint)
+        return None
+    found: dict[str, Ref] = {}
+    for field_name, arg in pairs:
+        node = values.read_ref(ctx.sink, arg)
+        if node is not None:
+            found[field_name] = ctx.use(node, NODE, f"the range of {role}")
+    return found
+
+
+def metric_target(ctx: Context, stmt: Statement, role: str) -> dict[str, Any] | None:
+    """``target 10d at 85%`` (a lead time) or ``target 5 per week`` (throughput)."""
+    args = phrase(ctx, stmt)
+    if len(args) >= 2 and args[1].raw == "per":
+        rate = values.read_rate(ctx.sink, args)
+        return {"throughput": rate} if rate else None
+    target = values.read_target(ctx.sink, args, "target")
+    return {"target": target} if target else None
+
+
+def _duration(ctx: Context, arg: Arg, keyword: str) -> Any:
+    return values.read_duration(ctx.sink, arg)
+
+
+_single_duration = single(_duration, "2d")
+
+
+def duration(ctx: Context, stmt: Statement, role: str) -> Any:
+    """``effort 2d``; ``effort 2 days`` is reported as one mistake, with the fix."""
+    if len(stmt.args) <= 1:  # one value (or none): nothing to say about several
+        return _single_duration(ctx, stmt, role)
+    args = plain(stmt)
+    numbers = [arg for arg in args if arg.kind is ArgKind.NUMBER]
+    fits = [values.in_range(ctx.sink, arg) for arg in numbers]  # each one too large is reported
+    if not all(fits):
+        return None
+    number = values.split_number(args[0]) if len(args) == 2 else None
+    if number is not None and not number[1] and args[1].kind is ArgKind.WORD:
+        unit = args[1].raw[:1].lower()
+        unit = unit if unit in values.HOURS_PER_UNIT else "d"
+        ctx.sink.error(
+            codes.BAD_VALUE,
+            args[0].span.to(args[1].span),
+            f"a duration is one word: `{args[0].raw} {args[1].raw}` has a space",
+            f"write `{stmt.keyword.raw} {number[0]:g}{unit}` (units: m, h, d and w)",
+        )
+        return None
+    parts = [values.split_number(arg) for arg in args]
+    if len(args) > 1 and all(part and part[1] in values.HOURS_PER_UNIT for part in parts):
+        hours = sum(part[0] * values.HOURS_PER_UNIT[part[1]] for part in parts if part)
+        ctx.sink.error(
+            codes.BAD_VALUE,
+            args[0].span.to(args[-1].span),
+            f"a duration has one unit: `{' '.join(a.raw for a in args)}` has {len(args)}",
+            f"write it in one unit: `{stmt.keyword.raw} {values.in_one_unit(hours)}`",
+        )
+        return None
+    return _single_duration(ctx, stmt, role)
