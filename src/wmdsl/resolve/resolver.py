@@ -18,9 +18,10 @@ from wmdsl.diagnostics import Related, codes
 from wmdsl.model import Allow, Declarations, Document, Element, Handoff, Named, Workflow
 from wmdsl.model.span import Span
 from wmdsl.resolve import values
+from wmdsl.resolve.allows import read_allow
 from wmdsl.resolve.context import Context
-from wmdsl.resolve.hidden import describe, first_hidden, has_visible_text
-from wmdsl.resolve.readers import LANE, SOURCE, TARGET, plain
+from wmdsl.resolve.headers import read_header
+from wmdsl.resolve.readers import SOURCE, TARGET
 from wmdsl.resolve.schema import HANDOFF_ATTRS, KINDS, SHARED_KINDS, WORKFLOW_ATTRS, Attr, Kind
 from wmdsl.resolve.scope import Scope, Symbol, a, check_uses
 from wmdsl.resolve.sink import Sink, closest, did_you_mean, one_of
@@ -49,92 +50,6 @@ class Declared:
     statement: Statement
 
 
-_NAMED_BY = (ArgKind.WORD, ArgKind.HANDLE)  # what a declaration's name may be
-_TITLES = (ArgKind.STRING, ArgKind.TEXT)
-
-
-def _header(ctx: Context, kind: Kind, stmt: Statement) -> tuple[str, dict[str, Any]] | None:
-    """Read ``NAME "Title"`` (and ``in LANE`` for stages) from a declaration."""
-    args = stmt.args
-    if not args or args[0].kind not in _NAMED_BY:
-        where = args[0].span if args else stmt.keyword.span
-        ctx.sink.error(codes.BAD_ARGUMENTS, where, *_missing_name(kind, list(args)))
-        return None
-    if kind.handle:
-        name = values.read_handle(ctx.sink, args[0])
-    else:
-        name = values.read_name(ctx.sink, args[0], kind.keyword)
-    fields: dict[str, Any] = {}
-    rest = args[1:]
-    if rest and rest[0].kind in _TITLES:
-        fields["title"] = rest[0].value
-        rest = rest[1:]
-    if kind.keyword == "stage" and len(rest) >= 2 and rest[0].raw == "in":
-        lane = values.read_ref(ctx.sink, rest[1])
-        if lane is not None:
-            fields["lane"] = ctx.use(lane, LANE, f"the lane of stage `{name}`")
-        rest = rest[2:]
-    if rest:
-        message, hint = _header_advice(kind, args[0].raw, list(rest), "title" in fields)
-        ctx.sink.error(codes.BAD_ARGUMENTS, rest[0].span.to(rest[-1].span), message, hint)
-    return (name, fields) if name else None
-
-
-def _missing_name(kind: Kind, args: list[Arg]) -> tuple[str, str]:
-    """What to say when a declaration does not start with its name."""
-    keyword = kind.keyword
-    titled = bool(args) and args[0].kind in (ArgKind.STRING, ArgKind.TEXT)
-    if titled and len(args) > 1 and args[1].kind in (ArgKind.WORD, ArgKind.HANDLE):
-        return (
-            f"the name of {a(keyword)} comes before its title",
-            f"write `{keyword} {args[1].raw} {args[0].raw}`",
-        )
-    if titled:
-        name = values.slug(args[0].value)
-        name = f"@{name}" if kind.handle else name
-        fix = f"`{keyword} {name} {args[0].raw}`"
-        return f"`{keyword}` needs a name", f"write the name before the title, e.g. {fix}"
-    return f"`{keyword}` needs a name", f"e.g. `{kind.example}`"
-
-
-def _header_advice(kind: Kind, name: str, rest: list[Arg], titled: bool) -> tuple[str, str]:
-    """What to say about extra words after a declaration's name and title."""
-    keyword, first = kind.keyword, rest[0]
-    form = f"`{kind.example} {{ … }}`"
-    if keyword == "stage" and first.raw == "in":
-        return "`in` needs the name of a lane", f"write the lane after it, e.g. `{kind.example}`"
-    if first.kind in (ArgKind.STRING, ArgKind.TEXT) and titled:
-        return (
-            f"{keyword} `{name}` has two titles",
-            'keep one; longer text goes in `description "…"` inside the block',
-        )
-    if first.kind in (ArgKind.STRING, ArgKind.TEXT):
-        return (
-            f"unexpected title {first.describe()} in the header of {keyword} `{name}`",
-            f"the title comes right after the name: {form}",
-        )
-    if keyword == "stage" and len(rest) == 1 and first.kind is ArgKind.WORD and first.raw not in kind.attrs:
-        return (
-            f"unexpected {first.describe()} in the header of stage `{name}`",
-            f"the lane of a stage comes after `in`: write `in {first.raw}`",
-        )
-    if first.raw in KINDS or first.raw == "workflow":
-        return (
-            f"`{first.raw}` starts a second statement on the line of {keyword} `{name}`",
-            f"put `{first.raw} …` on a new line, or write `;` before it",
-        )
-    if first.raw in kind.attrs:
-        written = " ".join(arg.raw for arg in rest)
-        return (
-            f"unexpected {first.describe()} in the header of {keyword} `{name}`",
-            f"`{first.raw}` is an attribute: move it into the block, `{{ {written} }}`",
-        )
-    return (
-        f"unexpected {first.describe()} in the header of {keyword} `{name}`",
-        f"{a(keyword)} is declared as {form}; attributes go inside the block",
-    )
-
-
 class Resolver:
     """Resolves one entry file and the files it imports into a :class:`Document`."""
 
@@ -148,7 +63,7 @@ class Resolver:
     # -- pass 1: declare -------------------------------------------------
 
     def declare(self, ctx: Context, stmt: Statement, kind: Kind) -> Declared | None:
-        header = _header(ctx, kind, stmt)
+        header = read_header(ctx, kind, stmt)
         if header is None:
             first = stmt.args[0] if stmt.args else None
             if kind.handle and first is not None and first.kind is ArgKind.WORD:
@@ -187,7 +102,7 @@ class Resolver:
             elif isinstance(item, HandoffSyntax):
                 self.misplaced_handoff(item, f"inside {role}")
             elif item.keyword.raw == "allow":
-                allows.extend(self.read_allow(item))
+                allows.extend(read_allow(self.sink, item))
             elif self.attribute_ok(item, attrs, role):
                 self.read_attribute(ctx, item, attrs[item.keyword.raw], fields, seen, role)
         return allows
@@ -240,83 +155,6 @@ class Resolver:
                 continue
             seen[field_name] = item
             fields[field_name] = field_value
-
-    def read_allow(self, stmt: Statement) -> list[Allow]:
-        """``allow CODE "reason"``."""
-        args = plain(stmt)
-        if stmt.block is not None:
-            self.sink.error(
-                codes.BAD_ARGUMENTS,
-                stmt.block.span,
-                "`allow` takes no block",
-                "an `allow` applies to the block it is written in",
-            )
-        if (
-            len(stmt.args) != 2
-            or args[0].kind is not ArgKind.WORD
-            or args[1].kind
-            not in (
-                ArgKind.STRING,
-                ArgKind.TEXT,
-            )
-            or not args[1].value.strip()
-        ):
-            where = args[0].span.to(args[-1].span) if args else stmt.keyword.span
-            self.sink.error(
-                codes.BAD_ARGUMENTS,
-                where,
-                "an `allow` needs a code and a reason",
-                'e.g. `allow SYS002 "QA is a service lane for now"`',
-            )
-            return []
-        if not has_visible_text(args[1].value):
-            self.invisible_reason(args[1])
-            return []
-        found = codes.lookup(args[0].raw)
-        if found is None:
-            known = [c.code for c in codes.all_codes()] + [c.name for c in codes.all_codes()]
-            self.sink.error(
-                codes.BAD_VALUE,
-                args[0].span,
-                f"unknown code {args[0].describe()} in `allow`",
-                did_you_mean(args[0].raw, known) or "`wmdsl rules` lists every code",
-            )
-            return []
-        if found.family is codes.Family.SYN:
-            self.not_allowable(found, args[0])
-            return []
-        span = stmt.keyword.span.to(args[-1].span)
-        return [Allow(code=found.code, reason=args[1].value, span=span)]
-
-    def invisible_reason(self, reason: Arg) -> None:
-        """Report a reason that only looks written: spaces and invisible characters."""
-        hidden = first_hidden(reason.value)
-        such_as = f", such as {describe(hidden)}" if hidden else ""
-        self.sink.error(
-            codes.BAD_ARGUMENTS,
-            reason.span,
-            "the reason of this `allow` has no visible text",
-            f"it has only spaces and invisible characters{such_as}; write why the finding is "
-            'acceptable, e.g. `allow SYS002 "QA is a service lane for now"`',
-        )
-
-    def not_allowable(self, found: codes.Code, arg: Arg) -> None:
-        """Report an ``allow`` of a ``SYN`` code: it could never suppress anything.
-
-        Silently accepting one would let a change look as if it silenced a
-        language error; an error says plainly that it cannot.
-        """
-        if found is codes.UNUSED_ALLOW:
-            message = f"`allow {found.code}`: an unused `allow` cannot be allowed"
-            hint = (
-                f'remove the unused `allow`, or turn {found.code} off with `ignore = ["{found.code}"]` '
-                "in wmdsl.toml"
-            )
-        else:
-            message = f"`allow {found.code}`: language errors cannot be allowed"
-            rules = ", ".join(family.name for family in codes.Family if family is not codes.Family.SYN)
-            hint = f"fix the error instead: `allow` accepts rule findings only ({rules})"
-        self.sink.error(codes.BAD_VALUE, arg.span, message, hint)
 
     def build(self, model: type[T], span: Any, **fields: Any) -> T:
         return model(span=span, **fields)
@@ -384,7 +222,7 @@ class Resolver:
             for parsed in [*imported, entry]
             for s in parsed.items
             if isinstance(s, Statement) and s.keyword.raw == "allow"
-            for allow in self.read_allow(s)
+            for allow in read_allow(self.sink, s)
         ]
         built = [wf for s in workflows if (wf := self.workflow(s)) is not None]
         return Document(
@@ -435,7 +273,7 @@ class Resolver:
 
     def workflow(self, stmt: Statement) -> Workflow | None:
         args = list(stmt.args)
-        header = _header(Context(self.sink, self.shared), WORKFLOW, stmt)
+        header = read_header(Context(self.sink, self.shared), WORKFLOW, stmt)
         if header is None:
             return None
         name, fields = header
