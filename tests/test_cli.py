@@ -287,12 +287,12 @@ def test_rules_lists_every_code_with_its_name() -> None:
 
 
 def test_cli_choices_match_the_registries() -> None:
-    from wmdsl import cli as cli_module
+    from wmdsl.commands import check
     from wmdsl.output import FORMATTERS
     from wmdsl.project.settings import PRESETS
 
-    assert tuple(FORMATTERS) == cli_module.FORMAT_NAMES
-    assert tuple(PRESETS) == cli_module.PRESET_NAMES
+    assert tuple(FORMATTERS) == check.FORMAT_NAMES
+    assert tuple(PRESETS) == check.PRESET_NAMES
 
 
 def test_version_does_not_load_the_compiler() -> None:

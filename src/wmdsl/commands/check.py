@@ -1,0 +1,202 @@
+"""``wmdsl check``: the findings of the rules on specs, as a report in one of the formats."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from wmdsl.commands.shared import ConfigFailure, refuse_overwriting, use_color
+from wmdsl.project import files
+
+if TYPE_CHECKING:
+    from wmdsl import api
+    from wmdsl.project.settings import Overrides
+
+FORMAT_NAMES = ("text", "json", "sarif", "github", "junit")  # = wmdsl.output.FORMATTERS
+PRESET_NAMES = ("recommended", "strict", "correctness")  # = wmdsl.project.settings.PRESETS
+
+
+def _selectors(values: tuple[str, ...]) -> list[str]:
+    """``--select CLR,FLW001 --select X`` → ``["CLR", "FLW001", "X"]``."""
+    return [item.strip() for value in values for item in value.split(",") if item.strip()]
+
+
+def _overrides(
+    preset: str | None,
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str | None,
+    config: Path | None,
+    isolated: bool,
+) -> Overrides:
+    from wmdsl.project.settings import Overrides
+
+    return Overrides(
+        preset=preset,
+        select=_selectors(select) or None,
+        extend_select=_selectors(extend_select),
+        ignore=_selectors(ignore),
+        fail_on=fail_on,
+        config=config,
+        isolated=isolated,
+    )
+
+
+def _statistics(report: api.Report, output_format: str) -> str:
+    counts = Counter(d.code for d in report.diagnostics)
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    if output_format == "json":
+        rows = [{"code": code, "name": _name(code), "count": n} for code, n in ordered]
+        import json  # imported on use: a text check without a cache needs none
+
+        return json.dumps(rows, indent=2) + "\n"
+    width = len(str(max(counts.values(), default=0)))
+    return "".join(f"{n:>{width}}  {code}  {_name(code)}\n" for code, n in ordered)
+
+
+def _name(code: str) -> str:
+    from wmdsl.diagnostics import codes
+
+    entry = codes.lookup(code)
+    return entry.name if entry else ""
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(list(FORMAT_NAMES)),
+    default="text",
+    show_default=True,
+    help="How to print the findings.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report to this file (atomically) instead of standard output.",
+)
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="RULES",
+    help="Run only these rules: codes, names or prefixes, comma-separated (repeatable).",
+)
+@click.option("--extend-select", multiple=True, metavar="RULES", help="Run these rules as well.")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Do not run these rules.")
+@click.option(
+    "--preset", type=click.Choice(list(PRESET_NAMES)), help="Start from this rule set (default: recommended)."
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    help="Exit 1 when findings reach this severity (default: error).",
+)
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
+@click.option(
+    "--ignore-allows", is_flag=True, help="Report what `allow` statements suppress (to audit them)."
+)
+@click.option(
+    "--statistics", is_flag=True, help="Print how often each code was reported, instead of each finding."
+)
+@click.option(
+    "--show-settings", is_flag=True, help="Print the effective settings for the first file and stop."
+)
+@click.option(
+    "--config",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Use this configuration file instead of searching upward.",
+)
+@click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Skip files found in folders whose path, or a folder on the way, matches GLOB "
+    "(repeatable; added to the configuration's `exclude`).",
+)
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Project root that imports must stay inside (default: found upward).",
+)
+@click.option("--no-cache", is_flag=True, help="Check every file again, ignoring cached results.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar="WMDSL_CACHE_DIR",
+    help="Keep cached results here (default: $XDG_CACHE_HOME/wmdsl, else ~/.cache/wmdsl).",
+)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
+@click.option("--no-color", is_flag=True, help="Never colour the output.")
+def check(
+    paths: tuple[Path, ...],
+    output_format: str,
+    output: Path | None,
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    preset: str | None,
+    fail_on: str | None,
+    exit_zero: bool,
+    ignore_allows: bool,
+    statistics: bool,
+    show_settings: bool,
+    config: Path | None,
+    isolated: bool,
+    exclude: tuple[str, ...],
+    root: Path | None,
+    no_cache: bool,
+    cache_dir: Path | None,
+    jobs: int | None,
+    no_color: bool,
+) -> None:
+    """Check specs: PATHS are .wm files or folders (searched recursively).
+
+    Exit status: 0 when no finding reaches --fail-on (default: error), 1 when
+    one does, 2 when the command or a configuration file is wrong.
+    """
+    from wmdsl import api
+    from wmdsl.output import FORMATTERS
+    from wmdsl.project.settings import ConfigError, settings_for
+
+    overrides = _overrides(preset, select, extend_select, ignore, fail_on, config, isolated)
+    try:
+        if show_settings:
+            first = api.discover(paths, exclude, overrides)[0]
+            import json
+
+            from wmdsl.output.safe import for_json
+
+            click.echo(for_json(json.dumps(settings_for(first, overrides).describe(), indent=2)))
+            return
+        report = api.check(
+            paths,
+            root=root,
+            exclude=exclude,
+            overrides=overrides,
+            honour_allows=not ignore_allows,
+            jobs=jobs,
+            cache=not no_cache,
+            cache_folder=cache_dir,
+        )
+    except api.UsageError as error:
+        raise click.UsageError(str(error)) from error
+    except ConfigError as error:
+        raise ConfigFailure(str(error)) from error
+    color = output is None and use_color(no_color)
+    text = _statistics(report, output_format) if statistics else FORMATTERS[output_format](report, color)
+    if output is not None:
+        configs = {settings_for(Path(name), overrides).source for name in report.files}
+        read = [*report.files, *report.sources, *report.inputs]
+        refuse_overwriting(output, [*map(Path, read), *filter(None, configs)])
+        files.write_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(0 if exit_zero else report.exit_code())
