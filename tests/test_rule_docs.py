@@ -5,15 +5,20 @@ Regenerate the pages with ``python -m wmdsl.rules.docs rules/``.
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from wmdsl import api
+from wmdsl.diagnostics import codes
 from wmdsl.diagnostics.codes import Family
 from wmdsl.project.settings import Overrides
 from wmdsl.rules import all_rules
 from wmdsl.rules.docs import pages
+from wmdsl.rules.registry import rule as rule_decorator
 
 RULES = all_rules()
 DOCS = Path(__file__).resolve().parent.parent / "rules"
@@ -62,6 +67,35 @@ def test_metadata_is_complete(rule: object) -> None:
     assert len(rule.rationale) > 40
     assert rule.code.name == rule.code.name.lower()
     assert rule.code.family is not Family.SYN
+
+
+def test_every_rule_checks_a_code_of_the_table() -> None:
+    for rule in RULES:
+        assert codes.lookup(rule.code.code) is rule.code, f"{rule.code.code} is not in the code table"
+
+
+def test_every_principle_code_has_exactly_one_rule() -> None:
+    checked = Counter(rule.code.code for rule in RULES)
+    table = {code.code for code in codes.all_codes() if code.family is not Family.SYN}
+    assert set(checked) == table
+    assert all(count == 1 for count in checked.values())
+
+
+def test_a_code_cannot_get_a_second_rule() -> None:
+    first = RULES[0]
+    with pytest.raises(ValueError, match=first.code.code):
+        rule_decorator(first.code, "A second check of the same code.")(first.check)
+
+
+def test_the_code_table_is_complete_without_the_rules() -> None:
+    # `wmdsl rules`, `wmdsl rule CODE` and `allow` validation read the table alone.
+    probe = (
+        "import sys; from wmdsl.diagnostics import codes; "
+        "print(len(codes.all_codes()), 'wmdsl.rules' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == [str(len(codes.all_codes())), "False"]
+    assert len(codes.all_codes()) == len(RULES) + sum(1 for c in codes.all_codes() if c.family is Family.SYN)
 
 
 def test_rule_pages_are_current() -> None:

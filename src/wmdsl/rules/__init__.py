@@ -1,6 +1,6 @@
 """The rule catalogue, one module per principle.
 
-Importing this package registers every rule (and its code); the order of
+Importing this package registers every rule with its code; the order of
 :data:`MODULES` does not matter, :func:`all_rules` lists rules by code.
 """
 

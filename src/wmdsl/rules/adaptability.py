@@ -15,7 +15,7 @@ import itertools
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
-from wmdsl.diagnostics import Related, Severity
+from wmdsl.diagnostics import Related, codes
 from wmdsl.flow.digraph import DiGraph, shortest_path, strongly_connected_components
 from wmdsl.model import Decision, Escalation, Workflow
 from wmdsl.rules.registry import Finding, Option, Options, RuleContext, element_key, rule, subjects
@@ -23,10 +23,7 @@ from wmdsl.rules.wording import Chains, arrows, ends
 
 
 @rule(
-    "ADP001",
-    "decision-without-escalation",
-    Severity.WARNING,
-    "A decision has no escalation path.",
+    codes.DECISION_WITHOUT_ESCALATION,
     """
     A decision that cannot escalate stalls silently when its decider is
     stuck, unsure or away: the work behind the signal just waits. Saying in
@@ -108,10 +105,7 @@ def _decision_key(decisions: Collection[str], workflow: Workflow | None, name: s
 
 
 @rule(
-    "ADP002",
-    "escalation-cycle",
-    Severity.ERROR,
-    "An escalation chain loops back on itself or ends at a decision nobody makes.",
+    codes.ESCALATION_CYCLE,
     """
     Escalation is how a stuck decision reaches someone who can unstick it.
     When decisions escalate to each other in a loop, a stuck decision
@@ -242,10 +236,7 @@ def _example_subject(workflow: Workflow) -> str:
 
 
 @rule(
-    "ADP003",
-    "no-feedback-loop",
-    Severity.WARNING,
-    "A workflow has no cadence that reviews it.",
+    codes.NO_FEEDBACK_LOOP,
     """
     A work system nobody regularly looks at can only drift: WIP limits,
     stages and decision rights stay as first written while the work
@@ -300,10 +291,7 @@ def no_feedback_loop(ctx: RuleContext, options: Options) -> Iterator[Finding]:
 
 
 @rule(
-    "ADP004",
-    "oversized-view",
-    Severity.INFO,
-    "A workflow has more intakes, stages and exits than one picture can show.",
+    codes.OVERSIZED_VIEW,
     """
     A workflow too big to see at once is too big to change at once: nobody
     holds the whole picture, so every change is local and the system grows

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wmdsl.diagnostics import Severity
+from wmdsl.diagnostics import codes
 from wmdsl.rules.registry import Finding, Options, RuleContext, rule, subjects
 
 
 @rule(
-    "CLR001",
-    "orphaned-lane",
-    Severity.ERROR,
-    "A lane has no owner.",
+    codes.ORPHANED_LANE,
     "A lane without an owner is a team nobody is accountable for: its priorities, "
     "capacity and way of working drift because no one can say yes or no for it.",
     bad="""
@@ -36,10 +33,7 @@ def orphaned_lane(ctx: RuleContext, options: Options) -> Iterator[Finding]:
 
 
 @rule(
-    "CLR002",
-    "orphaned-stage",
-    Severity.ERROR,
-    "A stage has no owner, and neither does its lane.",
+    codes.ORPHANED_STAGE,
     "Work waiting in a stage nobody owns is work nobody will unblock: every stage "
     "needs an owner, its own or its lane's.",
     bad="""
@@ -83,10 +77,7 @@ def orphaned_stage(ctx: RuleContext, options: Options) -> Iterator[Finding]:
 
 
 @rule(
-    "CLR003",
-    "orphaned-intake",
-    Severity.ERROR,
-    "An intake (on-ramp) has no owner.",
+    codes.ORPHANED_INTAKE,
     "Requests arriving through an on-ramp nobody owns are accepted or refused by "
     "whoever happens to see them; an owner sets and applies the entry criteria.",
     bad="""
@@ -122,10 +113,7 @@ def orphaned_intake(ctx: RuleContext, options: Options) -> Iterator[Finding]:
 
 
 @rule(
-    "CLR004",
-    "decision-without-single-decider",
-    Severity.ERROR,
-    "A decision does not have exactly one decider.",
+    codes.DECISION_WITHOUT_SINGLE_DECIDER,
     "A decision with no decider is never made; one with several is made twice or "
     "argued forever. Exactly one person or lane is accountable (the A in RACI).",
     bad="""
@@ -155,10 +143,7 @@ def decision_without_single_decider(ctx: RuleContext, options: Options) -> Itera
 
 
 @rule(
-    "CLR005",
-    "undefined-done",
-    Severity.WARNING,
-    "A stage has no definition of done.",
+    codes.UNDEFINED_DONE,
     "Without an explicit definition of done, everyone decides for themselves when "
     "work may leave a stage, and the next stage finds out by receiving half-finished "
     "work. A `done` statement is the contract of the handoff; a blank one counts as none. "
@@ -196,10 +181,7 @@ def undefined_done(ctx: RuleContext, options: Options) -> Iterator[Finding]:
 
 
 @rule(
-    "CLR006",
-    "workflow-without-purpose",
-    Severity.WARNING,
-    "A workflow has no owner or no purpose.",
+    codes.WORKFLOW_WITHOUT_PURPOSE,
     "A work system needs someone accountable for it as a whole and a stated reason "
     "to exist: without an owner nobody can change its design, and without a purpose "
     "nobody can say whether a piece of work belongs in it or whether it works. "
@@ -248,10 +230,7 @@ def workflow_without_purpose(ctx: RuleContext, options: Options) -> Iterator[Fin
 
 
 @rule(
-    "CLR007",
-    "owner-not-member",
-    Severity.INFO,
-    "A lane's owner is a person who is not one of its members.",
+    codes.OWNER_NOT_MEMBER,
     "An owner outside the lane is accountable for work they do not see from the "
     "inside, and their time is not counted in the lane's capacity. That is sometimes "
     "deliberate (a manager who owns several teams), so this is information rather "

@@ -20,7 +20,7 @@ import itertools
 import weakref
 from collections.abc import Iterator
 
-from wmdsl.diagnostics import Severity
+from wmdsl.diagnostics import codes
 from wmdsl.flow.analysis import StageFlow, WorkflowAnalysis, analyze_workflow, format_hours
 from wmdsl.flow.digraph import condensation, find_cycle
 from wmdsl.flow.graph import SINK, SOURCE, FlowGraph
@@ -60,10 +60,7 @@ def _entry_points(flow: FlowGraph, region: set[str]) -> list[str]:
 
 
 @rule(
-    "FLW001",
-    "unreachable-node",
-    Severity.ERROR,
-    "An intake cannot lead to this node: no work ever gets there.",
+    codes.UNREACHABLE_NODE,
     "A stage or exit no intake leads to is dead design: it promises a path that "
     "work cannot take. Usually a handoff into it is missing or misnamed.",
     bad="""
@@ -127,10 +124,7 @@ def _an_exit(workflow: Workflow, kind: ExitKind) -> str | None:
 
 
 @rule(
-    "FLW002",
-    "missing-off-ramp",
-    Severity.ERROR,
-    "Work that reaches this node can never leave the workflow.",
+    codes.MISSING_OFF_RAMP,
     "Every item must be able to finish: done, rejected or cancelled. A node with "
     "no way to an exit collects work forever (in workflow-net terms, the net is "
     "not sound). Reported where work gets stuck, not at every node before it.",
@@ -183,10 +177,7 @@ def missing_off_ramp(ctx: RuleContext, options: Options) -> Iterator[Finding]:
 
 
 @rule(
-    "FLW003",
-    "trap-loop",
-    Severity.ERROR,
-    "Work can enter a loop that has no way out.",
+    codes.TRAP_LOOP,
     "A loop whose nodes lead only to each other (a bottom strongly connected "
     "component without an exit) traps work in endless rework: a livelock.",
     bad="""
@@ -238,10 +229,7 @@ def trap_loop(ctx: RuleContext, options: Options) -> Iterator[Finding]:
 
 
 @rule(
-    "FLW004",
-    "intake-without-decline",
-    Severity.WARNING,
-    "Work entering through this intake can never be declined.",
+    codes.INTAKE_WITHOUT_DECLINE,
     "An on-ramp with no path to a `rejected` exit forces every request through "
     "the whole system, or leaves refusals undocumented. Saying no is part of the design.",
     bad="""
@@ -330,10 +318,7 @@ workflow delivery "Delivery" {{
 
 
 @rule(
-    "FLW005",
-    "missing-wip-limit",
-    Severity.WARNING,
-    "A stage has no WIP limit.",
+    codes.MISSING_WIP_LIMIT,
     "A WIP limit is the speed limit of a stage. Without one, work is started faster "
     "than it is finished and waits, half done, where nobody sees it. By Little's law "
     "the time an item spends in a stage is its work in progress divided by its "
@@ -381,10 +366,7 @@ def _utilised(ctx: RuleContext) -> Iterator[tuple[Workflow, Stage, StageFlow]]:
 
 
 @rule(
-    "FLW006",
-    "overloaded-stage",
-    Severity.ERROR,
-    "A stage receives more work than its people can do (utilisation ρ ≥ 1).",
+    codes.OVERLOADED_STAGE,
     "Utilisation ρ = λ·effort / servers is the share of a stage's capacity its "
     "arrivals use, with λ from the traffic equations λ = γ + Pᵀλ (intake arrivals "
     "plus what handoffs route there, rework included). At ρ ≥ 1 work arrives faster "
@@ -412,10 +394,7 @@ def overloaded_stage(ctx: RuleContext, options: Options) -> Iterator[Finding]:
 
 
 @rule(
-    "FLW007",
-    "near-capacity-stage",
-    Severity.WARNING,
-    "A stage runs close to its capacity.",
+    codes.NEAR_CAPACITY_STAGE,
     "Waiting time does not grow in step with utilisation: in an M/M/1 queue the "
     "expected wait is ρ/(1 − ρ) service times, so going from 50% to 90% busy multiplies "
     "it by nine, and any variation in arrivals turns into long queues. Flow needs "
@@ -469,10 +448,7 @@ def _gated(flow: FlowGraph, source: str, target: str) -> bool:
 
 
 @rule(
-    "FLW008",
-    "serial-approvals",
-    Severity.WARNING,
-    "Work waits for several approvals one after another.",
+    codes.SERIAL_APPROVALS,
     "Each gated handoff is a traffic signal: work stops until someone decides. Signals "
     "in a row add their waits (and each decider's absences) without adding any work, and "
     "every approval after the first mostly re-checks what the first one saw. One "
@@ -578,10 +554,7 @@ def _cross(lanes: Lanes, count: int, into: str | None) -> tuple[Lanes, int]:
 
 
 @rule(
-    "FLW009",
-    "handoff-ping-pong",
-    Severity.WARNING,
-    "Work bounces back and forth between two lanes on one path.",
+    codes.HANDOFF_PING_PONG,
     "Every handoff between lanes is a queue, a context switch and a chance to lose "
     "information. Work that goes from one team to another and back again, and again, "
     "pays that price each time and belongs to neither team. A path here is a walk "
@@ -669,10 +642,7 @@ workflow delivery "Delivery" {{
 
 
 @rule(
-    "FLW010",
-    "unbounded-rework",
-    Severity.WARNING,
-    "A rework loop does not say how often work goes round it.",
+    codes.UNBOUNDED_REWORK,
     "Rework is normal; rework nobody has sized is not. The share of work a loop sends "
     "back multiplies the load on every stage in it — with a return chance p an item "
     "visits the loop 1/(1 − p) times on average (the traffic equations λ = γ + Pᵀλ) — "

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from wmdsl.diagnostics import Related, Severity
+from wmdsl.diagnostics import Related, codes
 from wmdsl.model import (
     Board,
     Cadence,
@@ -102,10 +102,7 @@ def _percent(fraction: float) -> str:
 
 
 @rule(
-    "HUM001",
-    "overallocated-person",
-    Severity.ERROR,
-    "A person's explicit shares of their time add up to more than 100%.",
+    codes.OVERALLOCATED_PERSON,
     """
     A plan that needs more of someone than they have is a plan that burns them
     out, and the flow numbers built on it are fiction. The shares after a
@@ -156,10 +153,7 @@ def overallocated_person(ctx: RuleContext, options: Options) -> Iterator[Finding
 
 
 @rule(
-    "HUM002",
-    "spread-thin",
-    Severity.WARNING,
-    "A person is a member of too many lanes.",
+    codes.SPREAD_THIN,
     """
     Every lane a person belongs to brings its own queue, meetings and
     priorities; past two, they spend their week switching context and every
@@ -199,10 +193,7 @@ def spread_thin(ctx: RuleContext, options: Options) -> Iterator[Finding]:
 
 
 @rule(
-    "HUM003",
-    "decision-bottleneck-person",
-    Severity.WARNING,
-    "One person is the decider of too many decisions.",
+    codes.DECISION_BOTTLENECK_PERSON,
     """
     When one person decides everything, every traffic signal turns red while
     they are busy, ill or on holiday, and the people doing the work never
@@ -303,10 +294,7 @@ def _people_in_scope(ctx: RuleContext, workflow: Workflow | None) -> dict[str, P
 
 
 @rule(
-    "HUM004",
-    "tool-as-owner",
-    Severity.WARNING,
-    "An owner, decider or delegate is a tool, bot or channel rather than a person or lane.",
+    codes.TOOL_AS_OWNER,
     """
     Accountability is a human commitment: a ticket queue, a bot or a chat
     channel cannot weigh priorities, say no, or be asked why. Tools belong
@@ -352,10 +340,7 @@ def tool_as_owner(ctx: RuleContext, options: Options) -> Iterator[Finding]:
 
 
 @rule(
-    "HUM005",
-    "single-point-of-failure",
-    Severity.WARNING,
-    "A lane or a decision depends on one person and has no delegate.",
+    codes.SINGLE_POINT_OF_FAILURE,
     """
     People get ill, take holidays and change jobs. A lane of one person stops
     when they are away, and a decision only one person may make waits for
@@ -408,10 +393,7 @@ def _no_delegate(delegate: Ref | None) -> str:
 
 
 @rule(
-    "HUM006",
-    "team-size",
-    Severity.INFO,
-    "A lane has fewer members than a team needs, or more than one team can hold.",
+    codes.TEAM_SIZE,
     """
     A team of one or two cannot cover an absence or review its own work; a
     team of more than about nine people spends its time coordinating, and

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wmdsl.diagnostics import Severity
+from wmdsl.diagnostics import codes
 from wmdsl.flow.analysis import MainPath, format_hours
 from wmdsl.model import Intake, Stage, Workflow, WorkType
 from wmdsl.rules.flow import analysis_of, written
@@ -34,10 +34,7 @@ workflow delivery "Delivery" {{
 
 
 @rule(
-    "PRG001",
-    "sle-unreachable",
-    Severity.WARNING,
-    "The hands-on work on the main path alone takes longer than the work type's SLE.",
+    codes.SLE_UNREACHABLE,
     "A service-level expectation is a promise about elapsed time, and elapsed time is "
     "hands-on work plus waiting. When the effort of the stages on the main path — the "
     "most likely way from the intake to a done exit, without rework — already exceeds "
@@ -103,10 +100,7 @@ Best = tuple[int, int, int, str | None]  # (approvals − stages, approvals, sta
 
 
 @rule(
-    "PRG002",
-    "gate-heavy-path",
-    Severity.WARNING,
-    "A path from an intake to an exit passes more approvals than stages of work.",
+    codes.GATE_HEAVY_PATH,
     "Approvals protect quality, but each one is a wait that adds no work. When a "
     "path asks for more sign-offs than it has steps that do something, the system "
     "optimises for permission rather than progress: decisions belong inside the "

@@ -1,10 +1,11 @@
 """Rules register themselves once, with everything said about them.
 
 A rule is a pure function of a :class:`RuleContext` that yields
-:class:`Finding`\\ s. Its metadata — code, kebab-case name, principle, default
-severity, summary and rationale — is given once, in the ``@rule`` decorator
-beside the function, and everything else (listings, docs, SARIF rules) reads
-it from :func:`all_rules`.
+:class:`Finding`\\ s. Its code — kebab-case name, principle, default severity
+and summary — is a row of the static table in :mod:`wmdsl.diagnostics.codes`;
+the ``@rule`` decorator beside the function names that row and adds what
+belongs to the check (rationale, options, examples, preset), and everything
+else (listings, docs, SARIF rules) reads it from :func:`all_rules`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from wmdsl.diagnostics import Related, Severity, codes
+from wmdsl.diagnostics import Related
 from wmdsl.diagnostics.codes import Code, Family
 from wmdsl.flow.capacity import Allocation, allocations, lane_fte
 from wmdsl.flow.graph import FlowGraph, build_graph
@@ -103,10 +104,7 @@ _RULES: dict[str, Rule] = {}
 
 
 def rule(
-    code: str,
-    name: str,
-    severity: Severity,
-    summary: str,
+    code: Code,
     rationale: str,
     *,
     options: tuple[Option, ...] = (),
@@ -114,15 +112,16 @@ def rule(
     good: str = "",
     recommended: bool = True,
 ) -> Callable[[Check], Check]:
-    """Register the decorated function as the check for a new code.
+    """Register the decorated function as the check for ``code``.
 
     ``recommended=False`` keeps a rule out of the default preset (it still
     runs under ``strict`` or when selected).
     """
 
     def register(check: Check) -> Check:
-        entry = codes.define(code, name, severity, summary)
-        _RULES[code] = Rule(entry, check, options, recommended, (rationale, bad, good))
+        if code.code in _RULES:
+            raise ValueError(f"two rules check {code.code} ({code.name})")
+        _RULES[code.code] = Rule(code, check, options, recommended, (rationale, bad, good))
         return check
 
     return register

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wmdsl.diagnostics import Related, Severity
+from wmdsl.diagnostics import Related, codes
 from wmdsl.flow.digraph import weakly_connected_components
 from wmdsl.flow.graph import SINK, SOURCE
 from wmdsl.model import Decision, Handoff, Lane, Ref, Stage, Workflow
@@ -12,10 +12,7 @@ from wmdsl.rules.registry import Finding, Options, RuleContext, element_key, rul
 
 
 @rule(
-    "SYS001",
-    "disconnected-workflow",
-    Severity.ERROR,
-    "A workflow is made of several flows that never meet.",
+    codes.DISCONNECTED_WORKFLOW,
     "Flows that share nothing are separate work systems pretending to be one: "
     "their capacity, metrics and reviews mix things that do not interact. "
     "Only flows that start at an intake count; stray nodes are FLW001's business.",
@@ -75,10 +72,7 @@ def _first_names(names: list[str], shown: int = 3) -> str:
 
 
 @rule(
-    "SYS002",
-    "silo-lane",
-    Severity.WARNING,
-    "A lane neither receives work from nor hands work to another lane.",
+    codes.SILO_LANE,
     "A lane that exchanges no work with the others is a silo: its queue and "
     "priorities are invisible to the rest of the system. Either it belongs to "
     "another workflow, or the handoffs that connect it are missing.",
@@ -191,10 +185,7 @@ def _gated_lane_changes(
 
 
 @rule(
-    "SYS003",
-    "uninformed-handoff",
-    Severity.WARNING,
-    "A gated handoff into another lane is decided without that lane.",
+    codes.UNINFORMED_HANDOFF,
     "When a decision moves work into another lane, the receiving lane must at least "
     "hear about it, or work lands on a team that had no say in it and no warning of "
     "it: a silo boundary with a traffic signal nobody on the other side can see. "
@@ -257,10 +248,7 @@ def uninformed_handoff(ctx: RuleContext, options: Options) -> Iterator[Finding]:
 
 
 @rule(
-    "SYS004",
-    "single-lane-decision",
-    Severity.INFO,
-    "A decision that gates work across several lanes is held entirely inside one lane.",
+    codes.SINGLE_LANE_DECISION,
     "A decision whose gated handoffs touch several lanes shapes the work of all of "
     "them; when every role in it (decides, recommends, approves, consults, informs) "
     "is held by one lane or its people, the other lanes live with a decision they "

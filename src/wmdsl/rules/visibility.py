@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from wmdsl.diagnostics import Severity
+from wmdsl.diagnostics import codes
 from wmdsl.flow.digraph import descendants
 from wmdsl.flow.graph import FlowGraph
 from wmdsl.model import ExitKind, Handoff, Metric, Workflow
@@ -19,10 +19,7 @@ from wmdsl.rules.registry import Finding, Options, RuleContext, element_key, rul
 
 
 @rule(
-    "VIS001",
-    "invisible-stage",
-    Severity.WARNING,
-    "A stage is shown on no board.",
+    codes.INVISIBLE_STAGE,
     "Work in a stage no board shows is invisible: nobody sees it queue, age or "
     "block, so the team manages it by assumption and status meetings. A workflow "
     "with no board at all is reported once, on the workflow, rather than once per "
@@ -91,10 +88,7 @@ def _is_lead_time(metric: Metric) -> bool:
 
 
 @rule(
-    "VIS002",
-    "no-flow-metric",
-    Severity.WARNING,
-    "A workflow has no lead-time or throughput metric.",
+    codes.NO_FLOW_METRIC,
     "Without a flow metric, whether the work system is getting faster or slower, "
     "keeping its promises or not, is a matter of opinion. A lead-time metric "
     "(`from … to …`) or a throughput metric (`target N per week`) turns it into "
@@ -143,10 +137,7 @@ def _done_exit(workflow: Workflow) -> str:
 
 
 @rule(
-    "VIS003",
-    "intake-without-rate",
-    Severity.INFO,
-    "An intake has no arrival rate, so flow checks cannot run for the work it feeds.",
+    codes.INTAKE_WITHOUT_RATE,
     "Capacity and utilisation (FLW006, FLW007) are computed from how much work "
     "arrives; an intake without `arrivals` silently switches them off for every "
     "stage it feeds, and a silent check reads like a passed one. It is information "
@@ -186,10 +177,7 @@ def intake_without_rate(ctx: RuleContext, options: Options) -> Iterator[Finding]
 
 
 @rule(
-    "VIS004",
-    "untracked-sla",
-    Severity.INFO,
-    "A handoff has an SLA that no metric or board tracks.",
+    codes.UNTRACKED_SLA,
     "An SLA nobody measures is a promise kept by assumption: breaches are noticed "
     "by the customer first. The SLA of a handoff counts as tracked when a metric "
     "measures a range that covers it (work can go from the metric's `from` to the "
