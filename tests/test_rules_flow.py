@@ -303,3 +303,14 @@ def test_realistic_examples_are_clean() -> None:
     overrides = Overrides(select=MINE, isolated=True)
     report = api.check(examples, overrides=overrides)
     assert report.diagnostics == []
+
+
+def test_the_context_of_a_check_analyses_each_workflow_once() -> None:
+    from wmdsl.rules.registry import RuleContext
+
+    document = api.loads(BASE)
+    workflow = document.workflows[0]
+    context = RuleContext(document)
+    assert context.analysis(workflow) is context.analysis(workflow)
+    # The next check has its own context: nothing is kept between checks.
+    assert RuleContext(document).analysis(workflow) is not context.analysis(workflow)

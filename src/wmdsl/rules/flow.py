@@ -10,18 +10,17 @@ The capacity checks (FLW005–FLW007) read the analytic flow model of
 :mod:`wmdsl.flow.analysis` (traffic equations, utilisation, Erlang C waits), and the
 path checks (FLW008–FLW010) its forward skeleton: the handoffs without the
 ``rework`` ones and those that close a loop, a DAG walked once in topological
-order. Both are computed once per workflow per run and shared with the
-Progress rules.
+order. The :class:`~wmdsl.rules.registry.RuleContext` of a check computes both
+once per workflow and shares them with the Progress rules.
 """
 
 from __future__ import annotations
 
 import itertools
-import weakref
 from collections.abc import Iterator
 
 from wmdsl.diagnostics import codes
-from wmdsl.flow.analysis import StageFlow, WorkflowAnalysis, analyze_workflow, format_hours
+from wmdsl.flow.analysis import StageFlow, format_hours
 from wmdsl.flow.digraph import condensation, find_cycle
 from wmdsl.flow.graph import SINK, SOURCE, FlowGraph
 from wmdsl.model import Exit, ExitKind, Handoff, Intake, Stage, Workflow
@@ -279,17 +278,6 @@ def intake_without_decline(ctx: RuleContext, options: Options) -> Iterator[Findi
 
 # -- capacity and queues (the analytic flow model, see wmdsl.flow.analysis) -------------------
 
-_ANALYSES: weakref.WeakKeyDictionary[RuleContext, dict[int, WorkflowAnalysis]] = weakref.WeakKeyDictionary()
-
-
-def analysis_of(ctx: RuleContext, workflow: Workflow) -> WorkflowAnalysis:
-    """The flow analysis of ``workflow``, computed once per rule run."""
-    cache = _ANALYSES.setdefault(ctx, {})
-    if id(workflow) not in cache:
-        flow = ctx.graph(workflow)
-        cache[id(workflow)] = analyze_workflow(workflow, ctx.document, flow=flow, fte=ctx.lane_fte())
-    return cache[id(workflow)]
-
 
 def handoff_finding(workflow: Workflow, handoff: Handoff, message: str, hint: str) -> Finding:
     """A finding about a handoff (``allow`` in its block, or the workflow's, covers it)."""
@@ -358,7 +346,7 @@ def _lever(stage: Stage, figures: StageFlow, needed: float) -> str:
 def _utilised(ctx: RuleContext) -> Iterator[tuple[Workflow, Stage, StageFlow]]:
     """Every stage whose utilisation is known, with its figures."""
     for workflow in ctx.workflows:
-        result = analysis_of(ctx, workflow)
+        result = ctx.analysis(workflow)
         for stage in workflow.stages:
             figures = result.stage(stage.name)
             if figures.utilisation is not None:
@@ -667,7 +655,7 @@ def unbounded_rework(ctx: RuleContext, options: Options) -> Iterator[Finding]:
             handoff = flow.handoffs[pair]
             if handoff.chance is not None or unsized[pair[0]] < 2:
                 continue
-            share = f"{analysis_of(ctx, workflow).route(*pair) * 100:.3g}%"
+            share = f"{ctx.analysis(workflow).route(*pair) * 100:.3g}%"
             if handoff.rework:
                 what, fix = f"rework handoff `{written(handoff)}`", "add `chance 20%`"
             else:

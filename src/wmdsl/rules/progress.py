@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from wmdsl.diagnostics import codes
 from wmdsl.flow.analysis import MainPath, format_hours
 from wmdsl.model import Intake, Stage, Workflow, WorkType
-from wmdsl.rules.flow import analysis_of, written
+from wmdsl.rules.flow import written
 from wmdsl.rules.registry import Finding, Options, RuleContext, element_key, rule, subjects
 from wmdsl.rules.wording import Chains, arrows, ends
 
@@ -48,7 +48,7 @@ workflow delivery "Delivery" {{
 def sle_unreachable(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:
         work = {w.name: w for w in (*ctx.document.shared.work, *workflow.work)}
-        result = analysis_of(ctx, workflow)
+        result = ctx.analysis(workflow)
         for intake in workflow.intakes:
             path = result.main_path(intake.name)
             if path is None:

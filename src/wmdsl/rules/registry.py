@@ -14,7 +14,7 @@ import functools
 import inspect
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wmdsl.diagnostics import Related
 from wmdsl.diagnostics.codes import Code, Family
@@ -22,6 +22,9 @@ from wmdsl.flow.capacity import Allocation, allocations, lane_fte
 from wmdsl.flow.graph import FlowGraph, build_graph
 from wmdsl.model import Decision, Document, Intake, Lane, Named, Stage, Workflow
 from wmdsl.model.span import Span
+
+if TYPE_CHECKING:
+    from wmdsl.flow.analysis import WorkflowAnalysis
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,11 +167,16 @@ def subjects(kind: str, element: Named | None, workflow: Workflow | None) -> tup
 
 
 class RuleContext:
-    """What a rule may read: the document, each workflow's graph and lookups."""
+    """What a rule may read: the document, each workflow's graph and analysis, and lookups.
+
+    One context is made per document check, so what it computes once is
+    shared by the rules of that check and goes away with it.
+    """
 
     def __init__(self, document: Document) -> None:
         self.document = document
         self._graphs: dict[int, FlowGraph] = {}
+        self._analyses: dict[int, WorkflowAnalysis] = {}
         self._lanes: dict[int, dict[str, Lane]] = {}
         self._allocations: list[Allocation] | None = None
         self._lane_fte: dict[str, float] | None = None
@@ -183,6 +191,18 @@ class RuleContext:
         if id(workflow) not in self._graphs:
             self._graphs[id(workflow)] = build_graph(workflow)
         return self._graphs[id(workflow)]
+
+    def analysis(self, workflow: Workflow) -> WorkflowAnalysis:
+        """The flow analysis of ``workflow`` (traffic equations, utilisation, waits), computed once."""
+        if id(workflow) not in self._analyses:
+            # Imported on first use: importing the registry (as settings and
+            # listings do) does not load the queueing model.
+            from wmdsl.flow.analysis import analyze_workflow
+
+            self._analyses[id(workflow)] = analyze_workflow(
+                workflow, self.document, flow=self.graph(workflow), fte=self.lane_fte()
+            )
+        return self._analyses[id(workflow)]
 
     def allocations(self) -> list[Allocation]:
         """Every member of every lane with the share and FTE they give it, computed once."""
