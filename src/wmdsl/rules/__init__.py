@@ -1,4 +1,4 @@
-"""The rule catalogue, one module per principle.
+"""The rule catalogue, one module per principle (Flow over Friction a package of three).
 
 Importing this package registers every rule with its code; the order of
 :data:`MODULES` does not matter, :func:`all_rules` lists rules by code.

@@ -12,9 +12,8 @@ from collections.abc import Iterator
 from wmdsl.diagnostics import codes
 from wmdsl.flow.analysis import MainPath, format_hours
 from wmdsl.model import Intake, Stage, Workflow, WorkType
-from wmdsl.rules.flow import written
 from wmdsl.rules.registry import Finding, Options, RuleContext, element_key, rule, subjects
-from wmdsl.rules.wording import Chains, arrows, ends
+from wmdsl.rules.wording import Chains, arrows, ends, written
 
 SLE = """
 workflow delivery "Delivery" {{

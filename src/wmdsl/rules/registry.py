@@ -20,7 +20,7 @@ from wmdsl.diagnostics import Related
 from wmdsl.diagnostics.codes import Code, Family
 from wmdsl.flow.capacity import Allocation, allocations, lane_fte
 from wmdsl.flow.graph import FlowGraph, build_graph
-from wmdsl.model import Decision, Document, Intake, Lane, Named, Stage, Workflow
+from wmdsl.model import Decision, Document, Handoff, Intake, Lane, Named, Stage, Workflow
 from wmdsl.model.span import Span
 
 if TYPE_CHECKING:
@@ -164,6 +164,12 @@ def subjects(kind: str, element: Named | None, workflow: Workflow | None) -> tup
     if workflow is not None:
         keys.append(workflow_key(workflow))
     return tuple(keys)
+
+
+def handoff_finding(workflow: Workflow, handoff: Handoff, message: str, hint: str) -> Finding:
+    """A finding about a handoff (``allow`` in its block, or the workflow's, covers it)."""
+    keys = (element_key("handoff", handoff.key, workflow), workflow_key(workflow))
+    return Finding(handoff.span, message, hint, keys)
 
 
 class RuleContext:

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from wmdsl.diagnostics import codes
 from wmdsl.flow.digraph import descendants
 from wmdsl.flow.graph import FlowGraph
-from wmdsl.model import ExitKind, Handoff, Metric, Workflow
-from wmdsl.rules.registry import Finding, Options, RuleContext, element_key, rule, subjects, workflow_key
+from wmdsl.model import ExitKind, Metric, Workflow
+from wmdsl.rules.registry import Finding, Options, RuleContext, handoff_finding, rule, subjects
 
 
 @rule(
@@ -230,20 +230,16 @@ def untracked_sla(ctx: RuleContext, options: Options) -> Iterator[Finding]:
                 continue
             if on_boards.get(ends[0], set()) & on_boards.get(ends[1], set()):
                 continue
-            yield Finding(
-                handoff.span,
+            yield handoff_finding(
+                workflow,
+                handoff,
                 f"handoff `{handoff.key}` promises an SLA of {handoff.sla.text} "
                 "that no metric or board tracks",
                 f"show both ends on a board (`shows {ends[0]}, {ends[1]}`) or measure it: "
                 f'`metric {ends[0]}_sla "{ends[0]} to {ends[1]}" {{ from {ends[0]} to {ends[1]} }}`',
-                _handoff_subjects(handoff, workflow),
             )
 
 
 def _range(flow: FlowGraph, start: str, end: str) -> tuple[set[str], set[str]]:
     """Nodes work can reach from ``start``, and nodes from which ``end`` can be reached."""
     return {start, *descendants(flow.graph, start)}, flow.reaching([end])
-
-
-def _handoff_subjects(handoff: Handoff, workflow: Workflow) -> tuple[str, ...]:
-    return (element_key("handoff", handoff.key, workflow), workflow_key(workflow))

@@ -10,9 +10,12 @@ element keys still point at every element.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterator, Mapping, Sequence
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-__all__ = ["ARROW", "Chains", "arrows", "ends", "listed"]
+if TYPE_CHECKING:
+    from wmdsl.model import Handoff
+
+__all__ = ["ARROW", "Chains", "arrows", "ends", "listed", "written"]
 
 K = TypeVar("K", bound=Hashable)
 
@@ -113,3 +116,8 @@ class Chains(Generic[K]):
         if start not in self._last:
             self._learn(start)
         return list(self._last[start][-count:]) if count else []
+
+
+def written(handoff: Handoff) -> str:
+    """A handoff as it is written: ``build -> review``."""
+    return f"{handoff.source.name} -> {handoff.target.name}"

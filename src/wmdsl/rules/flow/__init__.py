@@ -1,0 +1,18 @@
+"""Flow over Friction: work can enter, move and leave; nothing gets stuck or waits needlessly.
+
+One module per kind of check: :mod:`.soundness` (FLW001–FLW004) on where work
+can go, :mod:`.capacity` (FLW005–FLW007) on how much of it the stages can take,
+and :mod:`.paths` (FLW008–FLW010) on the way it normally goes.
+"""
+
+from __future__ import annotations
+
+# isort: off
+# Imported in code order, so that the rules register as FLW001 to FLW010.
+from wmdsl.rules.flow import soundness
+from wmdsl.rules.flow import capacity
+from wmdsl.rules.flow import paths
+
+# isort: on
+
+__all__ = ["capacity", "paths", "soundness"]

@@ -1,0 +1,135 @@
+"""Flow over Friction, capacity: stages have limits and the people to meet their load.
+
+The WIP check (FLW005) reads the stages and their lanes; the utilisation checks
+(FLW006, FLW007) read the analytic flow model of :mod:`wmdsl.flow.analysis`
+(traffic equations, utilisation, Erlang C waits), which the
+:class:`~wmdsl.rules.registry.RuleContext` of a check computes once per workflow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from wmdsl.diagnostics import codes
+from wmdsl.flow.analysis import StageFlow, format_hours
+from wmdsl.model import Stage, Workflow
+from wmdsl.rules.registry import Finding, Option, Options, RuleContext, rule, subjects
+
+BASE = """
+workflow delivery "Delivery" {{
+  person @ana "Ana Lima"
+  lane eng "Engineering" {{ owner @ana; members @ana }}
+  intake requests "Requests" {{ owner @ana; arrivals {arrivals} per week }}
+  stage build "Build" in eng {{ {build} }}
+  exit shipped "Shipped"
+  exit declined "Declined" {{ kind rejected }}
+  requests -> build
+  build -> shipped
+  build -> declined
+}}
+"""
+
+
+@rule(
+    codes.MISSING_WIP_LIMIT,
+    "A WIP limit is the speed limit of a stage. Without one, work is started faster "
+    "than it is finished and waits, half done, where nobody sees it. By Little's law "
+    "the time an item spends in a stage is its work in progress divided by its "
+    "throughput, so unbounded WIP means unbounded lead time; a limit turns the queue "
+    "into a visible signal to stop starting and start finishing.",
+    bad=BASE.format(arrivals=3, build="effort 1d"),
+    good=BASE.format(arrivals=3, build="wip 2; effort 1d"),
+)
+def missing_wip_limit(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    for workflow, stage in ctx.stages():
+        if stage.wip is not None:
+            continue
+        lane = ctx.lane_table(workflow).get(stage.lane.name) if stage.lane else None
+        if lane is not None and lane.members:
+            size, why = len(lane.members), f"one item per person in lane `{lane.name}`"
+        else:
+            size, why = 1, "one item at a time"
+        yield Finding(
+            stage.span,
+            f"stage `{stage.name}` has no WIP limit: work can pile up in it unseen",
+            f"add `wip {size}` to stage `{stage.name}` ({why})",
+            subjects("stage", stage, workflow),
+        )
+
+
+def _lever(stage: Stage, figures: StageFlow, needed: float) -> str:
+    """What to raise to give a stage ``needed`` servers."""
+    if figures.wip_bound:
+        return f"its `wip` (now {stage.wip}), if its people can take more"
+    whose = f"lane `{stage.lane.name}`" if stage.lane is not None else "its owner"
+    lever = f"the capacity of {whose} (now {figures.capacity or 0:g} FTE)"
+    if stage.wip is not None and stage.wip < needed:
+        lever += f" and its `wip` (now {stage.wip})"
+    return lever
+
+
+def _utilised(ctx: RuleContext) -> Iterator[tuple[Workflow, Stage, StageFlow]]:
+    """Every stage whose utilisation is known, with its figures."""
+    for workflow in ctx.workflows:
+        result = ctx.analysis(workflow)
+        for stage in workflow.stages:
+            figures = result.stage(stage.name)
+            if figures.utilisation is not None:
+                yield workflow, stage, figures
+
+
+@rule(
+    codes.OVERLOADED_STAGE,
+    "Utilisation ρ = λ·effort / servers is the share of a stage's capacity its "
+    "arrivals use, with λ from the traffic equations λ = γ + Pᵀλ (intake arrivals "
+    "plus what handoffs route there, rework included). At ρ ≥ 1 work arrives faster "
+    "than it can be done: in queueing theory the queue has no steady state and grows "
+    "without bound, so lead times grow week after week whatever the team does. "
+    "Silent when arrivals or effort are not given (see VIS003).",
+    bad=BASE.format(arrivals=6, build="wip 2; effort 1d"),
+    good=BASE.format(arrivals=3, build="wip 2; effort 1d"),
+)
+def overloaded_stage(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    for workflow, stage, figures in _utilised(ctx):
+        rho, load = figures.utilisation or 0.0, figures.load or 0.0
+        if rho < 1:
+            continue
+        effort = stage.effort.text if stage.effort else "?"
+        yield Finding(
+            stage.span,
+            f"stage `{stage.name}` is overloaded: ρ = {rho:.2f} — {figures.per_week or 0:.3g} items a week "
+            f"at {effort} each need {load:.2f} servers and it has {figures.servers or 0:g}, "
+            "so its queue grows without bound",
+            f"stage `{stage.name}` needs {load:.1f} servers for its load: raise "
+            f"{_lever(stage, figures, load)}, cut its effort, or route less work to it",
+            subjects("stage", stage, workflow),
+        )
+
+
+@rule(
+    codes.NEAR_CAPACITY_STAGE,
+    "Waiting time does not grow in step with utilisation: in an M/M/1 queue the "
+    "expected wait is ρ/(1 − ρ) service times, so going from 50% to 90% busy multiplies "
+    "it by nine, and any variation in arrivals turns into long queues. Flow needs "
+    "slack; a stage kept nearly full is a bottleneck in waiting. Waits are estimated "
+    "with the Erlang C formula (M/M/c) for the stage's servers.",
+    options=(Option("threshold", float, 0.85, "Utilisation from which a stage is reported (below 1)."),),
+    bad=BASE.format(arrivals=4.5, build="wip 2; effort 1d"),
+    good=BASE.format(arrivals=3, build="wip 2; effort 1d"),
+)
+def near_capacity_stage(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    threshold = float(options["threshold"])
+    for workflow, stage, figures in _utilised(ctx):
+        rho, load = figures.utilisation or 0.0, figures.load or 0.0
+        if not threshold <= rho < 1:
+            continue
+        wait = format_hours(figures.wait or 0.0)
+        target = load / threshold if threshold > 0 else load
+        yield Finding(
+            stage.span,
+            f"stage `{stage.name}` runs near capacity: ρ = {rho:.2f} (threshold {threshold:g}), "
+            f"so work waits about {wait} before anyone starts it",
+            f"give stage `{stage.name}` at least {target:.1f} servers to bring ρ under {threshold:g}: "
+            f"raise {_lever(stage, figures, target)}, or cut its effort",
+            subjects("stage", stage, workflow),
+        )
