@@ -18,6 +18,7 @@ from wmdsl.diagnostics.codes import Family
 from wmdsl.project.settings import Overrides
 from wmdsl.rules import all_rules
 from wmdsl.rules.docs import pages
+from wmdsl.rules.registry import fixed
 from wmdsl.rules.registry import rule as rule_decorator
 
 RULES = all_rules()
@@ -56,6 +57,28 @@ def test_good_example_does_not_trigger_the_rule(rule: object) -> None:
     assert isinstance(rule, Rule)
     assert rule.good, f"{rule.code.code} has no good example"
     assert not findings(rule.good, rule.code.code), f"{rule.code.code}: the good example triggers it"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code.code)
+def test_each_replacement_of_the_fix_applies_exactly_once(rule: object) -> None:
+    from wmdsl.rules.registry import Rule
+
+    assert isinstance(rule, Rule)
+    assert rule.fix, f"{rule.code.code} has no fix: its good example would be its bad one"
+    text = rule.bad
+    for old, new in rule.fix:
+        found = text.count(old)
+        assert found == 1, f"{rule.code.code}: {old!r} occurs {found} times in the example it fixes"
+        text = text.replace(old, new)
+    assert text == rule.good
+
+
+def test_a_fix_that_does_not_apply_exactly_once_is_refused() -> None:
+    assert fixed("lane a; lane b", (("lane b", "lane c"),)) == "lane a; lane c"
+    with pytest.raises(ValueError, match="0 times"):
+        fixed("lane a", (("lane b", "lane c"),))
+    with pytest.raises(ValueError, match="2 times"):
+        fixed("lane a; lane a", (("lane a", "lane c"),))
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code.code)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from wmdsl.diagnostics import codes
+from wmdsl.rules.examples import TICKETS
 from wmdsl.rules.registry import Finding, Options, RuleContext, rule, subjects
 
 
@@ -16,10 +17,7 @@ from wmdsl.rules.registry import Finding, Options, RuleContext, rule, subjects
 person @ana "Ana Lima"
 lane support "Support" { members @ana }
 """,
-    good="""
-person @ana "Ana Lima"
-lane support "Support" { owner @ana; members @ana }
-""",
+    fix=(("{ members @ana }", "{ owner @ana; members @ana }"),),
 )
 def orphaned_lane(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow, lane in ctx.lanes():
@@ -46,16 +44,7 @@ workflow tickets "Tickets" {
   answer -> done
 }
 """,
-    good="""
-workflow tickets "Tickets" {
-  person @ana "Ana Lima"
-  intake inbox "Inbox" { owner @ana }
-  stage answer "Answer" { owner @ana }
-  exit done "Done"
-  inbox -> answer
-  answer -> done
-}
-""",
+    fix=(('stage answer "Answer"', 'stage answer "Answer" { owner @ana }'),),
 )
 def orphaned_stage(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow, stage in ctx.stages():
@@ -90,16 +79,7 @@ workflow tickets "Tickets" {
   answer -> done
 }
 """,
-    good="""
-workflow tickets "Tickets" {
-  person @ana "Ana Lima"
-  intake inbox "Inbox" { owner @ana; channel "support@ mailbox" }
-  stage answer "Answer" { owner @ana }
-  exit done "Done"
-  inbox -> answer
-  answer -> done
-}
-""",
+    fix=(('"Inbox" { channel', '"Inbox" { owner @ana; channel'),),
 )
 def orphaned_intake(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow, intake in ctx.intakes():
@@ -121,11 +101,7 @@ person @ana "Ana Lima"
 person @bo "Bo Berg"
 decision refund "Approve a refund" { decides @ana, @bo }
 """,
-    good="""
-person @ana "Ana Lima"
-person @bo "Bo Berg"
-decision refund "Approve a refund" { decides @ana; consults @bo }
-""",
+    fix=(("decides @ana, @bo", "decides @ana; consults @bo"),),
 )
 def decision_without_single_decider(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow, decision in ctx.decisions():
@@ -148,26 +124,13 @@ def decision_without_single_decider(ctx: RuleContext, options: Options) -> Itera
     "work may leave a stage, and the next stage finds out by receiving half-finished "
     "work. A `done` statement is the contract of the handoff; a blank one counts as none. "
     "It is in the recommended preset: every stage needs one, and writing it is one line.",
-    bad="""
-workflow tickets "Tickets" {
-  person @ana "Ana Lima"
-  intake inbox "Inbox" { owner @ana }
-  stage answer "Answer" { owner @ana }
-  exit done "Done"
-  inbox -> answer
-  answer -> done
-}
-""",
-    good="""
-workflow tickets "Tickets" {
-  person @ana "Ana Lima"
-  intake inbox "Inbox" { owner @ana }
-  stage answer "Answer" { owner @ana; done "Customer has a reply that solves the question" }
-  exit done "Done"
-  inbox -> answer
-  answer -> done
-}
-""",
+    bad=TICKETS,
+    fix=(
+        (
+            '"Answer" { owner @ana }',
+            '"Answer" { owner @ana; done "Customer has a reply that solves the question" }',
+        ),
+    ),
 )
 def undefined_done(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow, stage in ctx.stages():
@@ -187,28 +150,14 @@ def undefined_done(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     "nobody can say whether a piece of work belongs in it or whether it works. "
     "A blank purpose counts as none. It is in the recommended preset: both are one line, "
     "and the purpose is what every other design decision is argued against.",
-    bad="""
-workflow tickets "Tickets" {
-  person @ana "Ana Lima"
-  intake inbox "Inbox" { owner @ana }
-  stage answer "Answer" { owner @ana }
-  exit done "Done"
-  inbox -> answer
-  answer -> done
-}
-""",
-    good="""
-workflow tickets "Tickets" {
-  owner @ana
-  purpose "Answer customer questions within a working day"
-  person @ana "Ana Lima"
-  intake inbox "Inbox" { owner @ana }
-  stage answer "Answer" { owner @ana }
-  exit done "Done"
-  inbox -> answer
-  answer -> done
-}
-""",
+    bad=TICKETS,
+    fix=(
+        (
+            'workflow tickets "Tickets" {\n',
+            'workflow tickets "Tickets" {\n  owner @ana\n'
+            '  purpose "Answer customer questions within a working day"\n',
+        ),
+    ),
 )
 def workflow_without_purpose(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:
@@ -241,11 +190,7 @@ person @ana "Ana Lima"
 person @bo "Bo Berg"
 lane support "Support" { owner @ana; members @bo }
 """,
-    good="""
-person @ana "Ana Lima"
-person @bo "Bo Berg"
-lane support "Support" { owner @ana; members @ana, @bo }
-""",
+    fix=(("members @bo", "members @ana, @bo"),),
     recommended=False,
 )
 def owner_not_member(ctx: RuleContext, options: Options) -> Iterator[Finding]:

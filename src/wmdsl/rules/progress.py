@@ -15,22 +15,6 @@ from wmdsl.model import Intake, Stage, Workflow, WorkType
 from wmdsl.rules.registry import Finding, Options, RuleContext, element_key, rule, subjects
 from wmdsl.rules.wording import Chains, arrows, ends, written
 
-SLE = """
-workflow delivery "Delivery" {{
-  person @ana "Ana Lima"
-  work feature "Feature" {{ kind request; sle {sle} at 85% }}
-  intake requests "Requests" {{ owner @ana; accepts feature }}
-  stage build "Build" {{ owner @ana; wip 2; effort 3d }}
-  stage test "Test" {{ owner @ana; wip 2; effort 1d }}
-  exit shipped "Shipped"
-  exit declined "Declined" {{ kind rejected }}
-  requests -> build {{ chance 90% }}
-  requests -> declined {{ chance 10% }}
-  build -> test
-  test -> shipped
-}}
-"""
-
 
 @rule(
     codes.SLE_UNREACHABLE,
@@ -41,8 +25,22 @@ workflow delivery "Delivery" {{
     "misses it every time. Ship smaller slices, take steps off the path, or promise "
     "what the system can deliver. Stages without effort count as zero, so the check "
     "never overstates; work types without an SLE are not checked.",
-    bad=SLE.format(sle="3d"),
-    good=SLE.format(sle="10d"),
+    bad="""
+workflow delivery "Delivery" {
+  person @ana "Ana Lima"
+  work feature "Feature" { kind request; sle 3d at 85% }
+  intake requests "Requests" { owner @ana; accepts feature }
+  stage build "Build" { owner @ana; wip 2; effort 3d }
+  stage test "Test" { owner @ana; wip 2; effort 1d }
+  exit shipped "Shipped"
+  exit declined "Declined" { kind rejected }
+  requests -> build { chance 90% }
+  requests -> declined { chance 10% }
+  build -> test
+  test -> shipped
+}
+""",
+    fix=(("sle 3d", "sle 10d"),),
 )
 def sle_unreachable(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:
@@ -80,21 +78,6 @@ def _sle_finding(
     )
 
 
-APPROVALS = """
-workflow purchasing "Purchasing" {{
-  person @ana "Ana Lima"; person @bo "Bo Berg"
-  intake requests "Requests" {{ owner @ana }}
-  stage order "Order" {{ owner @bo; wip 2 }}
-  exit ordered "Ordered"
-  exit declined "Declined" {{ kind rejected }}
-  decision budget "Approve budget" {{ decides @ana }}
-  decision vendor "Approve vendor" {{ decides @bo; consults @ana }}
-  requests -> order {{ gate budget }}
-  requests -> declined
-  order -> ordered{ordered}
-}}
-"""
-
 Best = tuple[int, int, int, str | None]  # (approvals − stages, approvals, stages, next node)
 
 
@@ -107,8 +90,21 @@ Best = tuple[int, int, int, str | None]  # (approvals − stages, approvals, sta
     "not stacked on top of it. The path with the most approvals over stages is "
     "found by dynamic programming over the forward handoffs (a DAG: rework and "
     "loop-closing handoffs are left out), once per workflow.",
-    bad=APPROVALS.format(ordered=" { gate vendor }"),
-    good=APPROVALS.format(ordered=""),
+    bad="""
+workflow purchasing "Purchasing" {
+  person @ana "Ana Lima"; person @bo "Bo Berg"
+  intake requests "Requests" { owner @ana }
+  stage order "Order" { owner @bo; wip 2 }
+  exit ordered "Ordered"
+  exit declined "Declined" { kind rejected }
+  decision budget "Approve budget" { decides @ana }
+  decision vendor "Approve vendor" { decides @bo; consults @ana }
+  requests -> order { gate budget }
+  requests -> declined
+  order -> ordered { gate vendor }
+}
+""",
+    fix=(("order -> ordered { gate vendor }", "order -> ordered"),),
 )
 def gate_heavy_path(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:

@@ -40,6 +40,7 @@ class Finding:
 
 Options = Mapping[str, Any]
 Check = Callable[["RuleContext", Options], Iterable[Finding]]
+Fix = tuple[tuple[str, str], ...]  # (old, new) replacements, each made once
 OptionValue = int | float | str | bool
 
 
@@ -66,9 +67,10 @@ class Rule:
     """A registered rule: its code, its check, and everything said about it.
 
     ``bad`` is a complete spec the rule must flag and ``good`` the same spec
-    fixed; the documentation shows both and the tests run both. These and
-    the ``rationale`` are kept as written in ``@rule`` and dedented when first
-    read: only documentation and listings read them, so a check need not load
+    fixed, made from ``bad`` by the replacements of ``fix``; the documentation
+    shows both and the tests run both. The examples and the ``rationale`` are
+    kept as written in ``@rule`` and cleaned up when first read: only
+    documentation and listings read them, so a check need not load
     ``textwrap`` or clean up the texts of every rule at start-up.
     """
 
@@ -76,7 +78,8 @@ class Rule:
     check: Check = field(repr=False)
     options: tuple[Option, ...]
     recommended: bool
-    written: tuple[str, str, str]  # rationale, bad and good, as given
+    written: tuple[str, str]  # rationale and bad, as given
+    fix: Fix = field(repr=False)
 
     @functools.cached_property
     def rationale(self) -> str:
@@ -90,8 +93,8 @@ class Rule:
 
     @functools.cached_property
     def good(self) -> str:
-        """The same spec fixed: the rule does not flag it."""
-        return _example(self.written[2])
+        """The same spec fixed (``bad`` with ``fix`` applied): the rule does not flag it."""
+        return fixed(self.bad, self.fix)
 
     @property
     def principle(self) -> Family:
@@ -112,11 +115,14 @@ def rule(
     *,
     options: tuple[Option, ...] = (),
     bad: str = "",
-    good: str = "",
+    fix: Fix = (),
     recommended: bool = True,
 ) -> Callable[[Check], Check]:
     """Register the decorated function as the check for ``code``.
 
+    ``bad`` is an example spec the rule flags and ``fix`` the ``(old, new)``
+    replacements that make it one the rule does not flag, so the example is
+    written once and the docs show what the fix changes.
     ``recommended=False`` keeps a rule out of the default preset (it still
     runs under ``strict`` or when selected).
     """
@@ -124,7 +130,7 @@ def rule(
     def register(check: Check) -> Check:
         if code.code in _RULES:
             raise ValueError(f"two rules check {code.code} ({code.name})")
-        _RULES[code.code] = Rule(code, check, options, recommended, (rationale, bad, good))
+        _RULES[code.code] = Rule(code, check, options, recommended, (rationale, bad), fix)
         return check
 
     return register
@@ -134,6 +140,21 @@ def _example(text: str) -> str:
     import textwrap  # here: a check never reads the examples
 
     return textwrap.dedent(text).strip("\n")
+
+
+def fixed(text: str, fix: Fix) -> str:
+    """``text`` with each ``(old, new)`` replacement of ``fix`` made in turn.
+
+    Each ``old`` must occur exactly once in the text it is applied to: a
+    replacement that matched nothing or several places would silently make a
+    good example that is not the fix it claims to be.
+    """
+    for old, new in fix:
+        found = text.count(old)
+        if found != 1:
+            raise ValueError(f"the fix {old!r} -> {new!r} applies {found} times, not once")
+        text = text.replace(old, new)
+    return text
 
 
 def all_rules() -> list[Rule]:

@@ -31,17 +31,16 @@ workflow ops "Operations" {
   explore -> explored
 }
 """,
-    good="""
-# Split the two flows into workflows of their own.
-workflow support "Support" {
-  person @ana "Ana Lima"
-  intake tickets "Tickets" { owner @ana }
-  stage answer "Answer" { owner @ana }
-  exit answered "Answered"
-  tickets -> answer
-  answer -> answered
-}
-""",
+    fix=(
+        (
+            'workflow ops "Operations" {',
+            '# Split the two flows into workflows of their own.\nworkflow support "Support" {',
+        ),
+        ('  intake ideas "Ideas" { owner @ana }\n', ""),
+        ('  stage explore "Explore" { owner @ana }\n', ""),
+        ('  exit explored "Explored"\n', ""),
+        ("  ideas -> explore\n  explore -> explored\n", ""),
+    ),
 )
 def disconnected_workflow(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:
@@ -92,21 +91,7 @@ workflow delivery "Delivery" {
   write -> done
 }
 """,
-    good="""
-workflow delivery "Delivery" {
-  person @ana "Ana Lima"
-  person @bo "Bo Berg"
-  lane product "Product" { owner @ana; members @ana }
-  lane docs "Documentation" { owner @bo; members @bo }
-  intake requests "Requests" { owner @ana }
-  stage shape "Shape" in product
-  stage write "Write docs" in docs
-  exit done "Done"
-  requests -> shape
-  shape -> write
-  write -> done
-}
-""",
+    fix=(("  requests -> write\n  shape -> done\n", "  shape -> write\n"),),
 )
 def silo_lane(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:
@@ -211,22 +196,7 @@ workflow delivery "Delivery" {
   decision scope "Approve scope" { decides @ana }
 }
 """,
-    good="""
-workflow delivery "Delivery" {
-  person @ana "Ana Lima"
-  person @bo "Bo Berg"
-  lane product "Product" { owner @ana; members @ana }
-  lane eng "Engineering" { owner @bo; members @bo }
-  intake requests "Requests" { owner @ana }
-  stage shape "Shape" in product
-  stage build "Build" in eng
-  exit shipped "Shipped"
-  requests -> shape
-  shape -> build { gate scope }
-  build -> shipped
-  decision scope "Approve scope" { decides @ana; consults eng }
-}
-""",
+    fix=(("{ decides @ana }", "{ decides @ana; consults eng }"),),
 )
 def uninformed_handoff(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:
@@ -275,23 +245,7 @@ workflow delivery "Delivery" {
   decision scope "Approve scope" { decides @ana; consults @cy; informs product }
 }
 """,
-    good="""
-workflow delivery "Delivery" {
-  person @ana "Ana Lima"
-  person @bo "Bo Berg"
-  person @cy "Cy Diaz"
-  lane product "Product" { owner @ana; members @ana, @cy }
-  lane eng "Engineering" { owner @bo; members @bo }
-  intake requests "Requests" { owner @ana }
-  stage shape "Shape" in product
-  stage build "Build" in eng
-  exit shipped "Shipped"
-  requests -> shape
-  shape -> build { gate scope }
-  build -> shipped
-  decision scope "Approve scope" { decides @ana; consults @cy, eng; informs product }
-}
-""",
+    fix=(("consults @cy;", "consults @cy, eng;"),),
     recommended=False,
 )
 def single_lane_decision(ctx: RuleContext, options: Options) -> Iterator[Finding]:

@@ -15,6 +15,7 @@ from wmdsl.diagnostics import codes
 from wmdsl.flow.digraph import descendants
 from wmdsl.flow.graph import FlowGraph
 from wmdsl.model import ExitKind, Metric, Workflow
+from wmdsl.rules.examples import TICKETS
 from wmdsl.rules.registry import Finding, Options, RuleContext, handoff_finding, rule, subjects
 
 
@@ -37,19 +38,7 @@ workflow tickets "Tickets" {
   board work "Work" { shows triage }
 }
 """,
-    good="""
-workflow tickets "Tickets" {
-  person @ana "Ana Lima"
-  intake inbox "Inbox" { owner @ana }
-  stage triage "Triage" { owner @ana }
-  stage answer "Answer" { owner @ana }
-  exit done "Done"
-  inbox -> triage
-  triage -> answer
-  answer -> done
-  board work "Work" { shows triage, answer }
-}
-""",
+    fix=(("{ shows triage }", "{ shows triage, answer }"),),
 )
 def invisible_stage(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:
@@ -94,27 +83,13 @@ def _is_lead_time(metric: Metric) -> bool:
     "(`from … to …`) or a throughput metric (`target N per week`) turns it into "
     "a number the team can review. It is in the recommended preset: without one, "
     "no review of the workflow has evidence to work from.",
-    bad="""
-workflow tickets "Tickets" {
-  person @ana "Ana Lima"
-  intake inbox "Inbox" { owner @ana }
-  stage answer "Answer" { owner @ana }
-  exit done "Done"
-  inbox -> answer
-  answer -> done
-}
-""",
-    good="""
-workflow tickets "Tickets" {
-  person @ana "Ana Lima"
-  intake inbox "Inbox" { owner @ana }
-  stage answer "Answer" { owner @ana }
-  exit done "Done"
-  inbox -> answer
-  answer -> done
-  metric lead_time "Lead time" { from inbox to done; target 2d at 85% }
-}
-""",
+    bad=TICKETS,
+    fix=(
+        (
+            "  answer -> done\n",
+            '  answer -> done\n  metric lead_time "Lead time" { from inbox to done; target 2d at 85% }\n',
+        ),
+    ),
 )
 def no_flow_metric(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:
@@ -143,26 +118,8 @@ def _done_exit(workflow: Workflow) -> str:
     "stage it feeds, and a silent check reads like a passed one. It is information "
     "(the spec is not wrong, only unmeasured) and in the recommended preset, because "
     "an estimate is one line and makes the capacity checks work.",
-    bad="""
-workflow tickets "Tickets" {
-  person @ana "Ana Lima"
-  intake inbox "Inbox" { owner @ana }
-  stage answer "Answer" { owner @ana }
-  exit done "Done"
-  inbox -> answer
-  answer -> done
-}
-""",
-    good="""
-workflow tickets "Tickets" {
-  person @ana "Ana Lima"
-  intake inbox "Inbox" { owner @ana; arrivals 12 per week }
-  stage answer "Answer" { owner @ana }
-  exit done "Done"
-  inbox -> answer
-  answer -> done
-}
-""",
+    bad=TICKETS,
+    fix=(('"Inbox" { owner @ana }', '"Inbox" { owner @ana; arrivals 12 per week }'),),
 )
 def intake_without_rate(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow, intake in ctx.intakes():
@@ -199,20 +156,7 @@ workflow tickets "Tickets" {
   board work "Work" { shows answer }
 }
 """,
-    good="""
-workflow tickets "Tickets" {
-  person @ana "Ana Lima"
-  person @bo "Bo Berg"
-  intake inbox "Inbox" { owner @ana }
-  stage triage "Triage" { owner @ana }
-  stage answer "Answer" { owner @bo }
-  exit done "Done"
-  inbox -> triage
-  triage -> answer { sla 4h }
-  answer -> done
-  board work "Work" { shows triage, answer }
-}
-""",
+    fix=(("{ shows answer }", "{ shows triage, answer }"),),
 )
 def untracked_sla(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:

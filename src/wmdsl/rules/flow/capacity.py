@@ -38,7 +38,7 @@ workflow delivery "Delivery" {{
     "throughput, so unbounded WIP means unbounded lead time; a limit turns the queue "
     "into a visible signal to stop starting and start finishing.",
     bad=BASE.format(arrivals=3, build="effort 1d"),
-    good=BASE.format(arrivals=3, build="wip 2; effort 1d"),
+    fix=(("effort 1d", "wip 2; effort 1d"),),
 )
 def missing_wip_limit(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow, stage in ctx.stages():
@@ -87,7 +87,7 @@ def _utilised(ctx: RuleContext) -> Iterator[tuple[Workflow, Stage, StageFlow]]:
     "without bound, so lead times grow week after week whatever the team does. "
     "Silent when arrivals or effort are not given (see VIS003).",
     bad=BASE.format(arrivals=6, build="wip 2; effort 1d"),
-    good=BASE.format(arrivals=3, build="wip 2; effort 1d"),
+    fix=(("arrivals 6", "arrivals 3"),),
 )
 def overloaded_stage(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow, stage, figures in _utilised(ctx):
@@ -115,7 +115,7 @@ def overloaded_stage(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     "with the Erlang C formula (M/M/c) for the stage's servers.",
     options=(Option("threshold", float, 0.85, "Utilisation from which a stage is reported (below 1)."),),
     bad=BASE.format(arrivals=4.5, build="wip 2; effort 1d"),
-    good=BASE.format(arrivals=3, build="wip 2; effort 1d"),
+    fix=(("arrivals 4.5", "arrivals 3"),),
 )
 def near_capacity_stage(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     threshold = float(options["threshold"])

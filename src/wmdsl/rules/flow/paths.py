@@ -18,23 +18,6 @@ from wmdsl.model import Stage, Workflow
 from wmdsl.rules.registry import Finding, Option, Options, RuleContext, handoff_finding, rule
 from wmdsl.rules.wording import Chains, arrows, ends, written
 
-GATES = """
-workflow purchasing "Purchasing" {{
-  person @ana "Ana Lima"; person @bo "Bo Berg"
-  intake requests "Requests" {{ owner @ana }}
-  stage review "Review" {{ owner @ana; wip 2 }}
-  stage order "Order" {{ owner @bo; wip 2 }}
-  exit ordered "Ordered"
-  exit declined "Declined" {{ kind rejected }}
-  decision budget "Approve budget" {{ decides @ana }}
-  decision vendor "Approve vendor" {{ decides @bo; consults @ana }}
-  requests -> review
-  review -> order {{ gate budget }}
-  review -> declined
-  order -> ordered{ordered}
-}}
-"""
-
 
 def _gated(flow: FlowGraph, source: str, target: str) -> bool:
     return flow.handoffs[(source, target)].gate is not None
@@ -51,8 +34,23 @@ def _gated(flow: FlowGraph, source: str, target: str) -> bool:
     options=(
         Option("max", int, 2, "Report chains of this many gated handoffs in a row, or more (at least 2)."),
     ),
-    bad=GATES.format(ordered=" { gate vendor }"),
-    good=GATES.format(ordered=""),
+    bad="""
+workflow purchasing "Purchasing" {
+  person @ana "Ana Lima"; person @bo "Bo Berg"
+  intake requests "Requests" { owner @ana }
+  stage review "Review" { owner @ana; wip 2 }
+  stage order "Order" { owner @bo; wip 2 }
+  exit ordered "Ordered"
+  exit declined "Declined" { kind rejected }
+  decision budget "Approve budget" { decides @ana }
+  decision vendor "Approve vendor" { decides @bo; consults @ana }
+  requests -> review
+  review -> order { gate budget }
+  review -> declined
+  order -> ordered { gate vendor }
+}
+""",
+    fix=(("order -> ordered { gate vendor }", "order -> ordered"),),
 )
 def serial_approvals(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     limit = max(2, int(options["max"]))  # one gate alone is no chain
@@ -107,23 +105,6 @@ def _serial_finding(
     )
 
 
-PINGPONG = """
-workflow delivery "Delivery" {{
-  person @ana "Ana Lima"; person @bo "Bo Berg"
-  lane dev "Development" {{ owner @ana; members @ana }}
-  lane qa "Quality" {{ owner @bo; members @bo }}
-  intake requests "Requests" {{ owner @ana }}
-  stage build "Build" in dev {{ wip 2 }}
-  stage test "Test" in qa {{ wip 2 }}
-{fix}  exit shipped "Shipped"
-  exit declined "Declined" {{ kind rejected }}
-  requests -> build
-  requests -> declined
-  build -> test
-{handoffs}
-}}
-"""
-
 Lanes = tuple[str | None, str | None]  # (the lane work is in, the lane it came from)
 State = tuple[int, tuple[str, Lanes] | None]  # (handoffs back and forth, where it came from)
 
@@ -158,11 +139,33 @@ def _cross(lanes: Lanes, count: int, into: str | None) -> tuple[Lanes, int]:
     "longest run for each pair of lanes, so the check is linear in the handoffs times "
     "the pairs of lanes met. Each pair of lanes is reported once.",
     options=(Option("max", int, 2, "Most handoffs back and forth between two lanes allowed on a path."),),
-    bad=PINGPONG.format(
-        fix='  stage fix "Fix" in dev { wip 2 }\n  stage retest "Retest" in qa { wip 2 }\n',
-        handoffs="  test -> fix\n  fix -> retest\n  retest -> shipped",
+    bad="""
+workflow delivery "Delivery" {
+  person @ana "Ana Lima"; person @bo "Bo Berg"
+  lane dev "Development" { owner @ana; members @ana }
+  lane qa "Quality" { owner @bo; members @bo }
+  intake requests "Requests" { owner @ana }
+  stage build "Build" in dev { wip 2 }
+  stage test "Test" in qa { wip 2 }
+  stage fix "Fix" in dev { wip 2 }
+  stage retest "Retest" in qa { wip 2 }
+  exit shipped "Shipped"
+  exit declined "Declined" { kind rejected }
+  requests -> build
+  requests -> declined
+  build -> test
+  test -> fix
+  fix -> retest
+  retest -> shipped
+}
+""",
+    fix=(
+        ('  stage fix "Fix" in dev { wip 2 }\n  stage retest "Retest" in qa { wip 2 }\n', ""),
+        (
+            "  test -> fix\n  fix -> retest\n  retest -> shipped\n",
+            "  test -> shipped\n  test -> build { rework; chance 20% }\n",
+        ),
     ),
-    good=PINGPONG.format(fix="", handoffs="  test -> shipped\n  test -> build { rework; chance 20% }"),
 )
 def handoff_ping_pong(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     limit = max(1, int(options["max"]))
@@ -217,23 +220,6 @@ def _ping_pong_finding(
     )
 
 
-REWORK = """
-workflow delivery "Delivery" {{
-  person @ana "Ana Lima"
-  intake requests "Requests" {{ owner @ana }}
-  stage build "Build" {{ owner @ana; wip 2 }}
-  stage review "Review" {{ owner @ana; wip 2 }}
-  exit shipped "Shipped"
-  exit declined "Declined" {{ kind rejected }}
-  requests -> build
-  requests -> declined
-  build -> review
-  review -> build "changes requested" {{ rework{chance} }}
-  review -> shipped
-}}
-"""
-
-
 @rule(
     codes.UNBOUNDED_REWORK,
     "Rework is normal; rework nobody has sized is not. The share of work a loop sends "
@@ -245,8 +231,22 @@ workflow delivery "Delivery" {{
     "on the handoff that closes the loop (back to a node already on the way from an "
     "intake). A handoff without a `chance` whose siblings all have one is fine: it "
     "takes exactly what they leave.",
-    bad=REWORK.format(chance=""),
-    good=REWORK.format(chance="; chance 20%"),
+    bad="""
+workflow delivery "Delivery" {
+  person @ana "Ana Lima"
+  intake requests "Requests" { owner @ana }
+  stage build "Build" { owner @ana; wip 2 }
+  stage review "Review" { owner @ana; wip 2 }
+  exit shipped "Shipped"
+  exit declined "Declined" { kind rejected }
+  requests -> build
+  requests -> declined
+  build -> review
+  review -> build "changes requested" { rework }
+  review -> shipped
+}
+""",
+    fix=(("{ rework }", "{ rework; chance 20% }"),),
 )
 def unbounded_rework(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:

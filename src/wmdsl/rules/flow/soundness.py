@@ -15,6 +15,7 @@ from wmdsl.diagnostics import codes
 from wmdsl.flow.digraph import condensation, find_cycle
 from wmdsl.flow.graph import SINK, SOURCE, FlowGraph
 from wmdsl.model import Exit, ExitKind, Intake, Stage, Workflow
+from wmdsl.rules.examples import TICKETS
 from wmdsl.rules.registry import Finding, Options, RuleContext, rule, subjects
 from wmdsl.rules.wording import arrows
 
@@ -56,18 +57,7 @@ workflow tickets "Tickets" {
   follow_up -> done
 }
 """,
-    good="""
-workflow tickets "Tickets" {
-  person @ana "Ana Lima"
-  intake inbox "Inbox" { owner @ana }
-  stage answer "Answer" { owner @ana }
-  stage follow_up "Follow up" { owner @ana }
-  exit done "Done"
-  inbox -> answer
-  answer -> follow_up
-  follow_up -> done
-}
-""",
+    fix=(("answer -> done", "answer -> follow_up"),),
 )
 def unreachable_node(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:
@@ -121,19 +111,7 @@ workflow tickets "Tickets" {
   answer -> escalate
 }
 """,
-    good="""
-workflow tickets "Tickets" {
-  person @ana "Ana Lima"
-  intake inbox "Inbox" { owner @ana }
-  stage answer "Answer" { owner @ana }
-  stage escalate "Escalate" { owner @ana }
-  exit done "Done"
-  inbox -> answer
-  answer -> done
-  answer -> escalate
-  escalate -> done
-}
-""",
+    fix=(("  answer -> escalate\n", "  answer -> escalate\n  escalate -> done\n"),),
 )
 def missing_off_ramp(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:
@@ -173,19 +151,12 @@ workflow delivery "Delivery" {
   review -> build "changes requested"
 }
 """,
-    good="""
-workflow delivery "Delivery" {
-  person @ana "Ana Lima"
-  intake requests "Requests" { owner @ana }
-  stage build "Build" { owner @ana }
-  stage review "Review" { owner @ana }
-  exit shipped "Shipped"
-  requests -> build
-  build -> review
-  review -> build "changes requested" { rework; chance 20% }
-  review -> shipped
-}
-""",
+    fix=(
+        (
+            '  review -> build "changes requested"\n',
+            '  review -> build "changes requested" { rework; chance 20% }\n  review -> shipped\n',
+        ),
+    ),
 )
 def trap_loop(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:
@@ -213,28 +184,11 @@ def trap_loop(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     codes.INTAKE_WITHOUT_DECLINE,
     "An on-ramp with no path to a `rejected` exit forces every request through "
     "the whole system, or leaves refusals undocumented. Saying no is part of the design.",
-    bad="""
-workflow tickets "Tickets" {
-  person @ana "Ana Lima"
-  intake inbox "Inbox" { owner @ana }
-  stage answer "Answer" { owner @ana }
-  exit done "Done"
-  inbox -> answer
-  answer -> done
-}
-""",
-    good="""
-workflow tickets "Tickets" {
-  person @ana "Ana Lima"
-  intake inbox "Inbox" { owner @ana }
-  stage answer "Answer" { owner @ana }
-  exit done "Done"
-  exit declined "Declined" { kind rejected }
-  inbox -> answer
-  answer -> done
-  answer -> declined "out of scope"
-}
-""",
+    bad=TICKETS,
+    fix=(
+        ('  exit done "Done"\n', '  exit done "Done"\n  exit declined "Declined" { kind rejected }\n'),
+        ("  answer -> done\n", '  answer -> done\n  answer -> declined "out of scope"\n'),
+    ),
 )
 def intake_without_decline(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:
