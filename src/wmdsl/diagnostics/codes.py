@@ -97,7 +97,9 @@ BAD_ARGUMENTS = define(
 )
 IMPORT_NOT_FOUND = define("SYN009", "import-not-found", _E, "An imported file does not exist.")
 IMPORT_CYCLE = define("SYN010", "import-cycle", _E, "Files import each other in a cycle.")
-IMPORT_OUTSIDE = define("SYN011", "import-outside-root", _E, "An import points outside the project root.")
+IMPORT_OUTSIDE = define(
+    "SYN011", "import-outside-root", _E, "A file or an import leads outside the project root, or into `.git`."
+)
 UNREADABLE = define("SYN012", "unreadable-file", _E, "A file cannot be read or is not valid UTF-8 text.")
 LIMIT = define(
     "SYN014", "limit-exceeded", _E, "An input is larger or deeper than the configured limits allow."

@@ -77,19 +77,15 @@ from wmdsl.flow.results import (
     Analysis,
     ExitFlow,
     LaneLoad,
-    MainPath,
     Note,
     Route,
     StageFlow,
     WorkflowAnalysis,
-    format_hours,
 )
 from wmdsl.flow.traffic import routing, solve_traffic
 from wmdsl.model import Document, Lane, Person, Stage, Workflow
 
-# The flow rules import these records from here, as they did before the
-# records had a module of their own.
-__all__ = ["MainPath", "StageFlow", "WorkflowAnalysis", "analyze", "analyze_workflow", "format_hours"]
+__all__ = ["analyze", "analyze_workflow"]
 
 
 def analyze(document: Document) -> Analysis:

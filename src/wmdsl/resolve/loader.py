@@ -23,7 +23,7 @@ from wmdsl.project.specs import (
     refusal,
 )
 from wmdsl.resolve.hidden import bidi_controls
-from wmdsl.resolve.schema import plain
+from wmdsl.resolve.readers import plain
 from wmdsl.resolve.sink import Sink
 from wmdsl.syntax import ParsedFile, Statement, parse
 from wmdsl.syntax.ast import ArgKind

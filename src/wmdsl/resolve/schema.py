@@ -49,7 +49,6 @@ from wmdsl.resolve.readers import (
 )
 
 # The loader reads statements with it too, and imports it from here.
-from wmdsl.resolve.readers import plain as plain
 from wmdsl.syntax.ast import Arg, Statement
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from wmdsl.diagnostics import codes
-from wmdsl.flow.analysis import MainPath, format_hours
+from wmdsl.flow.results import MainPath, format_hours
 from wmdsl.model import Intake, Stage, Workflow, WorkType
 from wmdsl.rules.registry import Finding, Options, RuleContext, element_key, rule, subjects
 from wmdsl.rules.wording import Chains, arrows, ends, written

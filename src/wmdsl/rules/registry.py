@@ -24,7 +24,7 @@ from wmdsl.model import Decision, Document, Handoff, Intake, Lane, Named, Stage,
 from wmdsl.model.span import Span
 
 if TYPE_CHECKING:
-    from wmdsl.flow.analysis import WorkflowAnalysis
+    from wmdsl.flow.results import WorkflowAnalysis
 
 
 @dataclass(frozen=True, slots=True)

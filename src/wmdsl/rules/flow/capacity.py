@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from wmdsl.diagnostics import codes
-from wmdsl.flow.analysis import StageFlow, format_hours
+from wmdsl.flow.results import StageFlow, format_hours
 from wmdsl.model import Stage, Workflow
 from wmdsl.rules.registry import Finding, Option, Options, RuleContext, rule, subjects
 
