@@ -117,9 +117,25 @@ class _Job:
     stores: dict[Path, Cache | None] = field(default_factory=dict, compare=False)
     # This run's configuration files: found and read once each.
     configs: Configurations = field(default_factory=Configurations, compare=False)
+    # This run's project roots by folder, and settings as the cache key holds them.
+    roots: dict[str, Path] = field(default_factory=dict, compare=False)
+    described: dict[int, tuple[Settings, str]] = field(default_factory=dict, compare=False)
 
     def root_of(self, path: Path) -> Path:
-        return (self.root if self.root is not None else find_root(path)).resolve()
+        """The resolved project root of ``path``, found once per folder."""
+        folder = os.path.dirname(os.path.abspath(path))
+        if folder not in self.roots:
+            self.roots[folder] = (self.root if self.root is not None else find_root(path)).resolve()
+        return self.roots[folder]
+
+    def describe(self, settings: Settings) -> str:
+        """``settings`` as the text a cache key holds, made once per settings of the run."""
+        if id(settings) not in self.described:
+            import json
+
+            # The settings are kept beside their text, so their id is not reused.
+            self.described[id(settings)] = (settings, json.dumps(settings.describe(), sort_keys=True))
+        return self.described[id(settings)][1]
 
     def slot(self, path: Path, settings: Settings) -> tuple[Cache, str] | None:
         """Where the result of checking ``path`` this way is cached (None: no cache)."""
@@ -133,9 +149,7 @@ class _Job:
         store = self.stores[root]
         if store is None:
             return None
-        import json
-
-        described = json.dumps(settings.describe(), sort_keys=True)
+        described = self.describe(settings)
         return store, store.key(Path(os.path.abspath(path)), described, f"allows={self.honour_allows}")
 
     def cached(self, path: Path) -> FileResult | None:

@@ -126,6 +126,8 @@ class Cache:
         self.folder = folder / f"v{FORMAT}" / project
         self.limits = limits
         self.digests: dict[str, str] = {}
+        self.reals: dict[str, str] = {}
+        self.cwd = Path.cwd().resolve()  # a cache lives for one run, in one working directory
 
     @classmethod
     def open(cls, root: Path, limits: Limits, folder: Path | None = None) -> Cache | None:
@@ -161,7 +163,10 @@ class Cache:
         """True when looking for the file again gives what the check saw."""
         named, real, exists, expected = read
         try:
-            if os.path.realpath(named) != real or os.path.exists(real) != exists:
+            if named not in self.reals:  # a shared import is looked up once per run
+                self.reals[named] = os.path.realpath(named)
+            now = self.reals[named]
+            if now != real or os.path.exists(real) != exists:
                 return False
         except (OSError, ValueError):
             return False
@@ -178,7 +183,7 @@ class Cache:
             record = json.loads(payload)
             if record["key"] != entry_key or not all(self._still(read) for read in record["reads"]):
                 return None
-            shown = {name: display_path(self.root / name) for name in record["names"]}
+            shown = {name: display_path(self.root / name, self.cwd) for name in record["names"]}
             return FileResult(
                 shown[record["shown"]],
                 [_load(d, shown) for d in record["diagnostics"]],
@@ -195,7 +200,7 @@ class Cache:
         for read in reads:
             for path in (Path(read.named), Path(read.real)):
                 if read.real and path.is_relative_to(self.root):
-                    names[display_path(path)] = path.relative_to(self.root).as_posix()
+                    names[display_path(path, self.cwd)] = path.relative_to(self.root).as_posix()
         return names
 
     def put(self, entry_key: str, entry: FileResult, reads: list[Read]) -> None:

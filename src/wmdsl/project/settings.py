@@ -330,17 +330,26 @@ class Configurations:
         self.folders: dict[Path, Path | None] = {}
         self.tables: dict[Path, dict[str, Any]] = {}
         self.resolved: dict[tuple[Path | None, str], Settings] = {}
+        # Settings by folder and overrides (kept beside them, so their id is not reused).
+        self.by_folder: dict[tuple[str, int], tuple[Overrides, Settings]] = {}
 
     def settings_for(self, file: Path, overrides: Overrides | None = None) -> Settings:
-        """The effective settings for ``file``."""
+        """The effective settings for ``file`` (once per folder: a tree of specs asks for each)."""
         overrides = overrides or Overrides()
+        # Where the file lies, links not followed: as for its project root.
+        folder = os.path.dirname(os.path.abspath(file))
+        found = self.by_folder.get((folder, id(overrides)))
+        if found is None:
+            found = self.by_folder[(folder, id(overrides))] = (overrides, self._settings(folder, overrides))
+        return found[1]
+
+    def _settings(self, folder: str, overrides: Overrides) -> Settings:
         if overrides.isolated:
             source = None
         elif overrides.config is not None:
             source = overrides.config
         else:
-            # Where the file lies, links not followed: as for its project root.
-            source = self.config_of(Path(os.path.abspath(file)).parent)
+            source = self.config_of(Path(folder))
         key = (source, repr(overrides))
         if key not in self.resolved:
             self.resolved[key] = resolve(self.table(source), overrides, source)

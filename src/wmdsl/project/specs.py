@@ -51,10 +51,10 @@ class Read:
     digest: str | None
 
 
-def display_path(path: Path) -> str:
-    """``path`` relative to the working directory when inside it, with ``/``."""
+def display_path(path: Path, cwd: Path | None = None) -> str:
+    """``path`` relative to the working directory (``cwd``, resolved) when inside it, with ``/``."""
     try:
-        return path.relative_to(Path.cwd().resolve()).as_posix()
+        return path.relative_to(Path.cwd().resolve() if cwd is None else cwd).as_posix()
     except ValueError:
         return path.as_posix()
 
