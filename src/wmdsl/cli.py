@@ -115,16 +115,18 @@ def run() -> NoReturn:
     """Entry point of the console script and ``python -m wmdsl``: :func:`main`, then exit at once.
 
     This is the one place that sets process policy; the library never does.
-    A model is millions of small objects that live until the command ends, so
-    the cyclic collector's young generation runs rarely (the thresholds mypy
-    uses for the same reason): otherwise its passes over a growing heap make
-    big checks superlinear while freeing nothing. The process ends with
+    A model is millions of small objects that live until the command ends and
+    hold almost no reference cycles (a whole tree of specs leaves a few hundred
+    cyclic objects behind), so the cyclic collector runs only after millions of
+    new objects, as a safety net: run at its default pace, its passes over the
+    growing model made big checks superlinear while freeing nothing (mypy's
+    build sets a high threshold for the same reason). The process ends with
     ``os._exit`` once its output is flushed, skipping the interpreter's
     teardown (freeing every object one by one), which a one-shot process does
     not need. Every output file is complete by then: each is written and
     renamed into place before.
     """
-    gc.set_threshold(200_000, 30, 30)
+    gc.set_threshold(5_000_000, 10, 10)
     try:
         main()
         status: object = 0
