@@ -254,3 +254,18 @@ def test_a_configuration_that_is_a_pipe_is_refused_not_waited_on(project: Path) 
     assert settings_for(project / "a.wm").source is None  # found upward: not a configuration file
     with pytest.raises(ConfigError, match="not a regular file"):
         settings_for(project / "a.wm", Overrides(config=project / "wmdsl.toml"))
+
+
+def test_a_configuration_that_links_out_of_its_folder_is_refused(
+    project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "x.toml"
+    elsewhere.write_text('[limits]\nmax-depth = "U0VDUkVU"\n', encoding="utf-8")
+    (project / "wmdsl.toml").unlink()
+    (project / "wmdsl.toml").symlink_to(elsewhere)
+    with pytest.raises(ConfigError, match="link to a file outside its folder") as raised:
+        settings_for(project / "a.wm")
+    assert "U0VDUkVU" not in str(raised.value)
+    # Named on the command line, the same file is read.
+    with pytest.raises(ConfigError, match="U0VDUkVU"):
+        settings_for(project / "a.wm", Overrides(config=elsewhere))

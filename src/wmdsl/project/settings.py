@@ -191,9 +191,28 @@ def find_config(folder: Path) -> Path | None:
     for candidate_folder in [folder, *folder.parents]:
         for name in CONFIG_FILES:
             candidate = candidate_folder / name
-            if candidate.is_file() and (name == "wmdsl.toml" or _has_wmdsl_table(candidate)):
-                return candidate
+            if candidate.is_file():
+                _confined(candidate)
+                if name == "wmdsl.toml" or _has_wmdsl_table(candidate):
+                    return candidate
     return None
+
+
+def _confined(candidate: Path) -> None:
+    """Refuse a configuration file found by searching that is a link out of its own folder.
+
+    Like a spec, a configuration found in the tree was written by whoever
+    wrote the tree: it is read only where it lies (its messages may quote
+    values). A file named with ``--config`` comes from the command line and
+    is read wherever it leads.
+    """
+    real = Path(os.path.realpath(candidate))
+    folder = Path(os.path.realpath(candidate.parent))
+    if not real.is_relative_to(folder) or ".git" in real.relative_to(folder).parts:
+        raise ConfigError(
+            f"{candidate}: a link to a file outside its folder is not read as configuration; "
+            "copy the file here, or name it with --config"
+        )
 
 
 def _has_wmdsl_table(pyproject: Path) -> bool:
