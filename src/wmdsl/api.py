@@ -22,7 +22,7 @@ from wmdsl.model import Document, Workflow, json_schema
 from wmdsl.model.span import point
 from wmdsl.project.limits import Limits
 from wmdsl.project.settings import ConfigError, Configurations, Overrides, Settings, settings_for
-from wmdsl.project.specs import discover, display_path, find_root, find_specs
+from wmdsl.project.specs import discover, display_path, find_root, find_specs, opened
 from wmdsl.resolve.compile import Compilation, compile_file, compile_text
 from wmdsl.rules.checker import run_rules
 from wmdsl.syntax import ParsedFile
@@ -192,7 +192,7 @@ def _finish(path: Path, compilation: Compilation, settings: Settings, honour_all
     found = _check_compilation(compilation, settings, honour_allows=honour_allows)
     ignored = settings.ignored_in(path)
     kept = [d for d in found if d.code not in ignored]
-    inputs = tuple(read.real for read in compilation.reads if read.exists and read.digest is not None)
+    inputs = opened(compilation.reads)
     return FileResult(compilation.path, kept, compilation.sources, settings.fail_on, inputs)
 
 

@@ -41,7 +41,7 @@ from wmdsl.diagnostics.report import FileResult
 from wmdsl.model.span import Span
 from wmdsl.project.files import read_regular, write_atomic
 from wmdsl.project.limits import Limits
-from wmdsl.project.specs import Read, display_path
+from wmdsl.project.specs import Read, display_path, opened
 
 FORMAT = 2
 SECRET_NAME = "secret"
@@ -139,9 +139,7 @@ class Cache:
     def key(self, named: Path, settings: str, options: str) -> str:
         """The record name of checking the file ``named`` with these settings and options."""
         parts = [__version__, str(FORMAT), str(self.root), str(named), settings, options]
-        return hmac.new(
-            self.secret, "\0".join(parts).encode("utf-8", "surrogateescape"), "sha256"
-        ).hexdigest()
+        return self._sign("\0".join(parts).encode("utf-8", "surrogateescape"))
 
     def _path(self, entry_key: str) -> Path:
         return self.folder / entry_key[:2] / f"{entry_key}.json"
@@ -189,7 +187,7 @@ class Cache:
                 [_load(d, shown) for d in record["diagnostics"]],
                 {shown[name]: text for name, text in record["sources"].items()},
                 Severity.parse(record["fail_on"]),
-                tuple(real for _, real, _, digest in record["reads"] if digest),
+                opened(Read(*read) for read in record["reads"]),
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None

@@ -51,6 +51,11 @@ class Read:
     digest: str | None
 
 
+def opened(reads: Iterable[Read]) -> tuple[str, ...]:
+    """The real paths of the files of ``reads`` that were there and opened (not missing, not refused)."""
+    return tuple(read.real for read in reads if read.exists and read.digest is not None)
+
+
 def display_path(path: Path, cwd: Path | None = None) -> str:
     """``path`` relative to the working directory (``cwd``, resolved) when inside it, with ``/``."""
     try:
