@@ -199,12 +199,12 @@ def _walk(folder: Path, root: Path, notes: list[Diagnostic]) -> Iterator[Path]:
 
 
 def _link_outside(path: Path) -> Diagnostic:
+    shown = display_path(Path(os.path.abspath(path)))
     return Diagnostic(
         codes.IMPORT_OUTSIDE.code,
         Severity.WARNING,
-        f"folder `{display_path(Path(os.path.abspath(path)))}` is a link that leads outside the "
-        "project root (or into `.git`); not searched",
-        point(display_path(Path(os.path.abspath(path))), 1, 1),
+        f"folder `{shown}` is a link that leads outside the project root (or into `.git`); not searched",
+        point(shown, 1, 1),
         "specs must lie inside the project root; name the folder itself to check it",
     )
 
