@@ -66,7 +66,7 @@ class Model:
     # pydantic reads too: attribute docstrings (``use_attribute_docstrings``)
     # are found only in the source of the class that declares the field, so
     # ``span`` would lose its description in every subclass, and reading the
-    # sources (0.2-0.3 s) took longer than building every pydantic schema.
+    # sources took longer than building every pydantic schema.
     __pydantic_config__: ClassVar[ConfigDict] = {"extra": "forbid", "frozen": True}
 
     @classmethod
