@@ -38,11 +38,12 @@ from wmdsl.model import (
 from wmdsl.model.span import point
 
 ROOT = Path(__file__).resolve().parents[1]
-#: Between them, objects of every class of the model (the last for `allow`).
+#: Between them, objects of every class of the model (the last two for `allow`, joins and calendars).
 EXAMPLES = [
     *sorted((ROOT / "examples").glob("*.wm")),
     *sorted((ROOT / "examples" / "org").glob("*.wm")),
     ROOT / "examples" / "broken" / "SYN013-unused-allow.wm",
+    ROOT / "tests" / "golden" / "full.wm",
 ]
 SPECS = [*sorted((ROOT / "examples").glob("*.wm")), *sorted((ROOT / "tests" / "golden").glob("*.wm"))]
 #: Every class of the model, and those of them that are only bases.

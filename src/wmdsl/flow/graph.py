@@ -1,6 +1,6 @@
 """The flow graph of a workflow.
 
-Nodes are the names of intakes, stages and exits (strings; the model objects
+Nodes are the names of intakes, stages, joins and exits (strings; the model objects
 live in a side dict). A virtual source ``⊤`` feeds every intake and every
 exit drains to a virtual sink ``⊥``, so soundness questions become
 reachability from ``⊤`` and to ``⊥``, each computed once. So are the other
@@ -15,13 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from wmdsl.flow.digraph import Condensation, DiGraph, ancestors, condensation, descendants, reaching
-from wmdsl.model import Exit, Handoff, Intake, Stage, Workflow
+from wmdsl.model import Exit, Handoff, Intake, Join, Stage, Workflow
 
 SOURCE = "⊤"
 SINK = "⊥"
-Node = Intake | Stage | Exit
-#: The numbers in a flow graph of its intakes, stages and exits, and of the two ends of each handoff.
-Numbers = tuple[list[int], list[int], list[int], list[tuple[int, int]]]
+Node = Intake | Stage | Join | Exit
+#: The numbers in a flow graph of its intakes, stages, joins and exits, and of the two ends of each handoff.
+Numbers = tuple[list[int], list[int], list[int], list[int], list[tuple[int, int]]]
 
 
 class FlowGraph:
@@ -46,14 +46,14 @@ class FlowGraph:
         # The same as numbers of ``graph``, for the checks that walk all of it:
         # a list read by number stays in the processor's caches, a table of
         # 50 000 names does not.
-        self.intake_numbers, self.stage_numbers, self.exit_numbers, self.edges = numbers
+        self.intake_numbers, self.stage_numbers, self.join_numbers, self.exit_numbers, self.edges = numbers
         self.source = graph.number(SOURCE)
         self.sink = graph.number(SINK)
 
     @property
     def node_numbers(self) -> list[int]:
-        """The number of each of :attr:`nodes` (intakes, stages, exits), in its order."""
-        return [*self.intake_numbers, *self.stage_numbers, *self.exit_numbers]
+        """The number of each of :attr:`nodes` (intakes, stages, joins, exits), in its order."""
+        return [*self.intake_numbers, *self.stage_numbers, *self.join_numbers, *self.exit_numbers]
 
     def __repr__(self) -> str:
         return f"FlowGraph(workflow={self.workflow!r}, nodes={self.nodes!r}, handoffs={self.handoffs!r})"
@@ -102,13 +102,16 @@ def build_graph(workflow: Workflow) -> FlowGraph:
     graph = DiGraph()
     graph.add_node(SOURCE)
     nodes: dict[str, Node] = {}
-    intakes, stages, exits = [], [], []
+    intakes, stages, joins, exits = [], [], [], []
     for intake in workflow.intakes:
         nodes[intake.name] = intake
         intakes.append(graph.add_edge(SOURCE, intake.name)[1])
     for stage in workflow.stages:
         nodes[stage.name] = stage
         stages.append(graph.add_node(stage.name))
+    for join in workflow.joins:
+        nodes[join.name] = join
+        joins.append(graph.add_node(join.name))
     for exit_ in workflow.exits:
         nodes[exit_.name] = exit_
         exits.append(graph.add_edge(exit_.name, SINK)[0])
@@ -119,7 +122,7 @@ def build_graph(workflow: Workflow) -> FlowGraph:
         pair = (handoff.source.name, handoff.target.name)
         handoffs[pair] = handoff
         edges.append(graph.add_edge(*pair))
-    return FlowGraph(workflow, graph, nodes, handoffs, (intakes, stages, exits, edges))
+    return FlowGraph(workflow, graph, nodes, handoffs, (intakes, stages, joins, exits, edges))
 
 
 @dataclass(frozen=True)  # not slotted: the cached properties keep their values in __dict__

@@ -151,10 +151,19 @@ class Ref(Element):
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Duration(Element):
-    """A span of working time as written (``3d``) and in working hours."""
+    """A span of working time as written (``3d``) and in working hours.
+
+    ``hours`` counts a day as 8 hours and a week as 40 (a person's working
+    day and week). Elapsed times (SLAs, SLEs, escalations, cadences) follow the
+    calendar of the workflow they are used in instead: a day of a ``24x7``
+    workflow is 24 hours; :mod:`wmdsl.flow.calendar` converts them from
+    ``amount`` and ``unit``.
+    """
 
     text: str
     hours: float
+    amount: float = field(metadata={"description": "The number as written (`3` of `3d`)."})
+    unit: str = field(metadata={"description": "The unit as written: m, h, d or w."})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
@@ -167,10 +176,16 @@ class Percent(Element):
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Rate(Element):
-    """A rate such as ``6 per week``, in items per working hour."""
+    """A rate such as ``6 per week``, in items per working hour (of a 40-hour week).
+
+    :mod:`wmdsl.flow.calendar` converts it to items per open hour of a
+    workflow's calendar from ``count`` and ``unit``.
+    """
 
     text: str
     per_hour: float
+    count: float = field(metadata={"description": "Items per unit, as written."})
+    unit: str = field(metadata={"description": "hour, day, week or month."})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
@@ -179,6 +194,30 @@ class Target(Element):
 
     within: Duration
     percentile: Percent
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class Hours(Element):
+    """Opening hours: ``24x7``, ``9-17 mon-fri``, ``8-20 mon-sat``.
+
+    ``start`` and ``end`` are hours of the day (0-24); ``days`` the open days
+    of the week, ``mon`` to ``sun``.
+    """
+
+    text: str
+    start: float
+    end: float
+    days: tuple[str, ...]
+
+    @property
+    def per_day(self) -> float:
+        """Open hours in one open day."""
+        return self.end - self.start
+
+    @property
+    def per_week(self) -> float:
+        """Open hours in one week."""
+        return self.per_day * len(self.days)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
@@ -226,6 +265,13 @@ class Person(Named):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class Calendar(Named):
+    """A named working calendar: ``calendar support "Support hours" { hours 8-20 mon-sat }``."""
+
+    hours: Hours | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Member(Element):
     """A person in a lane, with the share of their capacity given to it."""
 
@@ -241,6 +287,12 @@ class Lane(Named):
     members: tuple[Member, ...] = ()
     purpose: str | None = None
     delegate: Ref | None = None
+    hours: Hours | None = field(
+        default=None, metadata={"description": "When the lane works, if not the workflow's hours."}
+    )
+    calendar: Ref | None = field(
+        default=None, metadata={"description": "A named calendar the lane works by."}
+    )
 
 
 class WorkKind(enum.Enum):
@@ -301,6 +353,15 @@ class Exit(Named):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class Join(Named):
+    """A synchronisation point: work goes on only once every handoff into it has arrived.
+
+    It closes the parallel branches a fork (``review -> security, legal``)
+    opened; it does no work and belongs to no lane.
+    """
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Handoff(Element):
     """``source -> target``: work moving from one node to the next."""
 
@@ -311,6 +372,15 @@ class Handoff(Element):
     sla: Duration | None = None
     chance: Percent | None = None
     rework: bool = False
+    condition: str | None = field(
+        default=None, metadata={"description": "`when`: the condition that routes work this way."}
+    )
+    fork: str | None = field(
+        default=None,
+        metadata={
+            "description": "The fork (`source->a,b`) it is a branch of: all its branches are taken at once."
+        },
+    )
     allows: tuple[Allow, ...] = ()
 
     @property
@@ -377,6 +447,7 @@ class Declarations(Model):
     lanes: tuple[Lane, ...] = ()
     work: tuple[WorkType, ...] = ()
     decisions: tuple[Decision, ...] = ()
+    calendars: tuple[Calendar, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
@@ -385,11 +456,19 @@ class Workflow(Named):
 
     owner: Ref | None = None
     purpose: str | None = None
+    hours: Hours | None = field(
+        default=None, metadata={"description": "The workflow's working hours (default 9-17 mon-fri)."}
+    )
+    calendar: Ref | None = field(
+        default=None, metadata={"description": "A named calendar the workflow runs by."}
+    )
     people: tuple[Person, ...] = ()
     lanes: tuple[Lane, ...] = ()
     work: tuple[WorkType, ...] = ()
+    calendars: tuple[Calendar, ...] = ()
     intakes: tuple[Intake, ...] = ()
     stages: tuple[Stage, ...] = ()
+    joins: tuple[Join, ...] = ()
     exits: tuple[Exit, ...] = ()
     handoffs: tuple[Handoff, ...] = ()
     decisions: tuple[Decision, ...] = ()

@@ -13,11 +13,13 @@ from dataclasses import replace
 from typing import Any
 
 from wmdsl.diagnostics import Related, codes
-from wmdsl.model import Escalation, Member, Ref
+from wmdsl.model import Escalation, Hours, Member, Ref
+from wmdsl.model.span import Span
 from wmdsl.resolve import values
 from wmdsl.resolve.context import Context
-from wmdsl.resolve.readers import ESCALATION, NODE, PERSON, list_items, phrase, plain, single
+from wmdsl.resolve.readers import CALENDAR, ESCALATION, NODE, PERSON, list_items, phrase, plain, single
 from wmdsl.resolve.scope import Use
+from wmdsl.resolve.sink import did_you_mean, one_of
 from wmdsl.syntax.ast import Arg, ArgKind, Statement
 
 
@@ -179,3 +181,127 @@ def duration(ctx: Context, stmt: Statement, role: str) -> Any:
         )
         return None
     return _single_duration(ctx, stmt, role)
+
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+ROUND_THE_CLOCK = {"24x7": DAYS, "24x6": DAYS[:6], "24x5": DAYS[:5]}
+_HOURS_EXAMPLE = "`hours 9-17 mon-fri`, `hours 8-20 mon-sat` or `hours 24x7`"
+
+
+def working_hours(ctx: Context, stmt: Statement, role: str) -> dict[str, Any] | None:
+    """``hours 24x7``, ``hours 9-17 mon-fri``, or the name of a calendar: ``hours office``."""
+    args = stmt.args
+    if len(args) == 1 and args[0].kind is ArgKind.WORD and values.is_name(args[0].raw):
+        word = args[0].raw
+        if word.lower() not in ROUND_THE_CLOCK and word.lower().partition("-")[0] not in DAYS:
+            found = values.read_ref(ctx.sink, args[0])
+            return {"calendar": ctx.use(found, CALENDAR, f"the hours of {role}")} if found else None
+    schedule = hours(ctx, stmt, role)
+    return {"hours": schedule} if schedule else None
+
+
+def hours(ctx: Context, stmt: Statement, role: str) -> Hours | None:
+    """``hours 24x7``, ``hours 9-17 mon-fri``, ``hours 8.5-17 mon, wed, fri``.
+
+    The lexer splits ``9-17`` and ``24x7`` in two numbers; written without a
+    space they are one word of this phrase.
+    """
+    words = _glued(stmt.args)
+    if not words:
+        ctx.sink.error(
+            codes.BAD_ARGUMENTS, stmt.keyword.span, "`hours` needs opening hours", f"e.g. {_HOURS_EXAMPLE}"
+        )
+        return None
+    (first, first_span), rest = words[0], words[1:]
+    span = first_span.to(words[-1][1])
+    text = " ".join(word for word, _ in words).replace(" ,", ",")
+    if first.lower() in ROUND_THE_CLOCK:
+        if rest:
+            ctx.sink.error(
+                codes.BAD_ARGUMENTS,
+                rest[0][1].to(rest[-1][1]),
+                f"`{first}` already says which days",
+                f"write `hours {first}` alone, or give hours and days: `hours 0-24 mon-sat`",
+            )
+            return None
+        return Hours(text=first.lower(), start=0.0, end=24.0, days=ROUND_THE_CLOCK[first.lower()], span=span)
+    window = _window(first)
+    if window is None:
+        ctx.sink.error(
+            codes.BAD_VALUE,
+            first_span,
+            f"expected opening hours such as `9-17`, found `{first}`",
+            f"write the first and last hour of the day: {_HOURS_EXAMPLE}",
+        )
+        return None
+    start, end = window
+    if not 0 <= start < end <= 24:
+        ctx.sink.error(
+            codes.BAD_VALUE,
+            first_span,
+            f"opening hours `{first}` are not a time of day",
+            "hours run from 0 to 24 and the first comes before the last, e.g. `9-17`; "
+            "work past midnight is written as `24x7` or `0-24`",
+        )
+        return None
+    days = _days(ctx, rest) if rest else DAYS[:5]
+    if days is None:
+        return None
+    return Hours(text=text, start=start, end=end, days=days, span=span)
+
+
+def _glued(args: tuple[Arg, ...]) -> list[tuple[str, Span]]:
+    """The words of ``args``, with tokens written without a space between them joined."""
+    words: list[tuple[str, Span]] = []
+    for arg in args:
+        if words and arg.kind is not ArgKind.COMMA:
+            last, span = words[-1]
+            if span.end_line == arg.span.line and span.end_col == arg.span.col and last != ",":
+                words[-1] = (last + arg.raw, span.to(arg.span))
+                continue
+        words.append((arg.raw.strip() if arg.kind is ArgKind.COMMA else arg.raw, arg.span))
+    return words
+
+
+def _window(word: str) -> tuple[float, float] | None:
+    start, dash, end = word.partition("-")
+    if not dash:
+        return None
+    try:
+        return float(start), float(end)
+    except ValueError:
+        return None
+
+
+def _days(ctx: Context, words: list[tuple[str, Span]]) -> tuple[str, ...] | None:
+    """``mon-fri`` or ``mon, wed, fri``: the open days, in week order."""
+    found: set[str] = set()
+    for word, span in words:
+        if word == ",":
+            continue
+        first, dash, last = word.lower().partition("-")
+        unknown = next((d for d in (first, last) if d and d not in DAYS), None)
+        if unknown is not None or (dash and not last):
+            ctx.sink.error(
+                codes.BAD_VALUE,
+                span,
+                f"unknown day `{unknown or word}` in opening hours",
+                (did_you_mean(unknown, DAYS) if unknown else None)
+                or f"days are {one_of(DAYS)}; a range is `mon-fri`",
+            )
+            return None
+        if dash:
+            i, j = DAYS.index(first), DAYS.index(last)
+            if i > j:
+                ctx.sink.error(
+                    codes.BAD_VALUE,
+                    span,
+                    f"the days `{word}` run backwards",
+                    "a range runs forward through the week, e.g. `mon-fri`; "
+                    "list days that wrap past Sunday one by one: `fri, sat, sun, mon`",
+                )
+                return None
+            found.update(DAYS[i : j + 1])
+        else:
+            found.add(first)
+    return tuple(d for d in DAYS if d in found)

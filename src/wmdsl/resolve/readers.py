@@ -29,12 +29,26 @@ OWNER = frozenset({"person", "lane"})
 LANE = frozenset({"lane"})
 WORK = frozenset({"work"})
 DECISION = frozenset({"decision"})
-NODE = frozenset({"intake", "stage", "exit"})
-SOURCE = frozenset({"intake", "stage"})
-TARGET = frozenset({"stage", "exit"})
+CALENDAR = frozenset({"calendar"})
+NODE = frozenset({"intake", "stage", "join", "exit"})
+SOURCE = frozenset({"intake", "stage", "join"})
+TARGET = frozenset({"stage", "join", "exit"})
 ESCALATION = frozenset({"person", "lane", "decision"})
 ANYTHING = frozenset(
-    {"person", "lane", "work", "intake", "stage", "exit", "decision", "board", "metric", "cadence"}
+    {
+        "person",
+        "lane",
+        "work",
+        "calendar",
+        "intake",
+        "stage",
+        "join",
+        "exit",
+        "decision",
+        "board",
+        "metric",
+        "cadence",
+    }
 )
 
 

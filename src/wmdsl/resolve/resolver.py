@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from wmdsl.diagnostics import Related, codes
-from wmdsl.model import Allow, Declarations, Document, Element, Handoff, Named, Workflow
+from wmdsl.model import Allow, Declarations, Document, Element, Handoff, Named, Ref, Workflow
 from wmdsl.model.span import Span
 from wmdsl.resolve import values
 from wmdsl.resolve.allows import read_allow
@@ -269,6 +269,7 @@ class Resolver:
             lanes=tuple(groups["lane"]),
             work=tuple(groups["work"]),
             decisions=tuple(groups["decision"]),
+            calendars=tuple(groups["calendar"]),
         )
 
     def workflow(self, stmt: Statement) -> Workflow | None:
@@ -335,39 +336,71 @@ class Resolver:
         built: list[Handoff] = []
         seen: dict[tuple[str, str], Handoff] = {}
         for item in _consumed(items):
-            handoff = self.read_handoff(ctx, item)
-            if handoff is None:
-                continue
-            pair = (handoff.source.name, handoff.target.name)
-            if pair in seen:
-                self.sink.error(
-                    codes.DUPLICATE,
-                    handoff.span,
-                    f"handoff `{pair[0]} -> {pair[1]}` is declared twice",
-                    "merge the two into one handoff",
-                    [Related(seen[pair].span, "first declared here")],
-                )
-                continue
-            seen[pair] = handoff
-            built.append(handoff)
+            for handoff in self.read_handoff(ctx, item):
+                pair = (handoff.source.name, handoff.target.name)
+                if pair in seen:
+                    self.sink.error(
+                        codes.DUPLICATE,
+                        handoff.span,
+                        f"handoff `{pair[0]} -> {pair[1]}` is declared twice",
+                        "merge the two into one handoff",
+                        [Related(seen[pair].span, "first declared here")],
+                    )
+                    continue
+                seen[pair] = handoff
+                built.append(handoff)
         return built
 
-    def read_handoff(self, ctx: Context, item: HandoffSyntax) -> Handoff | None:
+    def read_handoff(self, ctx: Context, item: HandoffSyntax) -> list[Handoff]:
+        """The handoffs of one statement: ``a -> b``, or a fork ``a -> b, c`` (one per branch)."""
         source = values.read_ref(self.sink, item.source)
-        target = values.read_ref(self.sink, item.target)
-        if source is None or target is None:
-            return None
-        role = f"handoff `{source.name} -> {target.name}`"
+        first = values.read_ref(self.sink, item.target)
+        more, rest = _branches(item.args)
+        targets = [first, *(values.read_ref(self.sink, arg) for arg in more)]
+        if source is None or any(target is None for target in targets):
+            return []
+        branches = [target for target in targets if target is not None]
+        names = [target.name for target in branches]
+        fork = f"{source.name}->{','.join(names)}" if len(branches) > 1 else None
+        role = f"{'fork' if fork else 'handoff'} `{source.name} -> {', '.join(names)}`"
         ctx.use(source, SOURCE, "a handoff's source")
-        ctx.use(target, TARGET, "a handoff's target")
+        for target in branches:
+            ctx.use(target, TARGET, "a handoff's target")
+        twice = _repeated(branches)
+        if twice is not None:
+            self.sink.error(
+                codes.DUPLICATE,
+                twice.span,
+                f"`{twice.name}` is named twice in {role}",
+                "each branch of a fork goes to a different node: name it once",
+            )
+            return []
         fields: dict[str, Any] = {}
-        label = self.handoff_label(item.args)
+        label = self.handoff_label(rest)
         if label is not None:
             fields["label"] = label
         as_statement = Statement(item.source, (), item.block, item.span)
         allows = self.read_block(ctx, as_statement, HANDOFF_ATTRS, fields, role)
-        span = span_of(item.source, item.target)
-        return self.build(Handoff, span, source=source, target=target, allows=tuple(allows), **fields)
+        if fork is not None and fields.get("rework"):
+            self.sink.error(
+                codes.BAD_ARGUMENTS,
+                item.source.span.to(branches[-1].span),
+                f"{role} is marked `rework`",
+                "a loop back goes to one earlier node: write it as a handoff of its own",
+            )
+            fields.pop("rework")
+        return [
+            self.build(
+                Handoff,
+                span_of(item.source, item.target) if target is first else item.source.span.to(target.span),
+                source=source,
+                target=target,
+                fork=fork,
+                allows=tuple(allows),
+                **fields,
+            )
+            for target in branches
+        ]
 
     def handoff_label(self, args: tuple[Arg, ...]) -> str | None:
         if not args:
@@ -389,9 +422,11 @@ class Resolver:
     def check_chances(self, handoffs: list[Handoff]) -> None:
         """The chances out of one node may not add up past 100%."""
         by_source: dict[str, list[Handoff]] = defaultdict(list)
+        forks: set[str] = set()
         for handoff in handoffs:
-            if handoff.chance is not None:
+            if handoff.chance is not None and (handoff.fork is None or handoff.fork not in forks):
                 by_source[handoff.source.name].append(handoff)
+                forks.update([handoff.fork] if handoff.fork else [])
         for source, group in by_source.items():
             total = sum(h.chance.fraction for h in group if h.chance is not None)
             if total > 1 + 1e-9:
@@ -417,6 +452,30 @@ def belongs(keyword: str) -> str | None:
         return None
     listed = owners[0] if len(owners) == 1 else ", ".join(owners[:-1]) + " or " + owners[-1]
     return f"`{keyword}` belongs in the block of {listed}"
+
+
+def _branches(args: tuple[Arg, ...]) -> tuple[list[Arg], tuple[Arg, ...]]:
+    """``, c, d "label"`` after ``a -> b``: the further targets of a fork, and what follows them."""
+    more: list[Arg] = []
+    i = 0
+    while (
+        i + 1 < len(args)
+        and args[i].kind is ArgKind.COMMA
+        and args[i + 1].kind in (ArgKind.WORD, ArgKind.HANDLE)
+    ):
+        more.append(args[i + 1])
+        i += 2
+    return more, args[i:]
+
+
+def _repeated(refs: list[Ref]) -> Ref | None:
+    """The first of ``refs`` whose name came before it."""
+    seen: set[str] = set()
+    for ref in refs:
+        if ref.name in seen:
+            return ref
+        seen.add(ref.name)
+    return None
 
 
 def _consumed(items: list[Taken]) -> Iterator[Taken]:

@@ -15,10 +15,12 @@ from typing import Any
 from wmdsl.model import (
     Board,
     Cadence,
+    Calendar,
     Decision,
     Exit,
     ExitKind,
     Intake,
+    Join,
     Lane,
     Metric,
     Named,
@@ -30,7 +32,15 @@ from wmdsl.model import (
 )
 from wmdsl.resolve import values
 from wmdsl.resolve.context import Context
-from wmdsl.resolve.phrases import duration, escalation, measured_range, members, metric_target
+from wmdsl.resolve.phrases import (
+    duration,
+    escalation,
+    hours,
+    measured_range,
+    members,
+    metric_target,
+    working_hours,
+)
 from wmdsl.resolve.readers import (
     ANYTHING,
     DECISION,
@@ -122,6 +132,7 @@ KINDS: dict[str, Kind] = {
                 "members": Attr("members", members, many=True),
                 "purpose": Attr("purpose", text),
                 "delegate": Attr("delegate", ref(PERSON)),
+                "hours": Attr("hours", working_hours),
             },
             example='lane eng "Engineering"',
         ),
@@ -155,6 +166,13 @@ KINDS: dict[str, Kind] = {
             example='stage build "Build" in eng',
         ),
         Kind("exit", Exit, {"kind": Attr("kind", choice(ExitKind))}, example='exit shipped "Shipped"'),
+        Kind("join", Join, {}, example='join reviewed "Reviews done"'),
+        Kind(
+            "calendar",
+            Calendar,
+            {"hours": Attr("hours", hours)},
+            example='calendar support "Support hours"',
+        ),
         Kind(
             "decision",
             Decision,
@@ -211,15 +229,17 @@ HANDOFF_ATTRS: dict[str, Attr] = {
     "sla": Attr("sla", DURATION),
     "chance": Attr("chance", PERCENT),
     "rework": Attr("rework", flag),
+    "when": Attr("condition", text),
 }
 
 WORKFLOW_ATTRS: dict[str, Attr] = {
     "owner": Attr("owner", ref(OWNER)),
     "purpose": Attr("purpose", text),
+    "hours": Attr("hours", working_hours),
     "description": DESCRIPTION,
 }
 
-SHARED_KINDS = ("person", "lane", "work", "decision")
+SHARED_KINDS = ("person", "lane", "work", "decision", "calendar")
 
 
 def keywords() -> frozenset[str]:

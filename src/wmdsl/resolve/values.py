@@ -181,7 +181,7 @@ def read_duration(sink: Sink, arg: Arg) -> Duration | None:
         fix = f"`{-value:g}{unit}`" if value < 0 else "a positive time such as `30m`"
         sink.error(codes.BAD_VALUE, arg.span, f"duration {arg.describe()} must be positive", f"write {fix}")
         return None
-    return Duration(text=arg.raw, hours=value * HOURS_PER_UNIT[unit], span=arg.span)
+    return Duration(text=arg.raw, hours=value * HOURS_PER_UNIT[unit], amount=value, unit=unit, span=arg.span)
 
 
 def in_one_unit(hours: float) -> str:
@@ -310,7 +310,13 @@ def read_rate(sink: Sink, args: list[Arg]) -> Rate | None:
         )
         return None
     text = " ".join(a.raw for a in args)
-    return Rate(text=text, per_hour=count[0] / RATE_UNITS[unit], span=args[0].span.to(args[2].span))
+    return Rate(
+        text=text,
+        per_hour=count[0] / RATE_UNITS[unit],
+        count=count[0],
+        unit=unit,
+        span=args[0].span.to(args[2].span),
+    )
 
 
 def _rate_shape_hint(args: list[Arg]) -> str:
