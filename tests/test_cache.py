@@ -242,3 +242,17 @@ def test_a_link_re_pointed_between_two_missing_files_invalidates(project: Path) 
     report = run()
     same(report, fresh())
     assert "sub/" not in report.diagnostics[0].hint
+
+
+def test_a_did_you_mean_from_a_folder_listing_is_never_replayed(project: Path, private_cache: Path) -> None:
+    # The hint for a misspelt import comes from what the folder holds, which a
+    # record cannot check again: such a result is not stored.
+    (project / "peoples.wm").write_text(SHARED, encoding="utf-8")
+    (project / "main.wm").write_text('import "peple.wm"\n', encoding="utf-8")
+    first = run()
+    assert "did you mean `peoples.wm`?" in (first.diagnostics[0].hint or "")
+    assert records(private_cache) == []
+    (project / "people.wm").write_text(SHARED, encoding="utf-8")
+    again = run()
+    same(again, fresh())
+    assert "did you mean `people.wm`?" in (again.diagnostics[0].hint or "")

@@ -146,3 +146,31 @@ def test_the_allowlists_are_not_stale() -> None:
     for name, code in NO_HINT:
         found, _ = diagnostics(next(s for s in SPECS if s.name == name))
         assert any(d.code == code and not d.hint for d in found), f"{name} {code} has a hint now"
+
+
+def test_a_failed_import_is_one_error_and_names_what_it_leaves_unknown(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
+    (tmp_path / "org").mkdir()
+    (tmp_path / "org" / "people.wm").write_text('person @ana "Ana"\nperson @raj "Raj"\n', encoding="utf-8")
+    spec = tmp_path / "a.wm"
+    spec.write_text(
+        'import "org/peple.wm"\nworkflow w "W" {\n  owner @ana\n'
+        '  lane l "L" { owner @raj; members @ana, @zed }\n}\n',
+        encoding="utf-8",
+    )
+    report = api.check([spec])
+    assert [d.code for d in report.diagnostics] == ["SYN009"]
+    found = report.diagnostics[0]
+    assert found.hint is not None
+    assert found.hint.startswith("did you mean `org/people.wm`?")
+    assert "`@ana`, `@raj`, `@zed`" in found.hint
+    assert [r.message for r in found.related] == [
+        "`@ana` is used here",
+        "`@raj` is used here",
+        "`@zed` is used here",
+    ]
+    # Once the import is fixed, the name that really is unknown is reported.
+    spec.write_text(spec.read_text(encoding="utf-8").replace("peple", "people"), encoding="utf-8")
+    assert [d.message for d in api.check([spec]).diagnostics if d.code == "SYN002"] == [
+        "unknown person `@zed`"
+    ]

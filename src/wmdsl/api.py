@@ -170,7 +170,7 @@ class _Job:
         except (OSError, ValueError, RuntimeError, MemoryError) as error:  # RecursionError included
             return _failed(path, error, settings)
         result = _finish(path, compilation, settings, self.honour_allows)
-        slot = self.slot(path, settings)
+        slot = self.slot(path, settings) if compilation.cacheable else None
         if slot is not None:
             slot[0].put(slot[1], result, compilation.reads)
         return result

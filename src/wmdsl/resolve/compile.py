@@ -31,6 +31,9 @@ class Compilation:
     sources: dict[str, str] = field(default_factory=dict)
     reads: list[Read] = field(default_factory=list)  # every file looked for, the entry file first
     root: Path = field(default_factory=Path.cwd)
+    # False when the outcome depends on more than the files in ``reads`` (a
+    # folder listed for a did-you-mean), which the result cache cannot check.
+    cacheable: bool = True
 
     @property
     def ok(self) -> bool:
@@ -61,7 +64,13 @@ def compile_file(
         language_errors = [d for d in sink.diagnostics if d.code.startswith("SYN")]
         document = None if any(d.severity.label == "error" for d in language_errors) else resolved
     return Compilation(
-        loader.shown, document, sorted_unique(sink.diagnostics), loader.sources, loader.reads, loader.root
+        loader.shown,
+        document,
+        sorted_unique(sink.diagnostics),
+        loader.sources,
+        loader.reads,
+        loader.root,
+        cacheable=not loader.listed,
     )
 
 

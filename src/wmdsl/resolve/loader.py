@@ -24,7 +24,7 @@ from wmdsl.project.specs import (
 )
 from wmdsl.resolve.hidden import bidi_controls
 from wmdsl.resolve.readers import plain
-from wmdsl.resolve.sink import Sink
+from wmdsl.resolve.sink import Sink, closest
 from wmdsl.syntax import ParsedFile, Statement, parse
 from wmdsl.syntax.ast import ArgKind
 
@@ -58,6 +58,7 @@ class Loader:
         self.reads: list[Read] = []
         self.entry = Path()
         self.shown = ""
+        self.listed = False  # a folder was listed for a hint
 
     def load(self, path: Path, text: str | None = None) -> ParsedFile | None:
         """Parse ``path`` (or ``text`` as its contents) and everything it imports."""
@@ -137,6 +138,7 @@ class Loader:
             shown = display_path(real)
             text = self.read(named, real, shown)
             if text is None:
+                self.sink.failed_imports.append(self.sink.diagnostics[-1])
                 continue
             imported = self.parse(real, shown, text)
             self.follow(real, imported, [*chain, real])
@@ -153,7 +155,7 @@ class Loader:
             key = "max-import-depth"
         else:
             return False
-        self.sink.error(codes.LIMIT, where, message, f"raise `{key}` under [limits] in wmdsl.toml")
+        self.sink.import_failed(codes.LIMIT, where, message, f"raise `{key}` under [limits] in wmdsl.toml")
         return True
 
     def target(self, importer: Path, stmt: Statement) -> tuple[Path, Path] | None:
@@ -161,7 +163,7 @@ class Loader:
         args = plain(stmt)
         if len(args) != 1 or args[0].kind is not ArgKind.STRING or stmt.block is not None:
             where = args[0].span if args else stmt.keyword.span
-            self.sink.error(
+            self.sink.import_failed(
                 codes.BAD_ARGUMENTS,
                 where,
                 "`import` takes one path in double quotes",
@@ -171,12 +173,12 @@ class Loader:
         arg = args[0]
         written = arg.value
         if not written.strip():
-            self.sink.error(
+            self.sink.import_failed(
                 codes.BAD_ARGUMENTS, arg.span, "`import` needs a file path", 'e.g. `import "people.wm"`'
             )
             return None
         if any(ord(c) < 32 or c == "\x7f" for c in written):
-            self.sink.error(
+            self.sink.import_failed(
                 codes.BAD_ARGUMENTS,
                 arg.span,
                 "an import path may not contain control characters",
@@ -188,7 +190,7 @@ class Loader:
             or written.startswith(("/", "\\"))
             or (len(written) > 1 and written[1] == ":")
         ):
-            self.sink.error(
+            self.sink.import_failed(
                 codes.IMPORT_OUTSIDE,
                 arg.span,
                 f"import of absolute path `{_short(written)}` refused",
@@ -203,24 +205,49 @@ class Loader:
         except (OSError, ValueError) as error:
             reason = (error.strerror if isinstance(error, OSError) else None) or str(error)
             self.reads.append(Read(str(named), "", False, None))
-            self.sink.error(
+            self.sink.import_failed(
                 codes.UNREADABLE, arg.span, f"cannot read imported file `{_short(written)}`: {reason.lower()}"
             )
             return None
         if why is not None:
             self.reads.append(_read(named, real, None))
-            self.sink.error(codes.IMPORT_OUTSIDE, arg.span, *self.refused(why, written))
+            self.sink.import_failed(codes.IMPORT_OUTSIDE, arg.span, *self.refused(why, written))
             return None
         if not exists:
             self.reads.append(_read(named, real, None))
-            self.sink.error(
+            guess = self.sibling(importer, real)
+            self.sink.import_failed(
                 codes.IMPORT_NOT_FOUND,
                 arg.span,
                 f"imported file `{_short(written)}` not found",
-                f"looked for {self.relative(real)} in the project root",
+                f"did you mean `{guess}`?"
+                if guess
+                else f"looked for {self.relative(real)} in the project root",
             )
             return None
         return named, real
+
+    def sibling(self, importer: Path, missing: Path) -> str | None:
+        """The spec file most like ``missing`` next to where it was looked for, as the import would name it.
+
+        Only folders inside the project root are listed. What a folder holds
+        is not part of what the result cache checks again, so a compilation
+        that listed one is not cached (:attr:`listed`).
+        """
+        folder, wanted, rest = missing.parent, missing.name, Path()
+        while not folder.is_dir() and folder != self.root and folder.is_relative_to(self.root):
+            folder, wanted, rest = folder.parent, folder.name, Path(wanted) / rest
+        if not folder.is_relative_to(self.root) or refusal(str(folder), self.root) is not None:
+            return None
+        self.listed = True
+        try:
+            names = sorted(p.name for p in folder.iterdir() if p.suffix == ".wm" or p.is_dir())
+        except OSError:
+            return None
+        found = closest(wanted, [n for n in names if not n.startswith(".")], cutoff=0.75)
+        if found is None:
+            return None
+        return Path(os.path.relpath(folder / found / rest, importer.parent)).as_posix()
 
     def relative(self, real: Path) -> str:
         """``real`` relative to the project root: what messages show, whatever the working directory."""

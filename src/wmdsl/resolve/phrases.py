@@ -221,7 +221,8 @@ def hours(ctx: Context, stmt: Statement, role: str) -> Hours | None:
                 codes.BAD_ARGUMENTS,
                 rest[0][1].to(rest[-1][1]),
                 f"`{first}` already says which days",
-                f"write `hours {first}` alone, or give hours and days: `hours 0-24 mon-sat`",
+                f"for every hour of some days only, write `hours 0-24 {' '.join(w for w, _ in rest)}`; "
+                f"or `hours {first}` alone".replace(" ,", ","),
             )
             return None
         return Hours(text=first.lower(), start=0.0, end=24.0, days=ROUND_THE_CLOCK[first.lower()], span=span)

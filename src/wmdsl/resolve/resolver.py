@@ -225,6 +225,7 @@ class Resolver:
             for allow in read_allow(self.sink, s)
         ]
         built = [wf for s in workflows if (wf := self.workflow(s)) is not None]
+        self.sink.fold_unknown()
         return Document(
             file=entry.path,
             imports=tuple(p.path for p in imported),

@@ -98,6 +98,8 @@ def check_uses(sink: Sink, scope: Scope, uses: list[Use]) -> None:
             continue  # swallowed with the keyword before it, which is reported
         if use.bare:
             _bare_person(sink, scope, use, symbol)
+        elif symbol is None and sink.failed_imports:
+            sink.unknown_by_import.setdefault(use.ref.name, use.ref.span)
         elif symbol is None:
             _unknown(sink, scope, use)
         elif symbol.kind not in use.kinds:
