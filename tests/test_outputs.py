@@ -131,8 +131,8 @@ def test_junit_is_well_formed_and_counts() -> None:
 
 
 def test_clean_file_is_a_passing_junit_case(project: Path) -> None:
-    (project / "empty.wm").write_text("", encoding="utf-8")
-    root = ET.fromstring(FORMATTERS["junit"](api.check(["empty.wm"]), False))
+    (project / "people.wm").write_text('person @ana "Ana Lima"\n', encoding="utf-8")
+    root = ET.fromstring(FORMATTERS["junit"](api.check(["people.wm"]), False))
     assert root.get("failures") == "0"
     assert root.find(".//testcase") is not None
 

@@ -32,9 +32,13 @@ def assert_clean_failure(result: subprocess.CompletedProcess[str], expected_code
     assert "Traceback" not in result.stdout + result.stderr
 
 
-def test_empty_file_is_clean(project: Path) -> None:
+def test_empty_file_is_one_note_not_all_clear(project: Path) -> None:
     (project / "empty.wm").write_text("", encoding="utf-8")
-    assert api.check(["empty.wm"]).diagnostics == []
+    (project / "comments.wm").write_text("# nothing yet\n\n", encoding="utf-8")
+    for name in ("empty.wm", "comments.wm"):
+        report = api.check([name])
+        assert [(d.code, d.severity.label) for d in report.diagnostics] == [("SYN016", "info")]
+        assert report.exit_code() == 0
 
 
 def test_binary_garbage(project: Path) -> None:

@@ -111,6 +111,9 @@ BIDI_CONTROL = define(
     _E,
     "A bidirectional control character can make the text display in another order than it is read.",
 )
+NOTHING_DECLARED = define(
+    "SYN016", "nothing-declared", _I, "A file declares nothing: no workflow and no shared declaration."
+)
 
 # CLR: Clarity over Chaos
 
@@ -126,6 +129,12 @@ WORKFLOW_WITHOUT_PURPOSE = define(
 )
 OWNER_NOT_MEMBER = define(
     "CLR007", "owner-not-member", _I, "A lane's owner is a person who is not one of its members."
+)
+UNUSED_DECLARATION = define(
+    "CLR008",
+    "unused-declaration",
+    _W,
+    "A person, lane, work type, calendar, decision or board is declared and never used.",
 )
 
 # SYS: Systems over Silos
@@ -199,6 +208,9 @@ ESCALATION_CYCLE = define(
 NO_FEEDBACK_LOOP = define("ADP003", "no-feedback-loop", _W, "A workflow has no cadence that reviews it.")
 OVERSIZED_VIEW = define(
     "ADP004", "oversized-view", _I, "A workflow has more intakes, stages and exits than one picture can show."
+)
+SELF_ESCALATION = define(
+    "ADP005", "self-escalation", _W, "A decision escalates to the person who already decides it."
 )
 
 # PRG: Progress over Perfection

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from wmdsl.diagnostics import Related, codes
 from wmdsl.model import Allow, Declarations, Document, Element, Handoff, Named, Ref, Workflow
-from wmdsl.model.span import Span
+from wmdsl.model.span import Span, point
 from wmdsl.resolve import values
 from wmdsl.resolve.allows import read_allow
 from wmdsl.resolve.context import Context
@@ -226,12 +226,30 @@ class Resolver:
         ]
         built = [wf for s in workflows if (wf := self.workflow(s)) is not None]
         self.sink.fold_unknown()
+        if not workflows and not any(d.severity.label == "error" for d in self.sink.diagnostics):
+            self.nothing_declared(entry)
         return Document(
             file=entry.path,
             imports=tuple(p.path for p in imported),
             shared=declarations,
             allows=tuple(file_allows),
             workflows=tuple(built),
+        )
+
+    def nothing_declared(self, entry: ParsedFile) -> None:
+        """An empty file, or one with nothing but imports: checking it checks nothing."""
+        statements = [s for s in entry.items if isinstance(s, Statement)]
+        if any(s.keyword.raw not in ("import", "allow") for s in statements):
+            return  # something else is written there, and was reported if wrong
+        imports = [s for s in statements if s.keyword.raw == "import"]
+        where = imports[0].span if imports else point(entry.path, 1, 1)
+        what = "only imports other files" if imports else "declares nothing"
+        self.sink.error(
+            codes.NOTHING_DECLARED,
+            where,
+            f"this file {what}: no workflow and nothing to share",
+            'declare a workflow here (`workflow support "Support" { owner @someone }`), '
+            "or check the files that declare one",
         )
 
     def declare_top(self, ctx: Context, parsed: ParsedFile, is_entry: bool) -> list[Declared]:

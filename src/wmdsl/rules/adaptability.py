@@ -341,3 +341,39 @@ def oversized_view(ctx: RuleContext, options: Options) -> Iterator[Finding]:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+@rule(
+    codes.SELF_ESCALATION,
+    """
+    An escalation is where a decision goes when its decider does not make it
+    in time. Escalating to the person who already decides sends it back to
+    the one who is stuck, busy or away: on paper there is a path, in practice
+    the work still waits. The path has to lead to someone else, usually the
+    decider's manager or the owner of the workflow.
+    """,
+    bad="""
+person @lee "Lee Chen"
+person @dana "Dana Ruiz"
+decision scope "Approve scope" { decides @lee; escalates @lee after 2d; delegate @dana }
+""",
+    fix=(("escalates @lee after 2d", "escalates @dana after 2d"),),
+)
+def self_escalation(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    for workflow, decision in ctx.decisions():
+        deciders = {ref.name for ref in decision.decides}
+        for escalation in decision.escalates:
+            if escalation.to.name not in deciders:
+                continue
+            others = [r.name for r in (*decision.recommends, *decision.approves) if r.name not in deciders]
+            owner = workflow.owner.name if workflow is not None and workflow.owner is not None else None
+            if owner is not None and owner not in deciders:
+                others.insert(0, owner)
+            to = others[0] if others else "@someone"
+            after = f" after {escalation.after.text}" if escalation.after is not None else ""
+            yield Finding(
+                escalation.span,
+                f"decision `{decision.name}` escalates to `{escalation.to.name}`, who already decides it",
+                f"escalate to someone who can decide in their place: `escalates {to}{after}`",
+                subjects("decision", decision, workflow),
+            )

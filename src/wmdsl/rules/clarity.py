@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import fields
 
 from wmdsl.diagnostics import codes
+from wmdsl.model import Model, Named, Ref, Workflow
 from wmdsl.rules.examples import TICKETS
 from wmdsl.rules.registry import Finding, Options, RuleContext, rule, subjects
 
@@ -207,3 +209,80 @@ def owner_not_member(ctx: RuleContext, options: Options) -> Iterator[Finding]:
             f"`{owner.name} 20%` if they only lead it), or make a member its owner",
             subjects("lane", lane, workflow),
         )
+
+
+#: What an unused declaration of each kind could be used for, as an example.
+_USES = {
+    "person": "make them an `owner`, list them in a lane's `members`, or give them a role in a decision",
+    "lane": 'put stages in it (`stage build "Build" in {name}`) or make it an owner',
+    "work": "name it in an intake's `accepts`",
+    "calendar": "use it as the `hours` of the workflow or of a lane: `hours {name}`",
+    "decision": "gate a handoff with it (`gate {name}`) or escalate to it",
+    "board": "give it an `audience`, or review it in a cadence",
+}
+
+
+@rule(
+    codes.UNUSED_DECLARATION,
+    "A declaration nothing refers to is a claim about the organisation that the "
+    "design does not back: a person who left, a team that was merged, a board "
+    "nobody looks at. It makes the spec longer and the handbook wrong. People, "
+    "lanes, work types, calendars and decisions are used when something names "
+    "them; a board when it has an audience or a cadence reviews it. Only what a "
+    "workflow declares for itself is judged: what a file declares for others to "
+    "import may be used by files this check does not see.",
+    bad="""
+workflow tickets "Tickets" {
+  person @ana "Ana Lima"
+  person @bo "Bo Berg"
+  intake inbox "Inbox" { owner @ana }
+  stage answer "Answer" { owner @ana }
+  exit done "Done"
+  inbox -> answer
+  answer -> done
+}
+""",
+    fix=(('  person @bo "Bo Berg"\n', ""),),
+)
+def unused_declaration(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    for workflow in ctx.workflows:
+        used = _referenced(workflow)
+        reviewed = {ref.name for cadence in workflow.cadences for ref in cadence.reviews}
+        declared: list[tuple[str, Named]] = [
+            *(("person", p) for p in workflow.people),
+            *(("lane", lane) for lane in workflow.lanes),
+            *(("work", w) for w in workflow.work),
+            *(("calendar", c) for c in workflow.calendars),
+            *(("decision", d) for d in workflow.decisions),
+        ]
+        for kind, element in declared:
+            if element.name not in used:
+                yield _unused(workflow, kind, element)
+        for board in workflow.boards:
+            if not board.audience and board.name not in reviewed:
+                yield _unused(workflow, "board", board)
+
+
+def _unused(workflow: Workflow, kind: str, element: Named) -> Finding:
+    what = "nobody looks at it" if kind == "board" else "nothing refers to it"
+    return Finding(
+        element.span,
+        f"{kind} `{element.name}` is declared in workflow `{workflow.name}` but {what}",
+        f"remove it if it is gone; otherwise {_USES[kind].format(name=element.name)}",
+        subjects(kind, element, workflow),
+    )
+
+
+def _referenced(workflow: Workflow) -> set[str]:
+    """Every name a reference in ``workflow`` uses (one walk over its elements, linear in its size)."""
+    names: set[str] = set()
+    pending: list[object] = [workflow]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, Ref):
+            names.add(value.name)
+        elif isinstance(value, tuple):
+            pending.extend(value)
+        elif isinstance(value, Model):
+            pending.extend(getattr(value, f.name) for f in fields(value) if f.name != "span")
+    return names
