@@ -267,14 +267,35 @@ workflow w "W" {
 """
 
 
-def test_an_intake_without_arrivals_hides_only_what_it_feeds() -> None:
+def test_an_intake_without_arrivals_makes_what_it_feeds_a_lower_bound() -> None:
     result = one(TWO_INTAKES)
-    assert result.stage("first").rate == pytest.approx(2 / 40)
-    assert result.stage("both").rate is None
-    assert result.stage("both").utilisation is None
+    first, both = result.stage("first"), result.stage("both")
+    assert first.rate == pytest.approx(2 / 40)
+    assert not first.lower_bound and first.unknown_intake is None
+    # `both` gets at least what `a` sends it: 2 a week, ρ ≥ 2/40 · 1h.
+    assert both.rate == pytest.approx(2 / 40)
+    assert both.utilisation == pytest.approx(0.05)
+    assert both.lower_bound and both.unknown_intake == "b"
+    assert both.visits is None
     assert result.arrivals is None
+    assert result.known_arrivals == pytest.approx(2 / 40)
+    assert result.unknown_intakes == ("b",)
     assert result.lead_time is None
-    assert "no arrivals on intake `b`: flow figures unavailable" in [n.message for n in result.notes]
+    assert result.exits[0].lower_bound
+    assert (
+        "no arrivals on intake `b`: the figures of the work it feeds are unknown, "
+        "or lower bounds where other intakes feed it too"
+    ) in [n.message for n in result.notes]
+
+
+def test_what_only_intakes_without_arrivals_feed_stays_unknown() -> None:
+    result = one(TWO_INTAKES.replace("arrivals 2 per week", "").replace("first -> both", "first -> done"))
+    both = result.stage("both")
+    assert both.rate is None and both.utilisation is None
+    assert not both.lower_bound and both.unknown_intake == "b"
+    assert result.known_arrivals is None
+    assert result.unknown_intakes == ("a", "b")
+    assert result.stage("first").unknown_intake == "a"
 
 
 def test_stage_without_effort_or_people() -> None:
@@ -392,7 +413,7 @@ def test_text_output_is_an_aligned_table() -> None:
 
 def test_text_output_lists_notes() -> None:
     text = format_analysis_text(analysis(TWO_INTAKES))
-    assert "  notes:\n    - no arrivals on intake `b`: flow figures unavailable" in text
+    assert "  notes:\n    - no arrivals on intake `b`: the figures of the work it feeds are unknown" in text
 
 
 def test_json_output() -> None:

@@ -67,7 +67,17 @@ together, stage by stage, into the figures of a workflow.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
+from wmdsl.flow.assumptions import assumptions
+from wmdsl.flow.calendar import (
+    Schedule,
+    calendars,
+    lane_schedule,
+    per_open_hour,
+    servers_per_fte,
+    workflow_schedule,
+)
 from wmdsl.flow.capacity import all_people, lane_fte
 from wmdsl.flow.digraph import reach
 from wmdsl.flow.graph import FlowGraph, build_graph
@@ -86,6 +96,36 @@ from wmdsl.flow.traffic import routing, solve_traffic
 from wmdsl.model import Document, Lane, Person, Stage, Workflow
 
 __all__ = ["analyze", "analyze_workflow"]
+
+EXACT, BOUND, UNKNOWN = 0, 1, 2  # how well a node's rate is known
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Arrivals:
+    """What the intakes say: γ, how well each node's rate is known, and Σγ."""
+
+    gamma: list[float]  # by node number, from the intakes that have arrivals
+    known: bytearray  # EXACT, BOUND or UNKNOWN by node number
+    origin: list[int]  # the first intake without arrivals (its place among them) reaching a node, or -1
+    missing: tuple[str, ...]  # the intakes without arrivals, in declaration order
+    total: float | None  # Σγ when every intake has arrivals
+    partial: float | None  # Σγ of the known intakes when some have none
+
+    def source(self, a: int) -> str | None:
+        """The intake without arrivals whose work reaches node ``a`` (the first declared)."""
+        return self.missing[self.origin[a]] if self.origin[a] >= 0 else None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Setting:
+    """What every stage of one workflow is measured against."""
+
+    lanes: Mapping[str, Lane]
+    fte: Mapping[str, float]
+    people: Mapping[str, Person]
+    schedule: Schedule
+    per_fte: Mapping[str, float]  # by lane name: servers one FTE of it gives an open hour
+    notes: list[Note]
 
 
 def analyze(document: Document) -> Analysis:
@@ -111,27 +151,37 @@ def analyze_workflow(
     fte = lane_fte(document) if fte is None else fte
     people = all_people(document) if people is None else people
     lanes = {lane.name: lane for lane in (*document.shared.lanes, *workflow.lanes)}
+    known = calendars(document, workflow)
+    schedule = workflow_schedule(workflow, known)
     routes, notes = routing(flow)
-    gamma, unknown, total = _arrivals(flow, notes)
-    rates, unstable = solve_traffic(flow, routes, gamma, notes)
+    given = _arrivals(flow, schedule, notes)
+    rates, unstable = solve_traffic(flow, routes, given.gamma, notes)
+    setting = _Setting(
+        lanes=lanes,
+        fte=fte,
+        people=people,
+        schedule=schedule,
+        per_fte={n: servers_per_fte(schedule, lane_schedule(x, known)) for n, x in lanes.items()},
+        notes=notes,
+    )
     stages = [
-        _stage_flow(
-            stage, None if unknown[a] else rates[a], unstable.get(a), total, lanes, fte, people, notes
-        )
+        _stage_flow(stage, a, rates, unstable.get(a), given, setting)
         for stage, a in zip(workflow.stages, flow.stage_numbers, strict=True)
     ]
-    lead_time = _lead_time(stages, total, notes)
+    lead_time = _lead_time(stages, given.total, notes)
     exits = tuple(
-        ExitFlow(e.name, e.kind.value, None if unknown[a] else rates[a])
+        ExitFlow(
+            e.name, e.kind.value, None if given.known[a] == UNKNOWN else rates[a], given.known[a] == BOUND
+        )
         for e, a in zip(workflow.exits, flow.exit_numbers, strict=True)
     )
-    loads = _lane_loads(stages, fte, notes)
+    loads = _lane_loads(stages, fte, setting.per_fte, notes)
     ranked = [s for s in stages if s.utilisation is not None]
     bottleneck = max(ranked, key=lambda s: s.utilisation or 0.0).name if ranked else None
     return WorkflowAnalysis(
         workflow.name,
         workflow.title,
-        total,
+        given.total,
         tuple(
             Route(handoff.source.name, handoff.target.name, routes[a][b], handoff.chance is not None)
             for (a, b), handoff in zip(flow.edges, workflow.handoffs, strict=True)
@@ -143,42 +193,97 @@ def analyze_workflow(
         lead_time,
         main_paths(flow, flow.skeleton, routes),
         _unique(notes),
+        schedule=schedule,
+        known_arrivals=given.partial,
+        unknown_intakes=given.missing,
+        assumptions=assumptions(workflow, flow, routes, stages, schedule, lanes, people, known),
     )
 
 
-def _arrivals(flow: FlowGraph, notes: list[Note]) -> tuple[list[float], bytearray, float | None]:
-    """γ by node number, marks of the nodes whose rate is unknown, and Σγ (None unless all known)."""
-    gamma = [0.0] * len(flow.graph)
-    given: list[float] = []
-    missing: list[int] = []
+def _arrivals(flow: FlowGraph, schedule: Schedule, notes: list[Note]) -> Arrivals:
+    """γ from the intakes that have arrivals, and which nodes the others make unknown or lower bounds.
+
+    A node reached from an intake without arrivals has a rate of at least
+    what the known intakes send it (the traffic equations are monotone in γ);
+    it is a lower bound when a known intake reaches it too, and unknown when
+    none does. Each node gets the first declared intake without arrivals that
+    reaches it: the searches run in declaration order and stop at nodes an
+    earlier one marked (whatever those reach, the earlier intake reaches
+    too), so all of them together visit each handoff once.
+    """
+    size = len(flow.graph)
+    outgoing = flow.graph.outgoing
+    gamma = [0.0] * size
+    origin = [-1] * size
+    missing: list[str] = []
+    present: list[int] = []
     for a, intake in zip(flow.intake_numbers, flow.workflow.intakes, strict=True):
-        if intake.arrivals is None:
-            missing.append(a)
-            notes.append(
-                Note(f"no arrivals on intake `{intake.name}`: flow figures unavailable", intake.name)
+        if intake.arrivals is not None:
+            gamma[a] = per_open_hour(intake.arrivals, schedule)
+            present.append(a)
+            continue
+        place = len(missing)
+        missing.append(intake.name)
+        origin[a] = place
+        frontier = [a]
+        while frontier:
+            for b in outgoing[frontier.pop()]:
+                if origin[b] < 0:
+                    origin[b] = place
+                    frontier.append(b)
+    fed = reach(outgoing, present)
+    for a in present:
+        fed[a] = 1
+    known = bytearray(size)
+    for a in range(size):
+        if origin[a] >= 0:
+            known[a] = BOUND if fed[a] else UNKNOWN
+    for name in missing:
+        notes.append(
+            Note(
+                f"no arrivals on intake `{name}`: the figures of the work it feeds are unknown, "
+                "or lower bounds where other intakes feed it too",
+                name,
             )
-        else:
-            gamma[a] = intake.arrivals.per_hour
-            given.append(gamma[a])
-    unknown = reach(flow.graph.outgoing, missing)  # one search from all of them
-    for a in missing:
-        unknown[a] = 1
-    total = sum(given) if given and not missing else None
-    return gamma, unknown, total
+        )
+    total = sum(gamma[a] for a in present) if present else None
+    return Arrivals(
+        gamma=gamma,
+        known=known,
+        origin=origin,
+        missing=tuple(missing),
+        total=None if missing else total,
+        partial=total if missing else None,
+    )
+
+
+def _serving_lane(stage: Stage, lanes: Mapping[str, Lane]) -> str | None:
+    """The lane whose people serve ``stage`` (its own, or the lane that owns it), if any."""
+    if stage.lane is not None:
+        return stage.lane.name
+    if stage.owner is not None and not stage.owner.is_person and stage.owner.name in lanes:
+        return stage.owner.name
+    return None
 
 
 def _stage_flow(
     stage: Stage,
-    rate: float | None,
+    a: int,
+    rates: list[float | None],
     unstable: str | None,
-    total: float | None,
-    lanes: Mapping[str, Lane],
-    fte: Mapping[str, float],
-    people: Mapping[str, Person],
-    notes: list[Note],
+    given: Arrivals,
+    setting: _Setting,
 ) -> StageFlow:
-    capacity, why = stage_capacity(stage, lanes, fte, people)
-    servers = capacity if capacity is None or stage.wip is None else min(capacity, float(stage.wip))
+    notes = setting.notes
+    known = given.known[a]
+    rate = None if known == UNKNOWN else rates[a]
+    bound = known == BOUND
+    capacity, why = stage_capacity(stage, setting.lanes, setting.fte, setting.people)
+    serving = _serving_lane(stage, setting.lanes)
+    per_fte = setting.per_fte.get(serving, 1.0) if serving is not None else servers_per_fte(setting.schedule)
+    servers = None if capacity is None else capacity * per_fte
+    if servers is not None and stage.wip is not None:
+        servers = min(servers, float(stage.wip))
     effort = stage.effort.hours if stage.effort is not None else None
     if why is not None:
         notes.append(Note(f"{why}: its utilisation is unknown", stage.name))
@@ -191,13 +296,35 @@ def _stage_flow(
         rho = rate * effort / servers
         wait = queue_wait(rate, effort, servers)
         if wait is None:
-            unstable = f"utilisation {rho:.2f} ≥ 1: its queue grows without bound"
+            if bound:
+                unstable = (
+                    f"utilisation at least {rho:.2f} ≥ 1 from the known intakes alone "
+                    f"(intake `{given.source(a)}` has no `arrivals`): its queue grows without bound"
+                )
+            else:
+                unstable = f"utilisation {rho:.2f} ≥ 1: its queue grows without bound"
             notes.append(Note(f"stage `{stage.name}` is overloaded: {unstable}", stage.name))
         else:
             time = wait + effort
-    visits = rate / total if rate is not None and total else None
+    visits = rate / given.total if rate is not None and given.total else None
     lane = stage.lane.name if stage.lane is not None else None
-    return StageFlow(stage.name, lane, rate, effort, capacity, servers, rho, wait, time, visits, unstable)
+    return StageFlow(
+        stage.name,
+        lane,
+        rate,
+        effort,
+        capacity,
+        servers,
+        rho,
+        wait,
+        time,
+        visits,
+        unstable,
+        per_fte=per_fte,
+        week=setting.schedule.per_week,
+        lower_bound=bound,
+        unknown_intake=given.source(a),
+    )
 
 
 def _lead_time(stages: list[StageFlow], total: float | None, notes: list[Note]) -> float | None:
@@ -212,7 +339,9 @@ def _lead_time(stages: list[StageFlow], total: float | None, notes: list[Note]) 
     return sum((s.visits or 0.0) * (s.time or 0.0) for s in visited)
 
 
-def _lane_loads(stages: list[StageFlow], fte: Mapping[str, float], notes: list[Note]) -> tuple[LaneLoad, ...]:
+def _lane_loads(
+    stages: list[StageFlow], fte: Mapping[str, float], per_fte: Mapping[str, float], notes: list[Note]
+) -> tuple[LaneLoad, ...]:
     members: dict[str, list[StageFlow]] = {}
     for stage in stages:
         if stage.lane is not None:
@@ -220,12 +349,16 @@ def _lane_loads(stages: list[StageFlow], fte: Mapping[str, float], notes: list[N
     loads = []
     for lane, own in members.items():
         demands = [s.load for s in own]
-        demand = None if any(d is None for d in demands) else sum(d or 0.0 for d in demands)
-        load = LaneLoad(lane, fte.get(lane, 0.0), demand, tuple(s.name for s in own))
+        # λ·effort is servers' worth of work an open hour; one FTE gives per_fte of them.
+        scale = per_fte.get(lane, 1.0) or 1.0
+        demand = None if any(d is None for d in demands) else sum(d or 0.0 for d in demands) / scale
+        bound = any(s.lower_bound for s in own)
+        load = LaneLoad(lane, fte.get(lane, 0.0), demand, tuple(s.name for s in own), bound)
         if demand is not None and load.fte > 0 and demand >= load.fte and len(own) > 1:
+            asked = "at least " if bound else ""
             notes.append(
                 Note(
-                    f"lane `{lane}` is asked for {demand:.2f} FTE of work by its stages together "
+                    f"lane `{lane}` is asked for {asked}{demand:.2f} FTE of work by its stages together "
                     f"but has {load.fte:.2f}: its stages share the same people",
                 )
             )

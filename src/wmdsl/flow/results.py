@@ -13,7 +13,9 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-HOURS_PER_WEEK = 40.0
+from wmdsl.flow.calendar import OFFICE_HOURS, Schedule
+
+HOURS_PER_WEEK = 40.0  # open hours of the default office week
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +24,30 @@ class Note:
 
     message: str
     subject: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Assumption:
+    """A default the analysis took where the spec says nothing, and what it applies to."""
+
+    what: str  # what was assumed, in a few words
+    value: str  # the value assumed
+    why: str  # why: what the spec leaves unsaid
+    subjects: tuple[str, ...] = ()  # the elements it applies to, in declaration order (none: the workflow)
+    details: tuple[str, ...] = ()  # the value for each subject where it differs between them
+
+    @property
+    def where(self) -> str:
+        """The elements it applies to for a reader: all of them, or the first few and how many."""
+        return listed(self.subjects, self.details)
+
+
+def listed(names: Iterable[str], details: Iterable[str] = (), most: int = 6) -> str:
+    """Names for a message, each with its detail if given: all, or the first few and how many."""
+    items = list(names)
+    extra = [f" ({d})" for d in details] or [""] * len(items)
+    shown = ", ".join(f"`{n}`{e}" for n, e in zip(items[:most], extra, strict=False))
+    return shown if len(items) <= most else f"{shown}, … ({len(items)} in all)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,25 +66,31 @@ class StageFlow:
 
     name: str
     lane: str | None
-    rate: float | None  # λ, items per working hour
+    rate: float | None  # λ, items per open hour of the workflow
     effort: float | None  # mean touch time, hours
     capacity: float | None  # FTE the stage can draw on, before its `wip` limit
-    servers: float | None  # min(capacity, wip)
+    servers: float | None  # min(capacity × per_fte, wip)
     utilisation: float | None  # ρ
-    wait: float | None  # expected hours in the queue (None when unknown or unbounded)
+    wait: float | None  # expected open hours in the queue (None when unknown or unbounded)
     time: float | None  # wait + effort
     visits: float | None  # λ / total arrivals: how often an average item passes here
     unstable: str | None = None  # why the queue grows without bound
+    per_fte: float = 1.0  # servers one FTE gives an open hour (see wmdsl.flow.calendar.servers_per_fte)
+    week: float = HOURS_PER_WEEK  # the workflow's open hours a week
+    lower_bound: bool = False  # λ and what follows from it count the known intakes only
+    unknown_intake: str | None = None  # an intake without `arrivals` whose work reaches the stage
 
     @property
     def per_week(self) -> float | None:
-        """λ in items per working week."""
-        return None if self.rate is None else self.rate * HOURS_PER_WEEK
+        """λ in items per week."""
+        return None if self.rate is None else self.rate * self.week
 
     @property
     def wip_bound(self) -> bool:
         """True when the ``wip`` limit, not the people, caps the servers."""
-        return self.servers is not None and self.capacity is not None and self.servers < self.capacity
+        if self.servers is None or self.capacity is None:
+            return False
+        return self.servers < self.capacity * self.per_fte
 
     @property
     def load(self) -> float | None:
@@ -73,6 +105,7 @@ class ExitFlow:
     name: str
     kind: str
     rate: float | None
+    lower_bound: bool = False  # counts the known intakes only
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +114,9 @@ class LaneLoad:
 
     name: str
     fte: float
-    demand: float | None  # Σ λ·effort over its stages (FTE of work)
+    demand: float | None  # Σ λ·effort / per_fte over its stages (FTE of work)
     stages: tuple[str, ...]
+    lower_bound: bool = False  # some of its stages' rates count the known intakes only
 
     @property
     def utilisation(self) -> float | None:
@@ -178,7 +212,7 @@ class WorkflowAnalysis:
 
     name: str
     title: str | None
-    arrivals: float | None  # Σγ, items per hour (None unless every intake has arrivals)
+    arrivals: float | None  # Σγ, items per open hour (None unless every intake has arrivals)
     routes: tuple[Route, ...]
     stages: tuple[StageFlow, ...]
     exits: tuple[ExitFlow, ...]
@@ -187,6 +221,10 @@ class WorkflowAnalysis:
     lead_time: float | None
     main_paths: tuple[MainPath, ...]
     notes: tuple[Note, ...]
+    schedule: Schedule = OFFICE_HOURS  # the hours every time and rate above is counted in
+    known_arrivals: float | None = None  # Σγ of the intakes that have arrivals, when some have none
+    unknown_intakes: tuple[str, ...] = ()  # the intakes without `arrivals`
+    assumptions: tuple[Assumption, ...] = ()
 
     @functools.cached_property
     def _stages(self) -> dict[str, StageFlow]:
@@ -221,13 +259,17 @@ class Analysis:
     workflows: tuple[WorkflowAnalysis, ...]
 
 
-def format_hours(hours: float) -> str:
-    """Working time for people: ``45m``, ``3.5h``, ``2.3d`` (1d = 8h)."""
+def format_hours(hours: float, per_day: float = 8.0) -> str:
+    """Time for people: ``45m``, ``3.5h``, ``2.3d``, a day being ``per_day`` hours.
+
+    Effort counts a person's 8-hour day; elapsed time (waits, lead times)
+    counts the open hours of a day of the workflow's calendar.
+    """
     if 0 < hours < 1 / 120:
         return "<1m"
     if hours < 1:
         return f"{hours * 60:.0f}m"
-    if hours < 8:
+    if hours < per_day:
         return f"{hours:.3g}h"
-    days = hours / 8
+    days = hours / per_day
     return f"{days:.3g}d" if days < 100 else f"{days:.0f}d"

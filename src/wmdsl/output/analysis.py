@@ -3,6 +3,7 @@
 ::
 
     workflow `delivery` — Product delivery
+      hours: 9-17 mon-fri (8 h a day, 40 h a week); times in these open hours
       arrivals: 8 items a week
 
       stage   lane     λ/week  servers     ρ  wait   time
@@ -11,6 +12,11 @@
 
       bottleneck: `build` (ρ 0.52)
       expected lead time: 3.2d in stages per item
+      assumptions:
+        - working hours: 9-17 mon-fri (8 h a day, 40 h a week), for `delivery` — no `hours` given: …
+
+A figure that counts only the intakes with ``arrivals`` (a lower bound, see
+:mod:`wmdsl.flow.analysis`) reads ``≥ 0.52``, and its ``lower_bound`` is true in JSON.
 """
 
 from __future__ import annotations
@@ -21,14 +27,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from wmdsl.flow.results import (
-    HOURS_PER_WEEK,
     Analysis,
+    Assumption,
     LaneLoad,
     MainPath,
     Route,
     StageFlow,
     WorkflowAnalysis,
     format_hours,
+    listed,
 )
 from wmdsl.output.safe import for_json, for_terminal
 
@@ -42,8 +49,13 @@ def _number(value: float | None, digits: int = 2) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _hours(value: float | None) -> str:
-    return NONE if value is None else format_hours(value)
+def _hours(value: float | None, per_day: float) -> str:
+    return NONE if value is None else format_hours(value, per_day)
+
+
+def _at_least(text: str, bound: bool) -> str:
+    """``≥ text`` for a lower bound (a missing figure stays as it is)."""
+    return f"≥ {text}" if bound and text != NONE else text
 
 
 def _table(header: Sequence[str], rows: list[list[str]], numeric_from: int) -> list[str]:
@@ -57,21 +69,39 @@ def _table(header: Sequence[str], rows: list[list[str]], numeric_from: int) -> l
     return lines
 
 
-def _stage_row(stage: StageFlow) -> list[str]:
-    wait = "unbounded" if stage.unstable else _hours(stage.wait)
+def _stage_row(stage: StageFlow, per_day: float) -> list[str]:
+    bound = stage.lower_bound
+    wait = "unbounded" if stage.unstable else _at_least(_hours(stage.wait, per_day), bound)
     return [
         stage.name,
         stage.lane or NONE,
-        _number(stage.per_week, 1),
+        _at_least(_number(stage.per_week, 1), bound),
         _number(stage.servers, 2),
-        _number(stage.utilisation, 2),
+        _at_least(_number(stage.utilisation, 2), bound),
         wait,
-        _hours(stage.time),
+        _at_least(_hours(stage.time, per_day), bound),
     ]
 
 
 def _lane_row(lane: LaneLoad) -> list[str]:
-    return [lane.name, _number(lane.fte, 2), _number(lane.demand, 2), _number(lane.utilisation, 2)]
+    bound = lane.lower_bound
+    return [
+        lane.name,
+        _number(lane.fte, 2),
+        _at_least(_number(lane.demand, 2), bound),
+        _at_least(_number(lane.utilisation, 2), bound),
+    ]
+
+
+def _intakes(names: Sequence[str]) -> str:
+    if len(names) == 1:
+        return f"intake `{names[0]}` has no `arrivals`"
+    return f"intakes {listed(names)} have no `arrivals`"
+
+
+def _assumption_line(assumption: Assumption) -> str:
+    where = f", for {assumption.where}" if assumption.subjects else ""
+    return f"    - {assumption.what}: {assumption.value}{where} — {assumption.why}"
 
 
 def _path_line(path: MainPath) -> str:
@@ -86,24 +116,43 @@ def _path_line(path: MainPath) -> str:
 
 def _workflow_text(result: WorkflowAnalysis) -> list[str]:
     title = f" — {result.title}" if result.title else ""
-    weekly = _number(None if result.arrivals is None else result.arrivals * HOURS_PER_WEEK, 1)
-    arrivals = NONE if result.arrivals is None else f"{weekly} items a week"
-    lines = [f"workflow `{result.name}`{title}", f"  arrivals: {arrivals}", ""]
+    schedule = result.schedule
+    week, day = schedule.per_week, schedule.per_day
+    if result.arrivals is not None:
+        arrivals = f"{_number(result.arrivals * week, 1)} items a week"
+    elif result.known_arrivals is not None:
+        known = _number(result.known_arrivals * week, 1)
+        arrivals = f"≥ {known} items a week ({_intakes(result.unknown_intakes)})"
+    else:
+        arrivals = NONE
+    lines = [
+        f"workflow `{result.name}`{title}",
+        f"  hours: {schedule.described}; times in these open hours",
+        f"  arrivals: {arrivals}",
+        "",
+    ]
     header = ["stage", "lane", "λ/week", "servers", "ρ", "wait", "time"]
-    lines += _table(header, [_stage_row(s) for s in result.stages], 2)
+    lines += _table(header, [_stage_row(s, day) for s in result.stages], 2)
     if result.lanes:
         lines += ["", *_table(["lane", "FTE", "demand", "load"], [_lane_row(x) for x in result.lanes], 1)]
     lines.append("")
     if result.bottleneck is not None:
-        rho = result.stage(result.bottleneck).utilisation
-        lines.append(f"  bottleneck: `{result.bottleneck}` (ρ {_number(rho, 2)})")
+        stage = result.stage(result.bottleneck)
+        rho = _at_least(_number(stage.utilisation, 2), stage.lower_bound)
+        among = any(s.lower_bound for s in result.stages if s.utilisation is not None)
+        chosen = "; chosen among known figures and lower bounds" if among else ""
+        lines.append(f"  bottleneck: `{result.bottleneck}` (ρ {rho}{chosen})")
     else:
         lines.append(f"  bottleneck: {NONE}")
-    lead = f"{format_hours(result.lead_time)} in stages per item" if result.lead_time is not None else NONE
-    lines.append(f"  expected lead time: {lead}")
+    lead = result.lead_time
+    lines.append(
+        f"  expected lead time: {NONE if lead is None else format_hours(lead, day) + ' in stages per item'}"
+    )
     lines += [_path_line(path) for path in result.main_paths]
     if result.notes:
         lines += ["  notes:", *(f"    - {note.message}" for note in result.notes)]
+    if result.assumptions:
+        lines += ["  assumptions:", *(_assumption_line(a) for a in result.assumptions)]
     return lines
 
 
@@ -121,8 +170,8 @@ def _float(value: float | None) -> float | None:
     return round(value, 6)
 
 
-def _per_week(value: float | None) -> float | None:
-    return None if value is None else _float(value * HOURS_PER_WEEK)
+def _per_week(value: float | None, week: float) -> float | None:
+    return None if value is None else _float(value * week)
 
 
 def _stage_json(stage: StageFlow) -> dict[str, Any]:
@@ -130,9 +179,12 @@ def _stage_json(stage: StageFlow) -> dict[str, Any]:
         "name": stage.name,
         "lane": stage.lane,
         "arrivals_per_hour": _float(stage.rate),
-        "arrivals_per_week": _per_week(stage.rate),
+        "arrivals_per_week": _per_week(stage.rate, stage.week),
+        "lower_bound": stage.lower_bound,
+        "intake_without_arrivals": stage.unknown_intake,
         "effort_hours": _float(stage.effort),
         "capacity_fte": _float(stage.capacity),
+        "servers_per_fte": _float(stage.per_fte),
         "servers": _float(stage.servers),
         "utilisation": _float(stage.utilisation),
         "wait_hours": _float(stage.wait),
@@ -151,17 +203,49 @@ def _route_json(route: Route) -> dict[str, Any]:
     }
 
 
+def _assumption_json(assumption: Assumption) -> dict[str, Any]:
+    return {
+        "what": assumption.what,
+        "value": assumption.value,
+        "why": assumption.why,
+        "where": list(assumption.subjects),
+        "values": list(assumption.details),
+        "count": len(assumption.subjects),
+    }
+
+
 def _workflow_json(result: WorkflowAnalysis) -> dict[str, Any]:
+    schedule = result.schedule
+    week = schedule.per_week
+    bottleneck = result.stage(result.bottleneck) if result.bottleneck is not None else None
     return {
         "name": result.name,
         "title": result.title,
+        "hours": {
+            "text": schedule.text,
+            "calendar": schedule.calendar,
+            "per_day": _float(schedule.per_day),
+            "per_week": _float(week),
+            "defaulted": schedule.defaulted,
+        },
         "arrivals_per_hour": _float(result.arrivals),
-        "arrivals_per_week": _per_week(result.arrivals),
+        "arrivals_per_week": _per_week(result.arrivals, week),
+        "known_arrivals_per_hour": _float(result.known_arrivals),
+        "known_arrivals_per_week": _per_week(result.known_arrivals, week),
+        "intakes_without_arrivals": list(result.unknown_intakes),
         "bottleneck": result.bottleneck,
+        "bottleneck_lower_bound": bottleneck is not None and bottleneck.lower_bound,
         "lead_time_hours": _float(result.lead_time),
+        "lead_time_days": _float(None if result.lead_time is None else schedule.days(result.lead_time)),
         "stages": [_stage_json(s) for s in result.stages],
         "exits": [
-            {"name": e.name, "kind": e.kind, "per_hour": _float(e.rate), "per_week": _per_week(e.rate)}
+            {
+                "name": e.name,
+                "kind": e.kind,
+                "per_hour": _float(e.rate),
+                "per_week": _per_week(e.rate, week),
+                "lower_bound": e.lower_bound,
+            }
             for e in result.exits
         ],
         "lanes": [
@@ -170,6 +254,7 @@ def _workflow_json(result: WorkflowAnalysis) -> dict[str, Any]:
                 "fte": _float(lane.fte),
                 "demand_fte": _float(lane.demand),
                 "utilisation": _float(lane.utilisation),
+                "lower_bound": lane.lower_bound,
                 "stages": list(lane.stages),
             }
             for lane in result.lanes
@@ -186,10 +271,11 @@ def _workflow_json(result: WorkflowAnalysis) -> dict[str, Any]:
             for p in result.main_paths
         ],
         "notes": [{"message": n.message, "subject": n.subject} for n in result.notes],
+        "assumptions": [_assumption_json(a) for a in result.assumptions],
     }
 
 
 def format_analysis_json(result: Analysis) -> str:
-    """The analysis as a JSON document (times in working hours, rates per hour and per week)."""
+    """The analysis as a JSON document (times in each workflow's open hours, rates per open hour and week)."""
     document = {"version": 1, "file": result.file, "workflows": [_workflow_json(w) for w in result.workflows]}
     return for_json(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from wmdsl.diagnostics import codes
+from wmdsl.flow.calendar import Schedule, open_hours
 from wmdsl.flow.results import MainPath, format_hours
 from wmdsl.model import Intake, Stage, Workflow, WorkType
 from wmdsl.rules.registry import Finding, Options, RuleContext, element_key, rule, subjects
@@ -24,7 +25,9 @@ from wmdsl.rules.wording import Chains, arrows, ends, written
     "the SLE, no queue discipline can keep the promise: with waiting, a typical item "
     "misses it every time. Ship smaller slices, take steps off the path, or promise "
     "what the system can deliver. Stages without effort count as zero, so the check "
-    "never overstates; work types without an SLE are not checked.",
+    "never overstates; work types without an SLE are not checked. The SLE is elapsed "
+    "time on the workflow's calendar (`3d` of a `24x7` workflow is 72 hours), the "
+    "effort a person's working time.",
     bad="""
 workflow delivery "Delivery" {
   person @ana "Ana Lima"
@@ -52,13 +55,15 @@ def sle_unreachable(ctx: RuleContext, options: Options) -> Iterator[Finding]:
                 continue
             for ref in intake.accepts:
                 kind = work.get(ref.name)
-                if kind is None or kind.sle is None or path.process_time <= kind.sle.within.hours:
+                if kind is None or kind.sle is None:
                     continue
-                yield _sle_finding(ctx, workflow, intake, kind, path)
+                if path.process_time <= open_hours(kind.sle.within, result.schedule):
+                    continue
+                yield _sle_finding(ctx, workflow, intake, kind, path, result.schedule)
 
 
 def _sle_finding(
-    ctx: RuleContext, workflow: Workflow, intake: Intake, kind: WorkType, path: MainPath
+    ctx: RuleContext, workflow: Workflow, intake: Intake, kind: WorkType, path: MainPath, schedule: Schedule
 ) -> Finding:
     assert kind.sle is not None
     flow = ctx.graph(workflow)
@@ -73,7 +78,7 @@ def _sle_finding(
         f"of work type `{kind.name}`: its items miss the SLE even when nothing waits",
         f"shorten the path or its effort (the largest is `{largest}`, "
         f"{effort.text if effort else '?'}), or set `sle` of `{kind.name}` to at least "
-        f"{format_hours(path.process_time)}",
+        f"{format_hours(path.process_time, schedule.per_day)}",
         keys,
     )
 

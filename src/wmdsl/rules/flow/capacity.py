@@ -63,13 +63,23 @@ def _lever(stage: Stage, figures: StageFlow, needed: float) -> str:
         return f"its `wip` (now {stage.wip}), if its people can take more"
     whose = f"lane `{stage.lane.name}`" if stage.lane is not None else "its owner"
     lever = f"the capacity of {whose} (now {figures.capacity or 0:g} FTE)"
+    if figures.per_fte != 1.0 and figures.per_fte > 0:
+        # Off office hours a server is not an FTE: 24x7 takes 4.2 FTE to keep one seat filled.
+        lever += f" to {needed / figures.per_fte:.1f} FTE over the workflow's hours"
     if stage.wip is not None and stage.wip < needed:
         lever += f" and its `wip` (now {stage.wip})"
     return lever
 
 
+def _bound(figures: StageFlow) -> str:
+    """Why a lower bound is one: `; intake `x` has no `arrivals`` (empty for a known figure)."""
+    if not figures.lower_bound:
+        return ""
+    return f" from the known intakes; intake `{figures.unknown_intake}` has no `arrivals`"
+
+
 def _utilised(ctx: RuleContext) -> Iterator[tuple[Workflow, Stage, StageFlow]]:
-    """Every stage whose utilisation is known, with its figures."""
+    """Every stage whose utilisation is known, or has a lower bound, with its figures."""
     for workflow in ctx.workflows:
         result = ctx.analysis(workflow)
         for stage in workflow.stages:
@@ -85,6 +95,8 @@ def _utilised(ctx: RuleContext) -> Iterator[tuple[Workflow, Stage, StageFlow]]:
     "plus what handoffs route there, rework included). At ρ ≥ 1 work arrives faster "
     "than it can be done: in queueing theory the queue has no steady state and grows "
     "without bound, so lead times grow week after week whatever the team does. "
+    "When some intakes have no arrivals, λ counts the others only, a lower bound: "
+    "a stage overloaded by it is overloaded whatever the rest bring. "
     "Silent when arrivals or effort are not given (see VIS003).",
     bad=BASE.format(arrivals=6, build="wip 2; effort 1d"),
     fix=(("arrivals 6", "arrivals 3"),),
@@ -95,10 +107,12 @@ def overloaded_stage(ctx: RuleContext, options: Options) -> Iterator[Finding]:
         if rho < 1:
             continue
         effort = stage.effort.text if stage.effort else "?"
+        least = "at least " if figures.lower_bound else ""
         yield Finding(
             stage.span,
-            f"stage `{stage.name}` is overloaded: ρ = {rho:.2f} — {figures.per_week or 0:.3g} items a week "
-            f"at {effort} each need {load:.2f} servers and it has {figures.servers or 0:g}, "
+            f"stage `{stage.name}` is overloaded: {least}ρ = {rho:.2f}{_bound(figures)} — "
+            f"{least}{figures.per_week or 0:.3g} items a week "
+            f"at {effort} each need {load:.2f} servers and it has {figures.servers or 0:.3g}, "
             "so its queue grows without bound",
             f"stage `{stage.name}` needs {load:.1f} servers for its load: raise "
             f"{_lever(stage, figures, load)}, cut its effort, or route less work to it",
@@ -112,7 +126,8 @@ def overloaded_stage(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     "expected wait is ρ/(1 − ρ) service times, so going from 50% to 90% busy multiplies "
     "it by nine, and any variation in arrivals turns into long queues. Flow needs "
     "slack; a stage kept nearly full is a bottleneck in waiting. Waits are estimated "
-    "with the Erlang C formula (M/M/c) for the stage's servers.",
+    "with the Erlang C formula (M/M/c) for the stage's servers. A lower bound (some "
+    "intakes without arrivals) is reported only when even it reaches the threshold.",
     options=(Option("threshold", float, 0.85, "Utilisation from which a stage is reported (below 1)."),),
     bad=BASE.format(arrivals=4.5, build="wip 2; effort 1d"),
     fix=(("arrivals 4.5", "arrivals 3"),),
@@ -123,12 +138,13 @@ def near_capacity_stage(ctx: RuleContext, options: Options) -> Iterator[Finding]
         rho, load = figures.utilisation or 0.0, figures.load or 0.0
         if not threshold <= rho < 1:
             continue
-        wait = format_hours(figures.wait or 0.0)
+        wait = format_hours(figures.wait or 0.0, ctx.analysis(workflow).schedule.per_day)
         target = load / threshold if threshold > 0 else load
+        least, about = ("at least ", "at least") if figures.lower_bound else ("", "about")
         yield Finding(
             stage.span,
-            f"stage `{stage.name}` runs near capacity: ρ = {rho:.2f} (threshold {threshold:g}), "
-            f"so work waits about {wait} before anyone starts it",
+            f"stage `{stage.name}` runs near capacity: {least}ρ = {rho:.2f}{_bound(figures)} "
+            f"(threshold {threshold:g}), so work waits {about} {wait} before anyone starts it",
             f"give stage `{stage.name}` at least {target:.1f} servers to bring ρ under {threshold:g}: "
             f"raise {_lever(stage, figures, target)}, or cut its effort",
             subjects("stage", stage, workflow),
