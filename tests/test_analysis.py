@@ -271,11 +271,13 @@ def test_an_intake_without_arrivals_makes_what_it_feeds_a_lower_bound() -> None:
     result = one(TWO_INTAKES)
     first, both = result.stage("first"), result.stage("both")
     assert first.rate == pytest.approx(2 / 40)
-    assert not first.lower_bound and first.unknown_intake is None
+    assert not first.lower_bound
+    assert first.unknown_intake is None
     # `both` gets at least what `a` sends it: 2 a week, ρ ≥ 2/40 · 1h.
     assert both.rate == pytest.approx(2 / 40)
     assert both.utilisation == pytest.approx(0.05)
-    assert both.lower_bound and both.unknown_intake == "b"
+    assert both.lower_bound
+    assert both.unknown_intake == "b"
     assert both.visits is None
     assert result.arrivals is None
     assert result.known_arrivals == pytest.approx(2 / 40)
@@ -291,8 +293,10 @@ def test_an_intake_without_arrivals_makes_what_it_feeds_a_lower_bound() -> None:
 def test_what_only_intakes_without_arrivals_feed_stays_unknown() -> None:
     result = one(TWO_INTAKES.replace("arrivals 2 per week", "").replace("first -> both", "first -> done"))
     both = result.stage("both")
-    assert both.rate is None and both.utilisation is None
-    assert not both.lower_bound and both.unknown_intake == "b"
+    assert both.rate is None
+    assert both.utilisation is None
+    assert not both.lower_bound
+    assert both.unknown_intake == "b"
     assert result.known_arrivals is None
     assert result.unknown_intakes == ("a", "b")
     assert result.stage("first").unknown_intake == "a"
@@ -471,3 +475,333 @@ workflow w "W" {
 
     report = api.check_text(spec)  # returns at once: no loop over 10^15 servers
     assert all(d.code != "SYN001" for d in report.diagnostics)
+
+
+# -- working calendars -------------------------------------------------------------
+
+# 10 a day, 2h each, a lane of 3 FTE: the same work on different hours.
+CALENDAR = """
+calendar support "Support" {{ hours 8-20 mon-sat }}
+workflow w "W" {{
+  {hours}
+  person @ana "Ana"; person @bo "Bo"; person @cy "Cy"; person @di "Di"
+  lane team "Team" {{ owner @ana; members {members}{lane_hours} }}
+  intake inbox "Inbox" {{ owner @ana; arrivals {arrivals} }}
+  stage work "Work" in team {{ effort 2h }}
+  exit done "Done"
+  inbox -> work
+  work -> done
+}}
+"""
+
+
+def on_calendar(
+    hours: str = "",
+    lane_hours: str = "",
+    arrivals: str = "10 per day",
+    members: str = "@ana, @bo, @cy",
+) -> WorkflowAnalysis:
+    lane = f"; hours {lane_hours}" if lane_hours else ""
+    return one(
+        CALENDAR.format(
+            hours=f"hours {hours}" if hours else "", lane_hours=lane, arrivals=arrivals, members=members
+        )
+    )
+
+
+def test_office_hours_are_the_default() -> None:
+    result = on_calendar()
+    work = result.stage("work")
+    assert result.schedule.defaulted
+    assert result.schedule.per_day == 8
+    assert result.schedule.per_week == 40
+    assert work.rate == pytest.approx(10 / 8)  # 1.25 an hour
+    assert work.per_fte == 1
+    assert work.servers == pytest.approx(3)
+    assert work.utilisation == pytest.approx(1.25 * 2 / 3)  # 0.833
+    assert work.per_week == pytest.approx(50)
+
+
+def test_round_the_clock_spreads_the_same_people_over_168_hours() -> None:
+    result = on_calendar("24x7")
+    work = result.stage("work")
+    assert not result.schedule.defaulted
+    assert result.schedule.per_week == 168
+    assert work.rate == pytest.approx(10 / 24)
+    assert work.per_fte == pytest.approx(40 / 168)
+    assert work.servers == pytest.approx(3 * 40 / 168)  # 0.71 of a seat around the clock
+    assert work.utilisation == pytest.approx((10 / 24 * 2) / (3 * 40 / 168))  # 1.167
+    assert work.utilisation == pytest.approx(7 / 6)
+    assert work.unstable is not None
+    assert work.wait is None
+    assert work.per_week == pytest.approx(70)  # 10 a day, 7 days
+
+
+def test_round_the_clock_wait_is_in_open_hours_and_days_of_24() -> None:
+    # 4.2 FTE keep one seat filled around the clock: 5 a day at 2h is ρ = (5/24·2) / (4.2·40/168).
+    result = on_calendar("24x7", arrivals="5 per day", members="@ana, @bo, @cy, @di 20%")
+    work = result.stage("work")
+    assert work.capacity == pytest.approx(3.2)  # @di gives 20%
+    servers = 3.2 * 40 / 168
+    lam = 5 / 24
+    assert work.servers == pytest.approx(servers)
+    assert work.wait == pytest.approx(queue_wait(lam, 2, servers))
+    assert result.lead_time == pytest.approx(work.time)
+    text = format_analysis_text(
+        analysis(
+            CALENDAR.format(
+                hours="hours 24x7", lane_hours="", arrivals="5 per day", members="@ana, @bo, @cy, @di 20%"
+            )
+        )
+    )
+    assert "  hours: 24x7 (24 h a day, 168 h a week); times in these open hours" in text
+    assert f"  expected lead time: {format_hours(work.time or 0, 24)} in stages per item" in text
+
+
+def test_a_lane_with_hours_of_its_own() -> None:
+    # Half days: 3 FTE working 20 of the workflow's 40 hours are 1.5 servers.
+    work = on_calendar(lane_hours="9-13 mon-fri").stage("work")
+    assert work.per_fte == pytest.approx(0.5)
+    assert work.servers == pytest.approx(1.5)
+    assert work.utilisation == pytest.approx(1.25 * 2 / 1.5)
+    # A lane open longer than a working week still gets 40 hours from each FTE.
+    assert on_calendar(lane_hours="24x5").stage("work").servers == pytest.approx(3)
+    # An office lane in a round-the-clock workflow: 3 × 40 / 168.
+    assert on_calendar("24x7", lane_hours="9-17 mon-fri").stage("work").servers == pytest.approx(3 * 40 / 168)
+
+
+def test_a_named_calendar() -> None:
+    result = on_calendar("support", members="@ana, @bo, @cy, @di")
+    work = result.stage("work")
+    assert result.schedule.calendar == "support"
+    assert (result.schedule.per_day, result.schedule.per_week) == (12, 72)
+    assert work.rate == pytest.approx(10 / 12)
+    assert work.servers == pytest.approx(4 * 40 / 72)
+    assert work.utilisation == pytest.approx((10 / 12 * 2) / (4 * 40 / 72))  # 0.75
+    assert work.utilisation == pytest.approx(0.75)
+    # a lane may name it too
+    lane = on_calendar(lane_hours="support").stage("work")
+    assert lane.servers == pytest.approx(3)  # min(40, 72) / 40 per FTE
+
+
+@pytest.mark.parametrize(
+    ("rate", "office", "round_the_clock"),
+    [
+        ("3 per hour", 3, 3),
+        ("8 per day", 1, 8 / 24),
+        ("40 per week", 1, 40 / 168),
+        ("160 per month", 1, 160 / (4 * 168)),
+    ],
+)
+def test_rates_count_open_hours(rate: str, office: float, round_the_clock: float) -> None:
+    assert on_calendar(arrivals=rate).stage("work").rate == pytest.approx(office)
+    assert on_calendar("24x7", arrivals=rate).stage("work").rate == pytest.approx(round_the_clock)
+
+
+def test_elapsed_durations_follow_the_calendar_and_effort_does_not() -> None:
+    from wmdsl.flow.calendar import OFFICE_HOURS, Schedule, open_hours, servers_per_fte
+
+    clock = Schedule(text="24x7", per_day=24, per_week=168)
+    document = api.loads(
+        'workflow w "W" {\n  person @ana "A"\n  work t "T" { sle 1d at 85% }\n'
+        '  cadence c "C" { every 2w }\n  intake i "I" { owner @ana }\n'
+        '  stage s "S" { owner @ana; effort 1d }\n  exit e "E"\n  i -> s\n  s -> e\n'
+        '  metric m "M" { from i to e; target 30m at 50% }\n}\n',
+        path="case.wm",
+    )
+    workflow = document.workflows[0]
+    sle, every = workflow.work[0].sle, workflow.cadences[0].every
+    target = workflow.metrics[0].target
+    assert sle is not None
+    assert every is not None
+    assert target is not None
+    assert open_hours(sle.within, clock) == 24
+    assert open_hours(sle.within, OFFICE_HOURS) == 8
+    assert open_hours(every, clock) == 2 * 168
+    assert open_hours(target.within, clock) == 0.5
+    effort = workflow.stages[0].effort
+    assert effort is not None
+    assert effort.hours == 8
+    assert servers_per_fte(OFFICE_HOURS) == 1
+    assert 1 / servers_per_fte(clock) == pytest.approx(4.2)  # FTE to staff one seat 24x7
+
+
+def test_format_hours_counts_the_calendar_day() -> None:
+    assert format_hours(48, 24) == "2d"
+    assert format_hours(12, 24) == "12h"
+    assert format_hours(12) == "1.5d"
+
+
+# -- lower bounds ------------------------------------------------------------------
+
+# `a` sends 9.9 a week to `work` (1 server, 1d each): ρ ≥ 9.9 × 8 / 40 = 1.98 whatever `b` brings.
+BOUNDED = """
+workflow w "W" {
+  person @ana "Ana"; person @bo "Bo"
+  intake a "A" { owner @ana; arrivals 9.9 per week }
+  intake b "B" { owner @ana }
+  stage quick "Quick" { owner @bo; effort 1h }
+  stage work "Work" { owner @ana; effort 1d }
+  exit done "Done"
+  a -> quick
+  quick -> work
+  b -> work
+  work -> done
+}
+"""
+
+
+def test_an_overload_from_the_known_intakes_alone_is_reported() -> None:
+    result = one(BOUNDED)
+    work = result.stage("work")
+    assert work.lower_bound
+    assert work.unknown_intake == "b"
+    assert work.utilisation == pytest.approx(1.98)
+    assert work.unstable is not None
+    assert "at least 1.98" in work.unstable
+    assert result.bottleneck == "work"
+    assert result.assumptions[-1].what == "lower bounds"
+    assert result.assumptions[-1].subjects == ("work",)
+    text = format_analysis_text(analysis(BOUNDED))
+    assert "  arrivals: ≥ 9.9 items a week (intake `b` has no `arrivals`)" in text
+    row = next(line for line in text.splitlines() if line.startswith("  work "))
+    assert row.split() == ["work", "—", "≥", "9.9", "1", "≥", "1.98", "unbounded", "—"]
+    assert "  bottleneck: `work` (ρ ≥ 1.98; chosen among known figures and lower bounds)" in text
+    data = json.loads(format_analysis_json(analysis(BOUNDED)))["workflows"][0]
+    stages = {s["name"]: s for s in data["stages"]}
+    assert stages["work"]["lower_bound"] is True
+    assert stages["quick"]["lower_bound"] is False
+    assert stages["work"]["intake_without_arrivals"] == "b"
+    assert data["bottleneck_lower_bound"] is True
+    assert data["known_arrivals_per_week"] == pytest.approx(9.9)
+    assert data["intakes_without_arrivals"] == ["b"]
+    assert data["exits"][0]["lower_bound"] is True
+
+
+def test_the_bottleneck_may_be_a_known_figure_above_a_lower_bound() -> None:
+    result = one(BOUNDED.replace("effort 1h", "effort 6h").replace("effort 1d", "effort 1h"))
+    assert result.bottleneck == "quick"  # 9.9 × 6 / 40 = 1.485 (shown 1.48) against ≥ 0.25
+    text = format_analysis_text(
+        analysis(BOUNDED.replace("effort 1h", "effort 6h").replace("effort 1d", "effort 1h"))
+    )
+    assert "  bottleneck: `quick` (ρ 1.48; chosen among known figures and lower bounds)" in text
+    row = next(line for line in text.splitlines() if line.startswith("  work "))
+    # the wait and the time in stage grow with λ: they are lower bounds too
+    assert row.split() == ["work", "—", "≥", "9.9", "1", "≥", "0.25", "≥", "20m", "≥", "1.33h"]
+
+
+# -- assumptions -------------------------------------------------------------------
+
+ASSUMING = """
+person @ana "Ana" { capacity 0.5 }
+workflow w "W" {
+  person @bo "Bo"; person @cy "Cy"
+  lane team "Team" { owner @ana; members @ana, @bo }
+  intake a "A" { owner @ana; arrivals 4 per week }
+  intake b "B" { owner @ana }
+  stage triage "Triage" in team { effort 1h }
+  stage build "Build" { owner @cy; effort 4h }
+  stage check "Check" in team
+  exit done "Done"
+  exit refused "Refused" { kind rejected }
+  a -> triage
+  b -> build
+  triage -> build { chance 60% }
+  triage -> refused
+  build -> check
+  check -> done
+  check -> build { rework }
+}
+"""
+
+
+def test_every_default_is_stated_once_in_a_fixed_order() -> None:
+    result = one(ASSUMING)
+    found = [(a.what, a.value, a.subjects, a.details) for a in result.assumptions]
+    assert found == [
+        ("working hours", "9-17 mon-fri (8 h a day, 40 h a week)", ("w",), ()),
+        ("a person's capacity", "1.0 FTE", ("@bo", "@cy"), ()),  # not @ana: she has 0.5
+        ("a full-time equivalent", "40 hours of work a week", ("team", "@cy"), ()),
+        (
+            "a handoff without `chance`",
+            "an equal share of what its source's other chances leave",
+            ("triage->refused", "check->done"),
+            ("40%", "50%"),
+        ),
+        (
+            "a rework handoff without `chance`",
+            "an equal share of what its source's other chances leave goes back",
+            ("check->build",),
+            ("50%",),
+        ),
+        (
+            "a stage without `effort`",
+            "no utilisation, wait or time in stage; 0 hours on a main path",
+            ("check",),
+            (),
+        ),
+        ("the queueing model", "M/M/c, waits by Erlang C", ("triage", "build"), ()),
+        ("lower bounds", "rates from the intakes with `arrivals` only", ("build", "check"), ()),
+    ]
+    assert "intake `b` has no `arrivals`" in result.assumptions[-1].why
+    assert one(ASSUMING).assumptions == result.assumptions  # the same every time
+
+
+def test_assumptions_in_text_and_json() -> None:
+    text = format_analysis_text(analysis(ASSUMING))
+    lines = text.splitlines()
+    start = lines.index("  assumptions:")
+    assert lines[start + 1] == (
+        "    - working hours: 9-17 mon-fri (8 h a day, 40 h a week), for `w` — "
+        "no `hours` given: every time and rate is counted in these open hours"
+    )
+    assert lines[start + 4].startswith(
+        "    - a handoff without `chance`: an equal share of what its source's other chances leave, "
+        "for `triage->refused` (40%), `check->done` (50%) — "
+    )
+    data = json.loads(format_analysis_json(analysis(ASSUMING)))["workflows"][0]
+    assert data["hours"] == {
+        "text": "9-17 mon-fri",
+        "calendar": None,
+        "per_day": 8,
+        "per_week": 40,
+        "defaulted": True,
+    }
+    rework = data["assumptions"][4]
+    assert rework == {
+        "what": "a rework handoff without `chance`",
+        "value": "an equal share of what its source's other chances leave goes back",
+        "why": "no `chance` given",
+        "where": ["check->build"],
+        "values": ["50%"],
+        "count": 1,
+    }
+    assert [a["what"] for a in data["assumptions"]][-1] == "lower bounds"
+
+
+def test_stated_hours_leave_no_calendar_assumption_and_name_the_lanes_that_follow_them() -> None:
+    result = one(ASSUMING.replace('workflow w "W" {', 'workflow w "W" {\n  hours 24x7'))
+    whats = [a.what for a in result.assumptions]
+    assert "working hours" not in whats
+    lane = result.assumptions[0]
+    assert (lane.what, lane.value, lane.subjects) == ("a lane's hours", "the workflow's, 24x7", ("team",))
+    fte = next(a for a in result.assumptions if a.what == "a full-time equivalent")
+    assert "/ 168 servers" in fte.why
+
+
+def test_a_calendar_without_hours_is_the_default_said_so() -> None:
+    result = one(
+        'calendar empty "Empty"\n' + ASSUMING.replace('workflow w "W" {', 'workflow w "W" {\n  hours empty')
+    )
+    first = result.assumptions[0]
+    assert first.what == "working hours"
+    assert first.why.startswith("calendar `empty` has no `hours`")
+    assert result.schedule.defaulted
+    assert result.schedule.calendar == "empty"
+
+
+def test_many_subjects_are_counted() -> None:
+    from wmdsl.flow.results import Assumption
+
+    many = Assumption(what="x", value="y", why="z", subjects=tuple(f"s{i}" for i in range(9)))
+    assert many.where == "`s0`, `s1`, `s2`, `s3`, `s4`, `s5`, … (9 in all)"

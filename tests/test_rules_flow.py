@@ -75,6 +75,11 @@ def test_base_is_clean_for_these_rules() -> None:
     assert diagnostics(BASE, *MINE) == []
 
 
+# A second intake without arrivals feeding `fix`: its figures become lower bounds (line 7 stays `fix`).
+UNKNOWN_TOO = (
+    ("  exit done", '  intake calls "Calls" { owner @ana }\n  exit done'),
+    ("  fix -> done\n", "  fix -> done\n  calls -> fix\n"),
+)
 NO_WIP = ('stage fix "Fix" in back { wip 2; effort 4h }', 'stage fix "Fix" in back { effort 4h }')
 BUSY = ("arrivals 3 per week", "arrivals 12 per week")  # fix: ρ = 12 × 0.8 × 4 / 40 = 0.96
 FULL = ("arrivals 3 per week", "arrivals 12.5 per week")  # fix: ρ = 1.0
@@ -119,11 +124,29 @@ CASES: list[tuple[str, str, list[tuple[int, int]]]] = [
         ),
         [(7, 3)],
     ),
+    # a lower bound that already overloads the stage
+    ("FLW006", edit(*UNKNOWN_TOO, ("arrivals 3 per week", "arrivals 15 per week")), [(7, 3)]),
+    ("FLW006", edit(*UNKNOWN_TOO), []),
+    # a round-the-clock workflow spreads the same people over 168 hours: 12 a week × 80% × 4h = 38.4h of
+    # work a week; its one FTE gives 40 of them, ρ = 0.96 on office hours and on 24x7 alike (per week)
+    ("FLW006", edit(BUSY, ('workflow w "W" {', 'workflow w "W" {\n  hours 24x7')), []),
+    # but a day is a day: 12 a day × 80% × 4h at 1 FTE is overloaded both ways
+    (
+        "FLW006",
+        edit(
+            ("arrivals 3 per week", "arrivals 12 per day"),
+            ('workflow w "W" {', 'workflow w "W" {\n  hours 24x7'),
+        ),
+        [(7, 3), (8, 3)],
+    ),
     # FLW007 near-capacity-stage: threshold ≤ ρ < 1
     ("FLW007", BASE, []),
     ("FLW007", edit(BUSY), [(7, 3)]),
     ("FLW007", edit(FULL), []),
     ("FLW007", edit(BUSY, ('"Inbox" { owner @ana; arrivals 12 per week }', '"Inbox" { owner @ana }')), []),
+    # a lower bound below the threshold says nothing; one above it is reported
+    ("FLW007", edit(*UNKNOWN_TOO), []),
+    ("FLW007", edit(*UNKNOWN_TOO, BUSY), [(7, 3)]),
     # FLW008 serial-approvals: two gated handoffs in a row, reported at the first
     ("FLW008", BASE, []),
     (
@@ -210,6 +233,37 @@ def test_overloaded_stage_says_how_many_servers_it_needs() -> None:
     assert finding.hint == (
         "stage `fix` needs 1.2 servers for its load: raise the capacity of lane `back` (now 1 FTE), "
         "cut its effort, or route less work to it"
+    )
+
+
+def test_an_overload_from_the_known_intakes_says_it_is_a_lower_bound() -> None:
+    finding = only(edit(*UNKNOWN_TOO, ("arrivals 3 per week", "arrivals 15 per week")), "FLW006")
+    assert finding.message == (
+        "stage `fix` is overloaded: at least ρ = 1.20 from the known intakes; intake `calls` has no "
+        "`arrivals` — at least 12 items a week at 4h each need 1.20 servers and it has 1, "
+        "so its queue grows without bound"
+    )
+
+
+def test_near_capacity_from_a_lower_bound() -> None:
+    finding = only(edit(*UNKNOWN_TOO, BUSY), "FLW007")
+    assert finding.message.startswith(
+        "stage `fix` runs near capacity: at least ρ = 0.96 from the known intakes; intake `calls` has no "
+        "`arrivals` (threshold 0.85), so work waits at least "
+    )
+
+
+def test_round_the_clock_hint_counts_fte_not_seats() -> None:
+    text = edit(
+        ("arrivals 3 per week", "arrivals 3 per day"), ('workflow w "W" {', 'workflow w "W" {\n  hours 24x7')
+    )
+    finding = only(text, "FLW006")
+    # 3 a day × 80% × 4h over 24 h is 0.4 servers; one FTE is 40/168 = 0.238 of a seat: ρ = 1.68
+    assert finding.message.startswith("stage `fix` is overloaded: ρ = 1.68 — 16.8 items a week at 4h each ")
+    assert "it has 0.238, so" in finding.message
+    assert finding.hint is not None
+    assert (
+        "raise the capacity of lane `back` (now 1 FTE) to 1.7 FTE over the workflow's hours" in finding.hint
     )
 
 

@@ -84,6 +84,27 @@ CASES: list[tuple[str, str, list[tuple[int, int]]]] = [
     ("PRG001", edit(TIGHT), [(4, 3)]),
     ("PRG001", edit(("sle 2d at 85%", "sle 10h at 85%")), []),  # equal is reachable, just
     ("PRG001", edit(TIGHT, ("; sle 1d at 85%", "")), []),  # no SLE, nothing to check
+    # a day of a round-the-clock workflow is 24 open hours: 10h of work fits in `sle 1d`
+    ("PRG001", edit(TIGHT, ('workflow w "W" {', 'workflow w "W" {\n  hours 24x7')), []),
+    (
+        "PRG001",
+        edit(("sle 2d at 85%", "sle 0.4d at 85%"), ('workflow w "W" {', 'workflow w "W" {\n  hours 24x7')),
+        [(5, 3)],
+    ),
+    # and of a named calendar of 4 hours a day, 2.5d is just enough, 2d is not
+    (
+        "PRG001",
+        edit(
+            ("sle 2d at 85%", "sle 2.5d at 85%"),
+            ('workflow w "W" {', 'calendar short "Short" { hours 9-13 }\nworkflow w "W" {\n  hours short'),
+        ),
+        [],
+    ),
+    (
+        "PRG001",
+        edit(('workflow w "W" {', 'calendar short "Short" { hours 9-13 }\nworkflow w "W" {\n  hours short')),
+        [(6, 3)],
+    ),
     ("PRG001", edit(TIGHT, ("; accepts ticket", "")), []),  # the intake accepts no work type
     ("PRG001", edit(TIGHT, *SHORTCUT), []),  # the likeliest way is the 2h shortcut
     ("PRG001", edit(TIGHT, ("wip 2; effort 1d", "wip 2")), []),  # 2h known, fix unknown
