@@ -4,8 +4,18 @@
 each stage, how busy the stage is, how long work waits there, and how long an
 item takes end to end. Everything here is a pure function; nothing prints.
 
-The model (all times in working hours, rates in items per working hour):
+The model (all times in the workflow's open hours, rates in items per open hour):
 
+Calendar
+    A workflow runs by its ``hours`` (or the named calendar they name, from
+    the document's shared calendars and the workflow's own), by default 9-17
+    Monday to Friday: 8 open hours a day, 40 a week. :mod:`wmdsl.flow.calendar`
+    converts to open hours: ``N per day`` is N / per_day an hour, ``per week``
+    N / per_week, ``per month`` N / (4·per_week), ``per hour`` as written; an
+    elapsed duration (SLA, SLE, a metric's target, an escalation's delay, a
+    cadence) takes ``1d`` as per_day open hours and ``1w`` as per_week.
+    Effort is a person's work and keeps 8 hours a day whatever the calendar.
+    Lead times and waits are in open hours, and in days of per_day of them.
 Routing
     Branching is exclusive, so a node's handoffs form a probability
     distribution P. A handoff's ``chance`` is its probability; handoffs without
@@ -13,8 +23,12 @@ Routing
     chance and they add up to less than 100%, the remainder is *lost* (it
     leaves the model through no exit) and a note says so.
 Arrivals
-    An intake's ``arrivals`` is its external arrival rate γ. An intake without
-    ``arrivals`` makes the rates of every node it can reach unknown.
+    An intake's ``arrivals`` is its external arrival rate γ. The rates of the
+    nodes an intake without ``arrivals`` reaches are unknown when no intake
+    with arrivals reaches them too, and otherwise *lower bounds*: λ is
+    monotone in γ, so what the known intakes alone send is at least a floor.
+    Their figures (λ, ρ, wait, time) are flagged as lower bounds; an overload
+    a lower bound already shows is certain.
 Traffic equations
     λ = γ + Pᵀλ, solved one strongly connected component at a time in
     topological order of the condensation: a node outside any loop costs one
@@ -29,10 +43,15 @@ Traffic equations
     unstable, with a reason, instead of being given numbers.
 Servers
     A stage's lane's full-time equivalents (:func:`wmdsl.flow.capacity.lane_fte`);
-    for a stage in no lane, its owner's (a person's ``capacity``, so 1 server
-    by default, or an owning lane's FTE). A ``wip`` limit caps them. As in
-    DESIGN §7 each stage of a lane counts the lane's whole capacity; the lane
-    loads (:class:`LaneLoad`) show when the stages together ask for more.
+    for a stage in no lane, its owner's (a person's ``capacity``, so 1 FTE
+    by default, or an owning lane's FTE). A full-time equivalent works 40
+    hours a week; the lane works by its own hours if it has them, else the
+    workflow's, so each FTE gives min(40, the lane's open hours a week) /
+    the workflow's open hours a week servers for each open hour of the
+    workflow (:func:`wmdsl.flow.calendar.servers_per_fte`): one on office
+    hours, 40/168 around the clock. A ``wip`` limit caps the servers. As in
+    DESIGN §7 each stage of a lane counts the lane's whole capacity; the
+    lane loads (:class:`LaneLoad`) show when the stages together ask for more.
 Utilisation
     ρ = λ·effort / servers; ρ ≥ 1 is an unstable queue.
 Waiting
@@ -57,10 +76,18 @@ Main path
     of its stages' effort — the hands-on time of a typical item that needs no
     rework, which no amount of queue management can shorten.
 
-Each part of the model has a module of its own: routing and the traffic
-equations in :mod:`wmdsl.flow.traffic`, servers and waits in
-:mod:`wmdsl.flow.queueing`, main paths in :mod:`wmdsl.flow.paths` and the
-records handed back in :mod:`wmdsl.flow.results`. This one puts them
+Assumptions
+    Every default taken where the spec says nothing (the hours, a person's
+    1.0 FTE, the 40-hour FTE, equal shares of handoffs without ``chance``,
+    rework among them, stages without effort, the M/M/c model, lower bounds)
+    is stated in :attr:`WorkflowAnalysis.assumptions`, with what it applies to.
+
+Each part of the model has a module of its own: the calendar in
+:mod:`wmdsl.flow.calendar`, routing and the traffic equations in
+:mod:`wmdsl.flow.traffic`, servers and waits in :mod:`wmdsl.flow.queueing`,
+main paths in :mod:`wmdsl.flow.paths`, the assumptions in
+:mod:`wmdsl.flow.assumptions` and the records handed back in
+:mod:`wmdsl.flow.results`. This one puts them
 together, stage by stage, into the figures of a workflow.
 """
 
