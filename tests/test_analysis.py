@@ -673,6 +673,7 @@ def test_an_overload_from_the_known_intakes_alone_is_reported() -> None:
     assert stages["quick"]["lower_bound"] is False
     assert stages["work"]["intake_without_arrivals"] == "b"
     assert data["bottleneck_lower_bound"] is True
+    assert data["bottleneck_among_lower_bounds"] is True
     assert data["known_arrivals_per_week"] == pytest.approx(9.9)
     assert data["intakes_without_arrivals"] == ["b"]
     assert data["exits"][0]["lower_bound"] is True

@@ -235,6 +235,9 @@ def _workflow_json(result: WorkflowAnalysis) -> dict[str, Any]:
         "intakes_without_arrivals": list(result.unknown_intakes),
         "bottleneck": result.bottleneck,
         "bottleneck_lower_bound": bottleneck is not None and bottleneck.lower_bound,
+        "bottleneck_among_lower_bounds": any(
+            s.lower_bound for s in result.stages if s.utilisation is not None
+        ),
         "lead_time_hours": _float(result.lead_time),
         "lead_time_days": _float(None if result.lead_time is None else schedule.days(result.lead_time)),
         "stages": [_stage_json(s) for s in result.stages],
