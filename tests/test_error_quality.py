@@ -174,3 +174,40 @@ def test_a_failed_import_is_one_error_and_names_what_it_leaves_unknown(tmp_path:
     assert [d.message for d in api.check([spec]).diagnostics if d.code == "SYN002"] == [
         "unknown person `@zed`"
     ]
+
+
+def test_a_syntax_error_does_not_hide_mistakes_elsewhere_in_the_file(tmp_path: Path) -> None:
+    spec = tmp_path / "a.wm"
+    spec.write_text(
+        'person @ana "Ana Lima"\n'
+        'person @raj "Raj Patel" { capacity = 0.5 }\n'  # a syntax error inside a block
+        'lane desk "Desk" { owner @raj; members @ana, @raj }\n'
+        'workflow w "W" {\n'
+        '  stage s "S" in desk { owner @anna; wip three }\n'
+        "}\n",
+        encoding="utf-8",
+    )
+    found = [(d.code, d.span.line, d.message) for d in api.check([spec]).diagnostics]
+    assert found == [
+        ("SYN001", 2, "unexpected `=`"),
+        ("SYN002", 5, "unknown person `@anna`"),
+        ("SYN005", 5, "`wip` must be a whole number of at least 1, found `three`"),
+    ]
+
+
+def test_a_declaration_broken_by_a_syntax_error_is_not_reported_again_as_unknown(tmp_path: Path) -> None:
+    spec = tmp_path / "a.wm"
+    spec.write_text(
+        'person @raj = "Raj Patel"\nlane desk "Desk" { owner @raj; members @raj }\n',
+        encoding="utf-8",
+    )
+    assert [d.code for d in api.check([spec]).diagnostics] == ["SYN001"]
+
+
+def test_after_a_misplaced_brace_nothing_is_resolved(tmp_path: Path) -> None:
+    # Statements after it may sit in the wrong block: reporting them would be a cascade.
+    spec = tmp_path / "a.wm"
+    spec.write_text(
+        'workflow w "W" {\n  lane desk "Desk" { owner @x } }\n  stage s "S" in desk\n}\n', encoding="utf-8"
+    )
+    assert [d.code for d in api.check([spec]).diagnostics] == ["SYN001"]

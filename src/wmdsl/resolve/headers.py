@@ -6,6 +6,7 @@ words are not in that order says what is wrong and how to write it.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from wmdsl.diagnostics import codes
@@ -84,6 +85,17 @@ def _header_advice(kind: Kind, name: str, rest: list[Arg], titled: bool) -> tupl
         return (
             f"unexpected {first.describe()} in the header of stage `{name}`",
             f"the lane of a stage comes after `in`: write `in {first.raw}`",
+        )
+    words = list(itertools.takewhile(lambda arg: arg.raw != "in", rest))
+    title_words = all(arg.kind in (ArgKind.WORD, ArgKind.NUMBER) for arg in words)
+    one_word = len(words) == 1 and first.raw not in KINDS and first.raw != "workflow"
+    if not titled and title_words and (len(words) >= 2 or one_word) and first.raw not in kind.attrs:
+        quoted = '"' + " ".join(arg.raw for arg in words) + '"'
+        after = " ".join(arg.raw for arg in rest[len(words) :])
+        written = " ".join(part for part in (keyword, name, quoted, after) if part)
+        return (
+            f"the title of {keyword} `{name}` is not in double quotes",
+            f"a title goes in double quotes: `{written}`",
         )
     if first.raw in KINDS or first.raw == "workflow":
         return (

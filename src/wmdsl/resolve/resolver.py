@@ -212,6 +212,7 @@ class Resolver:
         ctx = Context(self.sink, self.shared)
         shared: list[Declared] = []
         for parsed in [*imported, entry]:
+            self.sink.damaged.update(parsed.damaged)
             shared.extend(self.declare_top(ctx, parsed, is_entry=parsed is entry))
         self.fill_placeholders()
         workflows = [s for s in entry.items if isinstance(s, Statement) and s.keyword.raw == "workflow"]

@@ -98,6 +98,8 @@ def check_uses(sink: Sink, scope: Scope, uses: list[Use]) -> None:
             continue  # swallowed with the keyword before it, which is reported
         if use.bare:
             _bare_person(sink, scope, use, symbol)
+        elif symbol is None and use.ref.name in sink.damaged:
+            continue  # its declaration may be the statement a syntax error broke
         elif symbol is None and sink.failed_imports:
             sink.unknown_by_import.setdefault(use.ref.name, use.ref.span)
         elif symbol is None:

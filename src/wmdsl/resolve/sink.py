@@ -20,6 +20,7 @@ class Sink:
         # already reported, so they are summed up on that report instead.
         self.failed_imports: list[Diagnostic] = []
         self.unknown_by_import: dict[str, Span] = {}  # name -> its first use
+        self.damaged: set[str] = set()  # names a statement dropped for a syntax error may declare
 
     def error(
         self,

@@ -112,6 +112,9 @@ class ParsedFile:
     path: str
     items: tuple[Statement | Handoff, ...]
     errors: tuple[Diagnostic, ...]
+    # Names that statements dropped for a syntax error may declare: a use of
+    # one is not reported as unknown, since the declaration is what is broken.
+    damaged: frozenset[str] = frozenset()
 
 
 def span_of(first: Arg, last: Arg) -> Span:

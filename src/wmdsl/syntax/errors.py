@@ -89,6 +89,9 @@ class ErrorCollector:
         self._last_line = 0
         self._skipped_braces = 0
         self._previous_type = "_SEP"
+        # Set by an error about a brace or the end of the file: blocks may then
+        # hold statements that belong elsewhere, so nothing built is kept.
+        self.structural = False
 
     # lark calls this for every error; returning True resumes the parse.
     def on_error(self, error: UnexpectedInput) -> bool:
@@ -115,6 +118,7 @@ class ErrorCollector:
         # must take its `}` with it, or every such mistake is reported twice.
         if token.type == "LBRACE":
             self._skipped_braces += 1
+            self.structural = True
         elif token.type == "RBRACE" and self._skipped_braces:
             self._skipped_braces -= 1
             return True
@@ -123,6 +127,9 @@ class ErrorCollector:
     def record(self, error: UnexpectedInput) -> None:
         """Translate ``error``; at most one error per line, to avoid cascades."""
         line = getattr(error, "line", -1)
+        token_type = error.token.type if isinstance(error, UnexpectedToken) else None
+        if isinstance(error, UnexpectedEOF) or token_type in ("LBRACE", "RBRACE", "$END"):
+            self.structural = True
         if isinstance(error, UnexpectedEOF) or line in (-1, None):
             self._at_end(error)
             return
@@ -458,7 +465,13 @@ def character_advice(text: str, pos: int) -> tuple[str, str]:
 
 def _assignment_hint(before: str, after: str) -> str:
     keyword = re.search(r"([A-Za-z_][A-Za-z0-9_]*)\s*$", before)
+    listed = re.match(r".\s*\[([^\]\n;{}#]*)\]", after)
     value = re.match(r".\s*([^\s;{}#]+)", after)
+    if keyword and listed:
+        # `members = [@ana, @raj]`: a list is its items separated by commas, no brackets.
+        items = ", ".join(item.strip() for item in listed.group(1).split(",") if item.strip())
+        fix = f"{keyword.group(1)} {items}"
+        return f"attributes are written `keyword value`, without `=`, `:` or brackets: `{fix}`"
     if keyword and value:
         fix = f"{keyword.group(1)} {value.group(1)}"
         return f"attributes are written `keyword value`, without `=` or `:`: `{fix}`"
