@@ -21,7 +21,15 @@ Routing
     distribution P. A handoff's ``chance`` is its probability; handoffs without
     one share equally whatever the others leave. When every handoff has a
     chance and they add up to less than 100%, the remainder is *lost* (it
-    leaves the model through no exit) and a note says so.
+    leaves the model through no exit) and a note says so. The branches of a
+    fork (``a -> b, c``) are one alternative together, and every branch
+    receives the whole of its share: an item takes them all.
+Joins
+    A join lets an item go on once every handoff into it has delivered it,
+    so its rate is its inflow divided by its number of incoming handoffs (the
+    routes into it are divided by that number in the traffic equations). It
+    is exact when each input delivers every item once, as the branches of the
+    fork it closes do, and an approximation otherwise.
 Arrivals
     An intake's ``arrivals`` is its external arrival rate γ. The rates of the
     nodes an intake without ``arrivals`` reaches are unknown when no intake
@@ -68,13 +76,24 @@ Lead time
     Σ visits_i · time_i over stages, with visits_i = λ_i / Σγ: the expected time
     an item spends in stages between its intake and its exit, averaged over all
     items (those declined early included). Handoff delays are not modelled.
+    Through a fork and its join an item takes as long as its slowest branch
+    plus the wait at the join, not the sum of its branches: each branch's
+    time t_i (its stages' visits per item through the fork times their time
+    in stage) is taken as an exponential time, independent of the others, and
+    the item leaves the join after E[max t_i] = Σ_S (−1)^(|S|+1) / Σ_{i∈S} 1/t_i
+    (S the non-empty sets of branches); the wait at the join is E[max t_i] −
+    max t_i. An approximation: branches share no people, and a branch made of
+    several stages is not exponential. Forks are matched to joins as
+    :mod:`wmdsl.flow.forks` says, and nested ones are taken innermost first.
 Main path
     Per intake, the *most likely* path to a ``done`` exit over the forward
     handoffs (those that are neither ``rework`` nor close a loop, see
     :func:`wmdsl.flow.graph.skeleton`): the product of its routing probabilities is largest,
     ties going to the handoff declared first. Its raw process time is the sum
     of its stages' effort — the hands-on time of a typical item that needs no
-    rework, which no amount of queue management can shorten.
+    rework, which no amount of queue management can shorten. It goes through
+    joins; at a fork it follows the branch with the most effort (of those as
+    likely to reach a done exit), the one that sets the pace.
 
 Assumptions
     Every default taken where the spec says nothing (the hours, a person's
@@ -93,6 +112,7 @@ together, stage by stage, into the figures of a workflow.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -113,13 +133,14 @@ from wmdsl.flow.queueing import queue_wait, stage_capacity
 from wmdsl.flow.results import (
     Analysis,
     ExitFlow,
+    JoinFlow,
     LaneLoad,
     Note,
     Route,
     StageFlow,
     WorkflowAnalysis,
 )
-from wmdsl.flow.traffic import routing, solve_traffic
+from wmdsl.flow.traffic import Routes, routing, solve_traffic, through_joins
 from wmdsl.model import Document, Lane, Person, Stage, Workflow
 
 __all__ = ["analyze", "analyze_workflow"]
@@ -182,7 +203,7 @@ def analyze_workflow(
     schedule = workflow_schedule(workflow, known)
     routes, notes = routing(flow)
     given = _arrivals(flow, schedule, notes)
-    rates, unstable = solve_traffic(flow, routes, given.gamma, notes)
+    rates, unstable = solve_traffic(flow, through_joins(flow, routes), given.gamma, notes)
     setting = _Setting(
         lanes=lanes,
         fte=fte,
@@ -196,6 +217,19 @@ def analyze_workflow(
         for stage, a in zip(workflow.stages, flow.stage_numbers, strict=True)
     ]
     lead_time = _lead_time(stages, given.total, notes)
+    overlap, waits = _parallel(flow, routes, rates, stages, given.total)
+    if lead_time is not None:
+        lead_time = None if overlap is None else max(0.0, lead_time - overlap)
+    joins = tuple(
+        JoinFlow(
+            join.name,
+            None if given.known[a] == UNKNOWN else rates[a],
+            waits.get(join.name),
+            week=schedule.per_week,
+            lower_bound=given.known[a] == BOUND,
+        )
+        for join, a in zip(workflow.joins, flow.join_numbers, strict=True)
+    )
     exits = tuple(
         ExitFlow(
             e.name, e.kind.value, None if given.known[a] == UNKNOWN else rates[a], given.known[a] == BOUND
@@ -224,6 +258,7 @@ def analyze_workflow(
         known_arrivals=given.partial,
         unknown_intakes=given.missing,
         assumptions=assumptions(workflow, flow, routes, stages, schedule, lanes, people, known),
+        joins=joins,
     )
 
 
@@ -364,6 +399,75 @@ def _lead_time(stages: list[StageFlow], total: float | None, notes: list[Note]) 
         notes.append(Note(f"expected lead time unavailable: no time in stage for {names}"))
         return None
     return sum((s.visits or 0.0) * (s.time or 0.0) for s in visited)
+
+
+def _parallel(
+    flow: FlowGraph,
+    routes: Routes,
+    rates: list[float | None],
+    stages: list[StageFlow],
+    total: float | None,
+) -> tuple[float | None, dict[str, float]]:
+    """What summing every branch of each fork counts too much in the lead time, and each join's wait.
+
+    Per item through a fork, branch i takes t_i hours in its stages (their
+    visits per item through the fork times their time in stage, less what
+    the forks nested in it count too much); the item goes on from the join
+    after E[max t_i] (:func:`expected_last`), where the sum of the visits
+    counted Σ t_i. Forks are taken innermost first (latest source in the
+    forward order), so an outer branch's t_i is already corrected for the
+    forks inside it. ``None`` when a rate needed is unknown.
+    """
+    forks = [fork for fork in flow.forks if fork.join is not None]
+    if not forks or not total:
+        return 0.0, {}
+    number = flow.graph.number
+    rank = [0] * len(flow.graph)
+    for place, a in enumerate(flow.skeleton.numbered_order):
+        rank[a] = place
+    spent = {stage.name: (stage.visits or 0.0) * (stage.time or 0.0) for stage in stages}
+    overlap: dict[str, float] = {}  # by fork
+    by_source: dict[str, list[str]] = {}
+    waits: dict[str, float] = {}
+    for fork in sorted(forks, key=lambda f: rank[number(f.source)], reverse=True):
+        source, first = number(fork.source), number(fork.branches[0])
+        rate = rates[source]
+        if rate is None:
+            return None, {}
+        visits = rate * routes[source].get(first, 0.0) / total
+        if visits <= 0:
+            continue
+        sums = [0.0] * len(fork.handoffs)
+        for name, mask in fork.region:
+            own = spent.get(name, 0.0) - sum(overlap.get(key, 0.0) for key in by_source.get(name, ()))
+            for bit in range(len(sums)):
+                if mask >> bit & 1:
+                    sums[bit] += own
+        times = [max(0.0, part / visits) for part in sums]
+        last = expected_last(times)
+        overlap[fork.key] = visits * (sum(times) - last)
+        by_source.setdefault(fork.source, []).append(fork.key)
+        assert fork.join is not None
+        waits.setdefault(fork.join, last - max(times))
+    return sum(overlap.values()), waits
+
+
+_BRANCHES_COUNTED = 12  # branches of one fork E[max] is summed over (2^12 terms): the slowest ones
+
+
+def expected_last(times: list[float]) -> float:
+    """E[max] of independent exponential times with means ``times``: when the last branch arrives.
+
+    By inclusion and exclusion, Σ over non-empty sets S of the branches of
+    (−1)^(|S|+1) / Σ_{i∈S} 1/t_i; branches taking no time are left out, and
+    of a fork wider than twelve branches only the slowest twelve are counted.
+    """
+    rates = sorted(1 / t for t in times if t > 0)[:_BRANCHES_COUNTED]
+    expected = 0.0
+    for size in range(1, len(rates) + 1):
+        sign = 1.0 if size % 2 else -1.0
+        expected += sign * sum(1 / sum(chosen) for chosen in itertools.combinations(rates, size))
+    return expected
 
 
 def _lane_loads(

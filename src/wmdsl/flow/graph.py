@@ -13,9 +13,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from wmdsl.flow.digraph import Condensation, DiGraph, ancestors, condensation, descendants, reaching
 from wmdsl.model import Exit, Handoff, Intake, Join, Stage, Workflow
+
+if TYPE_CHECKING:
+    from wmdsl.flow.forks import Forks
 
 SOURCE = "⊤"
 SINK = "⊥"
@@ -77,6 +81,13 @@ class FlowGraph:
     def skeleton(self) -> Skeleton:
         """The forward DAG of the handoffs and the ones that close loops (see :func:`skeleton`)."""
         return skeleton(self)
+
+    @functools.cached_property
+    def forks(self) -> Forks:
+        """The forks and the joins that close them (see :mod:`wmdsl.flow.forks`)."""
+        from wmdsl.flow.forks import find_forks  # it reads the skeleton: imported where used
+
+        return find_forks(self)
 
     def reaching(self, targets: list[str]) -> set[str]:
         """Nodes from which any of ``targets`` can be reached (targets included)."""

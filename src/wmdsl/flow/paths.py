@@ -1,5 +1,9 @@
 """Main paths: the most likely forward path from each intake to a done exit.
 
+A path goes through joins like any node; at a fork it follows the branch
+with the most hands-on time of those it is as likely to finish by (every
+branch is taken, so the slowest one sets the pace).
+
 :func:`main_paths` finds them for every intake at once, from the exits back,
 into one :class:`~wmdsl.flow.results.PathTable`; each
 :class:`~wmdsl.flow.results.MainPath` is that table seen from one intake.
@@ -8,6 +12,8 @@ is.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from wmdsl.flow.graph import FlowGraph, Skeleton
 from wmdsl.flow.results import MainPath, PathTable
@@ -33,11 +39,18 @@ def main_paths(flow: FlowGraph, shape: Skeleton, routes: Routes) -> tuple[MainPa
     for a, exit_ in zip(flow.exit_numbers, flow.workflow.exits, strict=True):
         if exit_.kind is ExitKind.DONE:
             best[a], length[a] = 1.0, 1  # exits have no forward handoffs: it stays so
+    # The branches of a fork are all taken: the path follows the one with the
+    # most hands-on time of those that reach a done exit (the critical path).
+    fork_of = {
+        edge: handoff.fork
+        for edge, handoff in zip(flow.edges, flow.workflow.handoffs, strict=True)
+        if handoff.fork is not None
+    }
     forward = shape.numbered_forward
     for a in reversed(shape.numbered_order):
         here = best[a]
         out = routes[a]
-        for b in forward[a]:
+        for b in _ways(a, forward[a], fork_of, best, time) if fork_of else forward[a]:
             chance = out.get(b, 0.0) * best[b]
             if chance > 0 and chance > here * (1 + TIE):
                 here, choice[a] = chance, b
@@ -68,3 +81,31 @@ def main_paths(flow: FlowGraph, shape: Skeleton, routes: Routes) -> tuple[MainPa
         for a, intake in zip(flow.intake_numbers, flow.workflow.intakes, strict=True)
         if best[a]
     )
+
+
+def _ways(
+    a: int,
+    after: tuple[int, ...],
+    fork_of: Mapping[tuple[int, int], str],
+    best: list[float],
+    time: list[float],
+) -> list[int]:
+    """The nodes after ``a`` a path may go on to: of each fork's branches, only its slowest.
+
+    The slowest branch that reaches a done exit at all (the first of equals),
+    in the place of the fork's first branch.
+    """
+    ways: list[int] = []
+    slowest: dict[str, int] = {}  # by fork: the index in ``ways`` of its branch
+    for b in after:
+        fork = fork_of.get((a, b))
+        if fork is None:
+            ways.append(b)
+        elif fork not in slowest:
+            slowest[fork] = len(ways)
+            ways.append(b)
+        else:
+            kept = ways[slowest[fork]]
+            if best[b] > 0 and (best[kept] <= 0 or time[b] > time[kept]):
+                ways[slowest[fork]] = b
+    return ways

@@ -109,6 +109,22 @@ class ExitFlow:
 
 
 @dataclass(frozen=True, slots=True)
+class JoinFlow:
+    """How much work passes a join, and how long the first branches to arrive wait there."""
+
+    name: str
+    rate: float | None  # items per open hour it lets through: its inflow over its handoffs in
+    wait: float | None = None  # expected open hours from the slowest branch's mean to the last arrival
+    week: float = HOURS_PER_WEEK  # the workflow's open hours a week
+    lower_bound: bool = False  # counts the known intakes only
+
+    @property
+    def per_week(self) -> float | None:
+        """The rate in items per week."""
+        return None if self.rate is None else self.rate * self.week
+
+
+@dataclass(frozen=True, slots=True)
 class LaneLoad:
     """The work all of a lane's stages ask of it, against its capacity."""
 
@@ -225,6 +241,7 @@ class WorkflowAnalysis:
     known_arrivals: float | None = None  # Σγ of the intakes that have arrivals, when some have none
     unknown_intakes: tuple[str, ...] = ()  # the intakes without `arrivals`
     assumptions: tuple[Assumption, ...] = ()
+    joins: tuple[JoinFlow, ...] = ()
 
     @functools.cached_property
     def _stages(self) -> dict[str, StageFlow]:

@@ -31,27 +31,47 @@ def _pct(fraction: float) -> str:
 
 
 def routing(flow: FlowGraph) -> tuple[Routes, list[Note]]:
-    """Routing probabilities by source and target node number, and notes on lost work."""
+    """Routing probabilities by source and target node number, and notes on lost work.
+
+    The handoffs out of a node are its alternatives, except that the branches
+    of one fork are one alternative together: its ``chance`` (or, without
+    one, an equal part of what the chances leave, like any handoff without a
+    chance) is counted once, and every branch receives all of it, since an
+    item takes them all. So the routes out of a node with a fork can add up
+    to more than 1.
+    """
     names = flow.graph.names
-    grouped: list[list[tuple[int, float | None]]] = [[] for _ in names]
+    # Each node's alternatives: (its targets, its chance); a fork is one with several targets.
+    grouped: list[list[tuple[list[int], float | None]]] = [[] for _ in names]
+    forks: dict[str, list[int]] = {}
     sources: list[int] = []  # in the order of their first handoff
     for (source, target), handoff in zip(flow.edges, flow.workflow.handoffs, strict=True):
-        targets = grouped[source]
-        if not targets:
+        alternatives = grouped[source]
+        if not alternatives:
             sources.append(source)
-        targets.append((target, handoff.chance.fraction if handoff.chance is not None else None))
+        if handoff.fork is not None and handoff.fork in forks:
+            forks[handoff.fork].append(target)
+            continue
+        targets = [target]
+        if handoff.fork is not None:
+            forks[handoff.fork] = targets
+        alternatives.append((targets, handoff.chance.fraction if handoff.chance is not None else None))
     routes: Routes = [_NOWHERE] * len(names)
     notes: list[Note] = []
     for source in sources:
-        targets = grouped[source]
-        if len(targets) == 1 and targets[0][1] is None:  # the commonest: one handoff, all the work
-            routes[source] = {targets[0][0]: 1.0}
+        alternatives = grouped[source]
+        if len(alternatives) == 1 and alternatives[0][1] is None:  # the commonest: one way on, all the work
+            routes[source] = dict.fromkeys(alternatives[0][0], 1.0)
             continue
-        given = sum(chance for _, chance in targets if chance is not None)
-        free = sum(1 for _, chance in targets if chance is None)
+        given = sum(chance for _, chance in alternatives if chance is not None)
+        free = sum(1 for _, chance in alternatives if chance is None)
         left = max(0.0, 1.0 - given)
         share = left / free if free else 0.0
-        routes[source] = {target: share if chance is None else chance for target, chance in targets}
+        routes[source] = {
+            target: share if chance is None else chance
+            for targets, chance in alternatives
+            for target in targets
+        }
         if not free and left > TIE:
             notes.append(
                 Note(
@@ -61,6 +81,30 @@ def routing(flow: FlowGraph) -> tuple[Routes, list[Note]]:
                 )
             )
     return routes, notes
+
+
+def through_joins(flow: FlowGraph, routes: Routes) -> Routes:
+    """``routes`` as the traffic equations use them: what enters a join counted once per item.
+
+    A join passes an item on once every handoff into it has delivered it, so
+    its rate is its inflow divided by its number of incoming handoffs: the
+    routes into a join of k handoffs are divided by k. (Exact when each of
+    its inputs delivers every item once, as the branches of a fork it
+    closes do; an approximation otherwise.)
+    """
+    if not flow.join_numbers:
+        return routes
+    incoming = flow.graph.incoming
+    scaled = list(routes)
+    for join in flow.join_numbers:
+        inputs = len(incoming[join])
+        if inputs < 2:
+            continue
+        for before in incoming[join]:
+            out = dict(scaled[before])
+            out[join] = out.get(join, 0.0) / inputs
+            scaled[before] = out
+    return scaled
 
 
 def solve_traffic(

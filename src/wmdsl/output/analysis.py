@@ -29,6 +29,7 @@ from typing import Any
 from wmdsl.flow.results import (
     Analysis,
     Assumption,
+    JoinFlow,
     LaneLoad,
     MainPath,
     Route,
@@ -114,6 +115,16 @@ def _path_line(path: MainPath) -> str:
     )
 
 
+def _join_line(join: JoinFlow, day: float) -> str:
+    wait = (
+        ""
+        if join.wait is None
+        else f", the last branch about {format_hours(join.wait, day)} after the slowest's mean"
+    )
+    rate = _at_least(_number(join.per_week, 1), join.lower_bound)
+    return f"  join `{join.name}`: {rate} items a week go on{wait}"
+
+
 def _workflow_text(result: WorkflowAnalysis) -> list[str]:
     title = f" — {result.title}" if result.title else ""
     schedule = result.schedule
@@ -148,6 +159,7 @@ def _workflow_text(result: WorkflowAnalysis) -> list[str]:
     lines.append(
         f"  expected lead time: {NONE if lead is None else format_hours(lead, day) + ' in stages per item'}"
     )
+    lines += [_join_line(join, day) for join in result.joins]
     lines += [_path_line(path) for path in result.main_paths]
     if result.notes:
         lines += ["  notes:", *(f"    - {note.message}" for note in result.notes)]
@@ -261,6 +273,16 @@ def _workflow_json(result: WorkflowAnalysis) -> dict[str, Any]:
                 "stages": list(lane.stages),
             }
             for lane in result.lanes
+        ],
+        "joins": [
+            {
+                "name": join.name,
+                "per_hour": _float(join.rate),
+                "per_week": _per_week(join.rate, week),
+                "wait_hours": _float(join.wait),
+                "lower_bound": join.lower_bound,
+            }
+            for join in result.joins
         ],
         "routes": [_route_json(r) for r in result.routes],
         "main_paths": [
