@@ -181,6 +181,27 @@ HANDOFF_PING_PONG = define(
 UNBOUNDED_REWORK = define(
     "FLW010", "unbounded-rework", _W, "A rework loop does not say how often work goes round it."
 )
+JOIN_DEADLOCK = define(
+    "FLW011",
+    "join-deadlock",
+    _E,
+    "A join can wait forever: a branch of its fork can end or get stuck before reaching it.",
+)
+UNSYNCHRONISED_FORK = define(
+    "FLW012",
+    "unsynchronised-fork",
+    _W,
+    "A fork's parallel branches never meet at a join, so one item finishes more than once.",
+)
+EXCLUSIVE_JOIN = define(
+    "FLW013",
+    "exclusive-join",
+    _E,
+    "A join is fed only by alternatives, never by parallel branches, so it waits forever.",
+)
+SINGLE_INPUT_JOIN = define(
+    "FLW014", "single-input-join", _W, "A join has one handoff into it, so it waits for nothing."
+)
 
 # VIS: Visibility over Assumption
 

@@ -16,6 +16,7 @@ _COLLECTIONS = {
     "work": "work",
     "intake": "intakes",
     "stage": "stages",
+    "join": "joins",
     "exit": "exits",
     "decision": "decisions",
     "board": "boards",
@@ -60,10 +61,18 @@ def _workflow_allows(workflow: Workflow) -> Iterator[_Placed]:
             if element.allows:
                 key = element_key(kind, element.name, workflow)
                 yield from (_Placed(key, a) for a in element.allows)
+    forks: set[str] = set()
     for handoff in workflow.handoffs:
-        if handoff.allows:
+        if not handoff.allows:
+            continue
+        if handoff.fork is None:
             key = element_key("handoff", handoff.key, workflow)
-            yield from (_Placed(key, a) for a in handoff.allows)
+        elif handoff.fork in forks:
+            continue  # the same `allow`s, written once for every branch of the fork
+        else:
+            forks.add(handoff.fork)
+            key = element_key("fork", handoff.fork, workflow)
+        yield from (_Placed(key, a) for a in handoff.allows)
 
 
 def run_rules(

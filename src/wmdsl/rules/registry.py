@@ -187,9 +187,20 @@ def subjects(kind: str, element: Named | None, workflow: Workflow | None) -> tup
     return tuple(keys)
 
 
+def handoff_keys(workflow: Workflow, handoff: Handoff) -> tuple[str, ...]:
+    """The subject keys of a handoff, innermost first: the handoff, then the fork it is a branch of.
+
+    A fork's branches share the block they were written with: an ``allow``
+    there is placed once, on the fork (see :mod:`wmdsl.rules.checker`), and
+    covers findings about any of its branches.
+    """
+    own = element_key("handoff", handoff.key, workflow)
+    return (own, element_key("fork", handoff.fork, workflow)) if handoff.fork is not None else (own,)
+
+
 def handoff_finding(workflow: Workflow, handoff: Handoff, message: str, hint: str) -> Finding:
     """A finding about a handoff (``allow`` in its block, or the workflow's, covers it)."""
-    keys = (element_key("handoff", handoff.key, workflow), workflow_key(workflow))
+    keys = (*handoff_keys(workflow, handoff), workflow_key(workflow))
     return Finding(handoff.span, message, hint, keys)
 
 

@@ -8,7 +8,15 @@ from wmdsl.diagnostics import Related, codes
 from wmdsl.flow.digraph import weakly_connected_components
 from wmdsl.flow.graph import SINK, SOURCE
 from wmdsl.model import Decision, Handoff, Lane, Ref, Stage, Workflow
-from wmdsl.rules.registry import Finding, Options, RuleContext, element_key, rule, subjects, workflow_key
+from wmdsl.rules.registry import (
+    Finding,
+    Options,
+    RuleContext,
+    handoff_keys,
+    rule,
+    subjects,
+    workflow_key,
+)
 
 
 @rule(
@@ -107,6 +115,8 @@ def silo_lane(ctx: RuleContext, options: Options) -> Iterator[Finding]:
             source, target = lane_of.get(handoff.source.name), lane_of.get(handoff.target.name)
             if source and target and source != target:
                 connected.update((source, target))
+        if workflow.joins:
+            connected.update(_through_joins(workflow, lane_of))
         own = {lane.name: lane for lane in workflow.lanes}
         for name, stage in first_stage.items():
             if name in connected:
@@ -120,6 +130,43 @@ def silo_lane(ctx: RuleContext, options: Options) -> Iterator[Finding]:
                 "or move its stages to a workflow of their own",
                 subjects("lane", lane, workflow),
             )
+
+
+def _through_joins(workflow: Workflow, lane_of: dict[str, str]) -> set[str]:
+    """Lanes that hand work to another lane through a join (which belongs to no lane).
+
+    A join passes on what its branches deliver, so the lanes of the stages
+    before it hand work to the lanes of the stages after it; a join that
+    feeds another join is looked through as well. Each join's lanes are
+    worked out once (joins in a loop of joins only are left alone).
+    """
+    joins = {join.name for join in workflow.joins}
+    before: dict[str, set[str]] = {name: set() for name in joins}
+    after: dict[str, set[str]] = {name: set() for name in joins}
+    feeds: dict[str, list[str]] = {name: [] for name in joins}  # joins handing straight to a join
+    for handoff in workflow.handoffs:
+        source, target = handoff.source.name, handoff.target.name
+        if target in joins:
+            if source in joins:
+                feeds[target].append(source)
+            elif source in lane_of:
+                before[target].add(lane_of[source])
+        if source in joins and target in lane_of:
+            after[source].add(lane_of[target])
+    connected: set[str] = set()
+    for name in sorted(joins):
+        into = set(before[name])
+        seen, pending = {name}, list(feeds[name])
+        while pending:  # the joins before this one, each once
+            earlier = pending.pop()
+            if earlier not in seen:
+                seen.add(earlier)
+                into |= before[earlier]
+                pending.extend(feeds[earlier])
+        out = after[name]
+        connected.update(lane for lane in into if out - {lane})
+        connected.update(lane for lane in out if into - {lane})
+    return connected
 
 
 def _people(lane: Lane) -> set[str]:
@@ -149,7 +196,7 @@ def _decision_table(ctx: RuleContext, workflow: Workflow) -> dict[str, Decision]
 def _handoff_subjects(handoff: Handoff, workflow: Workflow, decision: Decision) -> tuple[str, ...]:
     """The handoff first, then its gate's decision, then the workflow."""
     decision_keys = subjects("decision", decision, workflow)[:-1]
-    return (element_key("handoff", handoff.key, workflow), *decision_keys, workflow_key(workflow))
+    return (*handoff_keys(workflow, handoff), *decision_keys, workflow_key(workflow))
 
 
 def _gated_lane_changes(

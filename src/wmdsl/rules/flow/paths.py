@@ -66,10 +66,15 @@ def serial_approvals(ctx: RuleContext, options: Options) -> Iterator[Finding]:
                     longest[name], follow[name] = length, after
         gated_into = {w for n in flow.nodes for w in shape.forward[n] if _gated(flow, n, w)}
         chains = Chains(follow)
+        forks: set[str] = set()  # a gated fork is one wait, however many branches it has: reported once
         for (source, target), handoff in flow.handoffs.items():
             if handoff.gate is None or not shape.is_forward(source, target) or source in gated_into:
                 continue
+            if handoff.fork in forks:
+                continue
             if 1 + longest.get(target, 0) >= limit:
+                if handoff.fork is not None:
+                    forks.add(handoff.fork)
                 yield _serial_finding(workflow, flow, source, target, chains)
 
 
@@ -252,10 +257,13 @@ def unbounded_rework(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow in ctx.workflows:
         flow = ctx.graph(workflow)
         shape = flow.skeleton
-        unsized: dict[str, int] = {}
+        unsized: dict[str, int] = {}  # the alternatives without a chance out of each node
+        forks: set[str] = set()
         for handoff in workflow.handoffs:
-            if handoff.chance is None:
+            if handoff.chance is None and (handoff.fork is None or handoff.fork not in forks):
                 unsized[handoff.source.name] = unsized.get(handoff.source.name, 0) + 1
+                if handoff.fork is not None:
+                    forks.add(handoff.fork)  # a fork's branches are taken together: one alternative
         for pair in shape.closing:
             handoff = flow.handoffs[pair]
             if handoff.chance is not None or unsized[pair[0]] < 2:

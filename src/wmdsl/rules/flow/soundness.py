@@ -14,12 +14,12 @@ from collections.abc import Iterator
 from wmdsl.diagnostics import codes
 from wmdsl.flow.digraph import condensation, find_cycle
 from wmdsl.flow.graph import SINK, SOURCE, FlowGraph
-from wmdsl.model import Exit, ExitKind, Intake, Stage, Workflow
+from wmdsl.model import Exit, ExitKind, Intake, Join, Stage, Workflow
 from wmdsl.rules.examples import TICKETS
 from wmdsl.rules.registry import Finding, Options, RuleContext, rule, subjects
 from wmdsl.rules.wording import arrows
 
-KIND = {Intake: "intake", Stage: "stage", Exit: "exit"}
+KIND = {Intake: "intake", Stage: "stage", Join: "join", Exit: "exit"}
 
 
 def _kind(flow: FlowGraph, name: str) -> str:
