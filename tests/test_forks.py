@@ -546,3 +546,51 @@ def test_the_analysis_reports_joins() -> None:
     (join,) = json.loads(format_analysis_json(result))["workflows"][0]["joins"]
     assert join["name"] == "reviewed"
     assert join["per_week"] == pytest.approx(6)
+
+
+# -- cost -------------------------------------------------------------------------------
+
+
+def diamonds(n: int, escape: bool = False) -> str:
+    """A chain of ``n`` fork-join diamonds, each branch one stage (``a`` can reject, if ``escape``)."""
+    lines = [
+        'workflow w "W" {',
+        '  person @ana "Ana"',
+        '  intake inbox "Inbox" { owner @ana; arrivals 1 per week }',
+    ]
+    lines += ['  exit done "Done"', '  exit rejected "Rejected" { kind rejected }', "  inbox -> s0"]
+    for i in range(n):
+        lines += [
+            f'  stage s{i} "S{i}" {{ owner @ana; effort 1m }}',
+            f'  stage a{i} "A{i}" {{ owner @ana; effort 1m }}',
+            f'  stage b{i} "B{i}" {{ owner @ana; effort 1m }}',
+            f'  join j{i} "J{i}"',
+            f"  s{i} -> a{i}, b{i}",
+            f"  a{i} -> j{i}",
+            f"  b{i} -> j{i}",
+            f"  j{i} -> {f's{i + 1}' if i + 1 < n else 'done'}",
+        ]
+        if escape:
+            lines.append(f"  a{i} -> rejected")
+    return "\n".join([*lines, "}"]) + "\n"
+
+
+@pytest.mark.parametrize("escape", [False, True])
+def test_matching_and_checking_a_chain_of_forks_grows_linearly(escape: bool) -> None:
+    from tests.tracing import lines_run
+    from wmdsl.rules.registry import RuleContext, all_rules
+
+    rules = [rule for rule in all_rules() if rule.code.code in PARALLEL]
+    documents = {n: api.loads(diamonds(n, escape)) for n in (25, 200)}
+
+    def work(n: int) -> None:
+        context = RuleContext(documents[n])
+        for rule in rules:
+            list(rule.check(context, rule.defaults()))
+        analyze(documents[n])
+
+    work(25)
+    small, large = lines_run(lambda: work(25)), lines_run(lambda: work(200))
+    assert large < 1.5 * 8 * small, (small, large)
+    found = check(diamonds(5, escape), *PARALLEL)
+    assert [d.code for d in found] == (["FLW011"] * 5 if escape else [])

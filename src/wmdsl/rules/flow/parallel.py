@@ -89,6 +89,9 @@ def join_deadlock(ctx: RuleContext, options: Options) -> Iterator[Finding]:
             continue
         matched = [fork for fork in forks if fork.join is not None]
         found = {fork.key: leaks(flow, fork) for fork in matched}
+        closing: dict[str, list[Fork]] = {}  # the forks each join closes
+        for fork in matched:
+            closing.setdefault(fork.join or "", []).append(fork)
         for fork in matched:
             assert fork.join is not None
             join = flow.nodes[fork.join]
@@ -109,7 +112,7 @@ def join_deadlock(ctx: RuleContext, options: Options) -> Iterator[Finding]:
                     _escape_hint(fork, join.name, handoff),
                     [opened, Related(handoff.span, f"branch `{branch.target.name}` escapes here")],
                 )
-            elif leak.unfed and not _nested(fork, matched, found):
+            elif leak.unfed and not _nested(fork, closing[join.name], found):
                 handoff = leak.unfed[0]
                 yield _join_finding(
                     workflow,
@@ -148,14 +151,14 @@ def _escape_hint(fork: Fork, join: str, handoff: Handoff) -> str:
     )
 
 
-def _nested(fork: Fork, matched: list[Fork], found: dict[str, Leaks]) -> bool:
-    """Whether ``fork`` lies in a branch of another fork closed by the same join.
+def _nested(fork: Fork, closed: list[Fork], found: dict[str, Leaks]) -> bool:
+    """Whether ``fork`` lies in a branch of another fork of ``closed`` (those its join closes).
 
     Its join then also waits for the outer fork's other branches, which is right.
     Forks closed by one join are few: the scan is over them only.
     """
-    for other in matched:
-        if other is fork or other.join != fork.join:
+    for other in closed:
+        if other is fork:
             continue
         if fork.source in found[other.key].reached:
             return True
