@@ -254,7 +254,7 @@ def _names(item: Statement | Handoff, damaged: set[str]) -> None:
 
 
 def _within(error: Span, span: Span, upto: Span | None, *, ends: bool = False) -> bool:
-    """Whether ``error`` is in ``span`` or, unless ``ends``, between its end and ``upto`` (the next statement)."""
+    """Whether ``error`` is in ``span``, or (unless ``ends``) between its end and ``upto``."""
     at = (error.line, error.col)
     if at < (span.line, span.col):
         return False
