@@ -36,7 +36,8 @@ NS = {
     "dc": "http://www.omg.org/spec/DD/20100524/DC",
     "di": "http://www.omg.org/spec/DD/20100524/DI",
 }
-FLOW_NODES = ("startEvent", "userTask", "exclusiveGateway", "endEvent")
+FLOW_NODES = ("startEvent", "userTask", "exclusiveGateway", "parallelGateway", "endEvent")
+GATEWAYS = ("exclusiveGateway", "parallelGateway")
 NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9._-]*$")
 
 HOSTILE = r"""
@@ -101,7 +102,56 @@ workflow bare "Bare" {
 }
 """
 
-SPECS = {"hostile": HOSTILE, "two-workflows": TWO_WORKFLOWS, "no-stages": NO_STAGES}
+# Forks, joins and conditions in every combination the renderer plans for: a fork that
+# is one of several alternatives, a fork that is the only way on, two forks out of one
+# node, a join with alternatives out, conditions next to routes without one (the
+# first becomes the default flow, the next stands on its label), and a lone
+# conditional handoff that leaves no gateway.
+PARALLEL = """
+person @ana "Ana"
+lane ops "Operations" { owner @ana; members @ana }
+lane law "Legal" { owner @ana; members @ana; hours 9-17 mon-thu }
+calendar office "Office <hours> & 'more'" { hours 8-16 mon-fri }
+
+workflow par "Parallel work" {
+  owner @ana
+  hours office
+  intake inbox "Inbox" { owner @ana }
+  stage check "Check" in ops { wip 1 }
+  stage a "A" in ops { wip 1 }
+  stage b "B" in law { wip 1 }
+  stage c "C" in ops { wip 1 }
+  stage d "D" in law { wip 1 }
+  stage big "Big" in ops { wip 1 }
+  stage small "Small" in ops { wip 1 }
+  join ab "A and B done"
+  join cd "C & D <done>"
+  exit done "Done"
+  exit dropped "Dropped" { kind cancelled }
+  exit odd "Odd" { kind rejected }
+  inbox -> check
+  check -> a, b "both" { chance 50%; when "x > 1 & <y>" }
+  check -> c, d { chance 30% }
+  check -> dropped "not ours" { chance 20% }
+  a -> ab
+  b -> ab
+  c -> cd
+  d -> cd
+  ab -> big { when "amount over 50k"; chance 40% }
+  ab -> small "small" { chance 30% }
+  ab -> odd "odd" { chance 30% }
+  cd -> done { when "always" }
+  big -> done
+  small -> done
+}
+"""
+
+SPECS = {
+    "hostile": HOSTILE,
+    "two-workflows": TWO_WORKFLOWS,
+    "no-stages": NO_STAGES,
+    "parallel": PARALLEL,
+}
 
 
 def _outputs() -> dict[str, str]:
@@ -172,7 +222,7 @@ def test_every_flow_node_is_in_exactly_one_lane_and_flows_are_wired(name: str) -
             assert flow.get("id") in [e.text for e in target.findall("bpmn:incoming", NS)]
         for node in nodes.values():
             # Tasks and events never join or fork by themselves: gateways do.
-            if _local(node) != "exclusiveGateway":
+            if _local(node) not in GATEWAYS:
                 assert len(node.findall("bpmn:incoming", NS)) <= 1
                 assert len(node.findall("bpmn:outgoing", NS)) <= 1
 
@@ -228,6 +278,7 @@ def test_shapes_have_the_standard_sizes(name: str) -> None:
         "endEvent": (36, 36),
         "userTask": (100, 80),
         "exclusiveGateway": (50, 50),
+        "parallelGateway": (50, 50),
     }
     for element in root.iterfind("bpmn:process/*", NS):
         if _local(element) in sizes:
@@ -403,3 +454,113 @@ def test_bpmn_moddle_imports_without_warnings(validation: dict[str, Any], name: 
 def test_bpmnlint_recommended_reports_nothing(validation: dict[str, Any], name: str) -> None:
     # Not only no errors: no warnings either (fake joins, overlaps, superfluous labels…).
     assert validation[name]["lint"] == {}
+
+
+def _process_of(name: str) -> ET.Element:
+    root = ET.fromstring(OUTPUTS[name].encode("utf-8"))
+    process = root.find("bpmn:process", NS)
+    assert process is not None
+    return process
+
+
+def _flows(process: ET.Element) -> dict[str, ET.Element]:
+    return {flow.get("id", ""): flow for flow in process.findall("bpmn:sequenceFlow", NS)}
+
+
+def _ends(flow: ET.Element) -> tuple[str | None, str | None]:
+    return flow.get("sourceRef"), flow.get("targetRef")
+
+
+def test_a_fork_among_alternatives_is_a_parallel_gateway_after_the_exclusive_one() -> None:
+    process = _process_of("procurement")
+    fork = process.find("bpmn:parallelGateway[@id='Gateway_qualify_fork']", NS)
+    assert fork is not None
+    assert fork.get("gatewayDirection") == "Diverging"
+    flows = _flows(process)
+    into = flows["Flow_qualify_fork"]
+    assert _ends(into) == ("Gateway_qualify_split", "Gateway_qualify_fork")
+    assert into.get("name") == "vendor pack (90%)"  # the fork's label and chance, once
+    for target in ("security_review", "legal_review"):
+        branch = flows[f"Flow_qualify_{target}"]
+        assert _ends(branch) == ("Gateway_qualify_fork", f"Task_{target}")
+        assert branch.get("name") is None  # out of a parallel gateway: bpmnlint's superfluous-label
+        assert branch.find("bpmn:conditionExpression", NS) is None
+        documentation = branch.findtext("bpmn:documentation", namespaces=NS) or ""
+        assert "Parallel: one branch of the fork qualify->security_review,legal_review" in documentation
+        extension = branch.find("bpmn:extensionElements/{https://wmdsl.dev/schema/bpmn}handoff", NS)
+        assert extension is not None
+        assert extension.get("fork") == "qualify->security_review,legal_review"
+    assert _ends(flows["Flow_qualify_declined"]) == ("Gateway_qualify_split", "EndEvent_declined")
+
+
+def test_a_join_is_a_converging_parallel_gateway_its_handoffs_enter() -> None:
+    process = _process_of("procurement")
+    join = process.find("bpmn:parallelGateway[@id='Gateway_reviewed']", NS)
+    assert join is not None
+    assert (join.get("name"), join.get("gatewayDirection")) == ("Both reviews done", "Converging")
+    assert [e.text for e in join.findall("bpmn:incoming", NS)] == [
+        "Flow_security_review_reviewed",
+        "Flow_legal_review_reviewed",
+    ]
+    assert [e.text for e in join.findall("bpmn:outgoing", NS)] == ["Flow_reviewed_split"]
+    flows = _flows(process)
+    assert _ends(flows["Flow_reviewed_split"]) == ("Gateway_reviewed", "Gateway_reviewed_split")
+
+
+def test_conditions_name_the_flows_out_of_an_exclusive_gateway_and_become_expressions() -> None:
+    flows = _flows(_process_of("procurement"))
+    expected = {
+        "Flow_reviewed_order": ("total cost up to 50k (80%)", "total cost up to 50k"),
+        "Flow_reviewed_sign_off": ("total cost over 50k (20%)", "total cost over 50k"),
+    }
+    xsi = "{http://www.w3.org/2001/XMLSchema-instance}type"
+    for flow_id, (name, condition) in expected.items():
+        flow = flows[flow_id]
+        assert flow.get("name") == name
+        expression = flow.find("bpmn:conditionExpression", NS)
+        assert expression is not None
+        assert (expression.text, expression.get(xsi)) == (condition, "bpmn:tFormalExpression")
+        assert f"Condition: {condition}" in (flow.findtext("bpmn:documentation", namespaces=NS) or "")
+
+
+def test_a_gateway_with_conditions_gets_a_default_flow_and_conditions_for_the_rest() -> None:
+    process = _process_of("parallel")
+    gateways = {g.get("id"): g for g in process.findall("bpmn:exclusiveGateway", NS)}
+    flows = _flows(process)
+    # check -> a, b has a condition: the fork without one is the default, the exit keeps its label.
+    assert gateways["Gateway_check_split"].get("default") == "Flow_check_fork_2"
+    assert flows["Flow_check_fork"].findtext("bpmn:conditionExpression", namespaces=NS) == "x > 1 & <y>"
+    assert flows["Flow_check_fork"].get("name") == "x > 1 & <y> (50%)"
+    assert flows["Flow_check_fork_2"].find("bpmn:conditionExpression", NS) is None
+    assert flows["Flow_check_dropped"].findtext("bpmn:conditionExpression", namespaces=NS) == "not ours (20%)"
+    # ab -> big has the condition; small is the default, odd stands on its label.
+    assert gateways["Gateway_ab_split"].get("default") == "Flow_ab_small"
+    assert flows["Flow_ab_odd"].findtext("bpmn:conditionExpression", namespaces=NS) == "odd (30%)"
+    # Two forks out of one node: a parallel gateway each.
+    forks = [g.get("id") for g in process.findall("bpmn:parallelGateway[@gatewayDirection='Diverging']", NS)]
+    assert forks == ["Gateway_check_fork", "Gateway_check_fork_2"]
+    assert {_ends(flows[f"Flow_check_{t}"])[0] for t in "ab"} == {"Gateway_check_fork"}
+    assert {_ends(flows[f"Flow_check_{t}"])[0] for t in "cd"} == {"Gateway_check_fork_2"}
+    # A lone handoff with a condition leaves no gateway: the condition is documented only.
+    lone = flows["Flow_cd_done"]
+    assert lone.get("name") is None
+    assert lone.find("bpmn:conditionExpression", NS) is None
+    assert "Condition: always" in (lone.findtext("bpmn:documentation", namespaces=NS) or "")
+
+
+def test_working_hours_are_documented_on_the_pool_and_the_lanes_that_set_them() -> None:
+    root = ET.fromstring(OUTPUTS["parallel"].encode("utf-8"))
+    participant = root.find("bpmn:collaboration/bpmn:participant", NS)
+    assert participant is not None
+    assert "Hours: 8-16 mon-fri (office)" in (participant.findtext("bpmn:documentation", namespaces=NS) or "")
+    lanes = {lane.get("name"): lane for lane in root.iterfind("bpmn:process/bpmn:laneSet/bpmn:lane", NS)}
+    assert "Hours: 9-17 mon-thu" in (lanes["Legal"].findtext("bpmn:documentation", namespaces=NS) or "")
+    assert "Hours" not in (lanes["Operations"].findtext("bpmn:documentation", namespaces=NS) or "")
+    summary = root.find("bpmn:process/bpmn:extensionElements/{https://wmdsl.dev/schema/bpmn}workflow", NS)
+    assert summary is not None
+    assert summary.get("hours") == "8-16 mon-fri (office)"
+    default = ET.fromstring(OUTPUTS["no-stages"].encode("utf-8")).find(
+        "bpmn:collaboration/bpmn:participant", NS
+    )
+    assert default is not None
+    assert "Hours: 9-17 mon-fri" in (default.findtext("bpmn:documentation", namespaces=NS) or "")

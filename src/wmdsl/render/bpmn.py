@@ -3,19 +3,28 @@
 Each workflow becomes a collaboration with one pool (participant) and its
 process: a lane per lane that has stages, a message start event per intake
 (work arrives through a channel; several blank start events in one process
-would be ambiguous), a user task per stage and a plain end event per exit.
-Handoffs become sequence flows. Branching in wmdsl is exclusive, so a node
-with several handoffs out gets an exclusive gateway after it, and a node
-with several handoffs in gets a merging exclusive gateway before it (BPMN
-reads several flows into a task as a fake join). Labels name the branches
-of a gateway; everything else the spec says (WIP limits, definitions of
-done, chances, SLAs, gates, decision rights) goes into ``documentation`` for
-people and into ``extensionElements`` in the wmdsl namespace for programs.
+would be ambiguous), a user task per stage, a converging parallel gateway
+per join and a plain end event per exit. Handoffs become sequence flows.
 
-Intakes and exits have no lane in wmdsl: a start event joins the lane of
-the first stage it hands work to, an end event the lane of the first stage
-that hands work to it. Stages without a lane share an "Unassigned" lane.
-The geometry comes from :mod:`wmdsl.render.bpmn_layout`.
+Choosing between a node's handoffs is exclusive, with a fork's branches
+counting as one alternative: a node with several alternatives out gets an
+exclusive gateway after it, and a fork a diverging parallel gateway (after
+that exclusive gateway, when there is one). A node other than a join with
+several handoffs in gets a merging exclusive gateway before it (BPMN reads
+several flows into a task as a fake join); a join is itself the gateway its
+handoffs enter. The flows out of an exclusive gateway are named after their
+``when`` condition, else their label (with the chance); a condition is also
+the flow's ``conditionExpression``, and where some flows out of a gateway
+have one, the first without becomes the gateway's default flow. Everything
+else the spec says (WIP limits, definitions of done, chances, SLAs, gates,
+decision rights, working hours) goes into ``documentation`` for people and
+into ``extensionElements`` in the wmdsl namespace for programs.
+
+Intakes, joins and exits have no lane in wmdsl: a start event joins the
+lane of the first stage it hands work to, a join the lane of the first stage
+that hands work to it (else of the first it hands work to), an end event the
+lane of the first stage that hands work to it. Stages without a lane share
+an "Unassigned" lane. The geometry comes from :mod:`wmdsl.render.bpmn_layout`.
 """
 
 from __future__ import annotations
@@ -33,6 +42,7 @@ from wmdsl.model import (
     Exit,
     Handoff,
     Intake,
+    Join,
     Lane,
     Member,
     Percent,
@@ -43,6 +53,7 @@ from wmdsl.model import (
 )
 from wmdsl.output.safe import for_xml
 from wmdsl.render.bpmn_layout import Box, Flow, Kind, Node, Point, layout
+from wmdsl.render.scope import calendars, hours_text, workflow_hours
 
 NAMESPACES = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
@@ -50,18 +61,22 @@ NAMESPACES = {
     "dc": "http://www.omg.org/spec/DD/20100524/DC",
     "di": "http://www.omg.org/spec/DD/20100524/DI",
     "wm": "https://wmdsl.dev/schema/bpmn",
+    "xsi": "http://www.w3.org/2001/XMLSchema-instance",
 }
 TARGET_NAMESPACE = "https://wmdsl.dev/schema/bpmn/model"
 UNASSIGNED = "Unassigned"
+OTHERWISE = "otherwise"  # the name of a flow without a label or chance next to conditional ones
+XSI_TYPE = f"{{{NAMESPACES['xsi']}}}type"
 
 for _prefix, _uri in NAMESPACES.items():
     ET.register_namespace(_prefix, _uri)
 
-ModelNode = Intake | Stage | Exit
+ModelNode = Intake | Stage | Join | Exit
 # For each kind of node: its id prefix, its BPMN element and its size class.
 _KINDS: dict[type, tuple[str, str, Kind]] = {
     Intake: ("StartEvent", "startEvent", "event"),
     Stage: ("Task", "userTask", "task"),
+    Join: ("Gateway", "parallelGateway", "gateway"),
     Exit: ("EndEvent", "endEvent", "event"),
 }
 
@@ -119,6 +134,7 @@ class _NodePlan:
     name: str | None
     model: ModelNode | None = None
     direction: str | None = None  # of a gateway: Diverging or Converging
+    default: str | None = None  # of an exclusive gateway: the flow taken when no condition holds
 
 
 @dataclass
@@ -126,6 +142,7 @@ class _FlowPlan:
     flow: Flow
     name: str | None = None
     handoff: Handoff | None = None
+    condition: str | None = None  # of a flow out of an exclusive gateway
 
 
 @dataclass
@@ -149,7 +166,7 @@ def render_bpmn(document: Document) -> str:
     plans = [_plan(document, w, ids, w.name if several else None) for w in document.workflows]
     _messages(definitions, plans)
     for plan in plans:
-        _collaboration(definitions, plan)
+        _collaboration(definitions, plan, document)
         _process(definitions, plan, document)
     for plan in plans:
         _diagram(definitions, plan, ids)
@@ -174,24 +191,61 @@ def _plan(document: Document, workflow: Workflow, ids: _Ids, prefix: str | None)
         incoming[handoff.target.name].append(handoff)
     into: dict[str, str] = {}  # where handoffs to a node arrive: its merging gateway, or the node
     out_of: dict[str, str] = {}  # where handoffs from a node leave: its branching gateway, or the node
-    models: list[ModelNode] = [*workflow.intakes, *workflow.stages, *workflow.exits]
+    forks: dict[str, str] = {}  # the parallel gateway of each fork
+    choices: dict[str, int] = {}  # of each node: how many exclusive alternatives leave it
+    models: list[ModelNode] = [*workflow.intakes, *workflow.stages, *workflow.joins, *workflow.exits]
     for model in models:
         kind, tag, size = _KINDS[type(model)]
         node = Node(make(kind, model.name), size, lane_ids[model.name])
         into[model.name] = out_of[model.name] = node.id
-        if len(incoming[model.name]) > 1:
+        # A join is itself the converging parallel gateway every handoff into it enters.
+        if len(incoming[model.name]) > 1 and not isinstance(model, Join):
             into[model.name] = _gateway(plan, make, model.name, node, split=False)
-        plan.nodes.append(_NodePlan(node, tag, _name(model.label, model.name), model))
-        if len(outgoing[model.name]) > 1:
+        direction = "Converging" if isinstance(model, Join) else None
+        plan.nodes.append(_NodePlan(node, tag, _name(model.label, model.name), model, direction))
+        alternatives = _alternatives(outgoing[model.name])
+        choices[model.name] = len(alternatives)
+        if len(alternatives) > 1:
             out_of[model.name] = _gateway(plan, make, model.name, node, split=True)
+        for branches in alternatives:
+            if branches[0].fork is not None:
+                forks[branches[0].fork] = _fork_gateway(plan, make, model.name, node)
         if isinstance(model, Intake):
             plan.messages[model.name] = (make("Message", model.name), ids(node.id, "message"))
+    entered: set[str] = set()  # the forks whose parallel gateway has its flow in
     for handoff in workflow.handoffs:
         source, target = handoff.source.name, handoff.target.name
-        flow = Flow(make("Flow", source, target), out_of[source], into[target], handoff.rework)
-        branch = _branch_name(handoff) if len(outgoing[source]) > 1 else None
-        plan.flows.append(_FlowPlan(flow, branch, handoff))
+        exclusive = choices[source] > 1  # the handoff leaves an exclusive gateway
+        start = out_of[source]
+        if handoff.fork is not None:
+            start = forks[handoff.fork]
+            if handoff.fork not in entered:
+                # The first branch of the fork: the one flow into its parallel gateway first.
+                entered.add(handoff.fork)
+                flow = Flow(make("Flow", source, "fork"), out_of[source], start)
+                condition = _condition(handoff) if exclusive else None
+                plan.flows.append(
+                    _FlowPlan(flow, _branch_name(handoff) if exclusive else None, None, condition)
+                )
+            exclusive = False  # the branches leave the parallel gateway, unnamed and unconditional
+        flow = Flow(make("Flow", source, target), start, into[target], handoff.rework)
+        condition = _condition(handoff) if exclusive else None
+        plan.flows.append(_FlowPlan(flow, _branch_name(handoff) if exclusive else None, handoff, condition))
+    _complete_conditions(plan)
     return plan
+
+
+def _condition(handoff: Handoff) -> str | None:
+    """The ``when`` of ``handoff``, unless it is blank."""
+    return handoff.condition if handoff.condition and handoff.condition.strip() else None
+
+
+def _alternatives(handoffs: list[Handoff]) -> list[list[Handoff]]:
+    """``handoffs`` (out of one node) as exclusive alternatives: a fork's branches are one, in order."""
+    groups: dict[str, list[Handoff]] = {}
+    for handoff in handoffs:
+        groups.setdefault(handoff.fork or f"->{handoff.target.name}", []).append(handoff)
+    return list(groups.values())
 
 
 def _plan_lanes(plan: _Process, document: Document, make: Callable[..., str]) -> dict[str, str]:
@@ -209,6 +263,39 @@ def _plan_lanes(plan: _Process, document: Document, make: Callable[..., str]) ->
     return {node: lane_ids[lane] for node, lane in lane_of.items()}
 
 
+def _fork_gateway(plan: _Process, make: Callable[..., str], owner: str, node: Node) -> str:
+    """Add the diverging parallel gateway of a fork out of ``node``; return its id."""
+    gateway = make("Gateway", owner, "fork")
+    plan.nodes.append(
+        _NodePlan(Node(gateway, "gateway", node.lane), "parallelGateway", None, None, "Diverging")
+    )
+    return gateway
+
+
+def _complete_conditions(plan: _Process) -> None:
+    """Give each flow out of an exclusive gateway with conditions a condition, or make it the default.
+
+    BPMN (and bpmnlint's ``conditional-flows``) wants each flow out of a gateway
+    that has conditions to have one too, or to be the gateway's default flow: the
+    first flow without a ``when`` becomes the default, and any other stands on its
+    name (its label or chance), which is what the spec says of that route.
+    """
+    out: dict[str, list[_FlowPlan]] = defaultdict(list)
+    for planned in plan.flows:
+        out[planned.flow.source].append(planned)
+    for node in plan.nodes:
+        if node.tag != "exclusiveGateway" or not any(f.condition for f in out[node.node.id]):
+            continue
+        for planned in out[node.node.id]:
+            if planned.condition:
+                continue
+            if node.default is None:
+                node.default = planned.flow.id
+            else:
+                planned.name = planned.name or OTHERWISE
+                planned.condition = planned.name
+
+
 def _gateway(plan: _Process, make: Callable[..., str], owner: str, node: Node, split: bool) -> str:
     """Add the branching gateway after ``node`` or the merging one before it; return its id."""
     gateway = make("Gateway", owner, "split" if split else "join")
@@ -223,7 +310,7 @@ def _gateway(plan: _Process, make: Callable[..., str], owner: str, node: Node, s
 
 
 def _node_lanes(workflow: Workflow) -> dict[str, str]:
-    """The lane name of every node ("" for none): events borrow the lane of a neighbouring stage."""
+    """The lane name of every node ("" for none): events and joins borrow the lane of a neighbouring stage."""
     lane_of = {stage.name: stage.lane.name if stage.lane else "" for stage in workflow.stages}
     first = next(iter(lane_of.values()), "")
     stages = set(lane_of)
@@ -235,8 +322,12 @@ def _node_lanes(workflow: Workflow) -> dict[str, str]:
     for intake in workflow.intakes:
         after = targets[intake.name]
         lane_of[intake.name] = next((lane_of[name] for name in after if name in stages), first)
+    for join in workflow.joins:
+        # the first stage that hands work to it, else the first one it hands work to
+        near = [name for name in (*sources[join.name], *targets[join.name]) if name in stages]
+        lane_of[join.name] = lane_of[near[0]] if near else first
     for exit_ in workflow.exits:
-        # the first stage, else the first intake
+        # the first stage, else the first intake or join
         before = sorted(sources[exit_.name], key=lambda name: name not in stages)
         lane_of[exit_.name] = next((lane_of[name] for name in before if name in lane_of), first)
     return lane_of
@@ -272,8 +363,9 @@ def _name(label: str, fallback: str) -> str:
 
 
 def _branch_name(handoff: Handoff) -> str | None:
-    """``label (chance)``, or whichever of the two the handoff has."""
-    label = handoff.label if handoff.label and handoff.label.strip() else None
+    """``condition (chance)`` (its label without a condition), or whichever of the two the handoff has."""
+    said = [text for text in (_condition(handoff), handoff.label) if text and text.strip()]
+    label = said[0] if said else None
     chance = handoff.chance.text if handoff.chance else None
     return f"{label} ({chance})" if label and chance else label or chance
 
@@ -293,12 +385,13 @@ def _messages(definitions: ET.Element, plans: list[_Process]) -> None:
             _sub(definitions, "bpmn:message", attributes)
 
 
-def _collaboration(definitions: ET.Element, plan: _Process) -> None:
+def _collaboration(definitions: ET.Element, plan: _Process, document: Document) -> None:
     workflow = plan.workflow
+    hours = f"Hours: {workflow_hours(document, workflow)}"
     collaboration = _sub(definitions, "bpmn:collaboration", {"id": plan.ids["Collaboration"]})
     name = _name(workflow.label, workflow.name)
     attributes = {"id": plan.ids["Participant"], "name": name, "processRef": plan.ids["Process"]}
-    _documentation(_sub(collaboration, "bpmn:participant", attributes), *_lines(workflow))
+    _documentation(_sub(collaboration, "bpmn:participant", attributes), *_lines(workflow), hours)
 
 
 def _process(definitions: ET.Element, plan: _Process, document: Document) -> None:
@@ -309,7 +402,9 @@ def _process(definitions: ET.Element, plan: _Process, document: Document) -> Non
     named = _decisions(document, workflow)
     gates = [named.get(h.gate.name) for h in workflow.handoffs if h.gate]
     decisions = _unique([*workflow.decisions, *(d for d in gates if d is not None)])
-    summary = _wm("workflow", name=workflow.name, owner=_value(workflow.owner))
+    hours = workflow_hours(document, workflow)
+    summary = _wm("workflow", name=workflow.name, owner=_value(workflow.owner), hours=hours)
+    known = calendars(document, workflow)
     _extensions(process, summary, *(_decision_extension(d) for d in decisions))
     lane_set = _sub(process, "bpmn:laneSet", {"id": plan.ids["LaneSet"]})
     members: dict[str, list[str]] = defaultdict(list)  # node ids by lane id, in node order
@@ -318,7 +413,8 @@ def _process(definitions: ET.Element, plan: _Process, document: Document) -> Non
     for lane in plan.lanes:
         element = _sub(lane_set, "bpmn:lane", {"id": lane.id, "name": lane.name})
         if lane.model:
-            _documentation(element, *_lines(lane.model))
+            own = hours_text(lane.model.hours, lane.model.calendar, known)
+            _documentation(element, *_lines(lane.model), f"Hours: {own}" if own else None)
         for member in members[lane.id]:
             _sub(element, "bpmn:flowNodeRef", text=member)
     incoming: dict[str, list[str]] = defaultdict(list)  # flow ids by node id, in flow order
@@ -336,7 +432,12 @@ def _flow_node(
     process: ET.Element, plan: _Process, planned: _NodePlan, incoming: list[str], outgoing: list[str]
 ) -> None:
     node, model = planned.node, planned.model
-    attributes = {"id": node.id, "name": planned.name, "gatewayDirection": planned.direction}
+    attributes = {
+        "id": node.id,
+        "name": planned.name,
+        "gatewayDirection": planned.direction,
+        "default": planned.default,
+    }
     element = _sub(process, f"bpmn:{planned.tag}", attributes)
     if model is not None:
         _documentation(element, *_lines(model))
@@ -355,16 +456,23 @@ def _sequence_flow(process: ET.Element, planned: _FlowPlan, named: dict[str, Dec
     flow, handoff = planned.flow, planned.handoff
     attributes = {"id": flow.id, "name": planned.name, "sourceRef": flow.source, "targetRef": flow.target}
     element = _sub(process, "bpmn:sequenceFlow", attributes)
-    if handoff is None:
-        return
+    if handoff is not None:
+        _handoff_details(element, handoff, named)
+    if planned.condition is not None:
+        _sub(element, "bpmn:conditionExpression", {XSI_TYPE: "bpmn:tFormalExpression"}, planned.condition)
+
+
+def _handoff_details(element: ET.Element, handoff: Handoff, named: dict[str, Decision]) -> None:
+    """The documentation and extension elements of the flow of ``handoff``."""
     decision = named.get(handoff.gate.name) if handoff.gate else None
     gate = None
     if handoff.gate:
         title = f"{decision.label} ({handoff.gate})" if decision else str(handoff.gate)
         gate = f"Gate: {title}" + (f": {_decision_summary(decision)}" if decision else "")
     rework = "Rework: loops back to earlier work" if handoff.rework else None
-    _documentation(element, *_lines(handoff), rework, gate)
-    keys = ("source", "target", "label", "chance", "sla", "rework")
+    fork = f"Parallel: one branch of the fork {handoff.fork}, all taken at once" if handoff.fork else None
+    _documentation(element, *_lines(handoff), rework, fork, gate)
+    keys = ("source", "target", "label", "condition", "chance", "sla", "rework", "fork")
     found = [_wm("handoff", **{key: _value(getattr(handoff, key)) for key in keys})]
     if handoff.gate:
         decides = _value(decision.decides) if decision else None
@@ -385,12 +493,14 @@ _DOCUMENTED: dict[type, tuple[tuple[str, str], ...]] = {
         ("Arrivals", "arrivals"),
     ),
     Stage: (("Owner", "owner"), ("WIP limit", "wip"), ("Effort", "effort"), ("Definition of done", "done")),
+    Join: (),
     Exit: (("Kind", "kind"),),
-    Handoff: (("Label", "label"), ("Chance", "chance"), ("SLA", "sla")),
+    Handoff: (("Label", "label"), ("Condition", "condition"), ("Chance", "chance"), ("SLA", "sla")),
 }
 _EXTENSIONS: dict[type, tuple[str, tuple[str, ...]]] = {
     Intake: ("intake", ("name", "owner", "arrivals")),
     Stage: ("stage", ("name", "lane", "owner", "wip", "effort")),
+    Join: ("join", ("name",)),
     Exit: ("exit", ("name", "kind")),
 }
 
@@ -475,7 +585,7 @@ def _diagram(definitions: ET.Element, plan: _Process, ids: _Ids) -> None:
     for lane in plan.lanes:
         _shape(plane, ids, lane.id, geometry.lanes[lane.id], isHorizontal="true")
     for node in plan.nodes:
-        marker = "true" if node.node.kind == "gateway" else None
+        marker = "true" if node.tag == "exclusiveGateway" else None
         _shape(plane, ids, node.node.id, geometry.shapes[node.node.id], isMarkerVisible=marker)
     for flow in plan.flows:
         _edge(plane, ids, flow.flow.id, geometry.edges[flow.flow.id])

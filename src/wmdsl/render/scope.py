@@ -5,7 +5,33 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from wmdsl.model import Decision, Document, Lane, Person, Stage, Workflow
+from wmdsl.model import Calendar, Decision, Document, Hours, Lane, Person, Ref, Stage, Workflow
+
+#: The hours of a workflow that says none (a person's working week).
+DEFAULT_HOURS = "9-17 mon-fri"
+
+
+def calendars(document: Document, workflow: Workflow | None) -> dict[str, Calendar]:
+    """The calendars ``workflow`` can name, by name: its own win over shared ones."""
+    own = workflow.calendars if workflow is not None else ()
+    return {calendar.name: calendar for calendar in (*document.shared.calendars, *own)}
+
+
+def hours_text(hours: Hours | None, calendar: Ref | None, named: dict[str, Calendar]) -> str | None:
+    """``9-17 mon-fri``, or ``9-17 mon-fri (office)`` for a named calendar; None when neither is set.
+
+    A calendar that gives no hours keeps the default ones.
+    """
+    if calendar is not None:
+        found = named.get(calendar.name)
+        text = found.hours.text if found is not None and found.hours is not None else DEFAULT_HOURS
+        return f"{text} ({calendar.name})"
+    return hours.text if hours is not None else None
+
+
+def workflow_hours(document: Document, workflow: Workflow) -> str:
+    """When ``workflow`` works, as written (:data:`DEFAULT_HOURS` when it does not say)."""
+    return hours_text(workflow.hours, workflow.calendar, calendars(document, workflow)) or DEFAULT_HOURS
 
 
 @dataclass(frozen=True)
