@@ -92,21 +92,27 @@ BLOCK = '"""\n    ::warning::block\n    ::stop-commands::t\n    \\u{1b}[2J\\u{20
 SPEC = f"""
 person @ana {P}
 person @raj {P} {{ description {P} }}
-lane eng {P} {{ owner @ana; members @ana, @raj; purpose {P}; description {P} }}
+calendar office {P} {{ hours 8-16 mon-fri; description {P} }}
+lane eng {P} {{ owner @ana; members @ana, @raj; purpose {P}; description {P}; hours office }}
 workflow w {P} {{
   owner @ana
   purpose {P}
   description {BLOCK}
+  hours office
   intake inbox {P} {{ owner @ana; channel {P}; criteria {P}; arrivals 2 per week; description {P} }}
   stage triage {P} in eng {{ wip 2; effort 1h; done {P}; description {P} }}
   stage fix {BLOCK} in eng {{ wip 1; effort 2h; done {BLOCK} }}
+  stage check {P} in eng {{ wip 1; effort 1h; done {P} }}
+  join both {P}
   exit finished {P} {{ description {P} }}
   exit nope {P} {{ kind rejected }}
   inbox -> triage {P}
-  triage -> fix {P} {{ gate go; sla 1d; chance 60% }}
+  triage -> fix, check {P} {{ gate go; sla 1d; chance 60%; when {P} }}
   triage -> nope {{ chance 40% }}
   fix -> triage {BLOCK} {{ rework; chance 10% }}
-  fix -> finished
+  fix -> both
+  check -> both
+  both -> finished {P} {{ when {P} }}
   decision go {P} {{
     decides @ana; recommends eng; approves @raj; consults eng; informs @raj; escalates @raj after 1d
   }}
@@ -414,6 +420,9 @@ def test_render_formats_are_safe(name: str, document: Document) -> None:
 def test_json_renderers_keep_the_text_exactly(document: Document) -> None:
     model = json.loads(render(document, "json"))
     assert model["workflows"][0]["title"] == PAYLOAD
+    assert model["workflows"][0]["joins"][0]["title"] == PAYLOAD
+    assert {h["condition"] for h in model["workflows"][0]["handoffs"] if h["condition"]} == {PAYLOAD}
+    assert model["shared"]["calendars"][0]["title"] == PAYLOAD
     assert model["file"] == document.file
     board = json.loads(render(document, "board"))
     assert board["workflows"][0]["boards"][0]["title"] == PAYLOAD

@@ -88,6 +88,34 @@ workflow beta "Beta" {
 """
 
 
+# A fork, a join and conditions, every title and condition hostile; the names are
+# words DOT and Mermaid give a meaning to.
+PARALLEL = r"""
+person @amy "Amy"
+calendar subgraph "Cal \"x\" <script>alert(1)</script> %% ]]> \\N" { hours 8-16 mon-fri }
+lane style "Lane" { owner @amy; members @amy; hours subgraph }
+lane click "Other" { owner @amy; members @amy; hours 9-17 mon-thu }
+workflow end "Parallel" {
+  owner @amy
+  hours subgraph
+  intake default "In" { owner @amy }
+  stage class "A" in style { wip 1 }
+  stage node "B" in click { wip 1 }
+  join graph "Join \"both\" <b>x</b> |pipe| %%{init}%% #35; \\N ]]> `t`"
+  exit edge "Done"
+  exit strict "No" { kind rejected }
+  default -> class, node "fork \"x\" <y> |z|" {
+    chance 70%
+    when "amount > 50k & \"urgent\" | <b> %% \\N #quot;"
+  }
+  default -> strict { chance 30% }
+  class -> graph
+  node -> graph
+  graph -> edge { when "always ]]> \\l" }
+}
+"""
+
+
 def load_example(name: str) -> Document:
     cwd = Path.cwd()
     os.chdir(EXAMPLES)
@@ -377,3 +405,48 @@ def test_the_timeout_has_a_default_and_may_be_set(monkeypatch: pytest.MonkeyPatc
     assert graphviz_timeout() == TIMEOUT == 60
     monkeypatch.setenv("WMDSL_GRAPHVIZ_TIMEOUT", " 600 ")
     assert graphviz_timeout() == 600
+
+
+# -- forks, joins and conditions -------------------------------------------------------
+
+
+def test_a_fork_is_one_labelled_edge_into_a_fork_point_and_a_join_a_titled_diamond() -> None:
+    source = render_dot(api.loads(PARALLEL))
+    point = '"end.fork.default->class,node"'
+    assert f'{point} [label="+"' in source
+    assert "shape=diamond" in source.split(f"{point} [")[1].split("\n")[0]
+    edges = [line.strip() for line in source.splitlines() if " -> " in line]
+    into = [edge for edge in edges if edge.startswith(f'"end.default" -> {point}')]
+    assert len(into) == 1
+    assert "fork" in into[0]
+    assert "[amount" in into[0]
+    assert "70%" in into[0]
+    branches = [edge for edge in edges if edge.startswith(f"{point} -> ")]
+    assert [edge.split(" [")[0] for edge in branches] == [f'{point} -> "end.class"', f'{point} -> "end.node"']
+    assert all("label=" not in edge and "#0f766e" in edge for edge in branches)
+    join = next(line for line in source.splitlines() if line.strip().startswith('"end.graph" ['))
+    assert 'label="+"' in join
+    assert "xlabel=" in join
+    assert "shape=diamond" in join
+    assert "hours: 8-16 mon-fri (subgraph)" in source
+    assert "hours: 9-17 mon-thu" in source
+
+
+@needs_dot
+def test_hostile_conditions_and_join_titles_round_trip() -> None:
+    document = api.loads(PARALLEL)
+    source = render_dot(document)
+    for line in source.splitlines():
+        bare = re.sub(r'"(?:[^"\\]|\\.)*"', "S", line)
+        assert '"' not in bare, line
+        assert "<" not in bare, line
+    svg = render_svg(document)
+    shown = " ".join(svg_texts(svg))
+    for piece in [
+        'Join "both" <b>x</b> |pipe| %%{init}%% #35; \\N ]]> `t`',
+        '[amount > 50k & "urgent" | <b> %% \\N',
+        "#quot;]",
+        "[always ]]> \\l]",
+        'fork "x" <y> |z|',
+    ]:
+        assert piece in shown, piece

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.goldens import examples
-from tests.test_render_graphviz import HOSTILE, TWO_WORKFLOWS, load_example
+from tests.test_render_graphviz import HOSTILE, PARALLEL, TWO_WORKFLOWS, load_example
 from wmdsl import api
 from wmdsl.model import Document
 from wmdsl.render.labels import mermaid_lines, mermaid_text
@@ -22,8 +22,8 @@ KEYWORDS = {
 }  # fmt: skip
 ID = r"[a-z][a-z0-9_]*"
 LABEL = r'"([^"]*)"'
-NODE = re.compile(rf"({ID})(\[|\(\[|\(\(\(|\(\()" + LABEL + r"(\]|\]\)|\)\)\)|\)\)):::(\w+)")
-EDGE = re.compile(rf"({ID}) (-->|-\.->)(?:\|{LABEL}\|)? ({ID})")
+NODE = re.compile(rf"({ID})(\[|\(\[|\(\(\(|\(\(|\{{)" + LABEL + r"(\]|\]\)|\)\)\)|\)\)|\}):::(\w+)")
+EDGE = re.compile(rf"({ID}) (-->|-\.->|==>)(?:\|{LABEL}\|)? ({ID})")
 SUBGRAPH = re.compile(rf"subgraph ({ID})\[{LABEL}\]")
 STYLING = re.compile(
     r"(classDef \w+|style " + ID + r"|linkStyle [0-9,]+) [a-z-]+:[#0-9a-z ]+(,[a-z-]+:[#0-9a-z ]+)*"
@@ -217,3 +217,42 @@ def test_hostile_text_round_trips(hostile: Document) -> None:
 
 def test_hostile_output_is_deterministic(hostile: Document) -> None:
     assert render_mermaid(hostile) == render_mermaid(api.loads(HOSTILE))
+
+
+# -- forks, joins and conditions -------------------------------------------------------
+
+
+def test_forks_go_through_a_fork_point_and_joins_are_diamonds() -> None:
+    chart = render_mermaid(api.loads(PARALLEL))
+    nodes, edges, subgraphs = parse(chart)
+    assert all(source in nodes and target in nodes for source, _, _, target in edges)
+    assert nodes["fk_1"] == ("{", "+")
+    assert nodes["jn_graph"][0] == "{"
+    assert decode(nodes["jn_graph"][1]) == '+ Join "both" <b>x</b> |pipe| %%{init}%% #35; \\N ]]> `t`'
+    assert 'fk_1{"+"}:::parallel' in chart
+    assert "jn_graph{" in chart
+    into = [(s, a, label) for s, a, label, t in edges if t == "fk_1"]
+    assert len(into) == 1
+    assert into[0][:2] == ("in_default", "-->")
+    assert decode(into[0][2] or "") == (
+        'fork "x" <y> |z|\n[amount > 50k & "urgent" | <b> %% \\N #quot;]\n70%'
+    )
+    branches = [(s, a, label, t) for s, a, label, t in edges if s == "fk_1"]
+    assert branches == [("fk_1", "==>", None, "st_class"), ("fk_1", "==>", None, "st_node")]
+    numbers = [i for i, (s, _, _, _) in enumerate(edges) if s == "fk_1"]
+    assert f"linkStyle {','.join(map(str, numbers))} stroke:#0f766e,stroke-width:2px" in chart
+    last = [label for s, _, label, _ in edges if s == "jn_graph"]
+    assert [decode(label or "") for label in last] == ["[always ]]> \\l]"]
+    assert decode(subgraphs["lane_style"]) == "Lane\nowner: Amy\nhours: 8-16 mon-fri (subgraph)"
+    assert decode(subgraphs["lane_click"]) == "Other\nowner: Amy\nhours: 9-17 mon-thu"
+
+
+def test_hostile_conditions_and_join_titles_cannot_break_out() -> None:
+    chart = render_mermaid(api.loads(PARALLEL))
+    assert "%%" not in chart
+    assert "`" not in chart
+    assert "<b>" not in chart
+    for label in labels_of(chart):
+        bare = label.replace("<br/>", "")
+        assert not set(bare) & set('"<>|&\\'), label
+        assert re.fullmatch(r"([^#]|#\w+;)*", bare), label

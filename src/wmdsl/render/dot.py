@@ -1,19 +1,25 @@
 """Graphviz: DOT source, and SVG, PNG and PDF drawn by the ``dot`` binary.
 
-The diagram reads left to right. Each lane is a shaded cluster titled with the
-lane and its owner; its stages sit inside it as rounded boxes (title, then
-``WIP n`` and the stage owner when set). Intakes are arrow-shaped (``cds``)
-and sit outside the lanes, as do stages without a lane. Exits are drawn by
-kind: *done* a green double circle, *rejected* a red octagon, *cancelled* a
-grey dashed circle. Handoffs are edges labelled with their label, chance and
-SLA; a gated handoff is drawn in purple with ``◆ gate: <decision title>``;
-rework goes back along a dashed orange edge.
+The diagram reads left to right. Each lane is a shaded cluster titled with
+the lane, its owner and its working hours when it has its own; its stages
+sit inside it as rounded boxes (title, then ``WIP n`` and the stage owner
+when set). Intakes are arrow-shaped (``cds``) and sit outside the lanes, as
+do stages without a lane. Exits are drawn by kind: *done* a green double
+circle, *rejected* a red octagon, *cancelled* a grey dashed circle. Handoffs
+are edges labelled with their label, their ``when`` condition in brackets
+(``[amount over 50k]``), chance and SLA; a gated handoff is drawn in purple
+with ``◆ gate: <decision title>``; rework goes back along a dashed orange
+edge. Parallel work is drawn as BPMN draws it, in teal: a fork is one edge
+(with the fork's label) into a small ``+`` diamond, the fork point, and a
+bold edge from there to each branch; a join is a ``+`` diamond titled beside
+it, which every handoff into it enters.
 
 A document with one workflow is one graph titled with the workflow. With
 several workflows, each becomes a cluster of its own (titled with the
 workflow) holding its lanes, all in one ``digraph``; Graphviz stacks them.
 
-Node ids are ``<workflow>.<name>`` and cluster ids are derived from names
+Node ids are ``<workflow>.<name>`` (a fork point's is
+``<workflow>.fork.<source>-><targets>``) and cluster ids are derived from names
 too, and everything is emitted in model order, so the output is the same on
 every run. User text reaches DOT only through :mod:`wmdsl.render.labels` and
 ``graphviz.nohtml``: it is never an HTML-like label and its backslashes are
@@ -37,10 +43,11 @@ import math
 import os
 import re
 import subprocess
+from collections import defaultdict
 
 import graphviz
 
-from wmdsl.model import Document, Exit, ExitKind, Handoff, Intake, Lane, Stage, Workflow
+from wmdsl.model import Document, Exit, ExitKind, Handoff, Intake, Join, Lane, Stage, Workflow
 from wmdsl.output.safe import for_xml
 from wmdsl.render import RenderError
 from wmdsl.render.labels import dot_lines, dot_tooltip, wrap
@@ -81,6 +88,19 @@ EDGE_COLOUR = "#4b5563"
 GATE_COLOUR = "#6a3fb5"
 REWORK_COLOUR = "#c65a11"
 GATE_MARK = "◆"
+PARALLEL_COLOUR = "#0f766e"
+PARALLEL_STYLE = {
+    "shape": "diamond",
+    "label": "+",
+    "style": "filled",
+    "fillcolor": "#ccfbf1",
+    "color": PARALLEL_COLOUR,
+    "fontcolor": PARALLEL_COLOUR,
+    "fontsize": "12",
+    "fixedsize": "true",
+    "width": "0.32",
+    "height": "0.32",
+}
 
 TIMEOUT = 60.0  # seconds a Graphviz run may take, unless WMDSL_GRAPHVIZ_TIMEOUT says otherwise
 TIMEOUT_VARIABLE = "WMDSL_GRAPHVIZ_TIMEOUT"
@@ -159,20 +179,36 @@ def _add_workflow(graph: graphviz.Digraph, scope: _Scope) -> None:
     for stage in workflow.stages:
         if stage.lane is None:
             graph.node(scope.node_id(stage.name), **_stage_attrs(stage, scope, "#555555"))
+    for join in workflow.joins:
+        graph.node(scope.node_id(join.name), **_join_attrs(join))
     for exit_ in workflow.exits:
         graph.node(scope.node_id(exit_.name), **_exit_attrs(exit_))
+    titles = {node.name: node.label for node in (*workflow.stages, *workflow.joins, *workflow.exits)}
+    branches: dict[str, list[str]] = defaultdict(list)  # the titles of each fork's targets
     for handoff in workflow.handoffs:
-        graph.edge(
-            scope.node_id(handoff.source.name),
-            scope.node_id(handoff.target.name),
-            **_edge_attrs(handoff, scope),
-        )
+        if handoff.fork is not None:
+            branches[handoff.fork].append(titles.get(handoff.target.name, handoff.target.name))
+    forks: set[str] = set()
+    for handoff in workflow.handoffs:
+        source, target = scope.node_id(handoff.source.name), scope.node_id(handoff.target.name)
+        if handoff.fork is None:
+            graph.edge(source, target, **_edge_attrs(handoff, scope))
+            continue
+        point = scope.node_id(f"fork.{handoff.fork}")
+        if handoff.fork not in forks:  # the first branch: the fork point, and the one edge into it
+            forks.add(handoff.fork)
+            graph.node(point, **_fork_attrs(branches[handoff.fork]))
+            graph.edge(source, point, **_edge_attrs(handoff, scope))
+        graph.edge(point, target, color=PARALLEL_COLOUR, penwidth="1.8")
 
 
 def _lane_attrs(lane: Lane, scope: _Scope, fill: str, border: str) -> dict[str, str]:
     lines = wrap(lane.label, 40)
     if lane.owner:
         lines.append(f"owner: {scope.person(lane.owner.name)}")
+    hours = scope.lane_hours(lane)
+    if hours:
+        lines.append(f"hours: {hours}")
     attrs = _attrs(label=dot_lines(lines, left=True), style="rounded,filled", fillcolor=fill, color=border)
     attrs.update(fontsize="12", fontcolor=border, penwidth="1.2", margin="14")
     if lane.purpose or lane.description:
@@ -210,6 +246,19 @@ def _intake_attrs(intake: Intake) -> dict[str, str]:
     return attrs
 
 
+def _join_attrs(join: Join) -> dict[str, str]:
+    attrs = _attrs(xlabel=dot_lines(wrap(join.label, TITLE_WIDTH)), **PARALLEL_STYLE)
+    about = f"Join: work goes on once every handoff into it has arrived. {join.description or ''}"
+    attrs["tooltip"] = graphviz.nohtml(dot_tooltip(about.strip()))
+    return attrs
+
+
+def _fork_attrs(titles: list[str]) -> dict[str, str]:
+    attrs = _attrs(**PARALLEL_STYLE)
+    attrs["tooltip"] = graphviz.nohtml(dot_tooltip(f"Fork: all at once to {', '.join(titles)}"))
+    return attrs
+
+
 def _exit_attrs(exit_: Exit) -> dict[str, str]:
     attrs = _attrs(label=dot_lines(wrap(exit_.label, EXIT_WIDTH)), **EXIT_STYLES[exit_.kind])
     attrs.update(fontsize="10", margin="0.04")
@@ -220,6 +269,8 @@ def _exit_attrs(exit_: Exit) -> dict[str, str]:
 
 def _edge_attrs(handoff: Handoff, scope: _Scope) -> dict[str, str]:
     lines = wrap(handoff.label, EDGE_WIDTH) if handoff.label else []
+    if handoff.condition:
+        lines.extend(wrap(f"[{handoff.condition}]", EDGE_WIDTH))
     if handoff.gate:
         decision = scope.decisions.get(handoff.gate.name)
         lines.extend(

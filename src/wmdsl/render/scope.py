@@ -42,18 +42,24 @@ class Names:
     people: dict[str, Person]
     lanes: dict[str, Lane]
     decisions: dict[str, Decision]
+    calendars: dict[str, Calendar]
 
     @staticmethod
     def lookups(
         document: Document, workflow: Workflow
-    ) -> tuple[dict[str, Person], dict[str, Lane], dict[str, Decision]]:
-        """People, lanes and decisions by name; the workflow's own win over shared ones."""
+    ) -> tuple[dict[str, Person], dict[str, Lane], dict[str, Decision], dict[str, Calendar]]:
+        """People, lanes, decisions and calendars by name; the workflow's own win over shared ones."""
         shared = document.shared
         return (
             {p.name: p for p in (*shared.people, *workflow.people)},
             {lane.name: lane for lane in (*shared.lanes, *workflow.lanes)},
             {d.name: d for d in (*shared.decisions, *workflow.decisions)},
+            calendars(document, workflow),
         )
+
+    def lane_hours(self, lane: Lane) -> str | None:
+        """When ``lane`` works, when it says (``9-17 mon-thu``, ``8-16 mon-fri (office)``)."""
+        return hours_text(lane.hours, lane.calendar, self.calendars)
 
     def person(self, handle: str) -> str:
         """A person's full name, or the handle when it names no one."""
