@@ -177,7 +177,7 @@ def test_lane_page_contents(monkeypatch: pytest.MonkeyPatch) -> None:
         "**Owner:** Kenji Watanabe `@kenji`",
         "| Build `build` | lane owner | 6 | 1.5d | Code merged behind a feature flag",
         "## Handoffs in",
-        "| ready for development | Ready for development `ready` | — | 75% |",
+        "| ready for development | — | Ready for development `ready` | — | 75% |",
         "## Handoffs out",
         "| Ready for development `ready` | consults: [Scheduling squad engineering](eng.md) |",
         "Squad delivery board `squad_board`",
@@ -186,7 +186,7 @@ def test_lane_page_contents(monkeypatch: pytest.MonkeyPatch) -> None:
         assert expected in page
     platform = files["lanes/platform.md"].decode()
     assert "**Declared:** shared (imported or top level)" in platform
-    assert "| release candidate | Approve a production deployment `deploy` | 1d |" in platform
+    assert "| release candidate | — | Approve a production deployment `deploy` | 1d |" in platform
     assert "Approve a production deployment `deploy` (shared) | decides: Erik Johansson `@erik`" in platform
 
 
@@ -308,3 +308,76 @@ def test_pure_and_deterministic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     first = build_handbook(document, api.check_text(HOSTILE), FAKE_SVG)
     assert first == build_handbook(document, api.check_text(HOSTILE), FAKE_SVG)
     assert not any(tmp_path.iterdir())
+
+
+def test_joins_forks_conditions_and_hours_in_the_workflow_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(EXAMPLES)
+    files = build_handbook(api.load("procurement.wm"), None, None)
+    index = files["index.md"].decode()
+    for expected in (
+        "- **Hours:** 9-17 mon-fri (Office hours `office`)",
+        "## Joins",
+        "| Both reviews done `reviewed` | Security review ([Security engineering](lanes/security.md)) "
+        "and Contract review ([Legal](lanes/legal.md)) | Place the order",
+        "## Handoffs",
+        "| From | To | Label | When | Gate | SLA | Chance |",
+        # A fork is one row: its branches go all at once.
+        "| Qualify and pick a vendor ([Procurement](lanes/buying.md)) | Security review "
+        "([Security engineering](lanes/security.md)) and Contract review ([Legal](lanes/legal.md)) "
+        "| vendor pack | — | — | — | 90%, all at once |",
+        "| Both reviews done (join) | Prepare the spend request ([Procurement](lanes/buying.md)) "
+        "| over 50k | total cost over 50k | — | — | 20% |",
+    ):
+        assert expected in index, expected
+    # The join is no stage and sits in no lane.
+    stages = index.split("## Stages")[1].split("## Joins")[0]
+    assert "reviewed" not in stages
+    legal = files["lanes/legal.md"].decode()
+    assert "- **Hours:** 9-17 mon-thu" in legal
+    assert "| vendor pack | — | — | — | 90%, one of 2 parallel branches |" in legal
+    assert "| Contract review ([Legal](legal.md)) | Both reviews done (join) |" in legal
+    buying = files["lanes/buying.md"].decode()
+    assert "- **Hours:** as the workflow: 9-17 mon-fri (Office hours `office`)" in buying
+
+
+def test_a_workflow_without_hours_shows_the_default_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(EXAMPLES)
+    files = build_handbook(api.load("hiring.wm"), None, None)
+    assert "- **Hours:** 9-17 mon-fri (default)" in files["index.md"].decode()
+    assert "## Joins" not in files["index.md"].decode()
+    assert "- **Hours:** as the workflow: 9-17 mon-fri (default)" in files["lanes/talent.md"].decode()
+
+
+def test_hostile_joins_conditions_and_calendars_are_escaped() -> None:
+    spec = HOSTILE_PARALLEL
+    files = build_handbook(api.loads(spec), api.check_text(spec), None)
+    _check_site(files)
+    text = "".join(parse_html(files["index.html"].decode()).text)
+    assert "8-16 mon-fri (Cal | <script>alert(1)</script> # `x` office)" in text
+    assert "Join | <b>both</b> # [x](y) `j` both" in text
+    assert "a < b | <i>c</i> # *d*" in text
+    markdown = MarkdownIt("commonmark").enable("table")
+    for page in ("index.md", "lanes/ops.md"):
+        rendered = markdown.render(files[page].decode())
+        for tag in ("<script", "<b>", "<i>", '<a href="y">'):
+            assert tag not in rendered, (page, tag)
+
+
+HOSTILE_PARALLEL = r"""
+person @a "A"
+calendar office "Cal | <script>alert(1)</script> # `x`" { hours 8-16 mon-fri }
+lane ops "Ops" { owner @a; members @a; hours office }
+workflow w "W" {
+  owner @a
+  hours office
+  intake i { owner @a }
+  stage s in ops
+  stage t in ops
+  join both "Join | <b>both</b> # [x](y) `j`"
+  exit e
+  i -> s, t
+  s -> both
+  t -> both
+  both -> e { when "a < b | <i>c</i> # *d*" }
+}
+"""

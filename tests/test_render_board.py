@@ -154,3 +154,44 @@ def test_hostile_labels_survive_as_json() -> None:
 def test_no_workflows_no_boards_and_deterministic() -> None:
     assert json.loads(render_board(api.loads('person @a "A"\n')))["workflows"] == []
     assert render_board(api.loads(HOSTILE)) == render_board(api.loads(HOSTILE))
+
+
+# The stage declared first follows the join, and one board shows the join.
+JOINED = """
+person @ana "Ana Lima"
+lane eng "Engineering" { owner @ana; members @ana }
+workflow w "W" {
+  owner @ana
+  intake inbox "Inbox" { owner @ana }
+  stage after "After" in eng { wip 1 }
+  stage left "Left" in eng { wip 2 }
+  stage right "Right" in eng { wip 3 }
+  join both "Both done"
+  exit done "Done"
+  inbox -> left, right
+  left -> both
+  right -> both
+  both -> after { when "it needs more"; chance 40% }
+  both -> done { chance 60% }
+  after -> done
+  board split "Split" { shows left, right }
+  board all "All" { shows inbox, after, both, right, left }
+}
+"""
+
+
+def test_flow_order_puts_what_follows_a_join_after_its_branches() -> None:
+    workflow = api.loads(JOINED).workflows[0]
+    assert flow_order(workflow) == ["inbox", "left", "right", "both", "after", "done"]
+
+
+def test_joins_are_never_columns_and_work_passes_through_them() -> None:
+    config = board_config(api.loads(JOINED))
+    boards = {board["id"]: board for board in config["workflows"][0]["boards"]}
+    assert [c["id"] for c in boards["all"]["columns"]] == ["left", "right", "after"]
+    split = boards["split"]
+    assert [c["id"] for c in split["columns"]] == ["left", "right"]
+    assert [i["id"] for i in split["intakes"]] == ["inbox"]
+    assert split["done_columns"] == [
+        {"kind": "done", "exits": [{"id": "done", "title": "Done", "shown": False}]}
+    ]

@@ -19,11 +19,13 @@ from wmdsl.handbook.blocks import Code, Line, Link, line
 from wmdsl.model import (
     Board,
     Cadence,
+    Calendar,
     Decision,
     Document,
     Exit,
     Handoff,
     Intake,
+    Join,
     Lane,
     Metric,
     Model,
@@ -35,9 +37,10 @@ from wmdsl.model import (
 )
 from wmdsl.render.board import flow_order
 from wmdsl.render.raci import Row, used_decisions
+from wmdsl.render.scope import calendars
 
-Node = Intake | Stage | Exit
-N = TypeVar("N", Intake, Stage, Exit)
+Node = Intake | Stage | Join | Exit
+N = TypeVar("N", Intake, Stage, Join, Exit)
 E = TypeVar("E", bound=Named)
 _SAFE_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 # Names Windows will not accept as file names, whatever the extension.
@@ -140,6 +143,11 @@ class View:
         return tuple(self._sorted(self.workflow.stages)) if self.workflow else ()
 
     @functools.cached_property
+    def joins(self) -> tuple[Join, ...]:
+        """The joins, in flow order."""
+        return tuple(self._sorted(self.workflow.joins)) if self.workflow else ()
+
+    @functools.cached_property
     def exits(self) -> tuple[Exit, ...]:
         """The exits, in flow order."""
         return tuple(self._sorted(self.workflow.exits)) if self.workflow else ()
@@ -148,6 +156,30 @@ class View:
     def handoffs(self) -> tuple[Handoff, ...]:
         """The handoffs, in declaration order."""
         return self.workflow.handoffs if self.workflow else ()
+
+    @functools.cached_property
+    def around(self) -> tuple[dict[str, list[Handoff]], dict[str, list[Handoff]]]:
+        """The handoffs into and out of each node, in declaration order."""
+        into: dict[str, list[Handoff]] = {}
+        out: dict[str, list[Handoff]] = {}
+        for handoff in self.handoffs:
+            into.setdefault(handoff.target.name, []).append(handoff)
+            out.setdefault(handoff.source.name, []).append(handoff)
+        return into, out
+
+    @functools.cached_property
+    def forks(self) -> dict[str, list[Handoff]]:
+        """The branches of each fork, in declaration order."""
+        found: dict[str, list[Handoff]] = {}
+        for handoff in self.handoffs:
+            if handoff.fork is not None:
+                found.setdefault(handoff.fork, []).append(handoff)
+        return found
+
+    @functools.cached_property
+    def calendars(self) -> dict[str, Calendar]:
+        """The calendars the workflow can name (the shared ones for the shared scope)."""
+        return calendars(self.document, self.workflow)
 
     @property
     def boards(self) -> tuple[Board, ...]:
@@ -183,11 +215,11 @@ class View:
 
     @functools.cached_property
     def _nodes(self) -> dict[str, Node]:
-        nodes: list[Node] = [*self.intakes, *self.stages, *self.exits]
+        nodes: list[Node] = [*self.intakes, *self.stages, *self.joins, *self.exits]
         return {node.name: node for node in nodes}
 
     def node(self, name: str) -> Node | None:
-        """The intake, stage or exit called ``name``."""
+        """The intake, stage, join or exit called ``name``."""
         return self._nodes.get(name)
 
     @functools.cached_property
@@ -222,9 +254,11 @@ class View:
         return line(Link(label, page)) if page else line(label, " ", Code(name))
 
     def node_text(self, name: str) -> Line:
-        """An intake, stage or exit: its title, and the lane of a stage."""
+        """An intake, stage, join or exit: its title, and the lane of a stage (or ``join``)."""
         node = self.node(name)
         label = node.label if node is not None else name
+        if isinstance(node, Join):
+            return line(label, " (join)")
         lane = self.lane_of(name)
         return line(label, *((" (", *self.lane_link(lane), ")") if lane else ()))
 

@@ -14,8 +14,10 @@ from wmdsl.handbook.blocks import Block, Code, Heading, Line, Link, Page, Prose,
 from wmdsl.handbook.blocks import join as join_lines
 from wmdsl.handbook.context import View
 from wmdsl.handbook.pages import (
+    HANDOFF_HEADER,
     boards_table,
     cadences_table,
+    handoff_row,
     intakes_table,
     lane_summary,
     section,
@@ -133,28 +135,17 @@ def _stages_table(info: _Lane, stages: tuple[Stage, ...]) -> Table:
     return Table(("Stage", "Owner", "WIP limit", "Effort", "Definition of done"), tuple(rows), "No stages.")
 
 
-def _handoff_row(view: View, handoff: Handoff) -> tuple[Line, ...]:
-    gate = view.decision(handoff.gate.name) if handoff.gate else None
-    gate_text = (
-        line(gate.label if gate else handoff.gate.name, " ", Code(handoff.gate.name))
-        if handoff.gate
-        else None
-    )
-    notes = [note for note in ("rework" if handoff.rework else None,) if note]
-    return (
-        view.node_text(handoff.source.name),
-        view.node_text(handoff.target.name),
-        text_or_dash(handoff.label),
-        gate_text or line("—"),
-        line(handoff.sla.text if handoff.sla else "—"),
-        line(", ".join([*([handoff.chance.text] if handoff.chance else []), *notes]) or "—"),
-    )
-
-
 def _handoffs(info: _Lane, title: str, handoffs: list[Handoff]) -> tuple[Block, ...]:
-    rows = tuple(_handoff_row(info.view, h) for h in handoffs)
-    header = ("From", "To", "Label", "Gate", "SLA", "Chance")
-    return section(title, Table(header, rows, "None."))
+    view = info.view
+    rows = tuple(handoff_row(view, [h], _parallel(view, h)) for h in handoffs)
+    return section(title, Table(HANDOFF_HEADER, rows, "None."))
+
+
+def _parallel(view: View, handoff: Handoff) -> list[str]:
+    """``one of 2 parallel branches`` for a branch of a fork."""
+    if handoff.fork is None:
+        return []
+    return [f"one of {len(view.forks[handoff.fork])} parallel branches"]
 
 
 def _decisions_table(info: _Lane, rows_in: list[Row]) -> Table:

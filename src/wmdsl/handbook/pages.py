@@ -22,8 +22,9 @@ from wmdsl.handbook.blocks import (
 )
 from wmdsl.handbook.blocks import join as join_lines
 from wmdsl.handbook.context import View
-from wmdsl.model import Board, Cadence, Document, Intake, Lane, Target
+from wmdsl.model import Board, Cadence, Document, Handoff, Hours, Intake, Lane, Ref, Target
 from wmdsl.render.raci import ROLES
+from wmdsl.render.scope import DEFAULT_HOURS
 
 DIAGRAM = "diagram.svg"
 SEVERITY_TITLES = ((Severity.ERROR, "Errors"), (Severity.WARNING, "Warnings"), (Severity.INFO, "Information"))
@@ -55,6 +56,72 @@ def findings_summary(diagnostics: Sequence[Diagnostic]) -> str:
         if count:
             parts.append(f"{count} {word}{'s' if count != 1 and word != 'info' else ''}")
     return ", ".join(parts) if parts else "No findings"
+
+
+def hours_line(view: View, hours: Hours | None, calendar: Ref | None) -> Line | None:
+    """``9-17 mon-fri``, or ``9-17 mon-fri (Office hours `office`)`` for a calendar; None for neither."""
+    if calendar is not None:
+        found = view.calendars.get(calendar.name)
+        text = found.hours.text if found is not None and found.hours is not None else DEFAULT_HOURS
+        title = f"{found.title} " if found is not None and found.title else None
+        return line(text, " (", title, Code(calendar.name), ")")
+    return line(hours.text) if hours is not None else None
+
+
+def workflow_hours(view: View) -> Line:
+    """When the view's workflow works: its hours or calendar, else the default ones."""
+    workflow = view.workflow
+    found = hours_line(view, workflow.hours, workflow.calendar) if workflow is not None else None
+    return found or line(DEFAULT_HOURS, " (default)")
+
+
+def handoff_row(view: View, handoffs: Sequence[Handoff], notes: Sequence[str] = ()) -> tuple[Line, ...]:
+    """One handoff, or the branches of one fork (which share their attributes), as a table row."""
+    handoff = handoffs[0]
+    gate = view.decision(handoff.gate.name) if handoff.gate else None
+    gate_text = (
+        line(gate.label if gate else handoff.gate.name, " ", Code(handoff.gate.name))
+        if handoff.gate
+        else None
+    )
+    notes = [*(["rework"] if handoff.rework else []), *notes]
+    return (
+        view.node_text(handoff.source.name),
+        join_lines([view.node_text(h.target.name) for h in handoffs], " and "),
+        text_or_dash(handoff.label),
+        text_or_dash(handoff.condition),
+        gate_text or line("—"),
+        line(handoff.sla.text if handoff.sla else "—"),
+        line(", ".join([*([handoff.chance.text] if handoff.chance else []), *notes]) or "—"),
+    )
+
+
+HANDOFF_HEADER = ("From", "To", "Label", "When", "Gate", "SLA", "Chance")
+
+
+def _handoffs_table(view: View) -> Table:
+    """Every handoff in declaration order, a fork's branches on one row."""
+    rows = []
+    for handoff in view.handoffs:
+        if handoff.fork is None:
+            rows.append(handoff_row(view, [handoff]))
+        elif view.forks[handoff.fork][0] is handoff:
+            rows.append(handoff_row(view, view.forks[handoff.fork], ["all at once"]))
+    return Table(HANDOFF_HEADER, tuple(rows), "No handoffs.")
+
+
+def _joins_table(view: View) -> Table:
+    into, out = view.around
+    rows = [
+        (
+            line(join.label, " ", Code(join.name)),
+            join_lines([view.node_text(h.source.name) for h in into.get(join.name, [])], " and ")
+            or line("—"),
+            join_lines([view.node_text(h.target.name) for h in out.get(join.name, [])]) or line("—"),
+        )
+        for join in view.joins
+    ]
+    return Table(("Join (flow order)", "Waits for all of", "Then"), tuple(rows), "No joins.")
 
 
 def _lanes_table(view: View) -> Table:
@@ -177,6 +244,7 @@ def workflow_index(view: View, key: str, nav: tuple[Link, ...], findings: str, s
     if workflow is not None:
         facts.append(("Workflow", line(Code(workflow.name))))
         facts.append(("Owner", view.who(workflow.owner)))
+        facts.append(("Hours", workflow_hours(view)))
     facts += [("Source", line(Code(view.document.file))), ("Findings", line(Link(findings, "findings")))]
     blocks: list[Block] = [Heading(1, line(view.title)), Facts(tuple(facts))]
     if workflow is not None and workflow.purpose:
@@ -186,7 +254,10 @@ def workflow_index(view: View, key: str, nav: tuple[Link, ...], findings: str, s
     if svg is not None:
         blocks += [Heading(2, line("Diagram")), Diagram(svg, DIAGRAM, f"Diagram of {view.title}")]
     blocks += [*section("Lanes", _lanes_table(view)), *section("Stages", _stages_table(view))]
+    if view.joins:
+        blocks += section("Joins", _joins_table(view))
     blocks += [*section("Intakes", intakes_table(view)), *section("Exits", _exits_table(view))]
+    blocks += section("Handoffs", _handoffs_table(view))
     blocks += [*section("Decisions", _decisions_table(view)), *section("Boards", boards_table(view))]
     blocks += [*section("Metrics", _metrics_table(view)), *section("Cadences", cadences_table(view))]
     return Page(key, view.title, tuple(blocks), nav, view.document.file)
@@ -242,14 +313,18 @@ def findings_page(diagnostics: Sequence[Diagnostic], nav: tuple[Link, ...], sour
 
 
 def lane_summary(view: View, lane: Lane) -> Facts:
-    """Owner, delegate and where the lane is declared."""
+    """Owner, delegate, working hours and where the lane is declared."""
     shared = lane.name in view.shared_lane_names
+    hours = hours_line(view, lane.hours, lane.calendar)
+    if hours is None:
+        hours = line("as the workflow: ", *workflow_hours(view)) if view.workflow else workflow_hours(view)
     return Facts(
         (
             ("Lane", line(Code(lane.name))),
             ("Workflow", line(Link(view.title, f"{view.prefix}index"))),
             ("Owner", view.who(lane.owner)),
             ("Delegate", view.who(lane.delegate) if lane.delegate else line("—")),
+            ("Hours", hours),
             ("Declared", line("shared (imported or top level)" if shared else "in this workflow")),
         )
     )

@@ -13,11 +13,14 @@
 *Flow order* is a topological order of the handoffs, read from the intakes:
 rework handoffs and the back edges of any other loop are left out, and among
 the nodes that are ready the one declared first comes first (intakes, then
-stages, then exits), so the order is deterministic. The exits of a board are
-those it shows and those a column or listed intake hands work to directly,
-grouped by kind (done, rejected, cancelled). People and lanes are written as
-``{"id": "@kim", "kind": "person", "title": "Kim Park"}``; a missing value is
-``null``. Keys keep a fixed order; the text is UTF-8, indented by 2.
+stages, joins, then exits), so the order is deterministic. Joins do no work:
+they are never columns, and work passes through them, so the exits of a
+board are those it shows and those a column or listed intake hands work to
+directly or through joins, grouped by kind (done, rejected, cancelled), and
+its intakes those it shows and those that feed a column so. People and lanes
+are written as ``{"id": "@kim", "kind": "person", "title": "Kim Park"}``; a
+missing value is ``null``. Keys keep a fixed order; the text is UTF-8,
+indented by 2.
 """
 
 from __future__ import annotations
@@ -35,8 +38,11 @@ Json = dict[str, Any]
 
 
 def flow_order(workflow: Workflow) -> list[str]:
-    """The names of the intakes, stages and exits of ``workflow`` in flow order."""
-    names = [node.name for node in (*workflow.intakes, *workflow.stages, *workflow.exits)]
+    """The names of the intakes, stages, joins and exits of ``workflow`` in flow order.
+
+    Joins are in it so that what follows a join comes after every branch it waits for.
+    """
+    names = [node.name for node in (*workflow.intakes, *workflow.stages, *workflow.joins, *workflow.exits)]
     rank = {name: index for index, name in enumerate(names)}
     # Targets as dict keys: ordered, and each new one tested in O(1) whatever the fan-out.
     targets: dict[str, dict[str, None]] = {name: {} for name in names}
@@ -102,11 +108,28 @@ class _Scope:
         self.stages: dict[str, Stage] = {stage.name: stage for stage in workflow.stages}
         self.intakes: dict[str, Intake] = {intake.name: intake for intake in workflow.intakes}
         self.exits: dict[str, Exit] = {exit_.name: exit_ for exit_ in workflow.exits}
+        self.joins = {join.name for join in workflow.joins}
         self.sources: defaultdict[str, list[str]] = defaultdict(list)
         self.targets: defaultdict[str, list[str]] = defaultdict(list)
         for handoff in workflow.handoffs:
             self.sources[handoff.target.name].append(handoff.source.name)
             self.targets[handoff.source.name].append(handoff.target.name)
+
+    def beyond(self, names: list[str], step: defaultdict[str, list[str]]) -> set[str]:
+        """The nodes one ``step`` (``sources`` or ``targets``) from ``names``, passing through joins.
+
+        Each join is passed once, so this is linear in the handoffs it looks at.
+        """
+        found: set[str] = set()
+        passed: set[str] = set()
+        pending = list(names)
+        while pending:
+            for near in step[pending.pop()]:
+                found.add(near)
+                if near in self.joins and near not in passed:
+                    passed.add(near)
+                    pending.append(near)
+        return found
 
     def title(self, ref: Ref) -> str | None:
         """The full name of a person or the title of a lane."""
@@ -184,9 +207,9 @@ def _board(board: Board, workflow: Workflow, scope: _Scope) -> Json:
     shown = {ref.name for ref in board.shows}
     stages, intakes, exits = scope.stages, scope.intakes, scope.exits
     columns = scope.sort(shown & stages.keys())
-    feeding = {source for name in columns for source in scope.sources[name]}
+    feeding = scope.beyond(columns, scope.sources)
     listed = scope.sort((shown | feeding) & intakes.keys())
-    leaving = {target for name in (*columns, *listed) for target in scope.targets[name]}
+    leaving = scope.beyond([*columns, *listed], scope.targets)
     ending = scope.sort((shown | leaving) & exits.keys())
     lanes: dict[str, Lane] = {}
     for name in columns:
