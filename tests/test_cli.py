@@ -207,6 +207,15 @@ def test_schema_command_prints_json_schema() -> None:
     assert code == 0
     assert schema["title"] == "wmdsl document"
     assert "Workflow" in schema["$defs"]
+    # Forks, joins, conditions and working hours are described too.
+    defs = schema["$defs"]
+    assert {"Join", "Calendar", "Hours"} <= set(defs)
+    assert {"joins", "calendars", "hours", "calendar"} <= set(defs["Workflow"]["properties"])
+    assert {"hours", "calendar"} <= set(defs["Lane"]["properties"])
+    handoff = defs["Handoff"]["properties"]
+    assert "`when`" in handoff["condition"]["description"]
+    assert "fork" in handoff["fork"]["description"]
+    assert {"start", "end", "days", "text"} <= set(defs["Hours"]["properties"])
 
 
 def test_exclude_skips_matching_folders_but_not_named_files(project: Path) -> None:
