@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from typing import TypeVar
 
+from wmdsl.flow.calendar import calendars
 from wmdsl.handbook.blocks import Code, Line, Link, line
 from wmdsl.model import (
     Board,
@@ -37,7 +38,6 @@ from wmdsl.model import (
 )
 from wmdsl.render.board import flow_order
 from wmdsl.render.raci import Row, used_decisions
-from wmdsl.render.scope import calendars
 
 Node = Intake | Stage | Join | Exit
 N = TypeVar("N", Intake, Stage, Join, Exit)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from wmdsl.diagnostics import Diagnostic, Severity
+from wmdsl.flow.calendar import schedule_of
 from wmdsl.handbook.blocks import (
     Block,
     Code,
@@ -60,12 +61,14 @@ def findings_summary(diagnostics: Sequence[Diagnostic]) -> str:
 
 def hours_line(view: View, hours: Hours | None, calendar: Ref | None) -> Line | None:
     """``9-17 mon-fri``, or ``9-17 mon-fri (Office hours `office`)`` for a calendar; None for neither."""
-    if calendar is not None:
-        found = view.calendars.get(calendar.name)
-        text = found.hours.text if found is not None and found.hours is not None else DEFAULT_HOURS
-        title = f"{found.title} " if found is not None and found.title else None
-        return line(text, " (", title, Code(calendar.name), ")")
-    return line(hours.text) if hours is not None else None
+    schedule = schedule_of(hours, calendar, view.calendars)
+    if schedule is None:
+        return None
+    if schedule.calendar is None:
+        return line(schedule.text)
+    found = view.calendars.get(schedule.calendar)
+    title = f"{found.title} " if found is not None and found.title else None
+    return line(schedule.text, " (", title, Code(schedule.calendar), ")")
 
 
 def workflow_hours(view: View) -> Line:

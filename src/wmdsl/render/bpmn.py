@@ -35,6 +35,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from wmdsl.flow.calendar import calendars
 from wmdsl.model import (
     Decision,
     Document,
@@ -53,7 +54,7 @@ from wmdsl.model import (
 )
 from wmdsl.output.safe import for_xml
 from wmdsl.render.bpmn_layout import Box, Flow, Kind, Node, Point, layout
-from wmdsl.render.scope import calendars, hours_text, workflow_hours
+from wmdsl.render.scope import hours_text, workflow_hours
 
 NAMESPACES = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",

@@ -3,30 +3,25 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from wmdsl.flow.calendar import OFFICE_HOURS, calendars, schedule_of
 from wmdsl.model import Calendar, Decision, Document, Hours, Lane, Person, Ref, Stage, Workflow
 
 #: The hours of a workflow that says none (a person's working week).
-DEFAULT_HOURS = "9-17 mon-fri"
+DEFAULT_HOURS = OFFICE_HOURS.text
 
 
-def calendars(document: Document, workflow: Workflow | None) -> dict[str, Calendar]:
-    """The calendars ``workflow`` can name, by name: its own win over shared ones."""
-    own = workflow.calendars if workflow is not None else ()
-    return {calendar.name: calendar for calendar in (*document.shared.calendars, *own)}
-
-
-def hours_text(hours: Hours | None, calendar: Ref | None, named: dict[str, Calendar]) -> str | None:
+def hours_text(hours: Hours | None, calendar: Ref | None, named: Mapping[str, Calendar]) -> str | None:
     """``9-17 mon-fri``, or ``9-17 mon-fri (office)`` for a named calendar; None when neither is set.
 
     A calendar that gives no hours keeps the default ones.
     """
-    if calendar is not None:
-        found = named.get(calendar.name)
-        text = found.hours.text if found is not None and found.hours is not None else DEFAULT_HOURS
-        return f"{text} ({calendar.name})"
-    return hours.text if hours is not None else None
+    schedule = schedule_of(hours, calendar, named)
+    if schedule is None:
+        return None
+    return f"{schedule.text} ({schedule.calendar})" if schedule.calendar else schedule.text
 
 
 def workflow_hours(document: Document, workflow: Workflow) -> str:
