@@ -114,6 +114,7 @@ def recorded(document: Document) -> tuple[dict[tuple[object, str], tuple[str, ..
                 found = tuple(h.key for h in items)
                 for h in items:
                     strings[(key, collection, h.key, "label")] = h.label
+                    strings[(key, collection, h.key, "condition")] = h.condition
             elif hasattr(items[0], "name"):
                 found = tuple(item.name for item in items)
                 for item in items:
@@ -350,6 +351,8 @@ def assert_mermaid(chart: str, document: Document) -> None:
             assert mermaid_decode(nodes[f"{start}st_{stage.name}"][1]).startswith(clean(stage.label))
         for exit_ in workflow.exits:
             assert mermaid_decode(nodes[f"{start}ex_{exit_.name}"][1]) == one_line(exit_.label)
+        for join in workflow.joins:
+            assert mermaid_decode(nodes[f"{start}jn_{join.name}"][1]) == f"+ {one_line(join.label)}"
 
 
 def assert_csv(text: str) -> None:

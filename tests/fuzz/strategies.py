@@ -260,6 +260,9 @@ rates: st.SearchStrategy[str] = st.tuples(
     _choice(("hour", "day", "week", "month", "weeks", "Day", "WEEK", "Months")),
 ).map(lambda pair: f"{pair[0]} per {pair[1]}")
 targets: st.SearchStrategy[str] = st.tuples(durations, percents).map(lambda pair: f"{pair[0]} at {pair[1]}")
+hours: st.SearchStrategy[str] = _choice(
+    ("24x7", "24x5", "9-17 mon-fri", "8.5-17 mon, wed, fri", "0-24 sat-sun", "7-19 mon-sat", "10-14 tue")
+)
 wips: st.SearchStrategy[str] = st.one_of(
     _ints(1, 30).map(str), _ints(1, 10**9).map(str), _ints(1, 9).map(lambda n: f"{n}.0")
 )
@@ -474,6 +477,8 @@ def _lanes(w: _Writer, scope_key: object, lane_names: list[str], visible: _Scope
         w.text_attr(attrs, "purpose", (scope_key, "lanes", name, "purpose"), depth)
         if visible.people and w.rarely(3):
             attrs.append(f"delegate {w.pick(visible.people)}")
+        if w.rarely(4):
+            attrs.append(f"hours {w.draw(hours)}")
         w.text_attr(attrs, "description", (scope_key, "lanes", name, "description"), depth)
         title = w.title(scope_key, "lanes", name, depth)
         statements.append(Stmt(_header("lane", name, title), attrs))
@@ -545,9 +550,12 @@ def _workflow(
     n_intakes, n_stages, n_exits = draw(_ints(1, 3)), draw(_ints(1, 6)), draw(_ints(1, 4))
     n_lanes, n_work, n_decisions = draw(_ints(0, 2)), draw(_ints(0, 2)), draw(_ints(0, 3))
     n_boards, n_metrics, n_cadences = draw(_ints(0, 2)), draw(_ints(0, 2)), draw(_ints(0, 2))
-    counts = (n_intakes, n_stages, n_exits, n_lanes, n_work, n_decisions, n_boards, n_metrics, n_cadences)
+    n_joins = draw(_ints(0, 2))
+    counts = (
+        n_intakes, n_stages, n_exits, n_lanes, n_work, n_decisions, n_boards, n_metrics, n_cadences, n_joins
+    )  # fmt: skip
     pool = iter(_local_names(draw, taken, sum(counts)))
-    intakes, stages, exits, lanes, work, decisions, boards, metrics, cadences = (
+    intakes, stages, exits, lanes, work, decisions, boards, metrics, cadences, joins = (
         [next(pool) for _ in range(count)] for count in counts
     )
     local = _Scope(list(local_handles), lanes, work, decisions)
@@ -598,8 +606,12 @@ def _workflow(
         w.text_attr(attrs, "description", (index, "exits", exit_, "description"), 1)
         statements.append(Stmt(_header("exit", exit_, w.title(index, "exits", exit_, 1)), attrs))
 
-    statements += _handoffs(w, index, intakes, stages, exits, visible.decisions)
-    nodes = intakes + stages + exits
+    for join in joins:
+        w.declare(index, "joins", join)
+        statements.append(Stmt(_header("join", join, w.title(index, "joins", join, 1))))
+
+    statements += _handoffs(w, index, intakes, stages, exits, joins, visible.decisions)
+    nodes = intakes + stages + joins + exits
 
     for board in boards:
         w.declare(index, "boards", board)
@@ -645,6 +657,8 @@ def _workflow(
     own: list[str] = []
     if owners and draw(_ints(0, 4)):
         own.append(f"owner {w.pick(owners)}")
+    if w.rarely(3):
+        own.append(f"hours {draw(hours)}")
     if draw(BOOLS):
         own.append(f"purpose {w.literal((index, 'workflows', name, 'purpose'), 1)}")
     else:
@@ -657,7 +671,13 @@ def _workflow(
 
 
 def _handoffs(
-    w: _Writer, index: object, intakes: list[str], stages: list[str], exits: list[str], decisions: list[str]
+    w: _Writer,
+    index: object,
+    intakes: list[str],
+    stages: list[str],
+    exits: list[str],
+    joins: list[str],
+    decisions: list[str],
 ) -> list[Stmt]:
     draw = w.draw
     edges: dict[tuple[str, str], bool] = {}  # (source, target) -> rework
@@ -672,11 +692,27 @@ def _handoffs(
         add(intake, w.pick(stages + exits))
     for exit_ in exits[1:]:
         add(w.pick(intakes + stages), exit_)
-    sources, targets_ = intakes + stages, stages + exits
+    for join in joins:  # usually two ways in and one out (a rule's business when not)
+        for _ in range(draw(_ints(1, 2))):
+            add(w.pick(intakes + stages), join)
+        add(join, w.pick(stages + exits))
+    sources, targets_ = intakes + stages + joins, stages + joins + exits
     for source, target in draw(_pairs(len(sources), len(targets_), 5)):
-        add(sources[source], targets_[target])
+        if source != target or sources[source] not in joins:
+            add(sources[source], targets_[target])
     for later, earlier in draw(_pairs(len(stages), len(stages), 3)):
         add(stages[max(later, earlier)], stages[min(later, earlier)], rework=True)
+    # A fork: one statement, one handoff per branch, to targets it has no handoff to yet.
+    forks: dict[tuple[str, str], list[str]] = {}  # first branch -> the others
+    if w.rarely(3):
+        source = w.pick(sources)
+        free = [t for t in targets_ if t != source and (source, t) not in edges]
+        branches = w.subset(free, 2, 3) if len(free) >= 2 else []
+        for target in branches:
+            add(source, target)
+        if branches:
+            forks[(source, branches[0])] = branches[1:]
+    branch_of = {(key[0], other) for key, others in forks.items() for other in others}
 
     # Chances per source, in tenths of a percent, out of what is left of 100%.
     chances: dict[tuple[str, str], str] = {}
@@ -684,7 +720,7 @@ def _handoffs(
         if not draw(BOOLS):
             continue
         left = 1000
-        for key in [key for key in edges if key[0] == source]:
+        for key in [key for key in edges if key[0] == source and key not in branch_of]:
             if draw(BOOLS):
                 tenths = draw(_ints(0, left))
                 left -= tenths
@@ -692,8 +728,12 @@ def _handoffs(
 
     statements = []
     for (source, target), rework in edges.items():
-        key = f"{source}->{target}"
-        w.declare(index, "handoffs", key)
+        if (source, target) in branch_of:
+            continue  # written with the first branch of its fork
+        targets = [target, *forks.get((source, target), [])]
+        keys = [f"{source}->{each}" for each in targets]
+        for key in keys:
+            w.declare(index, "handoffs", key)
         attrs: list[str] = []
         if decisions and w.rarely(4):
             attrs.append(f"gate {w.pick(decisions)}")
@@ -705,11 +745,19 @@ def _handoffs(
             attrs.append("rework")
         label = None
         if draw(BOOLS):
-            label = w.literal((index, "handoffs", key, "label"), 1)
+            label = w.literal((index, "handoffs", keys[0], "label"), 1)
         else:
-            w.strings[(index, "handoffs", key, "label")] = None
+            w.strings[(index, "handoffs", keys[0], "label")] = None
+        if w.rarely(4):
+            attrs.append(f"when {w.literal((index, 'handoffs', keys[0], 'condition'), 1)}")
+        for key in keys[1:]:  # the branches of a fork share what the statement says
+            for field_ in ("label", "condition"):
+                if (index, "handoffs", keys[0], field_) in w.strings:
+                    w.strings[(index, "handoffs", key, field_)] = w.strings[
+                        (index, "handoffs", keys[0], field_)
+                    ]
         arrow = w.style((" -> ", "->", "  ->\t"))
-        head = (source + arrow + target).strip() + (f" {label}" if label else "")
+        head = (source + arrow + ", ".join(targets)).strip() + (f" {label}" if label else "")
         statements.append(Stmt(head, attrs))
     return statements
 
