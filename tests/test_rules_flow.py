@@ -315,8 +315,9 @@ def test_ping_pong_message_and_option() -> None:
         "`triage` → `fix` → `recheck` → `refix`"
     )
     assert finding.hint == (
-        "keep the work in one lane: e.g. put stage `refix` in lane `front`, or merge the steps each lane "
-        "repeats (at most 2 handoffs back and forth on a path)"
+        "send work back to the step that did it first instead of through a repeat of it: "
+        "`fix -> triage { rework; chance 20% }` in place of `fix -> recheck`; "
+        "and agree what `triage` must deliver (its `done`) so that less comes back"
     )
     assert positions(add(PING_PONG), "FLW009", max=3) == []
     assert positions(add(PING_PONG), "FLW009", max=1) == [(16, 3)]
@@ -368,3 +369,54 @@ def test_the_context_of_a_check_analyses_each_workflow_once() -> None:
     assert context.analysis(workflow) is context.analysis(workflow)
     # The next check has its own context: nothing is kept between checks.
     assert RuleContext(document).analysis(workflow) is not context.analysis(workflow)
+
+
+PARKING = """
+person @ana "Ana Lima"
+workflow w "W" {
+  intake i "I" { owner @ana }
+  stage build "Build" { owner @ana }
+  stage parked "Blocked work" { owner @ana }
+  stage review "Review" { owner @ana }
+  exit live "Live"
+  exit dropped "Dropped" { kind cancelled }
+  i -> build
+  build -> live
+  build -> parked
+  build -> review
+  build -> dropped
+}
+"""
+
+
+def test_a_parking_stage_is_sent_back_and_off_ramped_never_shipped() -> None:
+    found = {
+        d.message.split("`")[1]: d.hint or "" for d in diagnostics(PARKING, "FLW002") if d.code == "FLW002"
+    }
+    assert "`parked -> build`" in found["parked"]
+    assert "`parked -> dropped`" in found["parked"]
+    assert "parked -> live" not in found["parked"]
+    # A stage that finishes work is handed on, with the off-ramp as the other option.
+    assert "`review -> live`" in found["review"]
+    assert "`review -> dropped`" in found["review"]
+
+
+def test_each_dead_end_hint_applied_removes_the_dead_end() -> None:
+    fixed = PARKING.replace(
+        "  build -> dropped\n", "  build -> dropped\n  parked -> build\n  review -> live\n"
+    )
+    assert [d for d in diagnostics(fixed, "FLW002") if d.code == "FLW002"] == []
+
+
+def test_ping_pong_hint_folds_repeats_into_rework_and_never_moves_a_stage_to_another_lane() -> None:
+    from wmdsl.rules.registry import all_rules
+
+    rule = next(r for r in all_rules() if r.code.code == "FLW009")
+    found = only(rule.bad, "FLW009")
+    assert "`test -> build { rework; chance 20% }` in place of `test -> fix`" in (found.hint or "")
+    assert "in lane" not in (found.hint or "")
+    fixed = rule.bad.replace("  test -> fix\n", "  test -> build { rework; chance 20% }\n  test -> shipped\n")
+    fixed = fixed.replace("  fix -> retest\n  retest -> shipped\n", "").replace(
+        '  stage fix "Fix" in dev { wip 2 }\n  stage retest "Retest" in qa { wip 2 }\n', ""
+    )
+    assert [d for d in diagnostics(fixed, "FLW009") if d.code == "FLW009"] == []

@@ -288,3 +288,16 @@ def test_documented_examples_are_true(code: str) -> None:
     assert not [d for d in bad + good if d.code.startswith("SYN")]
     assert code in {d.code for d in bad}
     assert code not in {d.code for d in good}
+
+
+def test_a_bot_that_decides_or_staffs_a_lane_is_not_asked_who_stands_in_when_it_is_away() -> None:
+    from wmdsl import api
+
+    text = (
+        'person @ana "Ana Lima"\nperson @shipit "Ship bot" { kind bot }\n'
+        'lane release "Release" { owner @ana; members @shipit }\n'
+        'decision go "Go live" { decides @shipit; escalates @ana after 1d }\n'
+    )
+    codes = [d.code for d in api.check_text(text, path="case.wm").diagnostics]
+    assert "HUM005" not in codes
+    assert "HUM004" in codes

@@ -345,10 +345,22 @@ lane qa "Quality" { owner @kim; members @kim }
     ),
 )
 def single_point_of_failure(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    # Only people are away: a bot or a tool in the role is HUM004's business, not this one's.
+    scopes: dict[int, dict[str, Person]] = {}
+
+    def human(workflow: Workflow | None, handle: str) -> bool:
+        key = id(workflow)
+        if key not in scopes:
+            scopes[key] = _people_in_scope(ctx, workflow)
+        person = scopes[key].get(handle)
+        return person is None or person.kind is PersonKind.HUMAN
+
     for workflow, lane in ctx.lanes():
         if len(lane.members) != 1:
             continue
         only = lane.members[0].person.name
+        if not human(workflow, only):
+            continue
         if lane.delegate is not None and lane.delegate.name != only:
             continue
         yield Finding(
@@ -363,6 +375,8 @@ def single_point_of_failure(ctx: RuleContext, options: Options) -> Iterator[Find
             continue
         only = decision.decides[0].name
         if decision.delegate is not None and decision.delegate.name != only:
+            continue
+        if not human(workflow, only):
             continue
         yield Finding(
             decision.span,

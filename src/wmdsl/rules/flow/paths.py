@@ -220,8 +220,30 @@ def _ping_pong_finding(
         workflow,
         handoff,
         f"work is handed between lanes `{back_from}` and `{into}` {count} times on one path: {arrows(path)}",
-        f"keep the work in one lane: e.g. put stage `{name}` in lane `{back_from}`, or merge the steps "
-        f"each lane repeats (at most {limit} handoffs back and forth on a path)",
+        _ping_pong_hint(flow, path, limit),
+    )
+
+
+def _ping_pong_hint(flow: FlowGraph, path: list[str], limit: int) -> str:
+    """Fold the repeated steps into rework of the first ones; never move a stage to another team.
+
+    The first node on ``path`` whose lane the path already visited repeats
+    that lane's earlier step: work can go back to that step as rework instead.
+    """
+    first_in: dict[str | None, str] = {}
+    for before, node in itertools.pairwise(path):
+        first_in.setdefault(_lane_of(flow.nodes[before]), before)
+        lane = _lane_of(flow.nodes[node])
+        earlier = first_in.get(lane)
+        if lane is not None and earlier is not None and earlier != before:
+            return (
+                f"send work back to the step that did it first instead of through a repeat of it: "
+                f"`{before} -> {earlier} {{ rework; chance 20% }}` in place of `{before} -> {node}`; "
+                f"and agree what `{earlier}` must deliver (its `done`) so that less comes back"
+            )
+    return (
+        f"agree what each lane must deliver before it hands work on (a `done` on each stage), "
+        f"so that work crosses between the two lanes at most {limit} times"
     )
 
 

@@ -9,6 +9,7 @@ node upstream of it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from wmdsl.diagnostics import codes
@@ -131,8 +132,52 @@ def missing_off_ramp(ctx: RuleContext, options: Options) -> Iterator[Finding]:
                     flow,
                     name,
                     f"{_kind(flow, name)} `{name}` is a dead end: work that reaches it can never leave",
-                    f"add a handoff from `{name}` to an exit, e.g. `{name} -> {done}`",
+                    _dead_end_hint(flow, name, done),
                 )
+
+
+#: Words that name a place where work waits rather than a step that finishes it.
+WAITING_WORDS = frozenset(
+    {
+        "backlog",
+        "block",
+        "blocked",
+        "hold",
+        "icebox",
+        "park",
+        "parked",
+        "parking",
+        "paused",
+        "pending",
+        "wait",
+        "waiting",
+    }
+)
+
+
+def _dead_end_hint(flow: FlowGraph, name: str, done: str) -> str:
+    """Ways out chosen by what the node is: work that waits needs a way back and an off-ramp.
+
+    A parking stage (`blocked`, `on hold`) must not be handed to the finishing
+    exit: that would ship what is still blocked. It goes back to where it came
+    from once unblocked, and to a cancelled or rejected exit when it never is.
+    """
+    workflow = flow.workflow
+    node = flow.nodes[name]
+    stop = _an_exit(workflow, ExitKind.CANCELLED) or _an_exit(workflow, ExitKind.REJECTED)
+    declare = "" if stop else ', declaring `exit cancelled "Cancelled" { kind cancelled }`'
+    stop = stop or "cancelled"
+    words = {w for w in re.split(r"[^a-z]+", f"{name} {getattr(node, 'title', '') or ''}".lower()) if w}
+    came_from = next((n for n in flow.graph.predecessors(name) if n in flow.nodes and n != name), None)
+    if words & WAITING_WORDS and came_from is not None:
+        return (
+            f"work waits in `{name}`: send it back once it is free to go on (`{name} -> {came_from}`), "
+            f"and to an off-ramp when it never is (`{name} -> {stop}`{declare})"
+        )
+    return (
+        f"hand finished work on to an exit (`{name} -> {done}`), and if work can also be "
+        f"given up here, to an off-ramp (`{name} -> {stop}`{declare})"
+    )
 
 
 @rule(
