@@ -227,29 +227,30 @@ def test_missing_wip_limit_suggests_one_item_per_person() -> None:
 def test_overloaded_stage_says_how_many_servers_it_needs() -> None:
     finding = only(edit(("arrivals 3 per week", "arrivals 15 per week")), "FLW006")
     assert finding.message == (
-        "stage `fix` is overloaded: ρ = 1.20 — 12 items a week at 4h each need 1.20 servers and it has 1, "
-        "so its queue grows without bound"
+        "stage `fix` gets more work than its people can do: 12 items a week at 4h each keep it 120% busy, "
+        "so work piles up in it week after week"
     )
     assert finding.hint == (
-        "stage `fix` needs 1.2 servers for its load: raise the capacity of lane `back` (now 1 FTE), "
-        "cut its effort, or route less work to it"
+        "lane `back` needs about 1.2 FTE for it (it has 1): add people to lane `back`, "
+        "cut the effort each item takes, or send less work to it (decline more at intake)"
     )
+    assert "wip" not in finding.hint
 
 
 def test_an_overload_from_the_known_intakes_says_it_is_a_lower_bound() -> None:
     finding = only(edit(*UNKNOWN_TOO, ("arrivals 3 per week", "arrivals 15 per week")), "FLW006")
     assert finding.message == (
-        "stage `fix` is overloaded: at least ρ = 1.20 from the known intakes; intake `calls` has no "
-        "`arrivals` — at least 12 items a week at 4h each need 1.20 servers and it has 1, "
-        "so its queue grows without bound"
+        "stage `fix` gets more work than its people can do: at least 12 items a week at 4h each keep it "
+        "120% busy from the known intakes; intake `calls` has no `arrivals`, "
+        "so work piles up in it week after week"
     )
 
 
 def test_near_capacity_from_a_lower_bound() -> None:
     finding = only(edit(*UNKNOWN_TOO, BUSY), "FLW007")
     assert finding.message.startswith(
-        "stage `fix` runs near capacity: at least ρ = 0.96 from the known intakes; intake `calls` has no "
-        "`arrivals` (threshold 0.85), so work waits at least "
+        "stage `fix` runs near capacity: at least 96% busy from the known intakes; intake `calls` has no "
+        "`arrivals` (threshold 85%), so work waits at least "
     )
 
 
@@ -259,19 +260,18 @@ def test_round_the_clock_hint_counts_fte_not_seats() -> None:
     )
     finding = only(text, "FLW006")
     # 3 a day × 80% × 4h over 24 h is 0.4 servers; one FTE is 40/168 = 0.238 of a seat: ρ = 1.68
-    assert finding.message.startswith("stage `fix` is overloaded: ρ = 1.68 — 16.8 items a week at 4h each ")
-    assert "it has 0.238, so" in finding.message
+    assert finding.message.startswith("stage `fix` gets more work than its people can do: 16.8 items a week ")
+    assert "168% busy" in finding.message
     assert finding.hint is not None
-    assert (
-        "raise the capacity of lane `back` (now 1 FTE) to 1.7 FTE over the workflow's hours" in finding.hint
-    )
+    assert finding.hint.startswith("lane `back` needs about 1.7 FTE for it (it has 1)")
 
 
 def test_overloaded_by_its_wip_limit() -> None:
     text = edit(FULL, ("members @bo }", "members @bo, @cy }"), ("wip 2; effort 4h", "wip 1; effort 4h"))
     hint = only(text, "FLW006").hint
     assert hint is not None
-    assert "raise its `wip` (now 1), if its people can take more" in hint
+    assert "`wip 1` lets only one item be worked on at once" in hint
+    assert "(`wip 2`)" in hint
 
 
 def test_near_capacity_threshold_is_an_option() -> None:
@@ -279,11 +279,11 @@ def test_near_capacity_threshold_is_an_option() -> None:
     assert positions(BASE, "FLW007", threshold=0.2) == [(7, 3)]
     finding = only(edit(BUSY), "FLW007")
     assert finding.message.startswith(
-        "stage `fix` runs near capacity: ρ = 0.96 (threshold 0.85), so work waits about "
+        "stage `fix` runs near capacity: 96% busy (threshold 85%), so work waits about "
     )
     assert finding.hint == (
-        "give stage `fix` at least 1.1 servers to bring ρ under 0.85: "
-        "raise the capacity of lane `back` (now 1 FTE), or cut its effort"
+        "to keep it under 85% busy, lane `back` needs about 1.1 FTE for it (it has 1): add people to lane "
+        "`back`, cut the effort each item takes, or send less work to it (decline more at intake)"
     )
 
 

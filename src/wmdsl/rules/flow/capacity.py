@@ -8,6 +8,7 @@ The WIP check (FLW005) reads the stages and their lanes; the utilisation checks
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 
 from wmdsl.diagnostics import codes
@@ -57,18 +58,34 @@ def missing_wip_limit(ctx: RuleContext, options: Options) -> Iterator[Finding]:
         )
 
 
-def _lever(stage: Stage, figures: StageFlow, needed: float) -> str:
-    """What to raise to give a stage ``needed`` servers."""
-    if figures.wip_bound:
-        return f"its `wip` (now {stage.wip}), if its people can take more"
-    whose = f"lane `{stage.lane.name}`" if stage.lane is not None else "its owner"
-    lever = f"the capacity of {whose} (now {figures.capacity or 0:g} FTE)"
-    if figures.per_fte != 1.0 and figures.per_fte > 0:
-        # Off office hours a server is not an FTE: 24x7 takes 4.2 FTE to keep one seat filled.
-        lever += f" to {needed / figures.per_fte:.1f} FTE over the workflow's hours"
-    if stage.wip is not None and stage.wip < needed:
-        lever += f" and its `wip` (now {stage.wip})"
-    return lever
+def _fte(figures: StageFlow, servers: float) -> float:
+    """The FTE that give a stage ``servers`` over its workflow's hours (a 24x7 seat takes 4.2)."""
+    return servers / figures.per_fte if figures.per_fte > 0 else servers
+
+
+def _remedy(stage: Stage, figures: StageFlow, servers: float) -> str:
+    """What gives a stage the people ``servers`` stand for, in people's terms.
+
+    Never a higher WIP limit: it lets more work start, not more get done.
+    """
+    need = _fte(figures, servers)
+    have = figures.capacity or 0.0
+    if figures.wip_bound and stage.wip is not None and need <= have:
+        # The people are there; the limit keeps all but `wip` of them off this stage.
+        items = "one item" if stage.wip == 1 else f"{stage.wip} items"
+        enough = max(stage.wip + 1, math.ceil(servers + 1e-9))
+        return (
+            f"its people could do it ({have:g} FTE for about {need:.1f} needed), but `wip {stage.wip}` lets "
+            f"only {items} be worked on at once: let in as many as its people can work on "
+            f"(`wip {enough}`), or cut the effort each item takes"
+        )
+    if stage.lane is not None:
+        who = f"lane `{stage.lane.name}` needs about {need:.1f} FTE for it (it has {have:g})"
+        add = f"add people to lane `{stage.lane.name}`"
+    else:
+        who = f"it needs about {need:.1f} FTE (its owner gives {have:g})"
+        add = "put it in a lane with enough people"
+    return f"{who}: {add}, cut the effort each item takes, or send less work to it (decline more at intake)"
 
 
 def _bound(figures: StageFlow) -> str:
@@ -110,12 +127,10 @@ def overloaded_stage(ctx: RuleContext, options: Options) -> Iterator[Finding]:
         least = "at least " if figures.lower_bound else ""
         yield Finding(
             stage.span,
-            f"stage `{stage.name}` is overloaded: {least}ρ = {rho:.2f}{_bound(figures)} — "
-            f"{least}{figures.per_week or 0:.3g} items a week "
-            f"at {effort} each need {load:.2f} servers and it has {figures.servers or 0:.3g}, "
-            "so its queue grows without bound",
-            f"stage `{stage.name}` needs {load:.1f} servers for its load: raise "
-            f"{_lever(stage, figures, load)}, cut its effort, or route less work to it",
+            f"stage `{stage.name}` gets more work than its people can do: {least}{figures.per_week or 0:.3g} "
+            f"items a week at {effort} each keep it {rho * 100:.0f}% busy{_bound(figures)}, "
+            "so work piles up in it week after week",
+            _remedy(stage, figures, load),
             subjects("stage", stage, workflow),
         )
 
@@ -143,9 +158,8 @@ def near_capacity_stage(ctx: RuleContext, options: Options) -> Iterator[Finding]
         least, about = ("at least ", "at least") if figures.lower_bound else ("", "about")
         yield Finding(
             stage.span,
-            f"stage `{stage.name}` runs near capacity: {least}ρ = {rho:.2f}{_bound(figures)} "
-            f"(threshold {threshold:g}), so work waits {about} {wait} before anyone starts it",
-            f"give stage `{stage.name}` at least {target:.1f} servers to bring ρ under {threshold:g}: "
-            f"raise {_lever(stage, figures, target)}, or cut its effort",
+            f"stage `{stage.name}` runs near capacity: {least}{rho * 100:.0f}% busy{_bound(figures)} "
+            f"(threshold {threshold * 100:g}%), so work waits {about} {wait} before anyone starts it",
+            f"to keep it under {threshold * 100:g}% busy, " + _remedy(stage, figures, target),
             subjects("stage", stage, workflow),
         )
