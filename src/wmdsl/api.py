@@ -24,11 +24,13 @@ from wmdsl.project.limits import Limits
 from wmdsl.project.settings import ConfigError, Configurations, Overrides, Settings, settings_for
 from wmdsl.project.specs import discover, display_path, find_root, find_specs, opened
 from wmdsl.resolve.compile import Compilation, compile_file, compile_text
-from wmdsl.rules.checker import run_rules
+from wmdsl.rules.checker import run_project_rules, run_rules
+from wmdsl.rules.registry import RuleContext, load_sheet
 from wmdsl.syntax import ParsedFile
 from wmdsl.syntax import parse as _parse
 
 if TYPE_CHECKING:
+    from wmdsl.flow.load import LoadSheet
     from wmdsl.project.cache import Cache
 
 __all__ = [
@@ -97,11 +99,27 @@ def graph(workflow: Workflow) -> FlowGraph:
 
 def _check_compilation(
     compilation: Compilation, settings: Settings | None = None, *, honour_allows: bool = True
-) -> list[Diagnostic]:
+) -> tuple[list[Diagnostic], LoadSheet | None]:
+    """The findings of the rules of one file, and what the document adds to the project's load."""
     if compilation.document is None:
-        return compilation.diagnostics
-    findings = run_rules(compilation.document, settings, honour_allows=honour_allows)
-    return [*compilation.diagnostics, *findings]
+        return compilation.diagnostics, None
+    context = RuleContext(compilation.document)
+    findings = run_rules(compilation.document, settings, honour_allows=honour_allows, context=context)
+    return [*compilation.diagnostics, *findings], load_sheet(context)
+
+
+def _project(
+    results: Sequence[FileResult], settings_of: Callable[[str], Settings], honour_allows: bool
+) -> list[Diagnostic]:
+    """The findings of the rules of the whole project on every document of a run (cached ones too).
+
+    They are worked out on each run from the load sheets the results carry,
+    never cached on their own: whether a file's result came from the cache
+    or not, its workflows count once, and a finding about a lane that
+    several files share is made (and reported) once.
+    """
+    sheets = [result.loads for result in results if result.loads is not None]
+    return run_project_rules(sheets, settings_of, honour_allows=honour_allows) if sheets else []
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,11 +207,17 @@ def _failed(path: Path, error: BaseException, settings: Settings) -> FileResult:
 
 
 def _finish(path: Path, compilation: Compilation, settings: Settings, honour_allows: bool) -> FileResult:
-    found = _check_compilation(compilation, settings, honour_allows=honour_allows)
+    found, loads = _check_compilation(compilation, settings, honour_allows=honour_allows)
     ignored = settings.ignored_in(path)
     kept = [d for d in found if d.code not in ignored]
     inputs = opened(compilation.reads)
-    return FileResult(compilation.path, kept, compilation.sources, settings.fail_on, inputs)
+    return FileResult(compilation.path, kept, compilation.sources, settings.fail_on, inputs, loads)
+
+
+def _alone(result: FileResult, settings: Settings, honour_allows: bool = True) -> Report:
+    """The report of checking one file on its own: its findings and those of a project of one."""
+    found = [*result.diagnostics, *_project([result], lambda _: settings, honour_allows)]
+    return Report([result.shown], sorted_unique(found), result.sources, result.fail_on)
 
 
 PARALLEL_FROM = 16  # below this many files, starting worker processes costs more than it saves
@@ -256,7 +280,8 @@ def check(
     )
     files, notes = find_specs(paths, exclude, job.root, overrides, job.configs)
     results = _run_all(files, job, jobs)
-    diagnostics = [*notes, *(d for result in results for d in result.diagnostics)]
+    project = _project(results, lambda shown: job.configs.settings_for(Path(shown), overrides), honour_allows)
+    diagnostics = [*notes, *(d for result in results for d in result.diagnostics), *project]
     sources = {name: text for result in results for name, text in result.sources.items()}
     fail_on = min((r.fail_on for r in results), default=Severity.ERROR)
     if overrides.fail_on is not None:
@@ -300,7 +325,7 @@ def _checked(path: str | Path, force: bool, root: str | Path | None) -> tuple[Re
     settings = settings_for(Path(path))
     compilation = compile_path(path, root=root, limits=settings.limits)
     result = _finish(Path(path), compilation, settings, True)
-    report = Report([result.shown], sorted_unique(result.diagnostics), result.sources, result.fail_on)
+    report = _alone(result, settings)
     has_errors = report.exit_code() != 0
     if compilation.document is None or (has_errors and not force):
         return Rendering(report, {}, refused=True), None
@@ -345,5 +370,4 @@ def check_text(
         overrides = replace(overrides, select=tuple(select))
     settings = settings_for(Path(path), overrides)
     compilation = compile_text(text, path, limits=settings.limits)
-    result = _finish(Path(path), compilation, settings, True)
-    return Report([result.shown], sorted_unique(result.diagnostics), result.sources, result.fail_on)
+    return _alone(_finish(Path(path), compilation, settings, True), settings)

@@ -202,6 +202,15 @@ EXCLUSIVE_JOIN = define(
 SINGLE_INPUT_JOIN = define(
     "FLW014", "single-input-join", _W, "A join has one handoff into it, so it waits for nothing."
 )
+OVERLOADED_LANE = define(
+    "FLW015",
+    "overloaded-lane",
+    _E,
+    "The stages of a lane, in every workflow that uses it, need more people than the lane has.",
+)
+NEAR_CAPACITY_LANE = define(
+    "FLW016", "near-capacity-lane", _W, "The stages of a lane, in every workflow, keep it nearly full."
+)
 
 # VIS: Visibility over Assumption
 
@@ -269,4 +278,13 @@ SINGLE_POINT_OF_FAILURE = define(
 )
 TEAM_SIZE = define(
     "HUM006", "team-size", _I, "A lane has fewer members than a team needs, or more than one team can hold."
+)
+OVERLOADED_PERSON = define(
+    "HUM007",
+    "overloaded-person",
+    _E,
+    "The work of a person's lanes and workflows together needs more of them than they have.",
+)
+NEAR_CAPACITY_PERSON = define(
+    "HUM008", "near-capacity-person", _W, "The work of a person's lanes and workflows keeps them nearly full."
 )

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from wmdsl.diagnostics import Diagnostic, Severity
+
+if TYPE_CHECKING:
+    from wmdsl.flow.load import LoadSheet
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +20,9 @@ class FileResult:
     sources: dict[str, str]
     fail_on: Severity
     inputs: tuple[str, ...] = ()  # the real path of every file the check read
+    # What its document asks of the people and lanes (None when it did not compile), for the
+    # checks of the whole run: kept with the result, so a cached file still counts.
+    loads: LoadSheet | None = None
 
 
 @dataclass(slots=True)

@@ -11,10 +11,13 @@ add up past 100%.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from wmdsl.model import Document, Lane, Person
+
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,26 +54,39 @@ def allocations(document: Document) -> list[Allocation]:
 
 def compute(lanes: Iterable[Lane], people: dict[str, Person]) -> list[Allocation]:
     """Allocations for ``lanes`` (see the module docstring for the convention)."""
-    lanes = list(lanes)
-    explicit_total: dict[str, float] = defaultdict(float)
-    implicit_count: dict[str, int] = defaultdict(int)
-    for lane in lanes:
-        for member in lane.members:
-            if member.allocation is not None:
-                explicit_total[member.person.name] += member.allocation.fraction
-            else:
-                implicit_count[member.person.name] += 1
+    placed = [(lane, member) for lane in lanes for member in lane.members]
+    written = [(m.person.name, m.allocation.fraction if m.allocation else None) for _, m in placed]
     result = []
-    for lane in lanes:
-        for member in lane.members:
-            handle = member.person.name
-            capacity = people[handle].capacity if handle in people else 1.0
-            if member.allocation is not None:
-                share, explicit = member.allocation.fraction, True
-            else:
-                share, explicit = max(0.0, 1.0 - explicit_total[handle]) / implicit_count[handle], False
-            result.append(Allocation(handle, lane.name, share, share * capacity, explicit))
+    for (lane, member), (share, explicit) in zip(placed, shares(written), strict=True):
+        handle = member.person.name
+        capacity = people[handle].capacity if handle in people else 1.0
+        result.append(Allocation(handle, lane.name, share, share * capacity, explicit))
     return result
+
+
+def shares(memberships: Sequence[tuple[K, float | None]]) -> list[tuple[float, bool]]:
+    """The share of their capacity each membership gives, and whether it is written.
+
+    ``memberships`` are (person, explicit fraction or None) pairs, one per
+    lane membership, the person told apart by any key (a handle within one
+    document, a declaration across a project). An explicit fraction is the
+    share; the memberships of a person without one split equally what the
+    person's explicit fractions leave over (the convention of this module).
+    Two passes over the list: linear.
+    """
+    explicit_total: dict[K, float] = defaultdict(float)
+    implicit_count: dict[K, int] = defaultdict(int)
+    for person, fraction in memberships:
+        if fraction is not None:
+            explicit_total[person] += fraction
+        else:
+            implicit_count[person] += 1
+    return [
+        (fraction, True)
+        if fraction is not None
+        else (max(0.0, 1.0 - explicit_total[person]) / implicit_count[person], False)
+        for person, fraction in memberships
+    ]
 
 
 def lane_fte(document: Document, found: list[Allocation] | None = None) -> dict[str, float]:

@@ -33,17 +33,18 @@ import os
 import secrets
 import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from wmdsl import __version__
 from wmdsl.diagnostics import Diagnostic, Related, Severity
 from wmdsl.diagnostics.report import FileResult
+from wmdsl.flow.load import AllowEntry, LaneEntry, LoadSheet, MemberEntry, PersonEntry, StageEntry
 from wmdsl.model.span import Span
 from wmdsl.project.files import read_regular, write_atomic
 from wmdsl.project.limits import Limits
 from wmdsl.project.specs import Read, display_path, opened
 
-FORMAT = 2
+FORMAT = 3  # 3: records keep the load sheet of their document
 SECRET_NAME = "secret"
 
 
@@ -114,6 +115,113 @@ def _load(data: dict[str, Any], shown: dict[str, str]) -> Diagnostic:
         data["hint"],
         related,
     )
+
+
+def _dump_allows(allows: tuple[AllowEntry, ...], names: dict[str, str]) -> list[Any]:
+    return [[a.code, _span(a.span, names), a.judged] for a in allows]
+
+
+def _load_allows(data: list[Any], shown: dict[str, str]) -> tuple[AllowEntry, ...]:
+    return tuple(AllowEntry(code, _unspan(span, shown), bool(judged)) for code, span, judged in data)
+
+
+def _dump_sheet(sheet: LoadSheet | None, names: dict[str, str]) -> dict[str, Any] | None:
+    """A load sheet as JSON data, its spans named as the diagnostics' are."""
+    if sheet is None:
+        return None
+
+    def span(value: Span | None) -> list[Any] | None:
+        return None if value is None else _span(value, names)
+
+    return {
+        "people": [[span(p.span), p.handle, p.capacity, _dump_allows(p.allows, names)] for p in sheet.people],
+        "lanes": [
+            [
+                span(lane.span),
+                lane.name,
+                [[span(m.person), m.handle, m.share, span(m.span)] for m in lane.members],
+                _dump_allows(lane.allows, names),
+            ]
+            for lane in sheet.lanes
+        ],
+        "stages": [
+            [
+                span(s.target),
+                s.direct,
+                s.workflow,
+                span(s.workflow_span),
+                s.stage,
+                span(s.span),
+                s.load,
+                s.utilisation,
+            ]
+            for s in sheet.stages
+        ],
+        "allows": _dump_allows(sheet.allows, names),
+    }
+
+
+def _load_sheet(data: dict[str, Any] | None, shown: dict[str, str]) -> LoadSheet | None:
+    if data is None:
+        return None
+
+    def span(value: list[Any] | None) -> Span | None:
+        return None if value is None else _unspan(value, shown)
+
+    def placed(value: list[Any]) -> Span:
+        return _unspan(value, shown)
+
+    def number(value: object) -> float | None:
+        return None if value is None else float(cast("float", value))
+
+    return LoadSheet(
+        tuple(
+            PersonEntry(placed(at), str(handle), float(capacity), _load_allows(allows, shown))
+            for at, handle, capacity, allows in data["people"]
+        ),
+        tuple(
+            LaneEntry(
+                placed(at),
+                str(name),
+                tuple(
+                    MemberEntry(span(person), str(handle), number(share), placed(where))
+                    for person, handle, share, where in members
+                ),
+                _load_allows(allows, shown),
+            )
+            for at, name, members, allows in data["lanes"]
+        ),
+        tuple(
+            StageEntry(
+                placed(target),
+                bool(direct),
+                str(workflow),
+                placed(workflow_at),
+                str(stage),
+                placed(at),
+                number(load),
+                number(utilisation),
+            )
+            for target, direct, workflow, workflow_at, stage, at, load, utilisation in data["stages"]
+        ),
+        _load_allows(data["allows"], shown),
+    )
+
+
+def _sheet_files(sheet: LoadSheet | None) -> set[str]:
+    """The files the spans of a load sheet name."""
+    if sheet is None:
+        return set()
+    files = {p.span.file for p in sheet.people} | {a.span.file for a in sheet.allows}
+    for lane in sheet.lanes:
+        files.add(lane.span.file)
+        files.update(m.span.file for m in lane.members)
+        files.update(m.person.file for m in lane.members if m.person is not None)
+        files.update(a.span.file for a in lane.allows)
+    files.update(a.span.file for p in sheet.people for a in p.allows)
+    for stage in sheet.stages:
+        files.update((stage.target.file, stage.workflow_span.file, stage.span.file))
+    return files
 
 
 class Cache:
@@ -188,6 +296,7 @@ class Cache:
                 {shown[name]: text for name, text in record["sources"].items()},
                 Severity.parse(record["fail_on"]),
                 opened(Read(*read) for read in record["reads"]),
+                _load_sheet(record["loads"], shown),
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None
@@ -215,6 +324,7 @@ class Cache:
             "diagnostics": [_dump(d, names) for d in entry.diagnostics],
             "sources": {names[name]: text for name, text in entry.sources.items() if name in used},
             "fail_on": entry.fail_on.label,
+            "loads": _dump_sheet(entry.loads, names),
         }
         payload = json.dumps(record, sort_keys=True).encode("utf-8", "surrogateescape")
         with contextlib.suppress(OSError):  # a cache that cannot be written is no error
@@ -222,5 +332,5 @@ class Cache:
 
     @staticmethod
     def _names_used(entry: FileResult) -> set[str]:
-        files = {entry.shown} | {d.span.file for d in entry.diagnostics}
+        files = {entry.shown} | {d.span.file for d in entry.diagnostics} | _sheet_files(entry.loads)
         return files | {r.span.file for d in entry.diagnostics for r in d.related}

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wmdsl.diagnostics import Diagnostic, Severity, codes
 from wmdsl.model import Allow, Document, Named, Workflow
+from wmdsl.model.span import Span
 from wmdsl.project.settings import Overrides, Settings, resolve
-from wmdsl.rules.registry import RuleContext, all_rules, element_key, workflow_key
+from wmdsl.rules.registry import (
+    Options,
+    ProjectContext,
+    RuleContext,
+    all_rules,
+    element_key,
+    project_codes,
+    workflow_key,
+)
+
+if TYPE_CHECKING:
+    from wmdsl.flow.load import AllowEntry, LoadSheet
 
 _COLLECTIONS = {
     "person": "people",
@@ -76,15 +90,23 @@ def _workflow_allows(workflow: Workflow) -> Iterator[_Placed]:
 
 
 def run_rules(
-    document: Document, settings: Settings | None = None, *, honour_allows: bool = True
+    document: Document,
+    settings: Settings | None = None,
+    *,
+    honour_allows: bool = True,
+    context: RuleContext | None = None,
 ) -> list[Diagnostic]:
-    """Every finding of the enabled rules on ``document``, less what ``allow`` accepts."""
+    """Every finding of the enabled rules of one file on ``document``, less what ``allow`` accepts.
+
+    The rules of the whole project are left to :func:`run_project_rules`.
+    ``context`` is the document's, when the caller reads it afterwards too.
+    """
     settings = settings or resolve({}, Overrides(), None)
-    context = RuleContext(document)
+    context = context or RuleContext(document)
     findings: list[Diagnostic] = []
     for rule in all_rules():
         code = rule.code.code
-        if code not in settings.enabled:
+        if code not in settings.enabled or rule.pooled is not None:
             continue
         severity = settings.severity.get(code, rule.code.severity)
         options = settings.options.get(code, rule.defaults())
@@ -124,8 +146,10 @@ def _suppress(document: Document, findings: list[Diagnostic], settings: Settings
     if codes.UNUSED_ALLOW.code not in settings.enabled:
         return kept
     severity = settings.severity.get(codes.UNUSED_ALLOW.code, codes.UNUSED_ALLOW.severity)
+    # An allow of a project rule is judged by run_project_rules, which sees its findings.
+    project = project_codes()
     for entry in placed:
-        judged = entry.allow.code in settings.enabled and not entry.shared
+        judged = entry.allow.code in settings.enabled and not entry.shared and entry.allow.code not in project
         if judged and id(entry) not in used and entry.allow.span.file == document.file:
             kept.append(_unused(entry.allow, severity))
     return kept
@@ -139,3 +163,67 @@ def _unused(allow: Allow, severity: Severity) -> Diagnostic:
         allow.span,
         "remove it, or move it to the element the finding is about",
     )
+
+
+def run_project_rules(
+    sheets: Iterable[LoadSheet],
+    settings_of: Callable[[str], Settings],
+    *,
+    honour_allows: bool = True,
+) -> list[Diagnostic]:
+    """The findings of the rules of the whole project on the documents that gave ``sheets``.
+
+    A finding is placed at a declaration and counts under the settings of the
+    file that holds it (``settings_of`` its file as shown): whether its rule
+    is enabled there, its severity, options and ``per-file-ignores``. An
+    ``allow`` on the declaration, its workflow or its file accepts it; an
+    allow of such a rule that accepts nothing is reported here, once.
+    """
+
+    def options_of(code: str, at: Span) -> Options | None:
+        return settings_of(at.file).options.get(code)
+
+    context = ProjectContext(sheets, options_of)
+    rules = [rule for rule in all_rules() if rule.pooled is not None]
+    if not rules:
+        return []
+    pool = context.pool()
+    covering: dict[Span, tuple[AllowEntry, ...]] = {lane.lane.span: lane.lane.allows for lane in pool.lanes}
+    covering.update((person.person.span, person.person.allows) for person in pool.people)
+    used: set[Span] = set()
+    kept: list[Diagnostic] = []
+    for rule in rules:
+        assert rule.pooled is not None
+        code = rule.code.code
+        for finding in rule.pooled(context, rule.defaults()):
+            settings = settings_of(finding.span.file)
+            if code not in settings.enabled or code in settings.ignored_in(Path(finding.span.file)):
+                continue
+            if honour_allows:
+                cover = [a for a in covering.get(finding.span, ()) if a.code == code]
+                if cover:
+                    used.update(a.span for a in cover)
+                    continue
+            severity = settings.severity.get(code, rule.code.severity)
+            kept.append(
+                Diagnostic(code, severity, finding.message, finding.span, finding.hint, finding.related)
+            )
+    if honour_allows:
+        kept.extend(_unused_project_allows(pool.allows, used, settings_of))
+    return kept
+
+
+def _unused_project_allows(
+    allows: Iterable[AllowEntry], used: set[Span], settings_of: Callable[[str], Settings]
+) -> Iterator[Diagnostic]:
+    unused = codes.UNUSED_ALLOW.code
+    for entry in allows:
+        if not entry.judged or entry.span in used:
+            continue
+        settings = settings_of(entry.span.file)
+        if unused not in settings.enabled or entry.code not in settings.enabled:
+            continue
+        if unused in settings.ignored_in(Path(entry.span.file)):
+            continue
+        severity = settings.severity.get(unused, codes.UNUSED_ALLOW.severity)
+        yield _unused(Allow(span=entry.span, code=entry.code, reason=""), severity)

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from wmdsl.diagnostics import Related, codes
+from wmdsl.flow.load import PooledPerson
 from wmdsl.model import (
     Board,
     Cadence,
@@ -27,11 +28,14 @@ from wmdsl.model import (
     Stage,
     Workflow,
 )
+from wmdsl.rules.flow.pooled import SHOWN, by_workflow, fte, percent, plural, stage_notes, threshold_at
 from wmdsl.rules.registry import (
     Finding,
     Option,
     Options,
+    ProjectContext,
     RuleContext,
+    project_rule,
     rule,
     subjects,
     workflow_key,
@@ -433,3 +437,164 @@ def team_size(ctx: RuleContext, options: Options) -> Iterator[Finding]:
         else:
             continue
         yield Finding(lane.span, message, hint, subjects("lane", lane, workflow))
+
+
+PEOPLE_LOAD = """
+person @erik "Erik Johansson"
+person @chen "Chen Hao"
+lane platform "Platform" {{ owner @erik; members @erik, @chen }}
+
+workflow delivery "Delivery" {{
+  owner @erik
+  intake releases "Releases" {{ owner @erik; arrivals 3 per week }}
+  stage approve "Approve release" {{ owner @erik; wip 1; effort {approve} }}
+  stage build "Build" in platform {{ wip 2; effort 1d }}
+  exit shipped "Shipped"
+  exit dropped "Dropped" {{ kind rejected }}
+  releases -> approve
+  approve -> build
+  build -> shipped
+  build -> dropped {{ chance 10% }}
+  approve -> dropped {{ chance 10% }}
+}}
+
+workflow it_ops "IT operations" {{
+  owner @erik
+  intake incidents "Incidents" {{ owner @chen; arrivals 3 per week }}
+  stage restore "Restore service" in platform {{ wip 2; effort 1d }}
+  exit restored "Restored"
+  exit closed "Closed" {{ kind rejected }}
+  incidents -> restore
+  restore -> restored
+  restore -> closed {{ chance 10% }}
+}}
+"""
+
+
+# Parts of a person's load named in a message, at most, and stages named of each when there are several.
+_PARTS = 3
+_PART_STAGES = 2
+
+
+def _parts(person: PooledPerson) -> str:
+    """``lane `platform` 1.14 (`delivery`: build 0.54; `it_ops`: restore 0.6); stages they own 0.6 (…)``.
+
+    The largest parts first; a part names its busiest stages (each with the
+    person's share of its load).
+    """
+    parts = sorted(person.parts, key=lambda part: -part.load)
+    most = SHOWN if len(parts) == 1 else _PART_STAGES
+    shown = []
+    for part in parts[:_PARTS]:
+        if part.lane is None:
+            stages = by_workflow(part.busiest, len(part.stages), most=most)
+            shown.append(f"stages they own {fte(part.load)} ({stages})")
+        else:
+            stages = by_workflow(part.busiest, len(part.stages), part.fte / part.lane.fte, most)
+            shown.append(f"lane `{part.lane.lane.name}` {fte(part.load)} ({stages})")
+    more = len(parts) - _PARTS
+    return "; ".join(shown) + (f"; … {more} more" if more > 0 else "")
+
+
+def _part_notes(person: PooledPerson) -> tuple[Related, ...]:
+    notes: list[Related] = []
+    for part in person.parts:
+        if part.lane is not None and part.member is not None:
+            notes.append(
+                Related(
+                    part.member, f"member of lane `{part.lane.lane.name}`: {fte(part.load)} FTE of its work"
+                )
+            )
+        else:
+            notes.extend(stage_notes(part.busiest))
+    return tuple(notes[:_RELATED])
+
+
+def _pooled_people(ctx: ProjectContext) -> Iterator[tuple[PooledPerson, float]]:
+    """Every person whose load comes from more than one lane or workflow, with their utilisation.
+
+    A person whose whole load is one lane in one workflow is left to the
+    lane's own findings (FLW006, FLW015), which say the same thing.
+    """
+    for person in ctx.pool().people:
+        rho = person.utilisation
+        if rho is None or (len(person.parts) < 2 and len(person.workflows) < 2):
+            continue
+        yield person, rho
+
+
+def _load_message(person: PooledPerson, rho: float, tail: str) -> str:
+    least = "at least " if person.unknown else ""
+    handle = person.person.handle
+    return (
+        f"`{handle}` is asked for {least}{fte(person.load)} FTE of work in "
+        f"{plural(len(person.workflows), 'workflow')} and has {fte(person.person.capacity)} FTE "
+        f"({percent(rho)}{tail}): {_parts(person)}"
+    )
+
+
+def _levers(person: PooledPerson) -> str:
+    """``add people to lanes `a`, `b`, give the stages they own to a lane``: what spreads their work."""
+    names = [part.lane.lane.name for part in person.parts if part.lane is not None]
+    levers = [f"add people to lane{'s' if len(names) > 1 else ''} {listed(names)}"] if names else []
+    if any(part.lane is None for part in person.parts):
+        levers.append("give the stages they own to a lane")
+    return ", ".join(levers)
+
+
+@project_rule(
+    codes.OVERLOADED_PERSON,
+    """
+    A person's week is one, whichever lanes and workflows ask for it. Each
+    of their lanes takes its part of them (the FTE they give it, as
+    `members` says), and each lane's work falls on its members pro rata to
+    those FTE; the stages they own outside any lane come on top. This rule
+    adds it all up across every workflow of every checked file, and reports
+    the person, once, at their declaration, when it reaches 100% of their
+    `capacity`: work that needs more of someone than they have is not done,
+    or done by burning them out. A person whose load is one lane in one
+    workflow is left to that lane's findings.
+    """,
+    bad=PEOPLE_LOAD.format(approve="1d"),
+    fix=(("effort 1d }\n  stage build", "effort 2h }\n  stage build"),),
+)
+def overloaded_person(ctx: ProjectContext, options: Options) -> Iterator[Finding]:
+    for person, rho in _pooled_people(ctx):
+        if rho < 1:
+            continue
+        handle = person.person.handle
+        yield Finding(
+            person.person.span,
+            _load_message(person, rho, ""),
+            f"spread the work: {_levers(person)} so that `{handle}` carries less of it, "
+            f"or move a stage's work to a lane `{handle}` is not in",
+            related=_part_notes(person),
+        )
+
+
+@project_rule(
+    codes.NEAR_CAPACITY_PERSON,
+    """
+    Someone booked to 90% of their week has no room for the unplanned: an
+    incident, a colleague's question, a day off. Their queues wait on them
+    and they become the bottleneck of every lane they are in. This rule
+    pools a person's load as HUM007 does and warns when it reaches the
+    near-capacity threshold of FLW007 (its `threshold` option, one setting
+    for stages, lanes and people) while staying under 100%.
+    """,
+    bad=PEOPLE_LOAD.format(approve="4h"),
+    fix=(("effort 4h }\n  stage build", "effort 1h }\n  stage build"),),
+)
+def near_capacity_person(ctx: ProjectContext, options: Options) -> Iterator[Finding]:
+    for person, rho in _pooled_people(ctx):
+        threshold = threshold_at(ctx, person.person.span)
+        if not threshold <= rho < 1:
+            continue
+        handle = person.person.handle
+        yield Finding(
+            person.person.span,
+            _load_message(person, rho, f", threshold {percent(threshold)}"),
+            f"leave `{handle}` room: {_levers(person)}, or move a stage's work to a lane `{handle}` "
+            f"is not in, to bring them under {percent(threshold)}",
+            related=_part_notes(person),
+        )

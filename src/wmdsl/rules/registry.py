@@ -24,6 +24,7 @@ from wmdsl.model import Decision, Document, Handoff, Intake, Lane, Named, Stage,
 from wmdsl.model.span import Span
 
 if TYPE_CHECKING:
+    from wmdsl.flow.load import LoadSheet, Pool
     from wmdsl.flow.results import WorkflowAnalysis
 
 
@@ -40,6 +41,7 @@ class Finding:
 
 Options = Mapping[str, Any]
 Check = Callable[["RuleContext", Options], Iterable[Finding]]
+ProjectCheck = Callable[["ProjectContext", Options], Iterable[Finding]]
 Fix = tuple[tuple[str, str], ...]  # (old, new) replacements, each made once
 OptionValue = int | float | str | bool
 
@@ -80,6 +82,9 @@ class Rule:
     recommended: bool
     written: tuple[str, str]  # rationale and bad, as given
     fix: Fix = field(repr=False)
+    # The check of a rule of the whole project (see project_rule); ``check``
+    # then runs it on the one document of a RuleContext.
+    pooled: ProjectCheck | None = field(default=None, repr=False)
 
     @functools.cached_property
     def rationale(self) -> str:
@@ -136,6 +141,37 @@ def rule(
     return register
 
 
+def project_rule(
+    code: Code,
+    rationale: str,
+    *,
+    options: tuple[Option, ...] = (),
+    bad: str = "",
+    fix: Fix = (),
+    recommended: bool = True,
+) -> Callable[[ProjectCheck], ProjectCheck]:
+    """Register the decorated function as the check for ``code``, run once over the whole project.
+
+    Such a rule reads a :class:`ProjectContext`: what every document of a
+    run asks of the people and lanes they share. A check runs it once after
+    the rules of each file, on every document it compiled (a single file is a
+    project of one); its findings are placed at declarations, so each is
+    reported once however many files import what it is about.
+    """
+
+    def register(check: ProjectCheck) -> ProjectCheck:
+        if code.code in _RULES:
+            raise ValueError(f"two rules check {code.code} ({code.name})")
+
+        def alone(ctx: RuleContext, options: Options) -> Iterable[Finding]:
+            return check(ProjectContext([load_sheet(ctx)]), options)
+
+        _RULES[code.code] = Rule(code, alone, options, recommended, (rationale, bad), fix, check)
+        return check
+
+    return register
+
+
 def _example(text: str) -> str:
     import textwrap  # here: a check never reads the examples
 
@@ -162,6 +198,11 @@ def all_rules() -> list[Rule]:
     import wmdsl.rules  # noqa: F401  (registers the rule modules)
 
     return [_RULES[code] for code in sorted(_RULES)]
+
+
+def project_codes() -> frozenset[str]:
+    """The codes of the rules of the whole project (registered with :func:`project_rule`)."""
+    return frozenset(rule.code.code for rule in all_rules() if rule.pooled is not None)
 
 
 def workflow_key(workflow: Workflow) -> str:
@@ -283,3 +324,40 @@ class RuleContext:
             table.update((lane.name, lane) for lane in workflow.lanes)
             self._lanes[id(workflow)] = table
         return self._lanes[id(workflow)]
+
+
+def load_sheet(ctx: RuleContext) -> LoadSheet:
+    """What the document of ``ctx`` adds to its project's load, from the analyses ``ctx`` made."""
+    from wmdsl.flow.load import sheet  # on first use, as the analysis is
+
+    return sheet(ctx.document, ctx.analysis, project_codes())
+
+
+class ProjectContext:
+    """What a rule of the whole project may read: the load of every checked document, pooled.
+
+    ``options_of(code, span)`` gives the options of rule ``code`` that apply
+    at ``span`` (those of the file it is in); without it, the defaults.
+    """
+
+    def __init__(
+        self,
+        sheets: Iterable[LoadSheet],
+        options_of: Callable[[str, Span], Options | None] | None = None,
+    ) -> None:
+        self._sheets = list(sheets)
+        self._pool: Pool | None = None
+        self._options_of = options_of
+
+    def pool(self) -> Pool:
+        """Every lane and person of the project with the work asked of them, computed once."""
+        if self._pool is None:
+            from wmdsl.flow.load import pool
+
+            self._pool = pool(self._sheets)
+        return self._pool
+
+    def options(self, code: Code, at: Span) -> Options:
+        """The options of the rule of ``code`` in the file of ``at``."""
+        found = self._options_of(code.code, at) if self._options_of is not None else None
+        return found if found is not None else _RULES[code.code].defaults()
