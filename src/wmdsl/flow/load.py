@@ -157,6 +157,7 @@ def sheet(
     lanes.extend(reader.lane(lane, None, shared_people, {}) for lane in document.shared.lanes)
     stages: list[StageEntry] = []
     for workflow in document.workflows:
+        reader.workflow(workflow)
         own = {p.name: p for p in workflow.people}
         people.extend(reader.person(p, workflow) for p in workflow.people)
         lanes.extend(reader.lane(lane, workflow, shared_people, own) for lane in workflow.lanes)
@@ -189,13 +190,17 @@ class _Reader:
         """The allows that cover a declaration: its own, its workflow's and its file's."""
         found = [self.entry_of(a, workflow is not None) for a in allows if a.code in self.codes]
         if workflow is not None:
-            if id(workflow) not in self.workflows:
-                self.workflows[id(workflow)] = [
-                    self.entry_of(a, True) for a in workflow.allows if a.code in self.codes
-                ]
-            found.extend(self.workflows[id(workflow)])
+            found.extend(self.workflow(workflow))
         found.extend(self.files.get(file, ()))
         return tuple(found)
+
+    def workflow(self, workflow: Workflow) -> list[AllowEntry]:
+        """The allows of a workflow block, read once (each is judged, used or not)."""
+        if id(workflow) not in self.workflows:
+            self.workflows[id(workflow)] = [
+                self.entry_of(a, True) for a in workflow.allows if a.code in self.codes
+            ]
+        return self.workflows[id(workflow)]
 
     def person(self, person: Person, workflow: Workflow | None) -> PersonEntry:
         allows = self.covering(person.allows, workflow, person.span.file)

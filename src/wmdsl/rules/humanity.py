@@ -566,7 +566,7 @@ def overloaded_person(ctx: ProjectContext, options: Options) -> Iterator[Finding
         yield Finding(
             person.person.span,
             _load_message(person, rho, ""),
-            f"spread the work: {_levers(person)} so that `{handle}` carries less of it, "
+            f"spread the work so that `{handle}` carries less of it: {_levers(person)}, "
             f"or move a stage's work to a lane `{handle}` is not in",
             related=_part_notes(person),
         )
