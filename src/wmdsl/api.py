@@ -13,11 +13,12 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from wmdsl.diagnostics import Diagnostic, Severity, UsageError, WmdslError, codes, sorted_unique
 from wmdsl.diagnostics.report import FileResult, Report
 from wmdsl.flow.graph import FlowGraph, build_graph
+from wmdsl.flow.load import sheet
 from wmdsl.model import Document, Workflow, json_schema
 from wmdsl.model.span import point
 from wmdsl.project.limits import Limits
@@ -30,16 +31,20 @@ from wmdsl.syntax import ParsedFile
 from wmdsl.syntax import parse as _parse
 
 if TYPE_CHECKING:
-    from wmdsl.flow.load import LoadSheet
+    from wmdsl.flow.load import LoadSheet, Pool
+    from wmdsl.flow.results import Analysis
     from wmdsl.project.cache import Cache
 
 __all__ = [
     "Compilation",
     "ConfigError",
+    "NothingToDraw",
     "Overrides",
+    "Project",
     "Report",
     "SpecError",
     "UsageError",
+    "analysis",
     "check",
     "check_text",
     "compile_path",
@@ -49,8 +54,11 @@ __all__ = [
     "json_schema",
     "load",
     "loads",
+    "merged",
     "parse",
+    "project",
     "render",
+    "render_project",
 ]
 
 
@@ -62,6 +70,10 @@ class SpecError(WmdslError):
         first = diagnostics[0]
         more = f" (and {len(diagnostics) - 1} more)" if len(diagnostics) > 1 else ""
         super().__init__(f"{first.span}: {first.code} {first.message}{more}")
+
+
+class NothingToDraw(UsageError):
+    """A format that draws workflows was asked of specs that hold none."""
 
 
 def parse(text: str, path: str = "<string>") -> ParsedFile:
@@ -299,6 +311,118 @@ class Rendering:
     refused: bool
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Project:
+    """The specs of a run, checked, with their models: what ``render``, ``docs`` and ``analyze`` build on.
+
+    ``files`` are the specs found (sorted, as :func:`check` finds them),
+    ``documents`` the models of those that compiled, and ``compiled`` their
+    files, in the same order; ``refused`` is true when one did not compile,
+    or, unless forced, when the checks found errors.
+    """
+
+    report: Report
+    files: list[Path]
+    documents: list[Document]
+    compiled: list[Path]
+    refused: bool
+    sheets: tuple[LoadSheet, ...] = ()
+
+    def pool(self) -> Pool:
+        """What every workflow of the project asks of each lane and person (see :mod:`wmdsl.flow.load`)."""
+        from wmdsl.flow.load import pool
+
+        return pool(self.sheets)
+
+
+def project(
+    paths: Iterable[str | Path] | str | Path,
+    *,
+    force: bool = False,
+    root: str | Path | None = None,
+    exclude: Sequence[str] = (),
+    rules: bool = True,
+) -> Project:
+    """Find the specs ``paths`` name as :func:`check` does, compile and check each, and keep their models.
+
+    With ``rules=False`` only language errors are looked for (and refuse),
+    and no load sheets are made (:func:`analysis` makes them from its
+    analyses). Raises :class:`UsageError` when ``paths`` name nothing to
+    build on.
+    """
+    given = [paths] if isinstance(paths, str | Path) else list(paths)
+    configs = Configurations()
+    where = Path(root) if root is not None else None
+    files, notes = find_specs(given, exclude, where, None, configs)
+    results: list[FileResult] = []
+    documents: list[Document] = []
+    compiled: list[Path] = []
+    sheets: list[LoadSheet] = []
+    for path in files:
+        settings = configs.settings_for(path)
+        try:
+            compilation = compile_file(path, where, limits=settings.limits)
+        except (OSError, ValueError, RuntimeError, MemoryError) as error:  # RecursionError included
+            results.append(_failed(path, error, settings))
+            continue
+        if rules:
+            results.append(_finish(path, compilation, settings, True))
+        else:
+            shown = compilation.path
+            results.append(FileResult(shown, compilation.diagnostics, compilation.sources, settings.fail_on))
+        if compilation.document is not None:
+            documents.append(compilation.document)
+            compiled.append(path)
+            loads = results[-1].loads
+            if loads is not None:
+                sheets.append(loads)
+    found = [*notes, *(d for result in results for d in result.diagnostics)]
+    if rules:
+        found += _project(results, lambda shown: configs.settings_for(Path(shown)), True)
+    sources = {name: text for result in results for name, text in result.sources.items()}
+    fail_on = min((r.fail_on for r in results), default=Severity.ERROR)
+    report = Report([r.shown for r in results], sorted_unique(found), sources, fail_on)
+    refused = len(compiled) < len(files) or (report.exit_code() != 0 and not force)
+    return Project(
+        report=report,
+        files=files,
+        documents=documents,
+        compiled=compiled,
+        refused=refused,
+        sheets=tuple(sheets),
+    )
+
+
+def _sheet(document: Document, figures: Analysis | None = None) -> LoadSheet:
+    """The load sheet of a document that was not checked by the rules: from its flow analysis."""
+    from wmdsl.flow.analysis import analyze
+
+    found = figures if figures is not None else analyze(document)
+    by_workflow = dict(zip(map(id, document.workflows), found.workflows, strict=True))
+    return sheet(document, lambda workflow: by_workflow[id(workflow)])
+
+
+def analysis(
+    paths: Iterable[str | Path] | str | Path,
+    *,
+    root: str | Path | None = None,
+    exclude: Sequence[str] = (),
+) -> tuple[Project, list[Analysis]]:
+    """The flow analysis of every workflow of the specs ``paths`` name (found as :func:`check` finds them).
+
+    Only language errors refuse (``Project.refused``; no analysis then);
+    ``Project.pool()`` gives the load of all the workflows together.
+    """
+    from wmdsl.flow.analysis import analyze
+
+    built = project(paths, root=root, exclude=exclude, rules=False)
+    if built.refused:
+        return built, []
+    analyses = [analyze(document) for document in built.documents]
+    sheets = tuple(_sheet(d, a) for d, a in zip(built.documents, analyses, strict=True))
+    return replace(built, sheets=sheets), analyses
+
+
 def render(
     path: str | Path, formats: Sequence[str], *, force: bool = False, root: str | Path | None = None
 ) -> Rendering:
@@ -306,18 +430,97 @@ def render(
 
     Rendering is refused when the spec has errors: language errors always,
     rule errors unless ``force`` is set. Unknown format names raise
-    :class:`UsageError`; a renderer that cannot run raises ``RenderError``.
+    :class:`UsageError`, and so does a format that draws workflows asked of
+    a file that holds none; a renderer that cannot run raises ``RenderError``.
     """
-    from wmdsl.render import RENDERERS
     from wmdsl.render import render as render_format
+
+    _known(formats)
+    rendering, document = _checked(path, force, root)
+    if document is not None:
+        _drawable(document, formats, str(path))
+        rendering.outputs.update((name, render_format(document, name)) for name in formats)
+    return rendering
+
+
+def _known(formats: Sequence[str]) -> None:
+    from wmdsl.render import RENDERERS
 
     unknown = [name for name in formats if name not in RENDERERS]
     if unknown:
         raise UsageError(f"unknown format {unknown[0]!r}; choose from {', '.join(RENDERERS)}")
-    rendering, document = _checked(path, force, root)
-    if document is not None:
-        rendering.outputs.update((name, render_format(document, name)) for name in formats)
-    return rendering
+
+
+def _drawable(document: Document, formats: Sequence[str], shown: str) -> None:
+    """A usage error when a format that draws workflows is asked of a file that holds none."""
+    from wmdsl.render import RENDERERS
+
+    drawn = [name for name in formats if RENDERERS[name].draws_workflows]
+    if drawn and not document.workflows:
+        others = ", ".join(name for name, r in RENDERERS.items() if not r.draws_workflows)
+        raise NothingToDraw(
+            f"{shown} holds no workflow, so there is nothing to draw as {drawn[0]}; "
+            f"render a file that declares `workflow NAME {{ … }}` (or the folder of those that import "
+            f"this one), or use a format that lists declarations: {others}"
+        )
+
+
+def render_project(
+    paths: Iterable[str | Path],
+    formats: Sequence[str],
+    *,
+    force: bool = False,
+    root: str | Path | None = None,
+    exclude: Sequence[str] = (),
+) -> tuple[Rendering, list[str]]:
+    """Check the specs ``paths`` name (as :func:`check` finds them), then render each in each format.
+
+    Outputs are keyed by where they go inside the output folder: each file's
+    path below the folder the specs have in common, its ``.wm`` replaced by
+    the format's extension (``org/hiring.wm`` → ``org/hiring.svg``), so two
+    files of the same name in different folders never clash. A format that
+    draws workflows skips the files that hold none (files of shared people
+    and lanes, which the others import); the second value names them. It is a
+    :class:`UsageError` when that leaves nothing to draw.
+    """
+    from wmdsl.render import RENDERERS
+    from wmdsl.render import render as render_format
+
+    _known(formats)
+    built = project(paths, force=force, root=root, exclude=exclude)
+    rendering = Rendering(built.report, {}, built.refused)
+    if built.refused:
+        return rendering, []
+    base = _common_folder(built.files)
+    compiled = list(zip(built.compiled, built.documents, strict=True))
+    names = {id(document): _output_stem(path, base) for path, document in compiled}
+    skipped = [path.as_posix() for path, document in compiled if not document.workflows]
+    drawn = [name for name in formats if RENDERERS[name].draws_workflows]
+    if drawn and len(skipped) == len(built.documents):
+        raise NothingToDraw(
+            f"none of the {len(built.documents)} specs holds a workflow, so there is nothing to draw as "
+            f"{drawn[0]}; name the files or folders that declare `workflow NAME {{ … }}`"
+        )
+    for document in built.documents:
+        for name in formats:
+            if RENDERERS[name].draws_workflows and not document.workflows:
+                continue
+            rendering.outputs[f"{names[id(document)]}.{RENDERERS[name].extension}"] = render_format(
+                document, name
+            )
+    return rendering, skipped if drawn else []
+
+
+def _common_folder(files: Sequence[Path]) -> Path:
+    """The deepest folder that holds every one of ``files``."""
+    folders = [os.path.dirname(os.path.abspath(path)) for path in files]
+    return Path(os.path.commonpath(folders)) if folders else Path.cwd()
+
+
+def _output_stem(path: Path, base: Path) -> str:
+    """``path`` below ``base``, without ``.wm``: where its outputs go inside an output folder."""
+    relative = Path(os.path.abspath(path)).relative_to(base).as_posix()
+    return relative[: -len(".wm")] if relative.endswith(".wm") else relative
 
 
 def _checked(path: str | Path, force: bool, root: str | Path | None) -> tuple[Rendering, Document | None]:
@@ -333,28 +536,64 @@ def _checked(path: str | Path, force: bool, root: str | Path | None) -> tuple[Re
 
 
 def handbook(
-    path: str | Path, *, force: bool = False, root: str | Path | None = None
+    path: str | Path | Sequence[str | Path],
+    *,
+    force: bool = False,
+    root: str | Path | None = None,
+    exclude: Sequence[str] = (),
 ) -> tuple[Rendering, str | None]:
-    """Check ``path`` and build its onboarding handbook (``{relative path: bytes}`` in ``outputs``).
+    """Check the specs ``path`` names (a file, a folder, or several) and build their onboarding handbook.
 
-    Refused like :func:`render`. The diagram is drawn with Graphviz when it is
-    installed; otherwise the handbook is built without it and the second
-    value says why.
+    The outputs are ``{relative path: bytes}``. Refused like :func:`render`.
+    Every workflow of every file gets its pages; people and lanes that
+    several files share are one each, and the lane pages and the capacity
+    page show what every workflow asks of them. The diagram is drawn with
+    Graphviz when it is installed; otherwise the handbook is built without
+    it and the second value says why.
     """
     from wmdsl.handbook import build_handbook
     from wmdsl.render import RenderError
     from wmdsl.render import render as render_format
 
-    rendering, document = _checked(path, force, root)
-    if document is None:
+    built = project(path, force=force, root=root, exclude=exclude)
+    rendering = Rendering(built.report, {}, built.refused)
+    if built.refused:
         return rendering, None
+    document = merged(built.documents)
     note: str | None = None
     try:
         svg: str | None = render_format(document, "svg").decode("utf-8")
     except RenderError as error:
         svg, note = None, str(error)
-    rendering.outputs.update(build_handbook(document, rendering.report, svg))
+    rendering.outputs.update(build_handbook(built.documents, rendering.report, svg, built.pool()))
     return rendering, note
+
+
+def merged(documents: Sequence[Document]) -> Document:
+    """One document of every workflow of ``documents``, with each shared declaration once.
+
+    A declaration that several files import is one (it is known by where it
+    is written, not by its name). A single document is itself.
+    """
+    if len(documents) == 1:
+        return documents[0]
+    from wmdsl.model import Declarations
+
+    def once(kind: str) -> tuple[Any, ...]:
+        seen: dict[Any, Any] = {}
+        for document in documents:
+            for element in getattr(document.shared, kind):
+                seen.setdefault(element.span, element)
+        return tuple(seen.values())
+
+    kinds = ("people", "lanes", "work", "decisions", "calendars")
+    return Document(
+        file=", ".join(d.file for d in documents),
+        imports=tuple(dict.fromkeys(i for d in documents for i in d.imports)),
+        shared=Declarations(**{kind: once(kind) for kind in kinds}),
+        allows=tuple(a for d in documents for a in d.allows),
+        workflows=tuple(w for d in documents for w in d.workflows),
+    )
 
 
 def check_text(

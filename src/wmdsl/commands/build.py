@@ -1,7 +1,8 @@
-"""The commands that make something of one spec: ``render``, ``analyze`` and ``docs``.
+"""The commands that make something of specs: ``render``, ``analyze`` and ``docs``.
 
-Each checks the spec first and refuses when the checks find errors; what it
-writes it writes whole, and never over a file the run read.
+Each takes files and folders as ``check`` does (the same discovery, the same
+confinement), checks the specs first and refuses when the checks find
+errors; what it writes it writes whole, and never over a file the run read.
 """
 
 from __future__ import annotations
@@ -43,8 +44,37 @@ def _show_findings(result: api.Rendering, no_color: bool, not_done: str) -> None
         sys.exit(1)
 
 
+def _unreadable(report: api.Report, not_done: str) -> None:
+    """Exit 2 with a message when a spec named or found could not be read at all."""
+    from wmdsl.diagnostics import codes
+
+    named = set(report.files)
+    for diagnostic in report.diagnostics:
+        if diagnostic.code == codes.UNREADABLE.code and diagnostic.span.file in named:
+            where = diagnostic.span.file
+            raise ConfigFailure(f"{not_done}: {where}: {diagnostic.message}")
+
+
+def _several(paths: tuple[Path, ...]) -> bool:
+    """True when ``paths`` name a folder or more than one file: a project rather than one spec."""
+    return len(paths) > 1 or any(path.is_dir() for path in paths)
+
+
+_EXCLUDE = click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Skip files found in folders whose path, or a folder on the way, matches GLOB (as for `check`).",
+)
+_ROOT = click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Project root that imports must stay inside (default: found upward).",
+)
+
+
 @click.command()
-@click.argument("spec", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--to",
     "formats",
@@ -57,25 +87,70 @@ def _show_findings(result: api.Rendering, no_color: bool, not_done: str) -> None
     "-o",
     "--output",
     type=click.Path(path_type=Path),
-    help="Output file, or folder (required for several formats). Default: standard output.",
+    help="Output file, or folder (required for several formats, and for a folder or several specs). "
+    "Default: standard output.",
 )
 @click.option("--force", is_flag=True, help="Render even when the checks find errors.")
+@_EXCLUDE
+@_ROOT
 @click.option("--no-color", is_flag=True, help="Never colour the findings.")
-def render(spec: Path, formats: tuple[str, ...], output: Path | None, force: bool, no_color: bool) -> None:
-    """Check SPEC, then render it. Refuses (exit 1) when the checks find errors."""
+def render(
+    paths: tuple[Path, ...],
+    formats: tuple[str, ...],
+    output: Path | None,
+    force: bool,
+    exclude: tuple[str, ...],
+    root: Path | None,
+    no_color: bool,
+) -> None:
+    """Check PATHS (.wm files or folders, as for `check`), then render them.
+
+    One spec goes to standard output, to the file -o names, or (with several
+    formats) into the folder -o names as SPEC.EXT. A folder or several specs
+    need -o FOLDER: each spec with a workflow is written to its path below the
+    folder the specs have in common, with the format's extension
+    (`org/hiring.wm` becomes FOLDER/org/hiring.svg); files without a workflow
+    (shared people and lanes) are skipped for the formats that draw
+    workflows. Refuses (exit 1) when the checks find errors; exit 2 when there
+    is nothing to render or the command is wrong.
+    """
+
+    several = len(formats) > 1
+    project = _several(paths)
+    if project and output is None:
+        raise click.UsageError("a folder or several specs need -o FOLDER")
+    if project and output is not None and output.exists() and not output.is_dir():
+        raise click.UsageError(
+            f"-o {output} is a file: a folder or several specs are rendered one file per spec and "
+            "format, so -o must name a folder"
+        )
+    if several and output is None:
+        raise click.UsageError("several --to formats need -o FOLDER")
+    if project:
+        assert output is not None
+        _render_project(paths, formats, output, force, exclude, root, no_color)
+    else:
+        _render_one(paths[0], formats, output, force, root, no_color)
+
+
+def _render_one(
+    spec: Path, formats: tuple[str, ...], output: Path | None, force: bool, root: Path | None, no_color: bool
+) -> None:
     from wmdsl import api
     from wmdsl.project.settings import settings_for
     from wmdsl.render import RenderError
 
     several = len(formats) > 1
-    if several and output is None:
-        raise click.UsageError("several --to formats need -o FOLDER")
     try:
-        result = api.render(spec, formats, force=force)
+        api.discover([spec])  # a name that leads nowhere is a usage error, as for `check`
+        result = api.render(spec, formats, force=force, root=root)
+    except api.NothingToDraw as error:
+        raise ConfigFailure(f"not rendered: {error}") from error
     except api.UsageError as error:
         raise click.UsageError(str(error)) from error
     except RenderError as error:
         raise ConfigFailure(f"cannot render: {error}") from error
+    _unreadable(result.report, "not rendered")
     _show_findings(result, no_color, "not rendered")
     targets = {name: _destination(spec, name, output, several) for name in result.outputs}
     read = [spec, *map(Path, result.report.sources), *filter(None, [settings_for(spec).source])]
@@ -91,8 +166,48 @@ def render(spec: Path, formats: tuple[str, ...], output: Path | None, force: boo
             click.echo(f"wrote {target}", err=True)
 
 
+def _render_project(
+    paths: tuple[Path, ...],
+    formats: tuple[str, ...],
+    output: Path,
+    force: bool,
+    exclude: tuple[str, ...],
+    root: Path | None,
+    no_color: bool,
+) -> None:
+    from wmdsl import api
+    from wmdsl.project.settings import ConfigError, settings_for
+    from wmdsl.render import RenderError
+
+    try:
+        result, skipped = api.render_project(paths, formats, force=force, root=root, exclude=exclude)
+    except api.NothingToDraw as error:
+        raise ConfigFailure(f"not rendered: {error}") from error
+    except api.UsageError as error:
+        raise click.UsageError(str(error)) from error
+    except ConfigError as error:
+        raise ConfigFailure(str(error)) from error
+    except RenderError as error:
+        raise ConfigFailure(f"cannot render: {error}") from error
+    _unreadable(result.report, "not rendered")
+    _show_findings(result, no_color, "not rendered")
+    try:
+        targets = {name: files.inside(output, name) for name in result.outputs}
+    except files.OutputError as error:
+        raise click.UsageError(str(error)) from error
+    configs = {settings_for(Path(name)).source for name in result.report.files}
+    read = [*map(Path, result.report.files), *map(Path, result.report.sources), *filter(None, configs)]
+    for target in targets.values():  # all before any is written
+        refuse_overwriting(target, read)
+    for name in skipped:
+        say(f"skipped {name} for the formats that draw workflows: it holds none")
+    for name, data in result.outputs.items():
+        files.write_atomic(targets[name], data)
+        click.echo(f"wrote {targets[name]}", err=True)
+
+
 @click.command()
-@click.argument("spec", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--format",
     "output_format",
@@ -101,26 +216,37 @@ def render(spec: Path, formats: tuple[str, ...], output: Path | None, force: boo
     show_default=True,
     help="Table or JSON.",
 )
-def analyze(spec: Path, output_format: str) -> None:
-    """Flow analysis of SPEC: arrival rates, servers, utilisation, waits, bottleneck, lead time."""
+@_EXCLUDE
+@_ROOT
+def analyze(paths: tuple[Path, ...], output_format: str, exclude: tuple[str, ...], root: Path | None) -> None:
+    """Flow analysis of PATHS (.wm files or folders, as for `check`).
+
+    Per workflow: arrival rates, servers, utilisation, waits, bottleneck,
+    lead time. With more than one workflow, the load all of them put on each
+    lane and person together. Refuses (exit 1) on language errors.
+    """
     from wmdsl import api
-    from wmdsl.flow.analysis import analyze as analyze_document
     from wmdsl.output import FORMATTERS
     from wmdsl.output.analysis import format_analysis_json, format_analysis_text
+    from wmdsl.project.settings import ConfigError
 
     try:
-        document = api.load(spec)
-    except api.SpecError as error:
-        click.echo(FORMATTERS["text"](api.Report([str(spec)], error.diagnostics), False), nl=False, err=True)
+        built, analyses = api.analysis(paths, root=root, exclude=exclude)
+    except api.UsageError as error:
+        raise click.UsageError(str(error)) from error
+    except ConfigError as error:
+        raise ConfigFailure(str(error)) from error
+    _unreadable(built.report, "not analysed")
+    if built.refused:
+        click.echo(FORMATTERS["text"](built.report, False), nl=False, err=True)
         click.echo("not analysed: fix the errors above", err=True)
         sys.exit(1)
-    result = analyze_document(document)
     formatter = format_analysis_json if output_format == "json" else format_analysis_text
-    click.echo(formatter(result), nl=False)
+    click.echo(formatter(analyses, built.pool()), nl=False)
 
 
 @click.command("docs")
-@click.argument("spec", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "-o",
     "--output",
@@ -134,21 +260,40 @@ def analyze(spec: Path, output_format: str) -> None:
     is_flag=True,
     help="Replace the -o folder even when it is not empty and not a handbook (everything in it is deleted).",
 )
+@_EXCLUDE
+@_ROOT
 @click.option("--no-color", is_flag=True, help="Never colour the findings.")
-def docs_command(spec: Path, output: Path, force: bool, replace: bool, no_color: bool) -> None:
-    """Build the onboarding handbook of SPEC: a static HTML + Markdown site."""
+def docs_command(
+    paths: tuple[Path, ...],
+    output: Path,
+    force: bool,
+    replace: bool,
+    exclude: tuple[str, ...],
+    root: Path | None,
+    no_color: bool,
+) -> None:
+    """Build the onboarding handbook of PATHS (.wm files or folders, as for `check`): static HTML + Markdown.
+
+    One handbook covers every workflow of every spec: each workflow has its
+    pages, people and lanes that several specs share are one each, and the
+    capacity page shows what all the workflows ask of each lane and person.
+    """
     from wmdsl import api
     from wmdsl.handbook import MARKER
     from wmdsl.project.folders import replace_folder
+    from wmdsl.project.settings import ConfigError
 
     try:
-        result, note = api.handbook(spec, force=force)
+        result, note = api.handbook(paths, force=force, root=root, exclude=exclude)
     except api.UsageError as error:
         raise click.UsageError(str(error)) from error
+    except ConfigError as error:
+        raise ConfigFailure(str(error)) from error
+    _unreadable(result.report, "handbook not built")
     _show_findings(result, no_color, "handbook not built")
     if note:
         say(f"note: built without the diagram: {note}")
-    read = [spec, *map(Path, result.report.sources)]
+    read = [*paths, *map(Path, result.report.files), *map(Path, result.report.sources)]
     try:
         replace_folder(output, result.outputs, MARKER, force=replace, protected=read)
     except files.OutputError as error:

@@ -383,6 +383,6 @@ def pool(sheets: Iterable[LoadSheet]) -> Pool:
         mine = sum(s.load or 0.0 for s in known)
         if mine > 0:
             parts.append(PersonPart(None, person.capacity, mine, None, known, _busiest(known)))
-        result.append(PooledPerson(person, sum(p.load for p in parts), tuple(parts), unknown))
+        result.append(PooledPerson(person, sum((p.load for p in parts), 0.0), tuple(parts), unknown))
     ordered_allows = sorted(allows.values(), key=lambda a: a.span.sort_key)
     return Pool(tuple(loads[lane.span] for lane in ordered), tuple(result), tuple(ordered_allows))

@@ -166,8 +166,17 @@ def _decisions_table(info: _Lane, rows_in: list[Row]) -> Table:
     return Table(("Decision", "Role of the lane or its members"), tuple(rows), "None.")
 
 
-def lane_page(view: View, lane: Lane, nav: tuple[Link, ...], index: LaneIndex | None = None) -> Page:
-    """The page of ``lane`` within ``view``'s workflow (``index``: the view's, when pages share one)."""
+def lane_page(
+    view: View,
+    lane: Lane,
+    nav: tuple[Link, ...],
+    index: LaneIndex | None = None,
+    load: tuple[Block, ...] = (),
+) -> Page:
+    """The page of ``lane`` within ``view``'s workflow (``index``: the view's, when pages share one).
+
+    ``load`` is the summary of what every workflow asks of the lane, when known.
+    """
     index = index or LaneIndex(view)
     info = _Lane(view, lane, index)
     name = lane.name
@@ -178,6 +187,7 @@ def lane_page(view: View, lane: Lane, nav: tuple[Link, ...], index: LaneIndex | 
         blocks += [Prose(lane.description)]
     blocks += [*section("Members", _members_table(view, lane))]
     blocks += section("Stages", _stages_table(info, view.stages_by_lane.get(name, ())))
+    blocks += load
     blocks += section("Intakes it owns", intakes_table(view, index.intakes.get(name, [])))
     blocks += _handoffs(info, "Handoffs in", index.into.get(name, []))
     blocks += _handoffs(info, "Handoffs out", index.out.get(name, []))

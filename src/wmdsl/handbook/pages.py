@@ -23,7 +23,7 @@ from wmdsl.handbook.blocks import (
 )
 from wmdsl.handbook.blocks import join as join_lines
 from wmdsl.handbook.context import View
-from wmdsl.model import Board, Cadence, Document, Handoff, Hours, Intake, Lane, Ref, Target
+from wmdsl.model import Board, Cadence, Handoff, Hours, Intake, Lane, Ref, Target
 from wmdsl.render.raci import ROLES
 from wmdsl.render.scope import DEFAULT_HOURS
 
@@ -266,10 +266,8 @@ def workflow_index(view: View, key: str, nav: tuple[Link, ...], findings: str, s
     return Page(key, view.title, tuple(blocks), nav, view.document.file)
 
 
-def hub_index(
-    document: Document, views: list[View], nav: tuple[Link, ...], findings: str, svg: str | None
-) -> Page:
-    """The home page of a document with several workflows: one row per workflow."""
+def hub_index(source: str, views: list[View], nav: tuple[Link, ...], findings: str, svg: str | None) -> Page:
+    """The home page of a handbook of several workflows (of one spec or several): one row per workflow."""
     rows = [
         (
             line(Link(view.title, f"{view.prefix}index")),
@@ -279,15 +277,15 @@ def hub_index(
         )
         for view in views
     ]
-    title = f"Handbook: {document.file}"
+    title = f"Handbook: {source}"
     blocks: list[Block] = [
         Heading(1, line(title)),
-        Facts((("Source", line(Code(document.file))), ("Findings", line(Link(findings, "findings"))))),
+        Facts((("Source", line(Code(source))), ("Findings", line(Link(findings, "findings"))))),
     ]
     if svg is not None:
-        blocks += [Heading(2, line("Diagram")), Diagram(svg, DIAGRAM, f"Diagram of {document.file}")]
+        blocks += [Heading(2, line("Diagram")), Diagram(svg, DIAGRAM, f"Diagram of {source}")]
     table = Table(("Workflow", "Owner", "Purpose", "Lanes"), tuple(rows), "No workflows.")
-    return Page("index", title, (*blocks, *section("Workflows", table)), nav, document.file)
+    return Page("index", title, (*blocks, *section("Workflows", table)), nav, source)
 
 
 def findings_page(diagnostics: Sequence[Diagnostic], nav: tuple[Link, ...], source: str) -> Page:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from wmdsl.handbook.blocks import Link, Page
+from wmdsl.handbook.blocks import Block, Link, Page
+from wmdsl.handbook.capacity import CAPACITY, capacity_page, lane_load
 from wmdsl.handbook.context import View, safe_file_name
 from wmdsl.handbook.html import write_html
 from wmdsl.handbook.lanes import LaneIndex, lane_page
@@ -16,47 +18,76 @@ from wmdsl.output.safe import for_xml
 
 if TYPE_CHECKING:
     from wmdsl.diagnostics.report import Report
+    from wmdsl.flow.load import Pool
+    from wmdsl.model.span import Span
 
 HOME = Link("Home", "index")
 FINDINGS = Link("Findings", "findings")
+CAPACITY_LINK = Link("Capacity", CAPACITY)
 
 
-def views(document: Document) -> list[View]:
-    """One view per workflow (in a folder of its own when there are several), or of the shared scope."""
-    if len(document.workflows) <= 1:
-        return [View(document, document.workflows[0] if document.workflows else None, "")]
-    taken = {"index", "findings", "diagram"}
-    return [View(document, w, safe_file_name(w.name, taken) + "/") for w in document.workflows]
+def views(documents: Sequence[Document]) -> list[View]:
+    """One view per workflow of every document (in a folder of its own when there are several).
+
+    With no workflow at all, one view of the shared declarations.
+    """
+    workflows = [(document, w) for document in documents for w in document.workflows]
+    if len(workflows) <= 1:
+        document, workflow = workflows[0] if workflows else (documents[0], None)
+        return [View(document, workflow, "")]
+    taken = {"index", "findings", "diagram", CAPACITY}
+    return [View(document, w, safe_file_name(w.name, taken) + "/") for document, w in workflows]
 
 
-def pages(document: Document, report: Report | None, svg: str | None) -> list[Page]:
+def pages(
+    documents: Sequence[Document], report: Report | None, svg: str | None, load: Pool | None = None
+) -> list[Page]:
     """Every page of the handbook, in a stable order."""
     diagnostics = report.diagnostics if report is not None else []
     summary = findings_summary(diagnostics)
-    all_views = views(document)
-    several = len(document.workflows) > 1
+    all_views = views(documents)
+    several = len(all_views) > 1
+    source = ", ".join(document.file for document in documents)
+    top = (HOME, FINDINGS, CAPACITY_LINK) if load is not None else (HOME, FINDINGS)
+    lanes = {lane.lane.span: lane for lane in load.lanes} if load is not None else {}
     found: list[Page] = []
     if several:
-        found.append(hub_index(document, all_views, (HOME, FINDINGS), summary, svg))
+        found.append(hub_index(source, all_views, top, summary, svg))
+    summaries: dict[Span, tuple[Block, ...]] = {}  # a shared lane's summary, made once for all its pages
     for view in all_views:
         home = Link(view.title, f"{view.prefix}index")
-        nav = (HOME, home, FINDINGS) if several else (HOME, FINDINGS)
+        nav = (top[0], home, *top[1:]) if several else top
         found.append(workflow_index(view, f"{view.prefix}index", nav, summary, None if several else svg))
         index = LaneIndex(view)
-        found += [lane_page(view, view.lanes[name], nav, index) for name in view.lane_pages]
-    found.append(findings_page(diagnostics, (HOME, FINDINGS), document.file))
+        for name in view.lane_pages:
+            lane = view.lanes[name]
+            pooled = lanes.get(lane.span)
+            if pooled is not None and lane.span not in summaries:
+                summaries[lane.span] = lane_load(pooled)
+            found.append(lane_page(view, lane, nav, index, summaries.get(lane.span, ())))
+    found.append(findings_page(diagnostics, top, source))
+    if load is not None:
+        found.append(capacity_page(load, top, source))
     return found
 
 
-def build_handbook(document: Document, report: Report | None, svg: str | None) -> dict[str, bytes]:
-    """The onboarding handbook of ``document``: relative file path → contents (UTF-8).
+def build_handbook(
+    documents: Document | Sequence[Document],
+    report: Report | None,
+    svg: str | None,
+    load: Pool | None = None,
+) -> dict[str, bytes]:
+    """The onboarding handbook of ``documents`` (one or several): relative file path → contents (UTF-8).
 
-    ``report`` gives the findings page (``None``: no findings); ``svg``, when
-    given, is the diagram to embed (scripts are stripped from it first). No
-    file is read or written here.
+    Every workflow of every document gets its pages. ``report`` gives the
+    findings page (``None``: no findings); ``svg``, when given, is the
+    diagram to embed (scripts are stripped from it first); ``load``, when
+    given, the pooled load of the documents, for the capacity page and the
+    lane pages. No file is read or written here.
     """
+    given = [documents] if isinstance(documents, Document) else list(documents)
     files: dict[str, bytes] = {}
-    for page in pages(document, report, svg):
+    for page in pages(given, report, svg, load):
         files[f"{page.key}.html"] = write_html(page).encode("utf-8")
         files[f"{page.key}.md"] = write_markdown(page).encode("utf-8")
     if svg is not None:

@@ -26,6 +26,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from wmdsl.flow.load import Pool
 from wmdsl.flow.results import (
     Analysis,
     Assumption,
@@ -168,11 +169,62 @@ def _workflow_text(result: WorkflowAnalysis) -> list[str]:
     return lines
 
 
-def format_analysis_text(result: Analysis) -> str:
-    """The analysis as aligned tables, one block per workflow."""
-    if not result.workflows:
-        return for_terminal(f"{result.file}: no workflows to analyse\n")
-    blocks = ["\n".join(_workflow_text(w)) for w in result.workflows]
+def _pooled_text(pool: Pool) -> list[str]:
+    """The lanes and people with the work every workflow asks of them."""
+    lanes = [
+        [
+            lane.lane.name,
+            ", ".join(lane.workflows),
+            _number(lane.fte, 2),
+            ("≥" if lane.unknown else "") + _number(lane.load, 2),
+            _number(lane.utilisation, 2),
+        ]
+        for lane in pool.lanes
+        if lane.stages
+    ]
+    people = [
+        [
+            person.person.handle,
+            ", ".join(part.lane.lane.name if part.lane else "(own stages)" for part in person.parts),
+            ", ".join(person.workflows),
+            _number(person.person.capacity, 2),
+            ("≥" if person.unknown else "") + _number(person.load, 2),
+            _number(person.utilisation, 2),
+        ]
+        for person in pool.people
+        if person.parts
+    ]
+    lines = ["across workflows: the load of every workflow together (FTE)", ""]
+    header = ["lane", "workflows", "FTE", "demand", "load"]
+    lines += _table(header, lanes, 2) if lanes else ["  no lane has stages with known load"]
+    if people:
+        lines += ["", *_table(["person", "lanes", "workflows", "FTE", "demand", "load"], people, 3)]
+    return lines
+
+
+def _several(results: Sequence[Analysis]) -> bool:
+    return len(results) > 1
+
+
+def format_analysis_text(result: Analysis | Sequence[Analysis], pool: Pool | None = None) -> str:
+    """The analysis as aligned tables, one block per workflow (of one file or several).
+
+    With ``pool`` and more than one workflow, a last block gives the load
+    every workflow puts on each lane and person together.
+    """
+    results = [result] if isinstance(result, Analysis) else list(result)
+    workflows = [(r.file, w) for r in results for w in r.workflows]
+    if not workflows:
+        files = ", ".join(r.file for r in results)
+        return for_terminal(f"{files}: no workflows to analyse\n")
+    blocks = []
+    for file, workflow in workflows:
+        lines = _workflow_text(workflow)
+        if _several(results):
+            lines[0] += f"  ({file})"
+        blocks.append("\n".join(lines))
+    if pool is not None and len(workflows) > 1:
+        blocks.append("\n".join(_pooled_text(pool)))
     return for_terminal("\n\n".join(blocks) + "\n")
 
 
@@ -300,7 +352,60 @@ def _workflow_json(result: WorkflowAnalysis) -> dict[str, Any]:
     }
 
 
-def format_analysis_json(result: Analysis) -> str:
-    """The analysis as a JSON document (times in each workflow's open hours, rates per open hour and week)."""
-    document = {"version": 1, "file": result.file, "workflows": [_workflow_json(w) for w in result.workflows]}
+def _pooled_json(pool: Pool) -> dict[str, Any]:
+    return {
+        "lanes": [
+            {
+                "name": lane.lane.name,
+                "declared": str(lane.lane.span),
+                "fte": _float(lane.fte),
+                "demand_fte": _float(lane.load),
+                "utilisation": _float(lane.utilisation),
+                "stages_without_load": lane.unknown,
+                "workflows": list(lane.workflows),
+                "stages": [
+                    {"workflow": s.workflow, "stage": s.stage, "demand_fte": _float(s.load)}
+                    for s in lane.stages
+                ],
+            }
+            for lane in pool.lanes
+        ],
+        "people": [
+            {
+                "handle": person.person.handle,
+                "declared": str(person.person.span),
+                "capacity_fte": _float(person.person.capacity),
+                "demand_fte": _float(person.load),
+                "utilisation": _float(person.utilisation),
+                "workflows": list(person.workflows),
+                "lanes": [
+                    {
+                        "lane": part.lane.lane.name if part.lane else None,
+                        "fte": _float(part.fte),
+                        "demand_fte": _float(part.load),
+                    }
+                    for part in person.parts
+                ],
+            }
+            for person in pool.people
+        ],
+    }
+
+
+def format_analysis_json(result: Analysis | Sequence[Analysis], pool: Pool | None = None) -> str:
+    """The analysis as a JSON document (times in each workflow's open hours, rates per open hour and week).
+
+    One file gives ``file``; several give ``files``, and each workflow says
+    its ``file``. With ``pool``, ``lanes`` and ``people`` give the load of
+    every workflow together (in FTE).
+    """
+    results = [result] if isinstance(result, Analysis) else list(result)
+    document: dict[str, Any] = {"version": 1}
+    if _several(results):
+        document["files"] = [r.file for r in results]
+    else:
+        document["file"] = results[0].file if results else None
+    document["workflows"] = [{**_workflow_json(w), "file": r.file} for r in results for w in r.workflows]
+    if pool is not None:
+        document.update(_pooled_json(pool))
     return for_json(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"

@@ -28,6 +28,7 @@ class Renderer:
     extension: str
     target: str  # "module:function", imported on first use
     description: str
+    draws_workflows: bool = True  # False: it lists declarations, so a file without workflows has an output
 
     def load(self) -> RenderFunction:
         """The render function (imports its module)."""
@@ -44,9 +45,9 @@ _ALL = [
     Renderer("pdf", "pdf", "wmdsl.render.dot:render_pdf", "PDF drawn by Graphviz"),
     Renderer("mermaid", "mmd", "wmdsl.render.mermaid:render_mermaid", "Mermaid flowchart"),
     Renderer("bpmn", "bpmn", "wmdsl.render.bpmn:render_bpmn", "BPMN 2.0 XML with diagram layout"),
-    Renderer("json", "json", "wmdsl.render.model_json:render_json", "the resolved model as JSON"),
-    Renderer("raci-md", "raci.md", "wmdsl.render.raci:render_raci_markdown", "RACI matrix (Markdown)"),
-    Renderer("raci-csv", "raci.csv", "wmdsl.render.raci:render_raci_csv", "RACI matrix (CSV)"),
+    Renderer("json", "json", "wmdsl.render.model_json:render_json", "the resolved model as JSON", False),
+    Renderer("raci-md", "raci.md", "wmdsl.render.raci:render_raci_markdown", "RACI matrix (Markdown)", False),
+    Renderer("raci-csv", "raci.csv", "wmdsl.render.raci:render_raci_csv", "RACI matrix (CSV)", False),
     Renderer("board", "board.json", "wmdsl.render.board:render_board", "board configuration (JSON)"),
 ]
 RENDERERS: dict[str, Renderer] = {renderer.name: renderer for renderer in _ALL}
