@@ -198,7 +198,7 @@ def test_docs_of_a_folder_is_one_handbook_of_every_workflow(specs: Path) -> None
     lane = (site / "care_orders" / "lanes" / "ops.md").read_text()
     assert "## Load across workflows" in lane
     assert "1.6 FTE (80%)" in lane
-    assert "[Capacity](../capacity.md)" in lane
+    assert "[Capacity across workflows](../../capacity.md)" in lane
 
 
 def test_docs_needs_a_folder_for_its_output(specs: Path) -> None:
