@@ -101,6 +101,22 @@ def test_one_file_with_two_workflows_on_one_lane_is_reported(pooled: Path) -> No
     assert found(api.check_text(text, path="single.wm", select=["FLW015"]), "FLW015")
 
 
+def test_the_hint_names_a_lane_of_the_same_workflow_with_room(pooled: Path) -> None:
+    text = SHARED.replace("@cy 50% }", '@cy 50% }\nlane back "Back" { owner @bo; members @bo 50%, @cy }')
+    one = workflow("one", "platform", [("a", 8, "1d"), ("b", 2, "1d")])
+    extra = workflow("x", "back", [("c", 1, "1d")]).splitlines()[2:6]  # an intake and a stage in `back`
+    write(
+        pooled,
+        "single.wm",
+        text + one.replace('  exit done "Done"', "\n".join([*extra, '  exit done "Done"'])),
+    )
+    (lane,) = found(api.check(["single.wm"]), "FLW015")
+    # platform: 2 FTE of work for its 2 FTE; back, which the workflow also uses: 0.2 of its 1 FTE.
+    assert "needs 2 FTE for 2 stages in 1 workflow (`one`: a 1.6, b 0.4) and has 2 FTE (100%)" in lane.message
+    assert lane.hint is not None
+    assert lane.hint.endswith(", e.g. stage `b` (0.4 FTE) to lane `back`, which has 0.8 FTE to spare")
+
+
 PEOPLE = """
 person @ana "Ana Lima"
 lane ops "Operations" { owner @ana; members @ana }

@@ -121,35 +121,43 @@ def _alone(lane: PooledLane, threshold: float) -> bool:
 class _Room:
     """Which lane, used by the same workflows, has the most room for a stage's work.
 
-    Built once per check: each lane is listed under each workflow of its
-    stages, so finding the roomiest lane costs the lanes of the workflows
-    involved, once per finding.
+    Built once per check: each workflow keeps the two lanes of its stages
+    with the most room (two, so that a lane asking for room is never offered
+    itself), so a finding costs the workflows of its lane, and the check
+    stays linear in the stages.
     """
 
     def __init__(self, pool: Pool) -> None:
-        self.lanes: dict[Span, list[PooledLane]] = defaultdict(list)
+        self.best: dict[Span, list[PooledLane]] = defaultdict(list)
         for lane in pool.lanes:
+            if lane.fte - lane.load <= 0:
+                continue
             for span in dict.fromkeys(s.workflow_span for s in lane.stages):
-                self.lanes[span].append(lane)
+                best = self.best[span]
+                best.append(lane)
+                best.sort(key=lambda other: -(other.fte - other.load))
+                del best[2:]
 
-    def hint(self, lane: PooledLane) -> str:
-        """``, e.g. stage `verify` (0.8 FTE) to lane `qa`, which has 1.5 FTE to spare``, or nothing."""
+    def hint(self, lane: PooledLane, limit: float) -> str:
+        """``, e.g. stage `verify` (0.8 FTE) to lane `qa`, which has 1.5 FTE to spare``, or nothing.
+
+        The stage named is the smallest whose move would bring the lane under
+        ``limit`` of its FTE, else the busiest that fits in the room.
+        """
         spare, roomiest = 0.0, None
         for span in dict.fromkeys(s.workflow_span for s in lane.stages):
-            for other in self.lanes[span]:
+            for other in self.best.get(span, ()):
                 room = other.fte - other.load
                 if other is not lane and room > spare:
                     spare, roomiest = room, other
         if roomiest is None:
             return ""
-        excess = lane.load - lane.fte
-        fitting = [s for s in lane.stages if 0 < (s.load or 0.0) <= spare]
+        excess = lane.load - lane.fte * limit
+        fitting = [s for s in lane.busiest if 0 < (s.load or 0.0) <= spare]
         if not fitting:
             return ""
         enough = [s for s in fitting if (s.load or 0.0) >= excess]
-        stage = (
-            min(enough, key=lambda s: s.load or 0.0) if enough else max(fitting, key=lambda s: s.load or 0.0)
-        )
+        stage = min(enough, key=lambda s: s.load or 0.0) if enough else fitting[0]
         return (
             f", e.g. stage `{stage.stage}` ({fte(stage.load or 0.0)} FTE) to lane `{roomiest.lane.name}`, "
             f"which has {fte(spare)} FTE to spare"
@@ -204,7 +212,7 @@ def overloaded_lane(ctx: ProjectContext, options: Options) -> Iterator[Finding]:
             f"({percent(rho)}){_unknown(lane)}",
             f"give lane `{name}` at least {fte(target)} FTE to keep it under {percent(min(threshold, 1.0))} "
             f"(add people, or raise the shares its members give it), or move a stage's work to another "
-            f"lane that has room{room.hint(lane)}",
+            f"lane that has room{room.hint(lane, min(threshold, 1.0))}",
             related=stage_notes(lane.busiest),
         )
 
@@ -238,7 +246,7 @@ def near_capacity_lane(ctx: ProjectContext, options: Options) -> Iterator[Findin
             f"({percent(rho)}, threshold {percent(threshold)}){_unknown(lane)}",
             f"give lane `{name}` at least {fte(target)} FTE (add people, or raise the shares its members "
             f"give it) to bring it under {percent(threshold)}, or move a stage's work to another lane "
-            f"that has room{room.hint(lane)}",
+            f"that has room{room.hint(lane, threshold)}",
             related=stage_notes(lane.busiest),
         )
 
