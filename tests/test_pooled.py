@@ -269,6 +269,19 @@ def test_a_run_that_selects_other_rules_reports_none_of_them(pooled: Path) -> No
     assert report.diagnostics == []
 
 
+def test_workflows_on_different_calendars_add_up_in_full_time_equivalents(pooled: Path) -> None:
+    # Around the clock, 7 items a week at 4h each are 28 hours of work a week: 0.7 FTE;
+    # on office hours, 4 a week at 1d each are 32 hours: 0.8 FTE. Together 1.5 of Ana's 1 FTE.
+    around = workflow("night", "ops", [("watch", 7, "4h")]).replace(
+        "  owner @ana\n", "  owner @ana\n  hours 24x7\n", 1
+    )
+    text = PEOPLE + around + workflow("day", "ops", [("fix", 4, "1d")])
+    write(pooled, "two.wm", text)
+    (lane,) = found(api.check(["two.wm"]), "FLW015")
+    assert "needs 1.5 FTE for 2 stages in 2 workflows" in lane.message
+    assert "(`day`: fix 0.8; `night`: watch 0.7) and has 1 FTE (150%)" in lane.message
+
+
 def test_pooled_figures() -> None:
     text = (
         textwrap.dedent(

@@ -12,7 +12,9 @@ worker processes, or from the result cache) and still pool what they ask:
 :func:`sheet`
     reads one compiled document into a :class:`LoadSheet`: the people and
     lanes in its scope, each by its declaration, and the offered load of each
-    stage of its workflows (λ·effort from the workflow's analysis, in FTE),
+    stage of its workflows (λ·effort from the workflow's analysis, in FTE:
+    the servers' worth of work an open hour of the workflow, over the servers
+    one FTE gives that hour, so workflows on different calendars add up),
     with the lane (or, for a stage in no lane that a person owns, the person)
     whose time it takes. A sheet is small, plain data.
 :func:`pool`
@@ -124,8 +126,9 @@ class StageEntry:
     workflow_span: Span
     stage: str
     span: Span
-    load: float | None  # λ·effort in FTE; None when arrivals or effort are missing
+    load: float | None  # λ·effort / per_fte, in FTE; None when arrivals or effort are missing
     utilisation: float | None
+    lower_bound: bool = False  # λ counts the intakes with known arrivals only
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,8 +250,9 @@ def _stages(
             workflow.span,
             stage.name,
             stage.span,
-            flow.load,
+            None if flow.load is None or flow.per_fte <= 0 else flow.load / flow.per_fte,
             flow.utilisation,
+            flow.lower_bound,
         )
 
 
@@ -271,6 +275,11 @@ class PooledLane:
     stages: tuple[StageEntry, ...]  # its stages whose load is known, by workflow and order
     unknown: int  # its stages whose load is unknown (load is then a lower bound)
     busiest: tuple[StageEntry, ...]  # its stages with the most load, at most BUSIEST, most first
+
+    @property
+    def lower_bound(self) -> bool:
+        """True when ``load`` is a lower bound: a stage's load is unknown, or counts some intakes only."""
+        return self.unknown > 0 or any(s.lower_bound for s in self.stages)
 
     @property
     def utilisation(self) -> float | None:
@@ -302,7 +311,7 @@ class PooledPerson:
     person: PersonEntry
     load: float
     parts: tuple[PersonPart, ...]
-    unknown: bool  # some stage behind it has no known load (load is then a lower bound)
+    unknown: bool  # some stage behind it has no known load, or a lower bound (so is ``load``)
 
     @property
     def utilisation(self) -> float | None:
@@ -373,13 +382,13 @@ def pool(sheets: Iterable[LoadSheet]) -> Pool:
         unknown = False
         for lane_span, fte, where in memberships.get(person.span, ()):
             lane_load = loads[lane_span]
-            unknown = unknown or lane_load.unknown > 0
+            unknown = unknown or lane_load.lower_bound
             if lane_load.load > 0 and lane_load.fte > 0:
                 part = lane_load.load * fte / lane_load.fte
                 parts.append(PersonPart(lane_load, fte, part, where, lane_load.stages, lane_load.busiest))
         own = direct.get(person.span, [])
         known = tuple(s for s in own if s.load is not None)
-        unknown = unknown or len(known) < len(own)
+        unknown = unknown or len(known) < len(own) or any(s.lower_bound for s in known)
         mine = sum(s.load or 0.0 for s in known)
         if mine > 0:
             parts.append(PersonPart(None, person.capacity, mine, None, known, _busiest(known)))

@@ -42,7 +42,7 @@ def capacity_page(pool: Pool, nav: tuple[Link, ...], source: str) -> Page:
         (
             line(Code(lane.lane.name)),
             line(_fte(lane.fte)),
-            line(("at least " if lane.unknown else "") + _fte(lane.load)),
+            line(("at least " if lane.lower_bound else "") + _fte(lane.load)),
             line(_share(lane.load, lane.fte)),
             _names(lane.workflows),
         )
@@ -86,7 +86,7 @@ def capacity_page(pool: Pool, nav: tuple[Link, ...], source: str) -> Page:
 
 def lane_load(lane: PooledLane) -> tuple[Block, ...]:
     """A lane page's summary of what every workflow asks of the lane."""
-    least = "at least " if lane.unknown else ""
+    least = "at least " if lane.lower_bound else ""
     facts = (
         ("FTE", line(_fte(lane.fte))),
         ("Work asked", line(f"{least}{_fte(lane.load)} FTE ({_share(lane.load, lane.fte)})")),

@@ -176,7 +176,7 @@ def _pooled_text(pool: Pool) -> list[str]:
             lane.lane.name,
             ", ".join(lane.workflows),
             _number(lane.fte, 2),
-            ("≥" if lane.unknown else "") + _number(lane.load, 2),
+            ("≥" if lane.lower_bound else "") + _number(lane.load, 2),
             _number(lane.utilisation, 2),
         ]
         for lane in pool.lanes
@@ -362,6 +362,7 @@ def _pooled_json(pool: Pool) -> dict[str, Any]:
                 "demand_fte": _float(lane.load),
                 "utilisation": _float(lane.utilisation),
                 "stages_without_load": lane.unknown,
+                "lower_bound": lane.lower_bound,
                 "workflows": list(lane.workflows),
                 "stages": [
                     {"workflow": s.workflow, "stage": s.stage, "demand_fte": _float(s.load)}

@@ -154,6 +154,7 @@ def _dump_sheet(sheet: LoadSheet | None, names: dict[str, str]) -> dict[str, Any
                 span(s.span),
                 s.load,
                 s.utilisation,
+                s.lower_bound,
             ]
             for s in sheet.stages
         ],
@@ -201,8 +202,11 @@ def _load_sheet(data: dict[str, Any] | None, shown: dict[str, str]) -> LoadSheet
                 placed(at),
                 number(load),
                 number(utilisation),
+                bool(lower_bound),
             )
-            for target, direct, workflow, workflow_at, stage, at, load, utilisation in data["stages"]
+            for target, direct, workflow, workflow_at, stage, at, load, utilisation, lower_bound in data[
+                "stages"
+            ]
         ),
         _load_allows(data["allows"], shown),
     )

@@ -166,7 +166,7 @@ class _Room:
 
 def _demand(lane: PooledLane) -> str:
     """``3.69 FTE for 4 stages in 2 workflows (…)``."""
-    least = "at least " if lane.unknown else ""
+    least = "at least " if lane.lower_bound else ""
     return (
         f"{least}{fte(lane.load)} FTE for {plural(len(lane.stages), 'stage')} in "
         f"{plural(len(lane.workflows), 'workflow')} ({by_workflow(lane.busiest, len(lane.stages))})"
