@@ -206,3 +206,27 @@ def test_docs_needs_a_folder_for_its_output(specs: Path) -> None:
     code, output = run("docs", ".", "-o", "site.txt")
     assert code == 2
     assert "site.txt" in output
+
+
+ORG_MULTI = Path(__file__).resolve().parents[1] / "examples" / "org-multi"
+
+
+def test_the_clinic_example_is_clean_and_documented_as_one_organisation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ORG_MULTI.parents[1])
+    runner = CliRunner()
+    checked = runner.invoke(cli, ["check", "--no-cache", "examples/org-multi/"])
+    assert checked.exit_code == 0, checked.output
+    assert "All clear: 3 files checked" in checked.output
+    analysed = runner.invoke(cli, ["analyze", "--format", "json", "examples/org-multi/"])
+    assert analysed.exit_code == 0, analysed.output
+    report = json.loads(analysed.output)
+    nurses = next(lane for lane in report["lanes"] if lane["name"] == "nurses")
+    assert sorted(nurses["workflows"]) == ["follow_up", "referrals"]
+    out = tmp_path / "handbook"
+    built = runner.invoke(cli, ["docs", "examples/org-multi/", "-o", str(out)])
+    assert built.exit_code == 0, built.output
+    index = (out / "index.md").read_text(encoding="utf-8")
+    assert "referrals" in index
+    assert "follow_up" in index
