@@ -142,3 +142,33 @@ def test_presets() -> None:
     )
     report = api.check_text(text, path="case.wm", overrides=Overrides(isolated=True))
     assert "CLR007" not in {d.code for d in report.diagnostics}
+
+
+def test_the_names_unused_declarations_look_for_are_every_reference_of_the_model() -> None:
+    # The rule reads the fields that hold references by hand, for speed; a
+    # walk over every field of every object must find the same names.
+    import dataclasses
+    from pathlib import Path
+
+    from wmdsl import api
+    from wmdsl.model import Model, Ref
+    from wmdsl.rules.clarity import _referenced
+
+    def walk(value: object, names: set[str]) -> None:
+        if isinstance(value, Ref):
+            names.add(value.name)
+        elif isinstance(value, tuple):
+            for item in value:
+                walk(item, names)
+        elif isinstance(value, Model):
+            for f in dataclasses.fields(value):  # type: ignore[arg-type]
+                if f.name != "span":
+                    walk(getattr(value, f.name), names)
+
+    root = Path(__file__).resolve().parents[1]
+    specs = [*root.glob("examples/*.wm"), *root.glob("examples/org-multi/*.wm"), root / "tests/golden/full.wm"]
+    for spec in sorted(specs):
+        for workflow in api.load(spec).workflows:
+            everything: set[str] = set()
+            walk(workflow, everything)
+            assert _referenced(workflow) == everything, spec

@@ -337,19 +337,21 @@ def pool(sheets: Iterable[LoadSheet]) -> Pool:
     """The load of the project whose documents gave ``sheets`` (see the module docstring)."""
     people: dict[Span, PersonEntry] = {}
     lanes: dict[Span, LaneEntry] = {}
-    stages: dict[Span, StageEntry] = {}
     allows: dict[Span, AllowEntry] = {}
+    by_file: dict[str, tuple[StageEntry, ...]] = {}
     for found in sheets:
         for person in found.people:
             people.setdefault(person.span, person)
         for lane in found.lanes:
             lanes.setdefault(lane.span, lane)
-        for stage in found.stages:
-            stages.setdefault(stage.span, stage)
         for allow in found.allows:
             allows.setdefault(allow.span, allow)
+        # Stages are never shared: a workflow is in one file and is checked
+        # with it alone, so a sheet's stages are taken whole, in file order.
+        if found.stages:
+            by_file.setdefault(found.stages[0].span.file, found.stages)
     ordered = sorted(lanes.values(), key=lambda lane: lane.span.sort_key)
-    ordered_stages = sorted(stages.values(), key=lambda s: (s.workflow_span.sort_key, s.span.sort_key))
+    ordered_stages = [stage for file in sorted(by_file) for stage in by_file[file]]
 
     # The FTE each member gives each lane, over every membership of the project.
     placed = [(lane, member) for lane in ordered for member in lane.members]

@@ -180,8 +180,16 @@ def run_project_rules(
     allow of such a rule that accepts nothing is reported here, once.
     """
 
+    by_file: dict[str, Settings] = {}
+
+    def settings_at(file: str) -> Settings:
+        # Looked up once per file: a project has many lanes and people per file.
+        if file not in by_file:
+            by_file[file] = settings_of(file)
+        return by_file[file]
+
     def options_of(code: str, at: Span) -> Options | None:
-        return settings_of(at.file).options.get(code)
+        return settings_at(at.file).options.get(code)
 
     context = ProjectContext(sheets, options_of)
     rules = [rule for rule in all_rules() if rule.pooled is not None]
@@ -196,7 +204,7 @@ def run_project_rules(
         assert rule.pooled is not None
         code = rule.code.code
         for finding in rule.pooled(context, rule.defaults()):
-            settings = settings_of(finding.span.file)
+            settings = settings_at(finding.span.file)
             if code not in settings.enabled or code in settings.ignored_in(Path(finding.span.file)):
                 continue
             if honour_allows:
@@ -209,7 +217,7 @@ def run_project_rules(
                 Diagnostic(code, severity, finding.message, finding.span, finding.hint, finding.related)
             )
     if honour_allows:
-        kept.extend(_unused_project_allows(pool.allows, used, settings_of))
+        kept.extend(_unused_project_allows(pool.allows, used, settings_at))
     return kept
 
 

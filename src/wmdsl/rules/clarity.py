@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import fields
 
 from wmdsl.diagnostics import codes
-from wmdsl.model import Model, Named, Ref, Workflow
+from wmdsl.model import Named, Ref, Workflow
 from wmdsl.rules.examples import TICKETS
 from wmdsl.rules.registry import Finding, Options, RuleContext, rule, subjects
 
@@ -274,15 +273,27 @@ def _unused(workflow: Workflow, kind: str, element: Named) -> Finding:
 
 
 def _referenced(workflow: Workflow) -> set[str]:
-    """Every name a reference in ``workflow`` uses (one walk over its elements, linear in its size)."""
-    names: set[str] = set()
-    pending: list[object] = [workflow]
-    while pending:
-        value = pending.pop()
-        if isinstance(value, Ref):
-            names.add(value.name)
-        elif isinstance(value, tuple):
-            pending.extend(value)
-        elif isinstance(value, Model):
-            pending.extend(getattr(value, f.name) for f in fields(value) if f.name != "span")
-    return names
+    """Every name a reference in ``workflow`` uses, read from the fields that hold references.
+
+    One pass over the workflow's elements, linear in its size; only the
+    fields a reference can be written in are read.
+    """
+    refs: list[Ref | None] = [workflow.owner, workflow.calendar]
+    for lane in workflow.lanes:
+        refs += [lane.owner, lane.delegate, lane.calendar, *(m.person for m in lane.members)]
+    for intake in workflow.intakes:
+        refs += [intake.owner, *intake.accepts]
+    for stage in workflow.stages:
+        refs += [stage.lane, stage.owner]
+    for handoff in workflow.handoffs:
+        refs += [handoff.source, handoff.target, handoff.gate]
+    for decision in workflow.decisions:
+        refs += [*decision.decides, *decision.recommends, *decision.approves, *decision.consults]
+        refs += [*decision.informs, decision.delegate, *(e.to for e in decision.escalates)]
+    for board in workflow.boards:
+        refs += [board.owner, *board.shows, *board.audience]
+    for metric in workflow.metrics:
+        refs += [metric.owner, metric.start, metric.end]
+    for cadence in workflow.cadences:
+        refs += [cadence.owner, *cadence.reviews]
+    return {ref.name for ref in refs if ref is not None}
