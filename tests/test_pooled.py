@@ -9,6 +9,7 @@ of the rules are here, with how they meet the cache, worker processes,
 
 from __future__ import annotations
 
+import json
 import textwrap
 from pathlib import Path
 
@@ -174,6 +175,42 @@ def test_cached_results_still_count_and_match_a_fresh_check(pooled: Path) -> Non
     assert third.diagnostics == api.check(["."]).diagnostics
     assert "1.15 FTE" in found(third, "FLW015")[0].message
     assert "1.15 FTE of work in 2 workflows" in found(third, "HUM007")[0].message
+
+
+def test_an_unchanged_run_takes_the_findings_of_the_whole_run_from_the_cache(
+    pooled: Path, private_cache: Path
+) -> None:
+    _two_files_on_ana(pooled)
+    fresh = api.check(["."])
+    api.check(["."], cache=True)
+    assert len(list(private_cache.rglob("*.project"))) == 1
+    assert api.check(["."], cache=True).diagnostics == fresh.diagnostics  # every file a hit, the run too
+    # A forged record of the run (signed with another key) is not believed.
+    from wmdsl.project import cache
+
+    (record,) = private_cache.rglob("*.project")
+    _, _, payload = record.read_bytes().partition(b"\n")
+    forged = payload.replace(b"HUM007", b"HUM008")
+    other = cache.Cache(Path(str(pooled)).resolve(), b"k" * 32, private_cache, api.Limits())
+    record.write_bytes(other._sign(forged).encode() + b"\n" + forged)
+    assert api.check(["."], cache=True).diagnostics == fresh.diagnostics
+
+
+def test_a_changed_load_sheet_beside_a_record_is_worked_out_again(pooled: Path, private_cache: Path) -> None:
+    _two_files_on_ana(pooled)
+    fresh = api.check(["."])
+    api.check(["."], cache=True)
+    for record in private_cache.rglob("*.project"):
+        record.unlink()  # the run's findings are worked out again, from the sheets
+    sheets = sorted(private_cache.rglob("*.loads"))
+    assert sheets
+    for sheet in sheets:
+        data = json.loads(sheet.read_bytes())
+        for stage in data["stages"]:
+            stage[6] = 0.01  # each stage's load, as if it asked next to nothing
+        sheet.write_text(json.dumps(data), encoding="utf-8")
+    assert api.check(["."], cache=True).diagnostics == fresh.diagnostics
+    assert found(fresh, "HUM007")
 
 
 def test_worker_processes_send_the_load_back(pooled: Path, monkeypatch: pytest.MonkeyPatch) -> None:

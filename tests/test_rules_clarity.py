@@ -166,7 +166,11 @@ def test_the_names_unused_declarations_look_for_are_every_reference_of_the_model
                     walk(getattr(value, f.name), names)
 
     root = Path(__file__).resolve().parents[1]
-    specs = [*root.glob("examples/*.wm"), *root.glob("examples/org-multi/*.wm"), root / "tests/golden/full.wm"]
+    specs = [
+        *root.glob("examples/*.wm"),
+        *root.glob("examples/org-multi/*.wm"),
+        root / "tests/golden/full.wm",
+    ]
     for spec in sorted(specs):
         for workflow in api.load(spec).workflows:
             everything: set[str] = set()

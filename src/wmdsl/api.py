@@ -202,8 +202,43 @@ class _Job:
         result = _finish(path, compilation, settings, self.honour_allows)
         slot = self.slot(path, settings) if compilation.cacheable else None
         if slot is not None:
-            slot[0].put(slot[1], result, compilation.reads)
+            result = replace(result, stamp=slot[0].put(slot[1], result, compilation.reads))
         return result
+
+    def project(self, results: Sequence[FileResult]) -> list[Diagnostic]:
+        """The findings of the whole run, from the cache when every file's result is its cached one."""
+
+        def settings_of(shown: str) -> Settings:
+            return self.configs.settings_for(Path(shown), self.overrides)
+
+        def sheet(result: FileResult) -> LoadSheet | None:
+            store = self.stores.get(self.root_of(Path(result.shown))) if self.use_cache else None
+            if store is None:
+                return result.loads
+            try:
+                return store.sheet(result)
+            except (OSError, ValueError, KeyError, TypeError):
+                # The sheet beside a genuine record is gone or changed: work it out again.
+                return self.check(Path(result.shown)).loads
+
+        stores = {self.stores.get(self.root_of(Path(r.shown))) for r in results} if self.use_cache else set()
+        store = next(iter(stores)) if len(stores) == 1 else None
+        if store is None:
+            sheets = [got for result in results if (got := sheet(result)) is not None]
+            return run_project_rules(sheets, settings_of, honour_allows=self.honour_allows) if sheets else []
+        # Where the findings land follows the settings of every file the run read, imports included.
+        read = sorted({real for result in results for real in result.inputs})
+        described = sorted({self.describe(settings_of(real)) for real in read})
+        key = store.project_key(list(results), "\0".join([f"allows={self.honour_allows}", *described]))
+        if key is not None:
+            cached = store.get_project(key)
+            if cached is not None:
+                return cached
+        sheets = [got for result in results if (got := sheet(result)) is not None]
+        found = run_project_rules(sheets, settings_of, honour_allows=self.honour_allows) if sheets else []
+        if key is not None:
+            store.put_project(key, found)
+        return found
 
 
 def _failed(path: Path, error: BaseException, settings: Settings) -> FileResult:
@@ -292,7 +327,7 @@ def check(
     )
     files, notes = find_specs(paths, exclude, job.root, overrides, job.configs)
     results = _run_all(files, job, jobs)
-    project = _project(results, lambda shown: job.configs.settings_for(Path(shown), overrides), honour_allows)
+    project = job.project(results)
     diagnostics = [*notes, *(d for result in results for d in result.diagnostics), *project]
     sources = {name: text for result in results for name, text in result.sources.items()}
     fail_on = min((r.fail_on for r in results), default=Severity.ERROR)

@@ -23,6 +23,10 @@ class FileResult:
     # What its document asks of the people and lanes (None when it did not compile), for the
     # checks of the whole run: kept with the result, so a cached file still counts.
     loads: LoadSheet | None = None
+    # The signature of the cache record it was read from or stored as (None
+    # when it is not cached): what the findings of a whole run are cached by.
+    # A result read from the cache leaves ``loads`` to be read when needed.
+    stamp: str | None = None
 
 
 @dataclass(slots=True)

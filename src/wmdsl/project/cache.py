@@ -44,7 +44,7 @@ from wmdsl.project.files import read_regular, write_atomic
 from wmdsl.project.limits import Limits
 from wmdsl.project.specs import Read, display_path, opened
 
-FORMAT = 3  # 3: records keep the load sheet of their document
+FORMAT = 4  # 3: records keep the load sheet of their document; 4: and the findings of a whole run
 SECRET_NAME = "secret"
 
 
@@ -239,6 +239,8 @@ class Cache:
         self.limits = limits
         self.digests: dict[str, str] = {}
         self.reals: dict[str, str] = {}
+        # Record signature -> where its load sheet is and its digest, read only when needed.
+        self.sheets: dict[str, tuple[str, str | None, dict[str, str]]] = {}
         self.cwd = Path.cwd().resolve()  # a cache lives for one run, in one working directory
 
     @classmethod
@@ -294,13 +296,17 @@ class Cache:
             if record["key"] != entry_key or not all(self._still(read) for read in record["reads"]):
                 return None
             shown = {name: display_path(self.root / name, self.cwd) for name in record["names"]}
+            stamp = signature.decode("ascii")
+            # Read only if the findings of the whole run are not cached themselves.
+            self.sheets[stamp] = (entry_key, record["loads"], shown)
             return FileResult(
                 shown[record["shown"]],
                 [_load(d, shown) for d in record["diagnostics"]],
                 {shown[name]: text for name, text in record["sources"].items()},
                 Severity.parse(record["fail_on"]),
                 opened(Read(*read) for read in record["reads"]),
-                _load_sheet(record["loads"], shown),
+                None,
+                stamp,
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None
@@ -314,12 +320,12 @@ class Cache:
                     names[display_path(path, self.cwd)] = path.relative_to(self.root).as_posix()
         return names
 
-    def put(self, entry_key: str, entry: FileResult, reads: list[Read]) -> None:
-        """Store ``entry`` (best effort), signed, with what its check read."""
+    def put(self, entry_key: str, entry: FileResult, reads: list[Read]) -> str | None:
+        """Store ``entry`` (best effort), signed, with what its check read; the record's signature."""
         names = self._names(reads)
         used = self._names_used(entry)
         if not reads or not used <= names.keys():
-            return  # a file the record could not name the same way from another folder
+            return None  # a file the record could not name the same way from another folder
         record = {
             "key": entry_key,
             "reads": [[r.named, r.real, r.exists, r.digest] for r in reads],
@@ -328,11 +334,89 @@ class Cache:
             "diagnostics": [_dump(d, names) for d in entry.diagnostics],
             "sources": {names[name]: text for name, text in entry.sources.items() if name in used},
             "fail_on": entry.fail_on.label,
-            "loads": _dump_sheet(entry.loads, names),
+            "loads": None,
+        }
+        sheet = _dump_sheet(entry.loads, names)
+        loads = json.dumps(sheet, sort_keys=True).encode("utf-8", "surrogateescape") if sheet else None
+        record["loads"] = digest(loads) if loads is not None else None
+        payload = json.dumps(record, sort_keys=True).encode("utf-8", "surrogateescape")
+        stamp = self._sign(payload)
+        try:
+            # The sheet first: a record is never there without the sheet it names.
+            if loads is not None:
+                write_atomic(self._path(entry_key).with_suffix(".loads"), loads)
+            write_atomic(self._path(entry_key), stamp.encode("ascii") + b"\n" + payload)
+        except OSError:  # a cache that cannot be written is no error
+            return None
+        return stamp
+
+    def sheet(self, result: FileResult) -> LoadSheet | None:
+        """The load sheet of ``result``: its own, or read now from the record it came from."""
+        if result.loads is not None or result.stamp not in self.sheets:
+            return result.loads
+        entry_key, expected, shown = self.sheets[result.stamp]
+        if expected is None:
+            return None
+        # The sheet is kept beside the record, which is signed and holds its digest.
+        data = read_regular(self._path(entry_key).with_suffix(".loads"), 1 << 30)
+        if not hmac.compare_digest(digest(data), expected):
+            raise OSError(f"the cached load sheet of {result.shown} was changed")
+        return _load_sheet(json.loads(data), shown)
+
+    def project_key(self, results: list[FileResult], options: str) -> str | None:
+        """The record name of the findings of a whole run of ``results`` (None: not cacheable).
+
+        It is made of the signature of every file's record, so a run whose
+        files all came out of (or went into) the cache unchanged finds it
+        again; any file checked afresh gives a new signature, and a new key.
+        """
+        stamps = [result.stamp for result in results]
+        if not results or any(stamp is None for stamp in stamps):
+            return None
+        parts = [
+            __version__,
+            str(FORMAT),
+            str(self.root),
+            "project",
+            options,
+            *sorted(cast("list[str]", stamps)),
+        ]
+        return self._sign("\0".join(parts).encode("utf-8", "surrogateescape"))
+
+    def get_project(self, key: str) -> list[Diagnostic] | None:
+        """The cached findings of a whole run under ``key``, if genuine."""
+        try:
+            raw = read_regular(self._path(key).with_suffix(".project"), 1 << 30)
+            signature, _, payload = raw.partition(b"\n")
+            if not hmac.compare_digest(signature, self._sign(payload).encode("ascii")):
+                return None
+            record = json.loads(payload)
+            if record["key"] != key:
+                return None
+            shown = {name: display_path(self.root / name, self.cwd) for name in record["names"]}
+            return [_load(d, shown) for d in record["diagnostics"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put_project(self, key: str, found: list[Diagnostic]) -> None:
+        """Store the findings of a whole run (best effort), when every file they name is in the root."""
+        names: dict[str, str] = {}
+        for diagnostic in found:
+            for span in (diagnostic.span, *(r.span for r in diagnostic.related)):
+                path = Path(os.path.abspath(span.file)).resolve()
+                if not path.is_relative_to(self.root):
+                    return
+                names[span.file] = path.relative_to(self.root).as_posix()
+        record = {
+            "key": key,
+            "names": sorted(set(names.values())),
+            "diagnostics": [_dump(d, names) for d in found],
         }
         payload = json.dumps(record, sort_keys=True).encode("utf-8", "surrogateescape")
-        with contextlib.suppress(OSError):  # a cache that cannot be written is no error
-            write_atomic(self._path(entry_key), self._sign(payload).encode("ascii") + b"\n" + payload)
+        with contextlib.suppress(OSError):
+            write_atomic(
+                self._path(key).with_suffix(".project"), self._sign(payload).encode("ascii") + b"\n" + payload
+            )
 
     @staticmethod
     def _names_used(entry: FileResult) -> set[str]:
