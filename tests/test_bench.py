@@ -61,7 +61,7 @@ SHAPE_FINDINGS = {
     "islands": {"FLW001": 60, "FLW002": 60},
     "fan": {},
     "traps": {"FLW003": 20},
-    "gates": {"FLW008": 1, "ADP001": 60},
+    "gates": {"FLW008": 1, "ADP001": 1},  # 60 decisions without escalation, told once
     "loop": {},
     "intakes": {"PRG001": 60, "PRG002": 60, "FLW008": 60, "FLW004": 60},
     "escalations": {"ADP002": 60},

@@ -186,7 +186,8 @@ def test_a_branch_that_can_end_at_an_exit_deadlocks_its_join() -> None:
         (17, "branch `security` escapes here"),
     ]
     assert found.hint is not None
-    assert "`security -> reviewed`" in found.hint
+    # `security` already hands work to the join: only its way out moves after it.
+    assert "drop `security -> rejected`" in found.hint
     assert "`reviewed -> rejected" in found.hint
 
 

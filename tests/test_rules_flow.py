@@ -100,7 +100,7 @@ CASES: list[tuple[str, str, list[tuple[int, int]]]] = [
     # FLW005 missing-wip-limit
     ("FLW005", BASE, []),
     ("FLW005", edit(NO_WIP), [(7, 3)]),
-    ("FLW005", edit(NO_WIP, ("{ wip 2; effort 1h }", "{ effort 1h }")), [(6, 3), (7, 3)]),
+    ("FLW005", edit(NO_WIP, ("{ wip 2; effort 1h }", "{ effort 1h }")), [(6, 3)]),  # both, told once
     # FLW006 overloaded-stage: ρ ≥ 1; silent without arrivals or effort
     ("FLW006", BASE, []),
     ("FLW006", edit(BUSY), []),
@@ -301,8 +301,8 @@ def test_serial_approvals_message_and_option() -> None:
         == "work waits for 2 approvals in a row on `triage` → `fix` → `done` (`accept`, then `release`)"
     )
     assert finding.hint == (
-        "decide once: fold `release` into `accept` (consulting its decider), "
-        "or drop `gate release` from `fix -> done`"
+        "drop `gate release` from `fix -> done`, "
+        "or decide once: fold `release` into `accept` (consulting its decider)"
     )
     assert positions(SERIAL, "FLW008", max=3) == []
     assert positions(SERIAL, "FLW008", max=1) == [(11, 3)]  # a chain needs two gates

@@ -262,7 +262,7 @@ def test_single_point_of_failure_messages() -> None:
     )
     decision = only(BASE.replace("delegate @bo; escalates", "escalates"), "HUM005")
     assert decision.message == "decision `go` is decided by `@ana` alone, with no delegate"
-    assert decision.hint == "add `delegate @someone` to decision `go`: who decides when `@ana` is away"
+    assert decision.hint == "add `delegate @bo` to decision `go`: who decides when `@ana` is away"
 
 
 def test_allow_on_the_person_or_the_workflow_suppresses_person_findings() -> None:

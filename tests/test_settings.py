@@ -179,7 +179,7 @@ def test_statistics_and_output_file(project: Path) -> None:
     for name in ("a", "b"):
         (project / f"{name}.wm").write_text(ORPHAN, encoding="utf-8")
     code, output = run("check", ".", "--statistics")
-    assert (code, output) == (1, "2  CLR001  orphaned-lane\n")
+    assert (code, output) == (1, "Clarity over Chaos (CLR): 2\n  2  CLR001  orphaned-lane\n")
     code, output = run("check", ".", "--format", "json", "-o", "report.json")
     assert code == 1
     assert output == ""
@@ -227,7 +227,7 @@ def test_cli_exclude_adds_to_the_config_exclude(project: Path) -> None:
         (project / name).write_text(ORPHAN, encoding="utf-8")
     write(project, 'select = ["CLR001"]\nexclude = ["drafts"]\n')
     code, output = run("check", "specs", "--exclude", "wip", "--statistics")
-    assert (code, output) == (1, "1  CLR001  orphaned-lane\n")
+    assert (code, output) == (1, "Clarity over Chaos (CLR): 1\n  1  CLR001  orphaned-lane\n")
     code, output = run("check", "specs", "--exclude", "wip", "--show-settings")
     assert json.loads(output)["exclude"] == ["drafts"]
     code, output = run("check", "specs", "--format", "json")

@@ -48,15 +48,35 @@ def _overrides(
 
 
 def _statistics(report: api.Report, output_format: str) -> str:
+    """How often each code was reported, under the principle (or the language) it belongs to."""
+    from wmdsl.diagnostics import codes
+
     counts = Counter(d.code for d in report.diagnostics)
-    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    families = list(codes.Family)
+
+    def family(code: str) -> codes.Family:
+        entry = codes.lookup(code)
+        return entry.family if entry else codes.Family.SYN
+
+    ordered = sorted(counts.items(), key=lambda item: (families.index(family(item[0])), -item[1], item[0]))
     if output_format == "json":
-        rows = [{"code": code, "name": _name(code), "count": n} for code, n in ordered]
         import json  # imported on use: a text check without a cache needs none
 
-        return json.dumps(rows, indent=2) + "\n"
+        listed = [
+            {"code": code, "name": _name(code), "principle": family(code).title, "count": n}
+            for code, n in ordered
+        ]
+        totals = Counter(family(code).title for code in counts.elements())
+        summary = [{"principle": f.title, "count": totals[f.title]} for f in families if totals[f.title]]
+        return json.dumps({"codes": listed, "principles": summary}, indent=2) + "\n"
     width = len(str(max(counts.values(), default=0)))
-    return "".join(f"{n:>{width}}  {code}  {_name(code)}\n" for code, n in ordered)
+    lines: list[str] = []
+    for group in families:
+        mine = [(code, n) for code, n in ordered if family(code) is group]
+        if mine:
+            lines.append(f"{group.title} ({group.name}): {sum(n for _, n in mine)}\n")
+            lines.extend(f"  {n:>{width}}  {code}  {_name(code)}\n" for code, n in mine)
+    return "".join(lines)
 
 
 def _name(code: str) -> str:

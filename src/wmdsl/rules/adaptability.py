@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from wmdsl.diagnostics import Related, codes
 from wmdsl.flow.digraph import DiGraph, shortest_path, strongly_connected_components
 from wmdsl.model import Decision, Escalation, Workflow
-from wmdsl.rules.registry import Finding, Option, Options, RuleContext, element_key, rule, subjects
+from wmdsl.rules.registry import Finding, Group, Option, Options, RuleContext, element_key, rule, subjects
 from wmdsl.rules.wording import Chains, arrows, ends
 
 
@@ -33,11 +33,13 @@ from wmdsl.rules.wording import Chains, arrows, ends
     """,
     bad="""
 person @lee "Lee Chen"
-decision scope "Approve scope" { decides @lee }
+person @dana "Dana Ruiz"
+decision scope "Approve scope" { decides @lee; delegate @dana }
 """,
-    fix=(
-        ('person @lee "Lee Chen"\n', 'person @lee "Lee Chen"\nperson @dana "Dana Ruiz"\n'),
-        ("{ decides @lee }", "{ decides @lee; escalates @dana after 2d; delegate @dana }"),
+    fix=(("{ decides @lee; delegate @dana }", "{ decides @lee; delegate @dana; escalates @dana after 2d }"),),
+    group=Group(
+        "decisions have no escalation path",
+        "add `escalates @someone after 2d` to each: who decides when its decider does not in time",
     ),
 )
 def decision_without_escalation(ctx: RuleContext, options: Options) -> Iterator[Finding]:
@@ -45,8 +47,11 @@ def decision_without_escalation(ctx: RuleContext, options: Options) -> Iterator[
         if decision.escalates:
             continue
         decider = decision.decides[0].name if len(decision.decides) == 1 else None
-        owner = workflow.owner.name if workflow is not None and workflow.owner is not None else None
-        to = owner if owner is not None and owner != decider else "@someone"
+        to = ctx.someone(
+            workflow,
+            prefer=[decision.delegate.name] if decision.delegate else (),
+            besides=[r.name for r in decision.decides],
+        )
         by = f"`{decider}`" if decider is not None else "its decider"
         yield Finding(
             decision.span,
@@ -365,15 +370,14 @@ def self_escalation(ctx: RuleContext, options: Options) -> Iterator[Finding]:
         for escalation in decision.escalates:
             if escalation.to.name not in deciders:
                 continue
-            others = [r.name for r in (*decision.recommends, *decision.approves) if r.name not in deciders]
-            owner = workflow.owner.name if workflow is not None and workflow.owner is not None else None
-            if owner is not None and owner not in deciders:
-                others.insert(0, owner)
-            to = others[0] if others else "@someone"
+            prefer = [decision.delegate.name] if decision.delegate is not None else []
+            prefer += [r.name for r in (*decision.recommends, *decision.approves)]
+            to = ctx.someone(workflow, prefer=prefer, besides=deciders)
             after = f" after {escalation.after.text}" if escalation.after is not None else ""
             yield Finding(
                 escalation.span,
                 f"decision `{decision.name}` escalates to `{escalation.to.name}`, who already decides it",
-                f"escalate to someone who can decide in their place: `escalates {to}{after}`",
+                f"escalate to someone who can decide in their place: `escalates {to}{after}` in place of "
+                f"`escalates {escalation.to.name}{after}`",
                 subjects("decision", decision, workflow),
             )

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wmdsl.diagnostics import Diagnostic, Severity, codes
+from wmdsl.diagnostics import Diagnostic, Related, Severity, codes
 from wmdsl.model import Allow, Document, Named, Workflow
 from wmdsl.model.span import Span
 from wmdsl.project.settings import Overrides, Settings, resolve
@@ -18,6 +18,7 @@ from wmdsl.rules.registry import (
     all_rules,
     element_key,
     project_codes,
+    rule_for,
     workflow_key,
 )
 
@@ -122,9 +123,67 @@ def run_rules(
                     (*finding.subjects, file_key(finding.span.file)),
                 )
             )
-    if not honour_allows:
-        return findings
-    return _suppress(document, findings, settings)
+    if honour_allows:
+        findings = _suppress(document, findings, settings)
+    return _grouped(findings)
+
+
+GROUP_LISTED = 6  # names a grouped finding lists before "and N more"
+GROUP_RELATED = 12  # elements of a group shown as related locations: enough to find them, not a wall
+
+
+def _grouped(findings: list[Diagnostic]) -> list[Diagnostic]:
+    """Findings of a grouping rule that are about one workflow (or one file's shared declarations), told once.
+
+    What ``allow`` accepted is gone by then, so a group holds only what is
+    reported; a group of one is left as it is.
+    """
+    groups: dict[tuple[str, str], list[Diagnostic]] = {}
+    order: list[Diagnostic | tuple[str, str]] = []
+    for finding in findings:
+        rule = rule_for(finding.code)
+        if rule is None or rule.group is None:
+            order.append(finding)
+            continue
+        scope = next((k for k in finding.subjects if k.startswith("workflow:") and "/" not in k), None)
+        key = (finding.code, scope or finding.span.file)
+        if key not in groups:
+            groups[key] = []
+            order.append(key)
+        groups[key].append(finding)
+    result: list[Diagnostic] = []
+    for item in order:
+        if isinstance(item, Diagnostic):
+            result.append(item)
+            continue
+        found = groups[item]
+        if len(found) == 1:
+            result.extend(found)
+            continue
+        rule = rule_for(item[0])
+        group = rule.group if rule is not None else None
+        assert group is not None
+        names = [_name(d) for d in found]
+        listed = ", ".join(f"`{n}`" for n in names[:GROUP_LISTED])
+        if len(names) > GROUP_LISTED:
+            listed += f" and {len(names) - GROUP_LISTED} more"
+        first = found[0]
+        related = tuple(Related(d.span, d.message) for d in found[:GROUP_RELATED])
+        result.append(
+            replace(
+                first,
+                message=f"{len(found)} {group.what}: {listed}",
+                hint=group.hint,
+                related=related,
+                subjects=tuple(dict.fromkeys(k for d in found for k in d.subjects)),
+            )
+        )
+    return result
+
+
+def _name(finding: Diagnostic) -> str:
+    """The name of the element a finding is about, from its innermost subject (``…/stage:build``)."""
+    return finding.subjects[0].rpartition(":")[2] if finding.subjects else "?"
 
 
 def _suppress(document: Document, findings: list[Diagnostic], settings: Settings) -> list[Diagnostic]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from wmdsl.diagnostics import codes
-from wmdsl.model import Named, Ref, Workflow
+from wmdsl.model import Lane, Named, Ref, Workflow
 from wmdsl.rules.examples import TICKETS
-from wmdsl.rules.registry import Finding, Options, RuleContext, rule, subjects
+from wmdsl.rules.registry import Finding, Group, Options, RuleContext, rule, subjects
 
 
 @rule(
@@ -26,7 +26,8 @@ def orphaned_lane(ctx: RuleContext, options: Options) -> Iterator[Finding]:
             yield Finding(
                 lane.span,
                 f"lane `{lane.name}` has no owner",
-                f"add `owner @someone` to lane `{lane.name}`: the one person accountable for it",
+                f"add `owner {ctx.someone(workflow, prefer=[m.person.name for m in lane.members])}` "
+                f"to lane `{lane.name}`: the one person accountable for it",
                 subjects("lane", lane, workflow),
             )
 
@@ -61,9 +62,21 @@ def orphaned_stage(ctx: RuleContext, options: Options) -> Iterator[Finding]:
         yield Finding(
             stage.span,
             f"stage `{stage.name}` has no owner and {why}",
-            fix + f"add `owner @someone` to stage `{stage.name}`",
+            fix + f"add `owner {ctx.someone(workflow, prefer=_members(lane))}` to stage `{stage.name}`",
             subjects("stage", stage, workflow),
         )
+
+
+def _listed(lane: Lane) -> str:
+    """The members of ``lane`` as a `members` list would name them."""
+    return ", ".join(
+        f"{m.person.name} {m.allocation.text}" if m.allocation is not None else m.person.name
+        for m in lane.members
+    )
+
+
+def _members(lane: Lane | None) -> list[str]:
+    return [member.person.name for member in lane.members] if lane is not None else []
 
 
 @rule(
@@ -88,7 +101,7 @@ def orphaned_intake(ctx: RuleContext, options: Options) -> Iterator[Finding]:
             yield Finding(
                 intake.span,
                 f"intake `{intake.name}` has no owner",
-                f"add `owner @someone` to intake `{intake.name}`: who decides what gets in",
+                f"add `owner {ctx.someone(workflow)}` to intake `{intake.name}`: who decides what gets in",
                 subjects("intake", intake, workflow),
             )
 
@@ -132,6 +145,9 @@ def decision_without_single_decider(ctx: RuleContext, options: Options) -> Itera
             '"Answer" { owner @ana; done "Customer has a reply that solves the question" }',
         ),
     ),
+    group=Group(
+        "stages have no definition of done", 'add `done "what must be true before work leaves it"` to each'
+    ),
 )
 def undefined_done(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow, stage in ctx.stages():
@@ -164,7 +180,7 @@ def workflow_without_purpose(ctx: RuleContext, options: Options) -> Iterator[Fin
     for workflow in ctx.workflows:
         missing = []
         if workflow.owner is None:
-            missing.append(("owner", "owner @someone"))
+            missing.append(("owner", f"owner {ctx.someone(workflow)}"))
         if workflow.purpose is None or not workflow.purpose.strip():
             missing.append(("purpose", 'purpose "why this work system exists"'))
         if not missing:
@@ -204,8 +220,9 @@ def owner_not_member(ctx: RuleContext, options: Options) -> Iterator[Finding]:
         yield Finding(
             owner.span,
             f"`{owner.name}` owns lane `{lane.name}` but is not one of its members",
-            f"add `{owner.name}` to the `members` of lane `{lane.name}` (with a share such as "
-            f"`{owner.name} 20%` if they only lead it), or make a member its owner",
+            f"add them to its members, with the share of their time they give it: "
+            f"`members {owner.name} 20%, {_listed(lane)}` in place of `members {_listed(lane)}`; "
+            "or make a member its owner",
             subjects("lane", lane, workflow),
         )
 

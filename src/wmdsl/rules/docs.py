@@ -52,6 +52,17 @@ def _options_table(rule: Rule) -> str:
     return "\n".join(rows)
 
 
+def _printed(rule: Rule) -> str:
+    """The report of ``rule`` on its bad example, exactly as the text format prints it."""
+    from wmdsl import api
+    from wmdsl.output.text import format_text
+    from wmdsl.project.settings import Overrides
+
+    overrides = Overrides(select=(rule.code.code,), isolated=True)
+    report = api.check_text(rule.bad + "\n", path="example.wm", overrides=overrides)
+    return format_text(report, color=False).rstrip("\n")
+
+
 def rule_markdown(rule: Rule) -> str:
     """The documentation page of ``rule`` (Markdown)."""
     code = rule.code
@@ -63,6 +74,11 @@ def rule_markdown(rule: Rule) -> str:
         f"- **Principle:** {principle}",
         f"- **Default severity:** {code.severity.label}",
         f"- **In the recommended preset:** {preset}",
+        *(
+            [f"- **Told once per workflow:** several findings are reported as one ({rule.group.what})"]
+            if rule.group is not None
+            else []
+        ),
         "",
         "## What it checks",
         "",
@@ -76,6 +92,12 @@ def rule_markdown(rule: Rule) -> str:
         "",
         "```wm",
         rule.bad,
+        "```",
+        "",
+        "What `wmdsl check` prints for it:",
+        "",
+        "```text",
+        _printed(rule),
         "```",
         "",
         "## Better",

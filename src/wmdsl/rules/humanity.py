@@ -31,6 +31,7 @@ from wmdsl.model import (
 from wmdsl.rules.flow.pooled import SHOWN, by_workflow, fte, percent, plural, stage_notes, threshold_at
 from wmdsl.rules.registry import (
     Finding,
+    Group,
     Option,
     Options,
     ProjectContext,
@@ -341,11 +342,14 @@ def tool_as_owner(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     """,
     bad="""
 person @kim "Kim Park"
+person @raj "Raj Patel"
 lane qa "Quality" { owner @kim; members @kim }
 """,
-    fix=(
-        ('person @kim "Kim Park"\n', 'person @kim "Kim Park"\nperson @raj "Raj Patel"\n'),
-        ("members @kim }", "members @kim; delegate @raj }"),
+    fix=(("members @kim }", "members @kim; delegate @raj }"),),
+    group=Group(
+        "lanes and decisions depend on one person with no delegate",
+        "add `delegate @someone` to each (who keeps it going when that person is away), "
+        "or a second member to a lane",
     ),
 )
 def single_point_of_failure(ctx: RuleContext, options: Options) -> Iterator[Finding]:
@@ -370,7 +374,8 @@ def single_point_of_failure(ctx: RuleContext, options: Options) -> Iterator[Find
         yield Finding(
             lane.span,
             f"lane `{lane.name}` depends on one person, `{only}`, {_no_delegate(lane.delegate)}",
-            f"add `delegate @someone` to lane `{lane.name}` (who keeps it running when `{only}` "
+            f"add `delegate {_stand_in(ctx, workflow, lane.owner, only)}` "
+            f"to lane `{lane.name}` (who keeps it running when `{only}` "
             "is away), or a second member",
             subjects("lane", lane, workflow),
         )
@@ -385,9 +390,18 @@ def single_point_of_failure(ctx: RuleContext, options: Options) -> Iterator[Find
         yield Finding(
             decision.span,
             f"decision `{decision.name}` is decided by `{only}` alone, {_no_delegate(decision.delegate)}",
-            f"add `delegate @someone` to decision `{decision.name}`: who decides when `{only}` is away",
+            f"add `delegate {_stand_in(ctx, workflow, decision.recommends, only)}` "
+            f"to decision `{decision.name}`: who decides when `{only}` is away",
             subjects("decision", decision, workflow),
         )
+
+
+def _stand_in(
+    ctx: RuleContext, workflow: Workflow | None, prefer: Ref | tuple[Ref, ...] | None, only: str
+) -> str:
+    """Who could stand in for ``only``: one of ``prefer`` if a person, else someone else in scope."""
+    refs = prefer if isinstance(prefer, tuple) else (prefer,) if prefer is not None else ()
+    return ctx.someone(workflow, prefer=[ref.name for ref in refs], besides=[only])
 
 
 def _no_delegate(delegate: Ref | None) -> str:

@@ -64,6 +64,21 @@ class Option:
         return isinstance(value, self.kind)
 
 
+@dataclass(frozen=True, slots=True)
+class Group:
+    """How a rule's findings that share one cause are reported together.
+
+    When a rule finds the same thing about several elements of one workflow
+    (stages without a definition of done, decisions without an escalation),
+    the report says it once: ``what`` follows a count and the names (``5
+    stages have no definition of done: …``), ``hint`` says what to do for
+    each, and every element is a related location with its own message.
+    """
+
+    what: str
+    hint: str
+
+
 @dataclass(frozen=True)  # not slotted: the cached properties keep their values in __dict__
 class Rule:
     """A registered rule: its code, its check, and everything said about it.
@@ -85,6 +100,8 @@ class Rule:
     # The check of a rule of the whole project (see project_rule); ``check``
     # then runs it on the one document of a RuleContext.
     pooled: ProjectCheck | None = field(default=None, repr=False)
+    # How several findings of the rule in one workflow are told as one (see Group).
+    group: Group | None = field(default=None, repr=False)
 
     @functools.cached_property
     def rationale(self) -> str:
@@ -122,6 +139,7 @@ def rule(
     bad: str = "",
     fix: Fix = (),
     recommended: bool = True,
+    group: Group | None = None,
 ) -> Callable[[Check], Check]:
     """Register the decorated function as the check for ``code``.
 
@@ -129,13 +147,14 @@ def rule(
     replacements that make it one the rule does not flag, so the example is
     written once and the docs show what the fix changes.
     ``recommended=False`` keeps a rule out of the default preset (it still
-    runs under ``strict`` or when selected).
+    runs under ``strict`` or when selected). With ``group``, the findings of
+    the rule in one workflow are reported as one (see :class:`Group`).
     """
 
     def register(check: Check) -> Check:
         if code.code in _RULES:
             raise ValueError(f"two rules check {code.code} ({code.name})")
-        _RULES[code.code] = Rule(code, check, options, recommended, (rationale, bad), fix)
+        _RULES[code.code] = Rule(code, check, options, recommended, (rationale, bad), fix, group=group)
         return check
 
     return register
@@ -198,6 +217,12 @@ def all_rules() -> list[Rule]:
     import wmdsl.rules  # noqa: F401  (registers the rule modules)
 
     return [_RULES[code] for code in sorted(_RULES)]
+
+
+def rule_for(code: str) -> Rule | None:
+    """The rule that reports ``code`` (None for the codes of the language)."""
+    all_rules()
+    return _RULES.get(code)
 
 
 def project_codes() -> frozenset[str]:
@@ -316,6 +341,25 @@ class RuleContext:
         """Every intake with its workflow."""
         for workflow in self.workflows:
             yield from ((workflow, intake) for intake in workflow.intakes)
+
+    def someone(
+        self, workflow: Workflow | None, *, prefer: Iterable[str] = (), besides: Iterable[str] = ()
+    ) -> str:
+        """A person to name in a hint, so that it can be applied as written.
+
+        The first of ``prefer`` that is a person in scope, else the workflow's
+        owner, else the first person declared in scope, never one of
+        ``besides``; ``@someone`` only when there is nobody else.
+        """
+        people = [p.name for p in self.document.shared.people]
+        if workflow is not None:
+            people += [p.name for p in workflow.people]
+        known, skipped = set(people), set(besides)
+        owner = [workflow.owner.name] if workflow is not None and workflow.owner is not None else []
+        for handle in [*prefer, *owner, *people]:
+            if handle in known and handle not in skipped:
+                return handle
+        return "@someone"
 
     def lane_table(self, workflow: Workflow) -> dict[str, Lane]:
         """Lanes visible in ``workflow`` by name (its own and shared ones)."""

@@ -16,7 +16,7 @@ from wmdsl.flow.digraph import descendants
 from wmdsl.flow.graph import FlowGraph
 from wmdsl.model import ExitKind, Metric, Workflow
 from wmdsl.rules.examples import TICKETS
-from wmdsl.rules.registry import Finding, Options, RuleContext, handoff_finding, rule, subjects
+from wmdsl.rules.registry import Finding, Group, Options, RuleContext, handoff_finding, rule, subjects
 
 
 @rule(
@@ -120,6 +120,10 @@ def _done_exit(workflow: Workflow) -> str:
     "an estimate is one line and makes the capacity checks work.",
     bad=TICKETS,
     fix=(('"Inbox" { owner @ana }', '"Inbox" { owner @ana; arrivals 12 per week }'),),
+    group=Group(
+        "intakes say nothing of how much work arrives",
+        "add `arrivals N per week` to each, even a rough figure",
+    ),
 )
 def intake_without_rate(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow, intake in ctx.intakes():
@@ -179,8 +183,9 @@ def untracked_sla(ctx: RuleContext, options: Options) -> Iterator[Finding]:
                 handoff,
                 f"handoff `{handoff.key}` promises an SLA of {handoff.sla.text} "
                 "that no metric or board tracks",
-                f"show both ends on a board (`shows {ends[0]}, {ends[1]}`) or measure it: "
-                f'`metric {ends[0]}_sla "{ends[0]} to {ends[1]}" {{ from {ends[0]} to {ends[1]} }}`',
+                f'measure it: `metric {ends[0]}_sla "{ends[0]} to {ends[1]}" '
+                f"{{ from {ends[0]} to {ends[1]} }}`, "
+                f"or show both ends on a board (`shows {ends[0]}, {ends[1]}`)",
             )
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from wmdsl.diagnostics import codes
 from wmdsl.flow.results import StageFlow, format_hours
 from wmdsl.model import Stage, Workflow
-from wmdsl.rules.registry import Finding, Option, Options, RuleContext, rule, subjects
+from wmdsl.rules.registry import Finding, Group, Option, Options, RuleContext, rule, subjects
 
 BASE = """
 workflow delivery "Delivery" {{
@@ -40,6 +40,10 @@ workflow delivery "Delivery" {{
     "into a visible signal to stop starting and start finishing.",
     bad=BASE.format(arrivals=3, build="effort 1d"),
     fix=(("effort 1d", "wip 2; effort 1d"),),
+    group=Group(
+        "stages have no WIP limit",
+        "give each a `wip` limit of about one item per person in its lane (each note below says who)",
+    ),
 )
 def missing_wip_limit(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     for workflow, stage in ctx.stages():

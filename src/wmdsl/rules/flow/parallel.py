@@ -109,7 +109,7 @@ def join_deadlock(ctx: RuleContext, options: Options) -> Iterator[Finding]:
                     f"join `{join.name}` can wait forever: branch `{branch.target.name}` of fork "
                     f"`{fork.written}` can end at exit `{exit_}` by `{written(handoff)}`{others} "
                     f"without reaching the join, and the other branches' work waits there for it",
-                    _escape_hint(fork, join.name, handoff),
+                    _escape_hint(fork, join.name, handoff, (handoff.source.name, join.name) in flow.handoffs),
                     [opened, Related(handoff.span, f"branch `{branch.target.name}` escapes here")],
                 )
             elif leak.unfed and not _nested(fork, closing[join.name], found):
@@ -137,16 +137,23 @@ def join_deadlock(ctx: RuleContext, options: Options) -> Iterator[Finding]:
                 )
 
 
-def _escape_hint(fork: Fork, join: str, handoff: Handoff) -> str:
+def _escape_hint(fork: Fork, join: str, handoff: Handoff, joins_already: bool) -> str:
     source, exit_ = handoff.source.name, handoff.target.name
     if source == fork.source:  # a branch of the fork is the exit itself
         return (
             f"take `{exit_}` out of fork `{fork.written}` and hand work to it after the join "
             f"(`{join} -> {exit_}`)"
         )
+    # A branch that already hands work to the join only needs its way out moved after it.
+    reroute = (
+        f"drop `{written(handoff)}`"
+        if joins_already
+        else f"replace `{written(handoff)}` by `{source} -> {join}`"
+    )
     return (
-        f"route the outcome through the join and decide after it: replace `{written(handoff)}` by "
-        f'`{source} -> {join}` and add `{join} -> {exit_} {{ when "…" }}`; or, if `{source}` must '
+        f"route the outcome through the join and decide after it: {reroute} and add "
+        f'`{join} -> {exit_} {{ when "{source} turned it down" }}`; '
+        f"or, if `{source}` must "
         "end the item at once, make the other branches end there too, out of the fork"
     )
 

@@ -100,7 +100,7 @@ def _serial_finding(
     if gates[0] == gates[-1]:
         hint = f"one `{gates[0]}` approval is enough: {drop}"
     else:
-        hint = f"decide once: fold `{gates[-1]}` into `{gates[0]}` (consulting its decider), or {drop}"
+        hint = f"{drop}, or decide once: fold `{gates[-1]}` into `{gates[0]}` (consulting its decider)"
     return handoff_finding(
         workflow,
         steps[0],
