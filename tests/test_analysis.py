@@ -790,15 +790,14 @@ def test_stated_hours_leave_no_calendar_assumption_and_name_the_lanes_that_follo
     assert "/ 168 servers" in fte.why
 
 
-def test_a_calendar_without_hours_is_the_default_said_so() -> None:
-    result = one(
-        'calendar empty "Empty"\n' + ASSUMING.replace('workflow w "W" {', 'workflow w "W" {\n  hours empty')
+def test_a_calendar_without_hours_is_refused() -> None:
+    text = 'calendar empty "Empty"\n' + ASSUMING.replace(
+        'workflow w "W" {', 'workflow w "W" {\n  hours empty'
     )
-    first = result.assumptions[0]
-    assert first.what == "working hours"
-    assert first.why.startswith("calendar `empty` has no `hours`")
-    assert result.schedule.defaulted
-    assert result.schedule.calendar == "empty"
+    found = [
+        (d.code, d.message) for d in api.check_text(text, path="case.wm").diagnostics if d.code == "SYN008"
+    ]
+    assert found == [("SYN008", "calendar `empty` says no hours")]
 
 
 def test_many_subjects_are_counted() -> None:

@@ -82,6 +82,17 @@ class Resolver:
         role = f"{kind.keyword} `{name}`"
         allows = self.read_block(ctx, stmt, kind.attrs, fields, role)
         span = span_of(stmt.keyword, stmt.args[0])
+        if kind.keyword == "calendar" and "hours" not in fields:
+            # A calendar is its hours: one without them would silently be office hours.
+            self.sink.error(
+                codes.BAD_ARGUMENTS,
+                span,
+                f"calendar `{name}` says no hours",
+                "give it its opening hours: "
+                f"`calendar {' '.join(a.raw for a in stmt.args[:2])} {{ hours 9-17 mon-fri }}`"
+                if stmt.block is None
+                else "add `hours 9-17 mon-fri` (or its own hours) to its block",
+            )
         return self.build(kind.model, span, name=name, allows=tuple(allows), **fields)
 
     def read_block(
@@ -142,6 +153,20 @@ class Resolver:
             fields[attr.field] = value
             return
         updates = value if isinstance(value, dict) else {attr.field: value}
+        if isinstance(value, dict) and item.keyword.raw == "hours":
+            # `hours office` then `hours 24x7` set different fields but say the same thing twice
+            # (a metric's two `target`s, a lead time and a throughput, are both allowed).
+            first = seen.get(f"keyword {attr.field}")
+            if first is not None and first.keyword.raw == item.keyword.raw:
+                self.sink.error(
+                    codes.DUPLICATE,
+                    item.keyword.span,
+                    f"`{item.keyword.raw}` is set twice for {role}",
+                    "keep one of them",
+                    [Related(first.keyword.span, "first set here")],
+                )
+                return
+            seen[f"keyword {attr.field}"] = item
         for field_name, field_value in updates.items():
             first = seen.get(field_name)
             if first is not None:
@@ -424,6 +449,15 @@ class Resolver:
 
     def handoff_label(self, args: tuple[Arg, ...]) -> str | None:
         if not args:
+            return None
+        if args[0].kind is ArgKind.COMMA:
+            self.sink.error(
+                codes.BAD_ARGUMENTS,
+                args[0].span,
+                "a fork needs another branch after `,`",
+                "name the node that works at the same time (`review -> legal, security`), "
+                "or remove the comma",
+            )
             return None
         if len(args) == 1 and args[0].kind in (ArgKind.STRING, ArgKind.TEXT):
             return args[0].value

@@ -438,6 +438,9 @@ def character_advice(text: str, pos: int) -> tuple[str, str]:
         quoted = re.match(r"'([^'\"]*)'", after)
         example = f'`"{quoted.group(1)}"`' if quoted else '"like this"'
         return "unexpected `'`", f"strings are written in double quotes: {example}"
+    if char == ":" and re.search(r"[0-9]$", before) and re.match(r":[0-9]{2}", after):
+        # `hours 9:00-17:30`: opening hours are written in hours, with decimals for the minutes.
+        return "unexpected `:` in a time", "write hours as numbers, minutes as a decimal: `9-17`, `8.5-17.5`"
     if char in "=:":
         return f"unexpected `{char}`", _assignment_hint(before, after)
     if char == "-":
