@@ -44,6 +44,10 @@ MUTABLE = {
     "wmdsl.api.Rendering": "a result the caller may amend",
     "wmdsl.rules.humanity._Membership": "one per member of a lane",
     "wmdsl.rules.humanity._Accountable": "one per owner, decider or delegate",
+    "wmdsl.syntax.format._Comma": "filled in as the formatter reads its tokens",
+    "wmdsl.syntax.format._Block": "filled in as the formatter reads its tokens",
+    "wmdsl.syntax.format._Stmt": "filled in as the formatter reads its tokens",
+    "wmdsl.commands.fmt._Run": "filled in as the files are formatted",
 }
 #: Packages with dataclasses of their own making (the renderers' and the handbook's working values).
 ELSEWHERE = ("wmdsl.render", "wmdsl.handbook")

@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 import click
 
 from wmdsl import __version__
-from wmdsl.commands import build, check, reference
+from wmdsl.commands import build, check, fmt, reference
 from wmdsl.commands.shared import EXIT_USAGE, say
 from wmdsl.project import files
 
@@ -72,7 +72,7 @@ def cli() -> None:
 
 # The commands that read specs may run long, so they take --timeout; those
 # that describe the language print what wmdsl already knows.
-for _command in (check.check, build.render, build.analyze, build.docs_command):
+for _command in (check.check, fmt.fmt, build.render, build.analyze, build.docs_command):
     cli.add_command(_with_timeout(_command))
 for _command in (reference.rules, reference.rule, reference.schema):
     cli.add_command(_command)

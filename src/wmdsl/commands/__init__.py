@@ -2,7 +2,7 @@
 
 :mod:`wmdsl.cli` gathers them into the ``wmdsl`` group and keeps the process
 policy (the collector, the exit, ``--timeout``) to itself; here is what each
-command does. :mod:`.check` checks specs, :mod:`.build` turns one into
+command does. :mod:`.check` checks specs, :mod:`.fmt` lays them out, :mod:`.build` turns one into
 diagrams, an analysis or a handbook, :mod:`.reference` describes the rules
 and the model; :mod:`.shared` holds what several of them use.
 

@@ -88,8 +88,8 @@ def quote(value: str) -> str:
     return "".join(out)
 
 
-# The formatter's tree. Not frozen: each node is filled in as its tokens
-# arrive (a trailing comment is only known after the statement it follows).
+# The formatter's tree. Not frozen (but comments): each node is filled in as
+# its tokens arrive (a trailing comment is only known after the statement it follows).
 
 
 @dataclass(slots=True, kw_only=True)
@@ -119,7 +119,7 @@ class _Stmt:
     blank_before: bool = False
 
 
-@dataclass(slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class _Comment:
     text: str
     blank_before: bool = False
