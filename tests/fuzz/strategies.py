@@ -3,7 +3,8 @@
 :func:`specs` draws a whole ``.wm`` file that is valid by construction (no
 ``SYN`` errors), written with every spelling the language allows: shared and
 local declarations in a random order, inline and multi-line blocks, ``;`` and
-newlines, comments, lists continued after a comma, ``\\n``/``\\r\\n``/``\\r``
+newlines, comments (full-line, trailing, after ``{`` and before ``}``), blank lines and
+odd blanks between tokens, lists continued after a comma, ``\\n``/``\\r\\n``/``\\r``
 line endings, strings and text blocks with escapes. Its titles, labels and
 free text come from :data:`HOSTILE_PIECES` (quotes, backslashes, markup,
 diagram-language syntax, controls, bidi overrides, emoji) and its names from
@@ -403,10 +404,16 @@ class _Writer:
         lines = []
         for text in out:
             if self.odds(5):
-                text += "  # " + self.comment()
+                text += self.style(("  # ", "#", "\t# ", " # ")) + self.comment()
+            elif self.odds(6):
+                text += self.style((" ", "\t", "  \x0c"))  # trailing blanks
             lines.append(text)
             if self.odds(7):
-                lines.append(self.style(("", pad + ";", pad + "# " + "-" * 20)))
+                lines.append(
+                    self.style(("", pad + ";", pad + "# " + "-" * 20, "", " " * 3 + "# " + self.comment()))
+                )
+                if self.odds(3):
+                    lines += [""] * self.layout.randrange(1, 4) if self.layout else []  # a run of blank lines
         return self.newline.join(lines)
 
     def statement(self, statement: Stmt, depth: int) -> str:
@@ -415,10 +422,18 @@ class _Writer:
                 return statement.head
             return statement.head + self.style(("", "", " {}", " { }", " {;}"))
         if self.odds(3):
-            separator = self.style(("; ", ";", " ; "))
-            return statement.head + " { " + separator.join(statement.attrs) + " }"
+            separator = self.style(("; ", ";", " ; ", "  ;\t"))
+            opening, closing = self.style((" { ", "{", "\t{  ")), self.style((" }", "}", ";  }"))
+            return statement.head + opening + separator.join(statement.attrs) + closing
         inner = self.block([Stmt(attr, declaration=False) for attr in statement.attrs], depth + 1)
-        return statement.head + " {" + self.newline + inner + self.newline + self.indent * depth + "}"
+        opening = self.style((" {", "{", "  {  "))
+        if self.odds(6):  # a comment after `{`
+            opening += self.style((" # ", "#")) + self.comment()
+        if self.odds(6):  # a comment on a line of its own before `}`
+            inner += self.newline + self.indent * (depth + 1) + "# " + self.comment()
+        if self.odds(8):  # blank lines just inside the braces
+            opening, inner = opening + self.newline, inner + self.newline
+        return statement.head + opening + self.newline + inner + self.newline + self.indent * depth + "}"
 
 
 def _header(keyword: str, name: str, title: str | None, extra: str = "") -> str:

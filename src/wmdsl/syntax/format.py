@@ -263,7 +263,8 @@ def _head(stmt: _Stmt, pad: str) -> str:
     before = ""
     for index, part in enumerate(parts):
         if isinstance(part, _Comma):
-            out.append(",")
+            # No space before a comma, but a comma after a line break starts the next line.
+            out.append(before + "," if before.startswith("\n") else ",")
             for index, (text, same_line) in enumerate(part.comments):
                 out.append(BEFORE_COMMENT + text if index == 0 and same_line else cont + text)
             before = cont if part.breaks or part.comments else " "
