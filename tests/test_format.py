@@ -227,6 +227,14 @@ def test_the_committed_examples_are_formatted() -> None:
             assert format_text(text, str(path)) == text, path
 
 
+def test_the_examples_of_the_formatting_guide_are_formatted() -> None:
+    guide = (ROOT / "docs" / "formatting.md").read_text(encoding="utf-8")
+    examples = re.findall(r"^```wm\n(.*?)^```", guide, re.S | re.M)
+    assert len(examples) >= 2
+    for example in examples:
+        assert fmt(example) == example
+
+
 @given(specs())
 def test_generated_specs_compile_the_same_once_formatted(spec: Spec) -> None:
     formatted = fmt(spec.text)
