@@ -97,7 +97,7 @@ def _files(
     paths: tuple[Path, ...], exclude: tuple[str, ...], root: Path | None, check: bool, diff: bool
 ) -> _Run:
     """Format the specs ``paths`` name (found as ``check`` finds them); write those that change."""
-    from wmdsl import api
+    from wmdsl.diagnostics import UsageError
     from wmdsl.project import files
     from wmdsl.project.settings import ConfigError, Configurations
     from wmdsl.project.specs import display_path, find_root, find_specs, read_bytes, refusal
@@ -105,7 +105,7 @@ def _files(
     configs = Configurations()
     try:
         found, notes = find_specs(paths, exclude, root, None, configs)
-    except api.UsageError as error:
+    except UsageError as error:
         raise click.UsageError(str(error)) from error
     except ConfigError as error:
         raise ConfigFailure(str(error)) from error
