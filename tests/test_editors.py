@@ -23,6 +23,7 @@ from wmdsl.resolve.resolver import ALL_KEYWORDS
 
 ROOT = Path(__file__).resolve().parent.parent
 EDITORS = ROOT / "editors"
+VSCODE = EDITORS / "vscode"
 GRAMMAR = EDITORS / "wmdsl.tmLanguage.json"
 SCOPE_TESTS = sorted((EDITORS / "tests").glob("*.test.wm"))
 
@@ -155,3 +156,93 @@ def test_grammar_scope_tests_fail_on_a_wrong_scope(tmp_path: Path) -> None:
     )
     assert done.returncode != 0
     assert "missing required scopes: keyword.operator.arrow.wmdsl" in done.stdout
+
+
+# -- the VS Code extension ---------------------------------------------------
+
+
+def test_extension_manifest_points_at_files_that_exist() -> None:
+    manifest = _json(VSCODE / "package.json")
+    assert (VSCODE / manifest["main"]).is_file()
+    (language,) = manifest["contributes"]["languages"]
+    assert language["id"] == "wmdsl"
+    assert language["extensions"] == [".wm"]
+    assert (VSCODE / language["configuration"]).is_file()
+    (grammar,) = manifest["contributes"]["grammars"]
+    assert grammar["language"] == "wmdsl"
+    assert grammar["scopeName"] == "source.wmdsl"
+    path = VSCODE / grammar["path"]
+    assert path.is_file()
+    assert _json(path)["scopeName"] == "source.wmdsl"
+    assert path.read_text(encoding="utf-8") == GRAMMAR.read_text(encoding="utf-8")
+    for file in ("README.md", "LICENSE.txt", ".vscodeignore", "package-lock.json"):
+        assert (VSCODE / file).is_file(), file
+
+
+def test_extension_manifest_settings_and_versions() -> None:
+    manifest = _json(VSCODE / "package.json")
+    setting = manifest["contributes"]["configuration"]["properties"]["wmdsl.server.path"]
+    assert setting["type"] == "string"
+    assert setting["default"] == "wmdsl"
+    # A workspace that is not trusted cannot choose the command that is run.
+    restricted = manifest["capabilities"]["untrustedWorkspaces"]["restrictedConfigurations"]
+    assert restricted == ["wmdsl.server.path"]
+    assert "onLanguage:wmdsl" in manifest["activationEvents"]
+    assert "vscode-languageclient" in manifest["dependencies"]
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    version = re.search(r'^version = "([^"]+)"', pyproject, re.MULTILINE)
+    assert version is not None
+    assert manifest["version"] == version.group(1)
+    lock = _json(VSCODE / "package-lock.json")
+    assert lock["packages"][""]["dependencies"] == manifest["dependencies"]
+    assert lock["packages"][""]["devDependencies"] == manifest["devDependencies"]
+    editors_lock = _json(EDITORS / "package-lock.json")
+    assert (
+        editors_lock["packages"][""]["devDependencies"] == _json(EDITORS / "package.json")["devDependencies"]
+    )
+
+
+def test_language_configuration() -> None:
+    config = _json(VSCODE / "language-configuration.json")
+    assert config["comments"] == {"lineComment": "#"}
+    assert config["brackets"] == [["{", "}"]]
+    pairs = {(pair["open"], pair["close"]) for pair in config["autoClosingPairs"]}
+    assert pairs == {("{", "}"), ('"', '"')}
+    increase = re.compile(config["indentationRules"]["increaseIndentPattern"])
+    decrease = re.compile(config["indentationRules"]["decreaseIndentPattern"])
+    assert increase.search('  stage build "Build" in eng {')
+    assert increase.search("lane eng { # the team")
+    assert not increase.search('lane eng "Engineering" { owner @ana }')
+    assert not increase.search("  owner @ana  # {")
+    assert decrease.search("  }")
+    assert not decrease.search("  owner @ana")
+    word = re.compile(config["wordPattern"])
+    for text in ("@dana.ruiz", "orphaned-lane", "lead_time", "85%", "1.5d"):
+        found = word.search(f" {text} ")
+        assert found is not None
+        assert found.group(0) == text
+
+
+def test_client_starts_the_configured_server(tmp_path: Path) -> None:
+    # The client is loaded with stand-ins for the `vscode` and
+    # `vscode-languageclient` modules, which record what it asks of them.
+    if shutil.which("node") is None:
+        pytest.skip("node not installed (.ci/run installs it)")
+    script = EDITORS / "tests" / "client.test.js"
+    done = subprocess.run(
+        ["node", str(script), str(VSCODE / "extension.js")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.strip().endswith("client ok"), done.stdout
+
+
+def test_ci_installs_and_runs_the_editor_packages() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "npm ci --prefix editors " in ci
+    assert "npm ci --prefix editors/vscode " in ci
+    assert "vsce package" in ci
+    assert "npm test --prefix editors" in ci
+    assert "*.vsix" in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
