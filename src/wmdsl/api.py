@@ -10,7 +10,7 @@ stage is exposed on its own too: :func:`parse`, :func:`compile_path`,
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,6 +47,7 @@ __all__ = [
     "analysis",
     "check",
     "check_text",
+    "check_unsaved",
     "compile_path",
     "discover",
     "graph",
@@ -645,3 +646,38 @@ def check_text(
     settings = settings_for(Path(path), overrides)
     compilation = compile_text(text, path, limits=settings.limits)
     return _alone(_finish(Path(path), compilation, settings, True), settings)
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """What :func:`check_unsaved` found: the report, and the compilation it came from."""
+
+    report: Report
+    compilation: Compilation
+
+
+def check_unsaved(
+    path: str | Path,
+    text: str | None = None,
+    *,
+    unsaved: Mapping[Path, str] | None = None,
+    root: str | Path | None = None,
+    overrides: Overrides | None = None,
+) -> Checked:
+    """Check one file as ``wmdsl check`` would, with an editor's text of it and of the files it imports.
+
+    ``text`` is the file's text (None: read it); ``unsaved`` the text of
+    other files by real path, read instead of what is on disk when imported.
+    The settings are those that apply to ``path``; the rules of the whole
+    project see this file alone, as when it is checked on its own.
+    """
+    settings = settings_for(Path(path), overrides or Overrides())
+    where = Path(root) if root is not None else None
+    try:
+        compilation = compile_file(Path(path), where, text, settings.limits, unsaved=unsaved)
+    except (OSError, ValueError, RuntimeError, MemoryError) as error:  # RecursionError included
+        result = _failed(Path(path), error, settings)
+        shown = result.shown
+        return Checked(_alone(result, settings), Compilation(shown, None, result.diagnostics))
+    report = _alone(_finish(Path(path), compilation, settings, True), settings)
+    return Checked(report, compilation)

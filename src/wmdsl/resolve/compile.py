@@ -7,7 +7,7 @@ typed model. This module runs the two in order and says what came of it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +34,10 @@ class Compilation:
     # False when the outcome depends on more than the files in ``reads`` (a
     # folder listed for a did-you-mean), which the result cache cannot check.
     cacheable: bool = True
+    # The model as far as it could be read, also when language errors refuse
+    # it (``document`` is None then): what an editor navigates while a file
+    # is being written. Elements too broken to read are missing from it.
+    partial: Document | None = None
 
     @property
     def ok(self) -> bool:
@@ -48,16 +52,20 @@ def compile_file(
     limits: Limits = DEFAULT,
     *,
     fingerprint: Callable[[bytes], str] | None = None,
+    unsaved: Mapping[Path, str] | None = None,
 ) -> Compilation:
     """Read, parse and resolve ``path`` and its imports into a :class:`Document`.
 
     With ``fingerprint``, each file read is remembered with its fingerprint
-    (see :class:`Read`).
+    (see :class:`Read`). ``unsaved`` gives the text of files that differ from
+    what is on disk (an editor's open files), by real path: an import of one
+    reads that text instead of the file.
     """
     sink = Sink()
-    loader = Loader(root if root is not None else find_root(path), sink, limits, fingerprint)
+    loader = Loader(root if root is not None else find_root(path), sink, limits, fingerprint, unsaved)
     entry = loader.load(path, text)
     document: Document | None = None
+    resolved: Document | None = None
     if entry is not None:
         resolver = Resolver(sink)
         resolved = resolver.resolve(entry, loader.imported())
@@ -70,7 +78,8 @@ def compile_file(
         loader.sources,
         loader.reads,
         loader.root,
-        cacheable=not loader.listed,
+        cacheable=not loader.listed and not unsaved,
+        partial=resolved,
     )
 
 

@@ -8,7 +8,7 @@ a cycle, and a file reached twice is parsed once.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from wmdsl.diagnostics import codes
@@ -47,8 +47,10 @@ class Loader:
         sink: Sink,
         limits: Limits = DEFAULT,
         fingerprint: Callable[[bytes], str] | None = None,
+        unsaved: Mapping[Path, str] | None = None,
     ) -> None:
         self.fingerprint = fingerprint
+        self.unsaved = unsaved or {}
         self.root = root.resolve()
         self.sink = sink
         self.limits = limits
@@ -86,6 +88,9 @@ class Loader:
 
     def read(self, named: Path, real: Path, shown: str) -> str | None:
         """The text of an accepted file, remembered with the digest of its bytes."""
+        if real in self.unsaved:  # an editor's text of the file, not yet saved
+            self.reads.append(_read(named, real, ""))
+            return normalize_newlines(self.unsaved[real])
         data, problem = read_bytes(real, shown, self.limits)
         mark = "" if data is None or self.fingerprint is None else self.fingerprint(data)
         self.reads.append(_read(named, real, mark))
