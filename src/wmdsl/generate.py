@@ -54,6 +54,13 @@ ARTEFACTS = (
         "lexer_source",
         ("grammar/wmdsl.lark",),
     ),
+    Artefact(
+        "keywords.py",
+        "The keyword reference of docs/language.md (section 3), for the language server's hovers.",
+        "wmdsl.lsp.docgen",
+        "keywords_source",
+        ("docs/language.md",),
+    ),
 )
 
 
@@ -63,6 +70,8 @@ def _source(relative: str) -> str:
 
     if relative == "grammar/wmdsl.lark":  # shipped inside the package, or beside it in a source tree
         return grammar_text()
+    if relative.startswith("docs/"):  # the documentation of a source tree, beside the package
+        return (PACKAGE.parent.parent / relative).read_text(encoding="utf-8")
     return (PACKAGE / relative).read_text(encoding="utf-8")
 
 
