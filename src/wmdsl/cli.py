@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 import click
 
 from wmdsl import __version__
-from wmdsl.commands import build, check, fmt, reference
+from wmdsl.commands import build, check, editor, fmt, reference
 from wmdsl.commands.shared import EXIT_USAGE, say
 from wmdsl.project import files
 
@@ -74,7 +74,8 @@ def cli() -> None:
 # that describe the language print what wmdsl already knows.
 for _command in (check.check, fmt.fmt, build.render, build.analyze, build.docs_command):
     cli.add_command(_with_timeout(_command))
-for _command in (reference.rules, reference.rule, reference.schema):
+# The language server runs until the editor ends it: no --timeout.
+for _command in (reference.rules, reference.rule, reference.schema, editor.lsp):
     cli.add_command(_command)
 
 
@@ -138,6 +139,8 @@ def run() -> NoReturn:
         click.echo(status, err=True)
         status = 1
     for stream in (sys.stdout, sys.stderr):
+        if stream.closed:  # the language server closes its output when the editor ends it
+            continue
         try:
             stream.flush()
         except OSError:  # the reader went away (`wmdsl check | head`), or the disk is full
