@@ -49,7 +49,27 @@ def test_any_change_to_an_input_makes_a_module_stale(monkeypatch: pytest.MonkeyP
     for changed in generate.input_files(lexer):
         monkeypatch.setattr(generate, "_source", lambda r, c=changed: real(r) + ("\n" if r == c else ""))
         assert generate.fingerprint(lexer) != before, changed
-        assert generate.stale() == ["lexer.py"]
+        shared = changed == "generate.py"  # an input of every generated module
+        assert generate.stale() == (["lexer.py", "keywords.py"] if shared else ["lexer.py"])
+
+
+def test_the_keyword_reference_is_made_from_the_language_docs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from wmdsl._generated.keywords import SECTIONS
+    from wmdsl.resolve.schema import HANDOFF_ATTRS, KINDS, WORKFLOW_ATTRS
+
+    [keywords] = [a for a in generate.ARTEFACTS if a.name == "keywords.py"]
+    assert set(generate.input_files(keywords)) == {"docs/language.md", "lsp/docgen.py", "generate.py"}
+    # Every keyword is documented, and every attribute in the table of its block (a
+    # calendar's `hours` has a section of its own).
+    assert {*KINDS, "workflow", "import", "allow", "handoff"} <= set(SECTIONS)
+    for name, kind in KINDS.items():
+        if name != "calendar":
+            assert set(kind.attrs) <= set(SECTIONS[name]["attributes"]), name
+    assert set(HANDOFF_ATTRS) == set(SECTIONS["handoff"]["attributes"])
+    assert set(WORKFLOW_ATTRS) == set(SECTIONS["workflow"]["attributes"])
+    real = generate._source
+    monkeypatch.setattr(generate, "_source", lambda r: real(r) + ("\n" if r == "docs/language.md" else ""))
+    assert generate.stale() == ["keywords.py"]
 
 
 def test_check_says_whether_anything_is_stale(

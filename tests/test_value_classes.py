@@ -48,6 +48,8 @@ MUTABLE = {
     "wmdsl.syntax.format._Block": "filled in as the formatter reads its tokens",
     "wmdsl.syntax.format._Stmt": "filled in as the formatter reads its tokens",
     "wmdsl.commands.fmt._Run": "filled in as the files are formatted",
+    "wmdsl.lsp.state.OpenFile": "follows the edits of a file open in the editor",
+    "wmdsl.lsp.state.State": "the language server's memory, changed by every edit",
 }
 #: Packages with dataclasses of their own making (the renderers' and the handbook's working values).
 ELSEWHERE = ("wmdsl.render", "wmdsl.handbook")

@@ -11,7 +11,6 @@ done, so a burst of typing costs one check, not one per keystroke.
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
 from collections.abc import Iterable
 from typing import Any
@@ -310,9 +309,6 @@ def make_server() -> WmdslServer:
     def initialized(ls: WmdslServer, params: lsp.InitializedParams) -> None:
         found = ls.workspace.position_encoding
         ls.state.encoding = str(getattr(found, "value", found) or "utf-16")
-        # What was loaded at start-up lives as long as the server: the collector need not walk it again.
-        gc.collect()
-        gc.freeze()
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: WmdslServer, params: lsp.DidOpenTextDocumentParams) -> None:

@@ -54,7 +54,7 @@ class OpenFile:
     known: Document | None = None
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _OnDisk:
     """A workspace file that is not open, compiled for references and renames."""
 
