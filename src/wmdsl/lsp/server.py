@@ -126,6 +126,9 @@ class WmdslServer(LanguageServer):
         file = self.state.files.get(path)
         if file is None:
             return
+        # The previous check is let go of only once the new diagnostics are sent: freeing a
+        # large model takes a while, and the editor need not wait for it.
+        previous = file.checked
         try:
             checked = self.state.check(path)
         except ConfigError as error:
@@ -141,6 +144,7 @@ class WmdslServer(LanguageServer):
             return
         found = list(self.diagnostics(path, checked.report.diagnostics, checked.compilation))
         self.send(file.uri, file.version, found)
+        del previous
 
     def send(self, uri: str, version: int | None, diagnostics: list[lsp.Diagnostic]) -> None:
         self.text_document_publish_diagnostics(
@@ -175,9 +179,6 @@ class WmdslServer(LanguageServer):
         message = diagnostic.message + (f"\nhint: {diagnostic.hint}" if diagnostic.hint else "")
         tags = [lsp.DiagnosticTag.Unnecessary] if diagnostic.code == codes.UNUSED_ALLOW.code else None
         data: dict[str, Any] = {"subjects": list(diagnostic.subjects)}
-        fixes = getattr(diagnostic, "fixes", None)
-        if fixes:
-            data["fixes"] = _fixes_data(fixes)
         return lsp.Diagnostic(
             range=self.range(diagnostic.span, lines),
             message=message,
@@ -249,25 +250,6 @@ class WmdslServer(LanguageServer):
 
 def path_of(uri: str) -> str:
     return real(to_fs_path(uri) or uri)
-
-
-def _fixes_data(fixes: Any) -> list[dict[str, Any]]:
-    """Machine-applicable fixes of a diagnostic as plain data the editor sends back."""
-    found = []
-    for fix in fixes:
-        edits = []
-        for edit in getattr(fix, "edits", ()):
-            span = edit.span
-            edits.append(
-                {
-                    "file": span.file,
-                    "start": [span.line, span.col],
-                    "end": [span.end_line, span.end_col],
-                    "text": getattr(edit, "text", getattr(edit, "replacement", "")),
-                }
-            )
-        found.append({"title": str(getattr(fix, "title", getattr(fix, "message", "Fix"))), "edits": edits})
-    return found
 
 
 def _import_leading_to(path: str, text: str, file: str) -> Span:
@@ -440,7 +422,6 @@ def make_server() -> WmdslServer:
             if diagnostic.source != "wmdsl" or not isinstance(diagnostic.code, str):
                 continue
             data = diagnostic.data if isinstance(diagnostic.data, dict) else {}
-            actions.extend(_fix_actions(ls, diagnostic, data))
             code = codes.lookup(diagnostic.code)
             if code is None or code.family is codes.Family.SYN:
                 continue
@@ -526,28 +507,6 @@ def _symbol(ls: WmdslServer, symbol: answers.Symbol, lines: Lines) -> lsp.Docume
         selection_range=ls.range(symbol.name_span, lines),
         children=[_symbol(ls, child, lines) for child in symbol.children] or None,
     )
-
-
-def _fix_actions(ls: WmdslServer, diagnostic: lsp.Diagnostic, data: dict[str, Any]) -> list[lsp.CodeAction]:
-    """The machine-applicable fixes a diagnostic carries, as quick fixes."""
-    actions = []
-    for fix in data.get("fixes", ()):
-        changes: dict[str, list[lsp.TextEdit]] = {}
-        cache: dict[str, Lines] = {}
-        for edit in fix.get("edits", ()):
-            span = Span(edit["file"], *edit["start"], *edit["end"])
-            location = ls.location(span, cache)
-            changes.setdefault(location.uri, []).append(lsp.TextEdit(location.range, edit["text"]))
-        actions.append(
-            lsp.CodeAction(
-                title=str(fix.get("title", "Fix")),
-                kind=lsp.CodeActionKind.QuickFix,
-                diagnostics=[diagnostic],
-                edit=lsp.WorkspaceEdit(changes=changes),
-                is_preferred=True,
-            )
-        )
-    return actions
 
 
 def _word_at(text: str, offset: int) -> tuple[str, int, int, str] | None:
