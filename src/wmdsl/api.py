@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from wmdsl.project.cache import Cache
 
 __all__ = [
+    "Checked",
     "Compilation",
     "ConfigError",
     "NothingToDraw",
