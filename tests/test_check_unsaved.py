@@ -1,4 +1,4 @@
-"""api.check_unsaved: a file checked as `wmdsl check` checks it, on an editor's text of it and of its imports."""
+"""api.check_unsaved: a file checked as `wmdsl check` would, on the editor's text of it and its imports."""
 
 from __future__ import annotations
 

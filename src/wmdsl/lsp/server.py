@@ -25,7 +25,7 @@ from wmdsl.diagnostics import Diagnostic, Severity, codes
 from wmdsl.lsp import answers
 from wmdsl.lsp.index import Declaration, Index, Reference, where
 from wmdsl.lsp.state import State, real
-from wmdsl.lsp.text import Lines, context, folds, tokens
+from wmdsl.lsp.text import Context, Lines, folds, tokens
 from wmdsl.model.span import Span
 from wmdsl.project.settings import ConfigError
 from wmdsl.resolve.schema import KINDS
@@ -339,12 +339,12 @@ def make_server() -> WmdslServer:
             return None
         kind, start, end, text = word
         span = Span(path, *lines.position(start), *lines.position(end))
-        found = _hover_text(ls, path, line, col, kind, text, file.text, start)
+        found = _hover_text(ls, path, line, col, kind, text, file.context(start))
         if found is None:
             return None
         return lsp.Hover(
             contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=found),
-            range=ls.range(span, Lines(file.text, ls.state.encoding)),
+            range=ls.range(span, lines),
         )
 
     @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
@@ -398,8 +398,9 @@ def make_server() -> WmdslServer:
         file = ls.state.files.get(path)
         if file is None:
             return lsp.CompletionList(is_incomplete=False, items=[])
-        offset = Lines(file.text).offset(line, col)
-        offers = answers.complete(context(file.text, offset), ls.state.known(path))
+        lines = ls.state.lines(path)
+        assert lines is not None
+        offers = answers.complete(file.context(lines.offset(line, col)), ls.state.known(path))
         items = [
             lsp.CompletionItem(label=o.label, kind=_COMPLETION_KIND[o.sort], detail=o.detail or None)
             for o in offers
@@ -452,7 +453,7 @@ def make_server() -> WmdslServer:
         file = ls.state.files.get(path)
         if parsed is None or file is None:
             return None
-        lines = Lines(file.text, ls.state.encoding)
+        lines = ls.lines_of(path)
         return [_symbol(ls, symbol, lines) for symbol in answers.outline(parsed)]
 
     @server.feature(lsp.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, LEGEND)
@@ -521,9 +522,8 @@ def _word_at(text: str, offset: int) -> tuple[str, int, int, str] | None:
 
 
 def _hover_text(
-    ls: WmdslServer, path: str, line: int, col: int, kind: str, word: str, text: str, start: int
+    ls: WmdslServer, path: str, line: int, col: int, kind: str, word: str, ctx: Context
 ) -> str | None:
-    ctx = context(text, start)
     if ctx.words == ("allow",) and kind == "WORD":
         return answers.rule_doc(word, ls.rule_url(word.upper()))
     index = ls.state.index(path)

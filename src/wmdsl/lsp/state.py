@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from wmdsl.api import Checked, check_unsaved
 from wmdsl.diagnostics import WmdslError
 from wmdsl.lsp.index import Index
-from wmdsl.lsp.text import Lines
+from wmdsl.lsp.text import Context, Lines, Scanner
 from wmdsl.model import Document
 from wmdsl.project.settings import ConfigError
 from wmdsl.resolve.compile import Compilation, compile_file
@@ -52,6 +52,11 @@ class OpenFile:
     figures: Analysis | None = None
     # The last model that could be read, for completion while the file does not compile.
     known: Document | None = None
+    scanner: Scanner = field(default_factory=Scanner)
+
+    def context(self, offset: int) -> Context:
+        """Where index ``offset`` of the current text is: the blocks around it, the statement it is in."""
+        return self.scanner.context(self.text, offset)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ is half typed, where the parser's syntax tree is not to be relied on.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -106,9 +107,9 @@ class Token:
     text: str
 
 
-def tokens(text: str) -> Iterator[Token]:
-    """The tokens of ``text`` in order, blanks left out."""
-    for match in _TOKEN.finditer(text):
+def tokens(text: str, start: int = 0) -> Iterator[Token]:
+    """The tokens of ``text`` from index ``start`` (a token's start) in order, blanks left out."""
+    for match in _TOKEN.finditer(text, start):
         kind = match.lastgroup or "OTHER"
         if kind != "BLANK":
             yield Token(kind, match.start(), match.end(), match.group())
@@ -133,38 +134,86 @@ class Context:
 
 def context(text: str, offset: int) -> Context:
     """The :class:`Context` of index ``offset`` of ``text`` (one pass over the tokens before it)."""
-    blocks: list[tuple[str, ...]] = []
-    words: list[str] = []
-    continued = False  # the last token was a comma: a line break continues the statement
-    for token in tokens(text):
-        if token.start >= offset:
-            break
-        if token.end >= offset:
-            unfinished = token.kind == "COMMENT" or (token.kind == "STRING" and not _closed(token.text, '"'))
-            unfinished = unfinished or (token.kind == "TEXT" and not _closed(token.text, '"""'))
-            if token.kind in ("STRING", "TEXT", "COMMENT") and (token.end > offset or unfinished):
-                return Context(tuple(blocks), tuple(words), "", quiet=True)
-            if token.kind in ("WORD", "HANDLE", "NUMBER"):
-                return Context(tuple(blocks), tuple(words), token.text[: offset - token.start])
-        if token.kind == "COMMENT":
-            continue
-        if token.kind == "END":
-            if not (continued and token.text == "\n"):
+    return Scanner().context(text, offset)
+
+
+# What a scan has seen at a line break: the enclosing blocks, the current
+# statement's words, and whether a comma continues it.
+_Seen = tuple[tuple[tuple[str, ...], ...], tuple[str, ...], bool]
+
+
+class Scanner:
+    """:func:`context` of the texts of one file, resumed from what an earlier scan saw.
+
+    A scan records, every :attr:`EVERY` lines, what it has seen so far; the
+    next scan starts at the last record before its offset that lies before
+    the first character the text changed at. Asked again and again while a
+    long file is edited near the cursor, it reads the text from shortly
+    before the edit instead of from its start.
+    """
+
+    EVERY = 200
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.seen: list[tuple[int, _Seen]] = [(0, ((), (), False))]
+
+    def context(self, text: str, offset: int) -> Context:
+        if text is not self.text:
+            changed = _first_difference(self.text, text)
+            while self.seen[-1][0] > changed:
+                self.seen.pop()
+            self.text = text
+        index = bisect.bisect_right(self.seen, offset, key=lambda point: point[0]) - 1
+        start, (opened, said, continued) = self.seen[index]
+        blocks, words = list(opened), list(said)
+        lines = 0
+        for token in tokens(text, start):
+            if token.start >= offset:
+                break
+            if token.end >= offset:
+                unfinished = token.kind == "COMMENT" or (
+                    token.kind == "STRING" and not _closed(token.text, '"')
+                )
+                unfinished = unfinished or (token.kind == "TEXT" and not _closed(token.text, '"""'))
+                if token.kind in ("STRING", "TEXT", "COMMENT") and (token.end > offset or unfinished):
+                    return Context(tuple(blocks), tuple(words), "", quiet=True)
+                if token.kind in ("WORD", "HANDLE", "NUMBER"):
+                    return Context(tuple(blocks), tuple(words), token.text[: offset - token.start])
+            if token.kind == "COMMENT":
+                continue
+            if token.kind == "END":
+                if not (continued and token.text == "\n"):
+                    words = []
+                if token.text == "\n":
+                    lines += 1
+                    if lines % self.EVERY == 0 and token.end > self.seen[-1][0]:
+                        self.seen.append((token.end, (tuple(blocks), tuple(words), continued)))
+                continue
+            continued = token.kind == "COMMA"
+            if token.kind == "OPEN":
+                blocks.append(tuple(words))
                 words = []
-            continue
-        continued = token.kind == "COMMA"
-        if token.kind == "OPEN":
-            blocks.append(tuple(words))
-            words = []
-        elif token.kind == "CLOSE":
-            if blocks:
-                blocks.pop()
-            words = []
-        elif token.kind == "ARROW":
-            words.append("->")
-        elif token.kind != "COMMA":
-            words.append(token.text)
-    return Context(tuple(blocks), tuple(words), "")
+            elif token.kind == "CLOSE":
+                if blocks:
+                    blocks.pop()
+                words = []
+            elif token.kind == "ARROW":
+                words.append("->")
+            elif token.kind != "COMMA":
+                words.append(token.text)
+        return Context(tuple(blocks), tuple(words), "")
+
+
+def _first_difference(old: str, new: str) -> int:
+    """The index of the first character at which ``old`` and ``new`` differ (compared a block at a time)."""
+    size = min(len(old), len(new))
+    at, step = 0, 65536
+    while at < size and old[at : at + step] == new[at : at + step]:
+        at += step
+    while at < size and old[at] == new[at]:
+        at += 1
+    return at
 
 
 def _closed(text: str, quote: str) -> bool:
