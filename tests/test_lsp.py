@@ -541,3 +541,29 @@ async def test_blocks_fold(editor: Editor, tmp_path: Path) -> None:
     found = await editor.client.text_document_folding_range_async(lsp.FoldingRangeParams(editor.doc(spec)))
     assert found is not None
     assert [(f.start_line, f.end_line) for f in found] == [(4, 18), (8, 12)]
+
+
+async def test_formatting_gives_the_layout_of_wmdsl_fmt_and_leaves_a_broken_file(
+    editor: Editor, tmp_path: Path
+) -> None:
+    from wmdsl.syntax.format import format_text
+
+    spec = _project(tmp_path) / "messy.wm"
+    messy = 'person   @ana "Ana"\n\n\n\nlane eng "Eng" {owner @ana;members @ana}   # the team\n'
+    await editor.open(spec, messy)
+    options = lsp.FormattingOptions(tab_size=2, insert_spaces=True)
+    edits = await editor.client.text_document_formatting_async(
+        lsp.DocumentFormattingParams(editor.doc(spec), options)
+    )
+    assert edits is not None
+    (edit,) = edits
+    assert (edit.range.start.line, edit.range.start.character) == (0, 0)
+    assert edit.new_text == format_text(messy)
+    broken = _project(tmp_path) / "broken.wm"
+    await editor.open(broken, 'lane eng "Eng" { owner = @ana }\n')
+    assert (
+        await editor.client.text_document_formatting_async(
+            lsp.DocumentFormattingParams(editor.doc(broken), options)
+        )
+        is None
+    )

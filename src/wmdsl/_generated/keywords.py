@@ -4,7 +4,7 @@ Written by `python -m wmdsl.generate` from docs/language.md, lsp/docgen.py, gene
 
 # fmt: off
 #: The fingerprint of the inputs it was made from (see wmdsl.generate).
-INPUTS_SHA256 = 'fd84814b88dde6d4c04a62d9295a106232bb48c5e41d4c9608a3cdbd9f48bf61'
+INPUTS_SHA256 = '4053594096cce624b3bfad68a811469d9f4306255ea09c1f55c1a58a785fc074'
 from typing import Any
 
 #: Each keyword of docs/language.md §3: `summary` (its first paragraph), `facts` (the rows

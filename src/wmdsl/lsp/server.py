@@ -470,6 +470,27 @@ def make_server() -> WmdslServer:
             return []
         return [lsp.FoldingRange(start_line=a - 1, end_line=b - 1) for a, b in folds(file.text)]
 
+    @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
+    def formatting(ls: WmdslServer, params: lsp.DocumentFormattingParams) -> list[lsp.TextEdit] | None:
+        # The whole file in the canonical layout of `wmdsl fmt`, as one edit; a file
+        # with syntax errors is left as it is (its errors are already shown).
+        from wmdsl.syntax.format import FormatError, format_text
+
+        path = path_of(params.text_document.uri)
+        file = ls.state.files.get(path)
+        if file is None:
+            return None
+        try:
+            formatted = format_text(file.text, path)
+        except FormatError:
+            return None
+        if formatted == file.text:
+            return []
+        lines = Lines(file.text, ls.state.encoding)
+        end = lines.to_client(file.text.count("\n") + 1, len(file.text.rsplit("\n", 1)[-1]) + 1)
+        whole = lsp.Range(lsp.Position(0, 0), lsp.Position(*end))
+        return [lsp.TextEdit(whole, formatted)]
+
     return server
 
 
