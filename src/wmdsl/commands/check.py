@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from wmdsl.commands.shared import ConfigFailure, refuse_overwriting, use_color
+from wmdsl.commands.shared import ConfigFailure, refuse_overwriting, say, use_color
 from wmdsl.project import files
 
 if TYPE_CHECKING:
     from wmdsl import api
+    from wmdsl.diagnostics import Diagnostic
     from wmdsl.project.settings import Overrides
 
 FORMAT_NAMES = ("text", "json", "sarif", "github", "junit")  # = wmdsl.output.FORMATTERS
@@ -79,6 +80,42 @@ def _statistics(report: api.Report, output_format: str) -> str:
     return "".join(lines)
 
 
+def _fix(report: api.Report) -> bool:
+    """Apply the safe fixes of ``report`` to its files; say what changed; True if anything did."""
+    from wmdsl.diagnostics.fixes import FIXABLE, apply, fix_of
+    from wmdsl.project.files import write_atomic
+    from wmdsl.resolve.compile import compile_text
+
+    by_file: dict[str, list[Diagnostic]] = {}
+    for diagnostic in report.diagnostics:
+        if diagnostic.code in FIXABLE:
+            by_file.setdefault(diagnostic.span.file, []).append(diagnostic)
+    changed = False
+    for shown, found in sorted(by_file.items()):
+        path = Path(shown)
+        try:
+            source = path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if "\r" in source:
+            say(f"{shown}: not fixed: its line ends are not `\\n` (run `wmdsl fmt` first)")
+            continue
+        edits = [edit for d in found if (edit := fix_of(d, source)) is not None]
+        if not edits:
+            continue
+        fixed, made = apply(source, edits)
+        before = [d for d in report.diagnostics if d.span.file == shown and d.code.startswith("SYN")]
+        after = [d for d in compile_text(fixed, shown).diagnostics if d.code.startswith("SYN")]
+        # Never write what does not parse and resolve at least as well as before.
+        if any(d.code == "SYN001" for d in after) or len(after) >= len(before):
+            say(f"{shown}: not fixed: the fixed text would not check better")
+            continue
+        write_atomic(path, fixed.encode("utf-8"))
+        changed = True
+        say(f"{shown}: fixed {len(made)}: " + "; ".join(edit.what for edit in made))
+    return changed
+
+
 def _name(code: str) -> str:
     from wmdsl.diagnostics import codes
 
@@ -129,6 +166,11 @@ def _name(code: str) -> str:
     "--show-settings", is_flag=True, help="Print the effective settings for the first file and stop."
 )
 @click.option(
+    "--fix",
+    is_flag=True,
+    help="Apply the fixes that cannot change a design's meaning (did-you-means, unused allows), then report.",
+)
+@click.option(
     "--config",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     help="Use this configuration file instead of searching upward.",
@@ -168,6 +210,7 @@ def check(
     ignore_allows: bool,
     statistics: bool,
     show_settings: bool,
+    fix: bool,
     config: Path | None,
     isolated: bool,
     exclude: tuple[str, ...],
@@ -196,16 +239,26 @@ def check(
 
             click.echo(for_json(json.dumps(settings_for(first, overrides).describe(), indent=2)))
             return
-        report = api.check(
-            paths,
-            root=root,
-            exclude=exclude,
-            overrides=overrides,
-            honour_allows=not ignore_allows,
-            jobs=jobs,
-            cache=not no_cache,
-            cache_folder=cache_dir,
-        )
+
+        def run() -> api.Report:
+            return api.check(
+                paths,
+                root=root,
+                exclude=exclude,
+                overrides=overrides,
+                honour_allows=not ignore_allows,
+                jobs=jobs,
+                cache=not no_cache,
+                cache_folder=cache_dir,
+            )
+
+        report = run()
+        # A fix can bring a finding to light that an error hid (an unused allow once
+        # the spec resolves): a few rounds, each on the report of the one before.
+        for _ in range(3 if fix else 0):
+            if not _fix(report):
+                break
+            report = run()
     except api.UsageError as error:
         raise click.UsageError(str(error)) from error
     except ConfigError as error:

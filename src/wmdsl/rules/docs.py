@@ -74,6 +74,8 @@ def rule_markdown(rule: Rule) -> str:
         f"- **Principle:** {principle}",
         f"- **Default severity:** {code.severity.label}",
         f"- **In the recommended preset:** {preset}",
+        "- **Fixed by `wmdsl check --fix`:** no: what to change is a decision about the work, "
+        "so the hint says it and people make it",
         *(
             [f"- **Told once per workflow:** several findings are reported as one ({rule.group.what})"]
             if rule.group is not None
