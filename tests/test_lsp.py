@@ -567,3 +567,25 @@ async def test_formatting_gives_the_layout_of_wmdsl_fmt_and_leaves_a_broken_file
         )
         is None
     )
+
+
+async def test_a_misspelt_keyword_has_the_fix_of_check_fix(editor: Editor, tmp_path: Path) -> None:
+    spec = _project(tmp_path) / "misspelt.wm"
+    text = 'person @ana "Ana"\nlane desk "Desk" { ownr @ana; members @ana }\n'
+    found = await editor.open(spec, text)
+    finding = next(d for d in found if d.code == "SYN007")
+    actions = await editor.client.text_document_code_action_async(
+        lsp.CodeActionParams(
+            text_document=editor.doc(spec),
+            range=finding.range,
+            context=lsp.CodeActionContext(diagnostics=[finding]),
+        )
+    )
+    assert actions is not None
+    [action] = [a for a in actions if isinstance(a, lsp.CodeAction) and a.title.startswith("Fix:")]
+    assert action.title == "Fix: `ownr` → `owner`"
+    assert action.is_preferred
+    assert action.edit is not None
+    assert action.edit.changes is not None
+    [edit] = action.edit.changes[spec.as_uri()]
+    assert (edit.range.start.line, edit.range.start.character, edit.new_text) == (1, 19, "owner")

@@ -178,7 +178,7 @@ class WmdslServer(LanguageServer):
             related.append(lsp.DiagnosticRelatedInformation(self.location(other.span, cache), other.message))
         message = diagnostic.message + (f"\nhint: {diagnostic.hint}" if diagnostic.hint else "")
         tags = [lsp.DiagnosticTag.Unnecessary] if diagnostic.code == codes.UNUSED_ALLOW.code else None
-        data: dict[str, Any] = {"subjects": list(diagnostic.subjects)}
+        data: dict[str, Any] = {"subjects": list(diagnostic.subjects), "hint": diagnostic.hint}
         return lsp.Diagnostic(
             range=self.range(diagnostic.span, lines),
             message=message,
@@ -423,6 +423,9 @@ def make_server() -> WmdslServer:
             if diagnostic.source != "wmdsl" or not isinstance(diagnostic.code, str):
                 continue
             data = diagnostic.data if isinstance(diagnostic.data, dict) else {}
+            fixed = _safe_fix(diagnostic, data, Lines(lines.text, ls.state.encoding), path, uri)
+            if fixed is not None:
+                actions.append(fixed)
             code = codes.lookup(diagnostic.code)
             if code is None or code.family is codes.Family.SYN:
                 continue
@@ -492,6 +495,40 @@ def make_server() -> WmdslServer:
         return [lsp.TextEdit(whole, formatted)]
 
     return server
+
+
+def _safe_fix(
+    diagnostic: lsp.Diagnostic, data: dict[str, Any], lines: Lines, path: str, uri: str
+) -> lsp.CodeAction | None:
+    """The fix `wmdsl check --fix` would make for ``diagnostic``, as a preferred quick fix."""
+    from wmdsl.diagnostics import Diagnostic as Finding
+    from wmdsl.diagnostics import Severity as Level
+    from wmdsl.diagnostics.fixes import FIXABLE, fix_of
+
+    if diagnostic.code not in FIXABLE:
+        return None
+    start = lines.from_client(diagnostic.range.start.line, diagnostic.range.start.character)
+    end = lines.from_client(diagnostic.range.end.line, diagnostic.range.end.character)
+    hint = data.get("hint")
+    finding = Finding(str(diagnostic.code), Level.ERROR, diagnostic.message, Span(path, *start, *end), hint)
+    edit = fix_of(finding, lines.text)
+    if edit is None:
+        return None
+    span = edit.span
+    begin = lines.to_client(span.line, span.col)
+    finish = (
+        lines.to_client(span.end_line, span.end_col)
+        if span.end_line <= len(lines.lines)
+        else (span.end_line - 1, 0)
+    )
+    change = lsp.TextEdit(lsp.Range(lsp.Position(*begin), lsp.Position(*finish)), edit.text)
+    return lsp.CodeAction(
+        title=f"Fix: {edit.what}",
+        kind=lsp.CodeActionKind.QuickFix,
+        diagnostics=[diagnostic],
+        is_preferred=True,
+        edit=lsp.WorkspaceEdit(changes={uri: [change]}),
+    )
 
 
 _COMPLETION_KIND = {
