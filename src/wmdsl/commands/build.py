@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from wmdsl.commands.shared import ConfigFailure, refuse_overwriting, say
+from wmdsl.commands.shared import EXCLUDE, ROOT, ConfigFailure, refuse_overwriting, say
 from wmdsl.project import files
 
 if TYPE_CHECKING:
@@ -60,19 +60,6 @@ def _several(paths: tuple[Path, ...]) -> bool:
     return len(paths) > 1 or any(path.is_dir() for path in paths)
 
 
-_EXCLUDE = click.option(
-    "--exclude",
-    multiple=True,
-    metavar="GLOB",
-    help="Skip files found in folders whose path, or a folder on the way, matches GLOB (as for `check`).",
-)
-_ROOT = click.option(
-    "--root",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Project root that imports must stay inside (default: found upward).",
-)
-
-
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
@@ -91,8 +78,8 @@ _ROOT = click.option(
     "Default: standard output.",
 )
 @click.option("--force", is_flag=True, help="Render even when the checks find errors.")
-@_EXCLUDE
-@_ROOT
+@EXCLUDE
+@ROOT
 @click.option("--no-color", is_flag=True, help="Never colour the findings.")
 def render(
     paths: tuple[Path, ...],
@@ -216,8 +203,8 @@ def _render_project(
     show_default=True,
     help="Table or JSON.",
 )
-@_EXCLUDE
-@_ROOT
+@EXCLUDE
+@ROOT
 def analyze(paths: tuple[Path, ...], output_format: str, exclude: tuple[str, ...], root: Path | None) -> None:
     """Flow analysis of PATHS (.wm files or folders, as for `check`).
 
@@ -260,8 +247,8 @@ def analyze(paths: tuple[Path, ...], output_format: str, exclude: tuple[str, ...
     is_flag=True,
     help="Replace the -o folder even when it is not empty and not a handbook (everything in it is deleted).",
 )
-@_EXCLUDE
-@_ROOT
+@EXCLUDE
+@ROOT
 @click.option("--no-color", is_flag=True, help="Never colour the findings.")
 def docs_command(
     paths: tuple[Path, ...],

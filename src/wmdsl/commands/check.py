@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from wmdsl.commands.shared import ConfigFailure, refuse_overwriting, say, use_color
+from wmdsl.commands.shared import EXCLUDE, ROOT, ConfigFailure, refuse_overwriting, say, use_color
 from wmdsl.project import files
 
 if TYPE_CHECKING:
@@ -176,18 +176,8 @@ def _name(code: str) -> str:
     help="Use this configuration file instead of searching upward.",
 )
 @click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
-@click.option(
-    "--exclude",
-    multiple=True,
-    metavar="GLOB",
-    help="Skip files found in folders whose path, or a folder on the way, matches GLOB "
-    "(repeatable; added to the configuration's `exclude`).",
-)
-@click.option(
-    "--root",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Project root that imports must stay inside (default: found upward).",
-)
+@EXCLUDE
+@ROOT
 @click.option("--no-cache", is_flag=True, help="Check every file again, ignoring cached results.")
 @click.option(
     "--cache-dir",

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from wmdsl.commands.shared import ConfigFailure, say
+from wmdsl.commands.shared import EXCLUDE, ROOT, ConfigFailure, say
 
 if TYPE_CHECKING:
     from wmdsl.diagnostics import Diagnostic
@@ -202,18 +202,8 @@ def _report(run: _Run, check: bool, diff: bool, quiet: bool) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--check", is_flag=True, help="Write nothing; list the files that would change, exit 1 if any.")
 @click.option("--diff", is_flag=True, help="Write nothing; print a unified diff of the changes.")
-@click.option(
-    "--exclude",
-    multiple=True,
-    metavar="GLOB",
-    help="Skip files found in folders whose path, or a folder on the way, matches GLOB "
-    "(repeatable; added to the configuration's `exclude`).",
-)
-@click.option(
-    "--root",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Project root that the files must stay inside (default: found upward).",
-)
+@EXCLUDE
+@ROOT
 def fmt(
     paths: tuple[Path, ...], check: bool, diff: bool, exclude: tuple[str, ...], root: Path | None
 ) -> None:

@@ -12,6 +12,20 @@ from wmdsl.project import files
 
 EXIT_USAGE = 2
 
+# The options of every command that finds specs as `check` does.
+EXCLUDE = click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Skip files found in folders whose path, or a folder on the way, matches GLOB "
+    "(repeatable; added to the configuration's `exclude`).",
+)
+ROOT = click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Project root that imports must stay inside (default: found upward).",
+)
+
 
 class ConfigFailure(click.ClickException):
     """A problem with the setup (configuration, missing tool): ``Error: …``, exit status 2."""
