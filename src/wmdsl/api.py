@@ -125,12 +125,12 @@ def _check_compilation(
 def _project(
     results: Sequence[FileResult], settings_of: Callable[[str], Settings], honour_allows: bool
 ) -> list[Diagnostic]:
-    """The findings of the rules of the whole project on every document of a run (cached ones too).
+    """The findings of the rules of the whole project on freshly checked ``results``.
 
-    They are worked out on each run from the load sheets the results carry,
-    never cached on their own: whether a file's result came from the cache
-    or not, its workflows count once, and a finding about a lane that
-    several files share is made (and reported) once.
+    They are worked out from the load sheets the results carry: each file's
+    workflows count once, and a finding about a lane that several files
+    share is made (and reported) once. A check that uses the cache goes
+    through :meth:`_Job.project`, which caches them too.
     """
     sheets = [result.loads for result in results if result.loads is not None]
     return run_project_rules(sheets, settings_of, honour_allows=honour_allows) if sheets else []
