@@ -279,14 +279,6 @@ def _accountable(ctx: RuleContext) -> Iterator[_Accountable]:
             yield _Accountable(decision_workflow, "decision", decision, "delegate", decision.delegate)
 
 
-def _people_in_scope(ctx: RuleContext, workflow: Workflow | None) -> dict[str, Person]:
-    """The people a reference in ``workflow`` (or at the top level) can name."""
-    people = {person.name: person for person in ctx.document.shared.people}
-    if workflow is not None:
-        people.update((person.name, person) for person in workflow.people)
-    return people
-
-
 @rule(
     codes.TOOL_AS_OWNER,
     """
@@ -306,12 +298,8 @@ lane support "Support" { owner @helpdesk; members @ana }
     fix=(("{ owner @helpdesk; members @ana }", "{ owner @ana; members @ana, @helpdesk }"),),
 )
 def tool_as_owner(ctx: RuleContext, options: Options) -> Iterator[Finding]:
-    scopes: dict[str | None, dict[str, Person]] = {}
     for entry in _accountable(ctx):
-        scope = entry.workflow.name if entry.workflow is not None else None
-        if scope not in scopes:
-            scopes[scope] = _people_in_scope(ctx, entry.workflow)
-        person = scopes[scope].get(entry.ref.name) if entry.ref.is_person else None
+        person = ctx.people_table(entry.workflow).get(entry.ref.name) if entry.ref.is_person else None
         if person is None or person.kind is PersonKind.HUMAN:
             continue
         nature, who = person.kind.value, f"`{entry.ref.name}`"
@@ -354,13 +342,9 @@ lane qa "Quality" { owner @kim; members @kim }
 )
 def single_point_of_failure(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     # Only people are away: a bot or a tool in the role is HUM004's business, not this one's.
-    scopes: dict[int, dict[str, Person]] = {}
 
     def human(workflow: Workflow | None, handle: str) -> bool:
-        key = id(workflow)
-        if key not in scopes:
-            scopes[key] = _people_in_scope(ctx, workflow)
-        person = scopes[key].get(handle)
+        person = ctx.people_table(workflow).get(handle)
         return person is None or person.kind is PersonKind.HUMAN
 
     for workflow, lane in ctx.lanes():

@@ -20,7 +20,7 @@ from wmdsl.diagnostics import Related
 from wmdsl.diagnostics.codes import Code, Family
 from wmdsl.flow.capacity import Allocation, allocations, lane_fte
 from wmdsl.flow.graph import FlowGraph, build_graph
-from wmdsl.model import Decision, Document, Handoff, Intake, Lane, Named, Stage, Workflow
+from wmdsl.model import Decision, Document, Handoff, Intake, Lane, Named, Person, Stage, Workflow
 from wmdsl.model.span import Span
 
 if TYPE_CHECKING:
@@ -282,6 +282,7 @@ class RuleContext:
         self._graphs: dict[int, FlowGraph] = {}
         self._analyses: dict[int, WorkflowAnalysis] = {}
         self._lanes: dict[int, dict[str, Lane]] = {}
+        self._people: dict[int, dict[str, Person]] = {}
         self._allocations: list[Allocation] | None = None
         self._lane_fte: dict[str, float] | None = None
 
@@ -351,15 +352,22 @@ class RuleContext:
         owner, else the first person declared in scope, never one of
         ``besides``; ``@someone`` only when there is nobody else.
         """
-        people = [p.name for p in self.document.shared.people]
-        if workflow is not None:
-            people += [p.name for p in workflow.people]
-        known, skipped = set(people), set(besides)
+        people = self.people_table(workflow)
+        skipped = set(besides)
         owner = [workflow.owner.name] if workflow is not None and workflow.owner is not None else []
         for handle in [*prefer, *owner, *people]:
-            if handle in known and handle not in skipped:
+            if handle in people and handle not in skipped:
                 return handle
         return "@someone"
+
+    def people_table(self, workflow: Workflow | None) -> dict[str, Person]:
+        """The people a reference in ``workflow`` (or at the top level) can name, by handle."""
+        if id(workflow) not in self._people:
+            table = {person.name: person for person in self.document.shared.people}
+            if workflow is not None:
+                table.update((person.name, person) for person in workflow.people)
+            self._people[id(workflow)] = table
+        return self._people[id(workflow)]
 
     def lane_table(self, workflow: Workflow) -> dict[str, Lane]:
         """Lanes visible in ``workflow`` by name (its own and shared ones)."""
