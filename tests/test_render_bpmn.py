@@ -25,7 +25,7 @@ from tests.goldens import EXAMPLES, examples, rendered
 from tests.tracing import lines_run
 from wmdsl import api
 from wmdsl.render.bpmn import render_bpmn
-from wmdsl.render.bpmn_layout import Box
+from wmdsl.render.layers import Box
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / ".ci" / "node" / "node_modules"

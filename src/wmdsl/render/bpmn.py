@@ -53,7 +53,8 @@ from wmdsl.model import (
     Workflow,
 )
 from wmdsl.output.safe import for_xml
-from wmdsl.render.bpmn_layout import Box, Flow, Kind, Node, Point, layout
+from wmdsl.render.bpmn_layout import Flow, Kind, Node, layout
+from wmdsl.render.layers import Box, Point
 from wmdsl.render.scope import hours_text, workflow_hours
 
 NAMESPACES = {

@@ -29,13 +29,13 @@ output is deterministic.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections import defaultdict, deque
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Literal
 
+from wmdsl.render.layers import Box, Point, ShapeIndex, back_edges, ranks
+
 Kind = Literal["event", "task", "gateway"]
-Point = tuple[int, int]
 
 SIZES: dict[str, tuple[int, int]] = {"event": (36, 36), "task": (100, 80), "gateway": (50, 50)}
 POOL_X = 160
@@ -48,36 +48,6 @@ CHANNEL_STEP = 10  # between two back edges running along the same lane bottom
 # Where vertical runs go inside a gap between columns (at most 16 from its middle, so
 # clear of the shapes): the flows out of one node share a run, as do the flows into one.
 OFFSETS = (0, -8, 8, -16, 16)
-
-
-@dataclass(frozen=True)
-class Box:
-    """A rectangle in diagram coordinates (y grows downwards)."""
-
-    x: int
-    y: int
-    width: int
-    height: int
-
-    @property
-    def right(self) -> int:
-        """The x of the right side."""
-        return self.x + self.width
-
-    @property
-    def bottom(self) -> int:
-        """The y of the bottom side."""
-        return self.y + self.height
-
-    @property
-    def middle(self) -> int:
-        """The y of the horizontal centre line."""
-        return self.y + self.height // 2
-
-    def crosses(self, y: int, x1: int, x2: int) -> bool:
-        """True when the horizontal segment at ``y`` from ``x1`` to ``x2`` touches this box."""
-        low, high = min(x1, x2), max(x1, x2)
-        return self.y <= y <= self.bottom and low <= self.right and self.x <= high
 
 
 @dataclass(frozen=True)
@@ -129,8 +99,9 @@ class _Grid:
 
 def layout(lanes: list[str], nodes: list[Node], flows: list[Flow]) -> Layout:
     """Place ``nodes`` in the bands of ``lanes`` (top to bottom) and route ``flows``."""
-    back, order = _back_edges(nodes, flows)
-    rank = _ranks(nodes, flows, back)
+    ids = [node.id for node in nodes]
+    back, order = back_edges(ids, flows)
+    rank = ranks(ids, flows, back)
     row, rows = _rows(nodes, rank, order)
     grid = _Grid(back, {node.id: node.lane for node in nodes}, rank, row, _columns(nodes, rank))
     channels = _channels(lanes, nodes, flows, back)
@@ -138,7 +109,7 @@ def layout(lanes: list[str], nodes: list[Node], flows: list[Flow]) -> Layout:
     pool_box = Box(POOL_X, POOL_Y, grid.columns[-1] + MARGIN - POOL_X, _bottom(lane_boxes) - POOL_Y)
     shapes = {node.id: _shape(node, grid, lane_boxes[node.lane]) for node in nodes}
     result = Layout(pool_box, lane_boxes, shapes)
-    index = _ShapeIndex(shapes)
+    index = ShapeIndex(shapes)
     slots: dict[str, int] = defaultdict(int)
     for flow in flows:
         if flow.id in back:
@@ -148,60 +119,6 @@ def layout(lanes: list[str], nodes: list[Node], flows: list[Flow]) -> Layout:
         else:
             result.edges[flow.id] = _forward_route(flow, grid, shapes, lane_boxes, index)
     return result
-
-
-def _back_edges(nodes: list[Node], flows: list[Flow]) -> tuple[set[str], dict[str, int]]:
-    """Flows to ignore when ranking, and the depth-first discovery order of the nodes."""
-    back = {flow.id for flow in flows if flow.rework}
-    out: dict[str, list[Flow]] = {node.id: [] for node in nodes}
-    entered: set[str] = set()
-    for flow in flows:
-        if flow.id not in back:
-            out[flow.source].append(flow)
-            entered.add(flow.target)
-    roots = [node.id for node in nodes if node.id not in entered] + [node.id for node in nodes]
-    order: dict[str, int] = {}
-    on_stack: set[str] = set()
-    for root in roots:
-        if root in order:
-            continue
-        order[root] = len(order)
-        on_stack.add(root)
-        stack = [(root, iter(out[root]))]
-        while stack:
-            current, pending = stack[-1]
-            for flow in pending:
-                if flow.target in on_stack:
-                    back.add(flow.id)
-                elif flow.target not in order:
-                    order[flow.target] = len(order)
-                    on_stack.add(flow.target)
-                    stack.append((flow.target, iter(out[flow.target])))
-                    break
-            else:
-                on_stack.discard(current)
-                stack.pop()
-    return back, order
-
-
-def _ranks(nodes: list[Node], flows: list[Flow], back: set[str]) -> dict[str, int]:
-    """Longest-path distance of each node from a source over the forward flows."""
-    forward = [flow for flow in flows if flow.id not in back]
-    waiting = {node.id: 0 for node in nodes}
-    out: dict[str, list[str]] = {node.id: [] for node in nodes}
-    for flow in forward:
-        waiting[flow.target] += 1
-        out[flow.source].append(flow.target)
-    rank = dict.fromkeys(waiting, 0)
-    ready = deque(name for name, count in waiting.items() if count == 0)
-    while ready:
-        current = ready.popleft()
-        for target in out[current]:
-            rank[target] = max(rank[target], rank[current] + 1)
-            waiting[target] -= 1
-            if waiting[target] == 0:
-                ready.append(target)
-    return rank
 
 
 def _rows(
@@ -281,45 +198,8 @@ def _street(box: Box, lane: Box) -> int:
     return lane.y + MARGIN + (box.y - lane.y - MARGIN) // ROW * ROW
 
 
-class _ShapeIndex:
-    """The shapes grouped by top, height and width, each group sorted by x.
-
-    A shape touches the horizontal segment at ``y`` from ``low`` to ``high``
-    when ``top <= y <= top + height`` and ``low - width <= x <= high``: the
-    groups that can hold such shapes are found by bisecting their tops (no
-    shape is taller than the tallest), and the shapes inside a group by
-    bisecting their x. Finding the shapes in the way of a segment takes
-    logarithmic time instead of a look at every shape.
-    """
-
-    def __init__(self, shapes: dict[str, Box]) -> None:
-        groups: dict[tuple[int, int, int], list[tuple[int, str, Box]]] = defaultdict(list)
-        for name, box in shapes.items():
-            groups[(box.y, box.height, box.width)].append((box.x, name, box))
-        self.tallest = max((box.height for box in shapes.values()), default=0)
-        self.keys = sorted(groups)
-        self.tops = [top for top, _, _ in self.keys]
-        self.members = [sorted(groups[key], key=lambda member: member[0]) for key in self.keys]
-        self.xs = [[x for x, _, _ in members] for members in self.members]
-
-    def clear(self, ignore: tuple[str, str], *segments: tuple[int, int, int]) -> bool:
-        """True when no shape but those named in ``ignore`` touches any of ``segments`` (y, x1, x2)."""
-        for y, x1, x2 in segments:
-            low, high = min(x1, x2), max(x1, x2)
-            for group in range(bisect_left(self.tops, y - self.tallest), bisect_right(self.tops, y)):
-                top, height, width = self.keys[group]
-                if top + height < y:
-                    continue
-                xs, members = self.xs[group], self.members[group]
-                for member in range(bisect_left(xs, low - width), bisect_right(xs, high)):
-                    _, name, box = members[member]
-                    if name not in ignore and box.crosses(y, x1, x2):
-                        return False
-        return True
-
-
 def _forward_route(
-    flow: Flow, grid: _Grid, shapes: dict[str, Box], lanes: dict[str, Box], index: _ShapeIndex
+    flow: Flow, grid: _Grid, shapes: dict[str, Box], lanes: dict[str, Box], index: ShapeIndex
 ) -> list[Point]:
     """Right side to left side, turning in a gap between columns, around any shape in the way."""
     source, target = shapes[flow.source], shapes[flow.target]

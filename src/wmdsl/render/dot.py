@@ -87,7 +87,6 @@ INTAKE_STYLE = {
 EDGE_COLOUR = "#4b5563"
 GATE_COLOUR = "#6a3fb5"
 REWORK_COLOUR = "#c65a11"
-GATE_MARK = "◆"
 PARALLEL_COLOUR = "#0f766e"
 PARALLEL_STYLE = {
     "shape": "diamond",
@@ -218,13 +217,9 @@ def _lane_attrs(lane: Lane, scope: _Scope, fill: str, border: str) -> dict[str, 
 
 def _stage_attrs(stage: Stage, scope: _Scope, border: str) -> dict[str, str]:
     lines = wrap(stage.label, TITLE_WIDTH)
-    details = []
-    if stage.wip is not None:
-        details.append(f"WIP {stage.wip}")
-    if stage.owner:
-        details.append(scope.person(stage.owner.name))
+    details = scope.stage_details(stage)
     if details:
-        lines.append(" · ".join(details))
+        lines.append(details)
     attrs = _attrs(
         label=dot_lines(lines), shape="box", style="rounded,filled", fillcolor="white", color=border
     )
@@ -268,21 +263,11 @@ def _exit_attrs(exit_: Exit) -> dict[str, str]:
 
 
 def _edge_attrs(handoff: Handoff, scope: _Scope) -> dict[str, str]:
-    lines = wrap(handoff.label, EDGE_WIDTH) if handoff.label else []
-    if handoff.condition:
-        lines.extend(wrap(f"[{handoff.condition}]", EDGE_WIDTH))
-    if handoff.gate:
-        decision = scope.decisions.get(handoff.gate.name)
-        lines.extend(
-            wrap(f"{GATE_MARK} gate: {decision.label if decision else handoff.gate.name}", EDGE_WIDTH)
-        )
-    figures = [
-        text
-        for text in (handoff.chance and handoff.chance.text, handoff.sla and f"SLA {handoff.sla.text}")
-        if text
-    ]
+    text = scope.handoff_text(handoff)
+    figures = text.pop() if handoff.chance or handoff.sla else None
+    lines = [line for part in text for line in wrap(part, EDGE_WIDTH)]
     if figures:
-        lines.append(" · ".join(figures))
+        lines.append(figures)
     attrs = _attrs(label=dot_lines(lines)) if lines else {}
     if handoff.gate:
         attrs.update(color=GATE_COLOUR, fontcolor=GATE_COLOUR, penwidth="1.8")

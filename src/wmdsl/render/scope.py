@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from wmdsl.flow.calendar import OFFICE_HOURS, calendars, schedule_of
-from wmdsl.model import Calendar, Decision, Document, Hours, Lane, Person, Ref, Stage, Workflow
+from wmdsl.model import Calendar, Decision, Document, Handoff, Hours, Lane, Person, Ref, Stage, Workflow
+
+GATE_MARK = "◆"
 
 #: The hours of a workflow that says none (a person's working week).
 DEFAULT_HOURS = OFFICE_HOURS.text
@@ -73,3 +75,26 @@ class Names:
             if lane.name in in_lane:
                 lanes.setdefault(lane.name, lane)
         return [(lane, in_lane[name]) for name, lane in lanes.items()]
+
+    def stage_details(self, stage: Stage) -> str | None:
+        """``WIP 3 · Pat Lee``: a stage's limit and owner, when it has them."""
+        details = []
+        if stage.wip is not None:
+            details.append(f"WIP {stage.wip}")
+        if stage.owner:
+            details.append(self.person(stage.owner.name))
+        return " · ".join(details) or None
+
+    def handoff_text(self, handoff: Handoff) -> list[str]:
+        """What a diagram writes on a handoff: label, ``[condition]``, gate, then chance and SLA."""
+        lines = [handoff.label] if handoff.label else []
+        if handoff.condition:
+            lines.append(f"[{handoff.condition}]")
+        if handoff.gate:
+            decision = self.decisions.get(handoff.gate.name)
+            lines.append(f"{GATE_MARK} gate: {decision.label if decision else handoff.gate.name}")
+        chance, sla = handoff.chance, handoff.sla
+        figures = [text for text in (chance and chance.text, sla and f"SLA {sla.text}") if text]
+        if figures:
+            lines.append(" · ".join(figures))
+        return lines
