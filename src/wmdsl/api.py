@@ -461,7 +461,13 @@ def analysis(
 
 
 def render(
-    path: str | Path, formats: Sequence[str], *, force: bool = False, root: str | Path | None = None
+    path: str | Path,
+    formats: Sequence[str],
+    *,
+    force: bool = False,
+    root: str | Path | None = None,
+    view: str = "flow",
+    theme: str = "light",
 ) -> Rendering:
     """Check ``path``, then render it in each of ``formats`` (names from ``RENDERERS``).
 
@@ -469,23 +475,32 @@ def render(
     rule errors unless ``force`` is set. Unknown format names raise
     :class:`UsageError`, and so does a format that draws workflows asked of
     a file that holds none; a renderer that cannot run raises ``RenderError``.
+    ``view`` and ``theme`` choose what the diagram formats (svg, png, pdf)
+    draw: an unknown view is a :class:`UsageError` that lists the views.
     """
     from wmdsl.render import render as render_format
 
-    _known(formats)
+    _known(formats, view, theme)
     rendering, document = _checked(path, force, root)
     if document is not None:
         _drawable(document, formats, str(path))
-        rendering.outputs.update((name, render_format(document, name)) for name in formats)
+        _viewable(document, formats, view)
+        rendering.outputs.update((name, render_format(document, name, view, theme)) for name in formats)
     return rendering
 
 
-def _known(formats: Sequence[str]) -> None:
+def _known(formats: Sequence[str], view: str = "flow", theme: str = "light") -> None:
     from wmdsl.render import RENDERERS
+    from wmdsl.views import THEMES
 
     unknown = [name for name in formats if name not in RENDERERS]
     if unknown:
         raise UsageError(f"unknown format {unknown[0]!r}; choose from {', '.join(RENDERERS)}")
+    drawers = [name for name, renderer in RENDERERS.items() if renderer.draws_views]
+    if (view != "flow" or theme != "light") and not any(RENDERERS[name].draws_views for name in formats):
+        raise UsageError(f"--view and --theme are for the formats that draw views: {', '.join(drawers)}")
+    if theme not in THEMES:
+        raise UsageError(f"unknown theme {theme!r}; choose from {', '.join(THEMES)}")
 
 
 def _drawable(document: Document, formats: Sequence[str], shown: str) -> None:
@@ -502,6 +517,20 @@ def _drawable(document: Document, formats: Sequence[str], shown: str) -> None:
         )
 
 
+def _viewable(document: Document, formats: Sequence[str], view: str) -> None:
+    """A usage error when ``view`` is not a view of ``document`` (and a format draws views)."""
+    from wmdsl.render import RENDERERS
+    from wmdsl.views import ViewError, shows
+
+    if any(RENDERERS[name].draws_views for name in formats):
+        try:
+            found = shows(document, view)
+        except ViewError as error:
+            raise UsageError(str(error)) from error
+        if not found:
+            raise NothingToDraw(f"{document.file} has nothing to show in the {view!r} view")
+
+
 def render_project(
     paths: Iterable[str | Path],
     formats: Sequence[str],
@@ -509,6 +538,8 @@ def render_project(
     force: bool = False,
     root: str | Path | None = None,
     exclude: Sequence[str] = (),
+    view: str = "flow",
+    theme: str = "light",
 ) -> tuple[Rendering, list[str]]:
     """Check the specs ``paths`` name (as :func:`check` finds them), then render each in each format.
 
@@ -523,7 +554,7 @@ def render_project(
     from wmdsl.render import RENDERERS
     from wmdsl.render import render as render_format
 
-    _known(formats)
+    _known(formats, view, theme)
     built = project(paths, force=force, root=root, exclude=exclude)
     rendering = Rendering(built.report, {}, built.refused)
     if built.refused:
@@ -538,14 +569,30 @@ def render_project(
             f"none of the {len(built.documents)} specs holds a workflow, so there is nothing to draw as "
             f"{drawn[0]}; name the files or folders that declare `workflow NAME {{ … }}`"
         )
+    if any(RENDERERS[name].draws_views for name in formats) and not any(
+        _has_view(document, view) for document in built.documents
+    ):
+        _viewable(built.documents[0], formats, view)  # says why: no such view, or nothing in it
     for document in built.documents:
         for name in formats:
             if RENDERERS[name].draws_workflows and not document.workflows:
                 continue
+            if RENDERERS[name].draws_views and not _has_view(document, view):
+                continue
             rendering.outputs[f"{names[id(document)]}.{RENDERERS[name].extension}"] = render_format(
-                document, name
+                document, name, view, theme
             )
     return rendering, skipped if drawn else []
+
+
+def _has_view(document: Document, view: str) -> bool:
+    """True when ``view`` shows something of ``document`` (a lane's view: when it has the lane)."""
+    from wmdsl.views import ViewError, shows
+
+    try:
+        return shows(document, view)
+    except ViewError:
+        return False
 
 
 def _common_folder(files: Sequence[Path]) -> Path:

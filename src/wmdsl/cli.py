@@ -36,9 +36,9 @@ def _arm_timeout(context: click.Context, parameter: click.Parameter, seconds: fl
             pool = sys.modules.get("multiprocessing")
             for child in pool.active_children() if pool is not None else ():
                 child.terminate()
-            dot = sys.modules.get("wmdsl.render.dot")
-            if dot is not None:
-                dot.stop_graphviz()
+            graphviz = sys.modules.get("wmdsl.render.graphviz_run")
+            if graphviz is not None:
+                graphviz.stop_graphviz()
             sys.stderr.write(f"error: stopped after the --timeout of {seconds:g} s\n")
             sys.stderr.flush()
             os._exit(EXIT_USAGE)

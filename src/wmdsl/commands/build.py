@@ -77,6 +77,20 @@ def _several(paths: tuple[Path, ...]) -> bool:
     help="Output file, or folder (required for several formats, and for a folder or several specs). "
     "Default: standard output.",
 )
+@click.option(
+    "--view",
+    default="flow",
+    show_default=True,
+    metavar="VIEW",
+    help="What svg, png and pdf draw: flow, handoffs, decisions, value-stream, or lane:NAME.",
+)
+@click.option(
+    "--theme",
+    type=click.Choice(["light", "dark"]),
+    default="light",
+    show_default=True,
+    help="Colours of svg, png and pdf.",
+)
 @click.option("--force", is_flag=True, help="Render even when the checks find errors.")
 @EXCLUDE
 @ROOT
@@ -85,6 +99,8 @@ def render(
     paths: tuple[Path, ...],
     formats: tuple[str, ...],
     output: Path | None,
+    view: str,
+    theme: str,
     force: bool,
     exclude: tuple[str, ...],
     root: Path | None,
@@ -115,13 +131,19 @@ def render(
         raise click.UsageError("several --to formats need -o FOLDER")
     if project:
         assert output is not None
-        _render_project(paths, formats, output, force, exclude, root, no_color)
+        _render_project(paths, formats, output, force, exclude, root, no_color, (view, theme))
     else:
-        _render_one(paths[0], formats, output, force, root, no_color)
+        _render_one(paths[0], formats, output, force, root, no_color, (view, theme))
 
 
 def _render_one(
-    spec: Path, formats: tuple[str, ...], output: Path | None, force: bool, root: Path | None, no_color: bool
+    spec: Path,
+    formats: tuple[str, ...],
+    output: Path | None,
+    force: bool,
+    root: Path | None,
+    no_color: bool,
+    look: tuple[str, str],
 ) -> None:
     from wmdsl import api
     from wmdsl.project.settings import settings_for
@@ -130,7 +152,7 @@ def _render_one(
     several = len(formats) > 1
     try:
         api.discover([spec])  # a name that leads nowhere is a usage error, as for `check`
-        result = api.render(spec, formats, force=force, root=root)
+        result = api.render(spec, formats, force=force, root=root, view=look[0], theme=look[1])
     except api.NothingToDraw as error:
         raise ConfigFailure(f"not rendered: {error}") from error
     except api.UsageError as error:
@@ -161,13 +183,16 @@ def _render_project(
     exclude: tuple[str, ...],
     root: Path | None,
     no_color: bool,
+    look: tuple[str, str],
 ) -> None:
     from wmdsl import api
     from wmdsl.project.settings import ConfigError, settings_for
     from wmdsl.render import RenderError
 
     try:
-        result, skipped = api.render_project(paths, formats, force=force, root=root, exclude=exclude)
+        result, skipped = api.render_project(
+            paths, formats, force=force, root=root, exclude=exclude, view=look[0], theme=look[1]
+        )
     except api.NothingToDraw as error:
         raise ConfigFailure(f"not rendered: {error}") from error
     except api.UsageError as error:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from wmdsl.model import Document
 
-RenderFunction = Callable[[Document], "str | bytes"]
+RenderFunction = Callable[..., "str | bytes"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class Renderer:
     target: str  # "module:function", imported on first use
     description: str
     draws_workflows: bool = True  # False: it lists declarations, so a file without workflows has an output
+    draws_views: bool = False  # True: it takes a view and a theme (wmdsl.views)
 
     def load(self) -> RenderFunction:
         """The render function (imports its module)."""
@@ -40,9 +41,15 @@ class Renderer:
 
 _ALL = [
     Renderer("dot", "dot", "wmdsl.render.dot:render_dot", "Graphviz source (lanes as clusters)"),
-    Renderer("svg", "svg", "wmdsl.render.dot:render_svg", "SVG drawn by Graphviz"),
-    Renderer("png", "png", "wmdsl.render.dot:render_png", "PNG drawn by Graphviz"),
-    Renderer("pdf", "pdf", "wmdsl.render.dot:render_pdf", "PDF drawn by Graphviz"),
+    Renderer(
+        "svg", "svg", "wmdsl.views.render:render_svg", "SVG of a view (swimlane layout)", draws_views=True
+    ),
+    Renderer(
+        "png", "png", "wmdsl.views.render:render_png", "PNG of a view (painted by Graphviz)", draws_views=True
+    ),
+    Renderer(
+        "pdf", "pdf", "wmdsl.views.render:render_pdf", "PDF of a view (painted by Graphviz)", draws_views=True
+    ),
     Renderer("mermaid", "mmd", "wmdsl.render.mermaid:render_mermaid", "Mermaid flowchart"),
     Renderer("bpmn", "bpmn", "wmdsl.render.bpmn:render_bpmn", "BPMN 2.0 XML with diagram layout"),
     Renderer("json", "json", "wmdsl.render.model_json:render_json", "the resolved model as JSON", False),
@@ -53,9 +60,13 @@ _ALL = [
 RENDERERS: dict[str, Renderer] = {renderer.name: renderer for renderer in _ALL}
 
 
-def render(document: Document, name: str) -> bytes:
-    """Render ``document`` in format ``name`` as bytes (text is UTF-8)."""
-    output = RENDERERS[name].load()(document)
+def render(document: Document, name: str, view: str = "flow", theme: str = "light") -> bytes:
+    """Render ``document`` in format ``name`` as bytes (text is UTF-8).
+
+    ``view`` and ``theme`` are for the formats that draw views (svg, png, pdf).
+    """
+    renderer = RENDERERS[name]
+    output = renderer.load()(document, view, theme) if renderer.draws_views else renderer.load()(document)
     return output.encode("utf-8") if isinstance(output, str) else output
 
 

@@ -28,28 +28,19 @@ never escapes. The DOT text and the SVG are finished by
 it writes in labels, as XML does). The binary formats pipe the DOT text into
 ``dot`` on stdin; nothing the user wrote is ever on a command line.
 
-Graphviz's layout grows faster than linearly on large graphs: a spec of a
-few hundred stages handing work in every direction can keep ``dot`` busy
-for many minutes. Each run is stopped after :data:`TIMEOUT` seconds (the
-environment variable ``WMDSL_GRAPHVIZ_TIMEOUT`` sets another limit), and a
-run stopped, failed or impossible is a :class:`~wmdsl.render.RenderError`
-that says why: ``wmdsl render`` reports it, and the handbook is built
-without its diagram, with a note.
+The DOT source is for people who want Graphviz's own layout (or to edit the
+graph); SVG, PNG and PDF are drawn by wmdsl's swimlane layout
+(:mod:`wmdsl.views`), whose cost is linear in the size of the spec.
 """
 
 from __future__ import annotations
 
-import math
-import os
-import re
-import subprocess
 from collections import defaultdict
 
 import graphviz
 
 from wmdsl.model import Document, Exit, ExitKind, Handoff, Intake, Join, Lane, Stage, Workflow
 from wmdsl.output.safe import for_xml
-from wmdsl.render import RenderError
 from wmdsl.render.labels import dot_lines, dot_tooltip, wrap
 from wmdsl.render.scope import Names
 
@@ -100,15 +91,6 @@ PARALLEL_STYLE = {
     "width": "0.32",
     "height": "0.32",
 }
-
-TIMEOUT = 60.0  # seconds a Graphviz run may take, unless WMDSL_GRAPHVIZ_TIMEOUT says otherwise
-TIMEOUT_VARIABLE = "WMDSL_GRAPHVIZ_TIMEOUT"
-
-INSTALL_HINT = (
-    "the Graphviz 'dot' program is not installed (or not on PATH), so {fmt} cannot be drawn. "
-    "Install Graphviz: 'apt-get install graphviz' (Debian/Ubuntu), 'brew install graphviz' (macOS), "
-    "or see https://graphviz.org/download/. 'wmdsl render SPEC --to dot' still works without it."
-)
 
 
 def _attrs(**values: str) -> dict[str, str]:
@@ -274,86 +256,3 @@ def _edge_attrs(handoff: Handoff, scope: _Scope) -> dict[str, str]:
     if handoff.rework:
         attrs.update(style="dashed", color=REWORK_COLOUR, fontcolor=REWORK_COLOUR)
     return attrs
-
-
-# -- Drawn by Graphviz ------------------------------------------------------
-
-# Cairo stamps PDFs with the time they were made; a fixed stamp of the same
-# length keeps the file's byte offsets valid and the output reproducible.
-_PDF_DATE = re.compile(rb"(/CreationDate \(D:)[0-9]{14}")
-
-
-def graphviz_timeout() -> float:
-    """The seconds a Graphviz run may take: ``WMDSL_GRAPHVIZ_TIMEOUT`` if set, else :data:`TIMEOUT`."""
-    value = os.environ.get(TIMEOUT_VARIABLE, "").strip()
-    if not value:
-        return TIMEOUT
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = math.nan
-    if not math.isfinite(seconds) or seconds <= 0:
-        raise RenderError(f"{TIMEOUT_VARIABLE} must be a number of seconds above 0, not {value!r}")
-    return seconds
-
-
-#: The Graphviz runs in progress, for :func:`stop_graphviz`.
-_RUNNING: set[subprocess.Popen[bytes]] = set()
-
-
-def stop_graphviz() -> None:
-    """Stop every Graphviz run in progress: for a command that ends before them (``--timeout``).
-
-    A process that ends at once does not stop the programs it started, and
-    ``dot`` would go on laying out the graph for nobody.
-    """
-    for process in list(_RUNNING):
-        process.kill()
-
-
-def _draw(document: Document, fmt: str) -> bytes:
-    """``document`` drawn by ``dot -T<fmt>``, the DOT text on stdin, stopped after the timeout."""
-    source = render_dot(document).encode("utf-8")
-    timeout = graphviz_timeout()
-    pipe = subprocess.PIPE
-    try:
-        process = subprocess.Popen(["dot", f"-T{fmt}"], stdin=pipe, stdout=pipe, stderr=pipe)
-    except FileNotFoundError as error:
-        raise RenderError(INSTALL_HINT.format(fmt=fmt.upper())) from error
-    except OSError as error:
-        raise RenderError(f"cannot run the Graphviz 'dot' program: {error.strerror or error}") from error
-    _RUNNING.add(process)
-    try:
-        with process:
-            try:
-                drawn, stderr = process.communicate(source, timeout=timeout)
-            except BaseException:  # the timeout, or anything else that leaves before `dot` is done
-                process.kill()
-                raise
-    except subprocess.TimeoutExpired as error:
-        raise RenderError(
-            f"Graphviz did not finish drawing the diagram in {timeout:g} s and was stopped (set "
-            f"{TIMEOUT_VARIABLE} to allow longer). 'wmdsl render SPEC --to dot' still works without it."
-        ) from error
-    finally:
-        _RUNNING.discard(process)
-    if process.returncode != 0:
-        problem = stderr.decode("utf-8", "replace").strip() or f"exit status {process.returncode}"
-        raise RenderError(f"Graphviz could not draw the diagram: {problem}")
-    return drawn
-
-
-def render_svg(document: Document) -> str:
-    """``document`` as SVG drawn by Graphviz."""
-    return for_xml(_draw(document, "svg").decode("utf-8"))
-
-
-def render_png(document: Document) -> bytes:
-    """``document`` as PNG drawn by Graphviz."""
-    return _draw(document, "png")
-
-
-def render_pdf(document: Document) -> bytes:
-    """``document`` as PDF drawn by Graphviz (creation date fixed)."""
-    drawn = _draw(document, "pdf")
-    return _PDF_DATE.sub(rb"\g<1>19700101000000", drawn)

@@ -17,12 +17,13 @@ from wmdsl.flow.results import Analysis
 from wmdsl.model import Document
 from wmdsl.views import build
 from wmdsl.views.layout import Drawing, place
+from wmdsl.views.paint import THEMES
 from wmdsl.views.picture import Picture
-from wmdsl.views.svg import THEMES, svg
+from wmdsl.views.svg import svg
 
 #: The views every document has (besides one ``lane:NAME`` per lane that holds stages).
 VIEWS = ("flow", "handoffs", "decisions", "value-stream")
-__all__ = ["THEMES", "VIEWS", "ViewError", "pictures", "render_view", "view_names"]
+__all__ = ["THEMES", "VIEWS", "ViewError", "pictures", "render_view", "shows", "view_names"]
 
 
 class ViewError(ValueError):
@@ -44,6 +45,17 @@ def view_names(document: Document) -> list[str]:
     return [*VIEWS, *(f"lane:{name}" for name in lanes(document))]
 
 
+def shows(document: Document, view: str) -> bool:
+    """True when ``view`` has something to draw of ``document``; :class:`ViewError` for no such view."""
+    if view.startswith("lane:") and view[5:] in lanes(document):
+        return True
+    if view not in VIEWS:
+        raise ViewError(_unknown(document, view))
+    if view == "decisions":
+        return bool(document.shared.decisions) or any(workflow.decisions for workflow in document.workflows)
+    return bool(document.workflows)
+
+
 def pictures(
     document: Document,
     view: str = "flow",
@@ -58,7 +70,8 @@ def pictures(
     again for the views that show its figures.
     """
     links = links or {}
-    if view not in VIEWS and not (view.startswith("lane:") and view[5:] in lanes(document)):
+    known = view[5:] in lanes(document) if view.startswith("lane:") else view in VIEWS
+    if not known:
         raise ViewError(_unknown(document, view))
     if view == "decisions":
         picture = build.decisions(document, links)

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from wmdsl.render.layers import Box, Point, ShapeIndex, back_edges, ranks
 from wmdsl.views import metrics
@@ -118,7 +118,7 @@ class _Link:
     head: bool
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class _Sized:
     """The shapes with their text wrapped and their sizes, and the links between them."""
 
@@ -201,21 +201,27 @@ def place(picture: Picture) -> Drawing:
     return drawing
 
 
-@dataclass
 class _Grid:
-    picture: Picture
-    sized: _Sized
-    back: set[str]
-    order: dict[str, int]
-    rank: dict[str, int]
-    columns: int
-    tiers: int
-    per_tier: int = 0
-    column_x: list[int] = field(default_factory=list)  # left x of each column (by rank), in its tier
-    column_width: list[int] = field(default_factory=list)
-    boxes: dict[str, Box] = field(default_factory=dict)
-    row_top: dict[str, int] = field(default_factory=dict)  # top of the row each shape is in
-    runs: dict[int, dict[str, int]] = field(default_factory=dict)
+    """One placing of a picture in a given number of tiers (a working object: built up as it goes)."""
+
+    def __init__(
+        self,
+        picture: Picture,
+        sized: _Sized,
+        back: set[str],
+        order: dict[str, int],
+        rank: dict[str, int],
+        columns: int,
+        tiers: int,
+    ) -> None:
+        self.picture, self.sized, self.back, self.order, self.rank = picture, sized, back, order, rank
+        self.columns, self.tiers = columns, tiers
+        self.per_tier = 0
+        self.column_x: list[int] = []  # left x of each column (by rank), in its tier
+        self.column_width: list[int] = []
+        self.boxes: dict[str, Box] = {}
+        self.row_top: dict[str, int] = {}  # top of the row each shape is in
+        self.runs: dict[int, dict[str, int]] = {}
 
     def tier(self, shape: str) -> int:
         return self.rank[shape] // self.per_tier
