@@ -50,6 +50,9 @@ LONG_RUN = 20.0  # seconds: a run this long is not repeated
 LINEAR_ROUNDS = 3  # t(50k) / t(5k): both checks, taking turns, this many rounds
 NESTED_MB = (4, 15)  # files of nested blocks (bench/shapes.py nested), under the 16 MiB file-size limit
 NESTED_BYTES_PER_BYTE = 50  # peak memory per byte of such a file, the target
+DIAGRAM_SIZES = (1_000, 10_000)  # `render --to svg` and `docs` are timed at these sizes
+DIAGRAM_GROWTH = 11  # t(10k) / t(1k) of both, the target
+DOCS_SECONDS = 60  # `docs` of the 10 000-stage spec, the target
 SMALL_SPEC = """\
 person @ana "Ana Lima"
 person @raj "Raj Patel"
@@ -563,6 +566,40 @@ class Bench:
         self.results["nesting"] = found
         self.save()
 
+    def diagrams(self) -> None:
+        """``wmdsl render --to svg`` and ``wmdsl docs`` of the 1 000- and 10 000-stage specs.
+
+        Both draw every workflow with wmdsl's own layout; the targets are that
+        neither grows more than 11 times from 1 000 to 10 000 stages and that
+        the handbook of 10 000 stages takes under a minute.
+        """
+        found: dict[str, Any] = {}
+        sizes = (100, 1_000) if self.args.quick else DIAGRAM_SIZES
+        for n in sizes:
+            folder = self.work / f"n{n}"
+            spec = folder / "spec.wm"
+            if not spec.exists():
+                gen.write(gen.generate(n, 1, self.args.seed), folder)
+            rounds = 3 if n <= SMALL else 1
+            svg = [*self.wmdsl, "render", "--no-color", "--force", str(spec), "--to", "svg", "-o", "out.svg"]
+            docs = [*self.wmdsl, "docs", "--no-color", "--force", str(spec), "-o", "handbook"]
+            drawn, built = best_runs(rounds, [svg, docs], memory=True, cwd=folder, timeout=3600)
+            found[str(n)] = {
+                "render_svg": {"wall_s": drawn.wall, "peak_rss_bytes": drawn.peak, "exit": drawn.code},
+                "docs": {"wall_s": built.wall, "peak_rss_bytes": built.peak, "exit": built.code},
+                "svg_bytes": (folder / "out.svg").stat().st_size if (folder / "out.svg").exists() else None,
+            }
+            for name, done in (("render svg", drawn), ("docs", built)):
+                if done.code != 0:
+                    self.notes.append(f"N={n}: wmdsl {name} exited {done.code}: {done.stderr.strip()[-300:]}")
+            print(f"   diagrams N={n}: svg {drawn.wall:.2f} s, docs {built.wall:.2f} s", flush=True)
+        small, big = (found[str(n)] for n in sizes)
+        if sizes == DIAGRAM_SIZES:
+            found["render_svg_10k_over_1k"] = big["render_svg"]["wall_s"] / small["render_svg"]["wall_s"]
+            found["docs_10k_over_1k"] = big["docs"]["wall_s"] / small["docs"]["wall_s"]
+        self.results["diagrams"] = found
+        self.save()
+
     def linearity(self) -> None:
         """``wmdsl check`` of the 5 000- and the 50 000-stage spec taking turns, the best of each.
 
@@ -628,6 +665,8 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         return get(rows[n]) if n in rows else None
 
     startup, recheck = results.get("startup", {}), results.get("recheck", {})
+    diagrams = results.get("diagrams", {})
+    docs_10k = diagrams.get(str(DIAGRAM_SIZES[-1]), {}).get("docs", {}).get("wall_s")
     linearity = results.get("linearity", {})
     nested = (results.get("nesting", {}).get("peak_bytes_per_spec_byte") or [None])[-1]
     found = [
@@ -651,6 +690,15 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         ),
         ("re-check of unchanged tree / cold", "<= 0.10", recheck.get("recheck_over_cold"), 0.10, False),
         ("20-line check / wmdsl --version", "<= 1.5", startup.get("check_over_version"), 1.5, False),
+        ("wmdsl docs at N=10000 (s)", f"< {DOCS_SECONDS}", docs_10k, DOCS_SECONDS, False),
+        (
+            "t(10k) / t(1k), render --to svg",
+            f"<= {DIAGRAM_GROWTH}",
+            diagrams.get("render_svg_10k_over_1k"),
+            DIAGRAM_GROWTH,
+            False,
+        ),
+        ("t(10k) / t(1k), docs", f"<= {DIAGRAM_GROWTH}", diagrams.get("docs_10k_over_1k"), DIAGRAM_GROWTH, False),
     ]
     out = []
     for name, target, value, bound, at_least in found:
@@ -925,6 +973,7 @@ def main(argv: list[str] | None = None) -> int:
                 bench.size(n)
             bench.linearity()
             bench.recheck()
+            bench.diagrams()
         bench.shapes()
         bench.nesting()
         bench.finish()
