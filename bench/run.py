@@ -897,6 +897,13 @@ def report(results: dict[str, Any]) -> str:
             f" unchanged {secs(rc['recheck_s'])}, ratio {ratio(rc['recheck_over_cold'], 2)}"
             f" (cache flag: {'yes' if rc['cache_flag'] else 'no'})"
         )
+    for n, row in results.get("diagrams", {}).items():
+        if isinstance(row, dict):
+            lines.append(
+                f"diagrams N={n}: render --to svg {secs(row['render_svg']['wall_s'])}"
+                f" (peak {fmt_bytes(row['render_svg']['peak_rss_bytes'])}), docs {secs(row['docs']['wall_s'])}"
+                f" (peak {fmt_bytes(row['docs']['peak_rss_bytes'])})"
+            )
     for key, value in results.get("linearity", {}).items():
         lines.append(f"linearity {key} = {value:.2f}")
     lines.append("\ntargets:")
