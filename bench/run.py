@@ -698,7 +698,13 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             DIAGRAM_GROWTH,
             False,
         ),
-        ("t(10k) / t(1k), docs", f"<= {DIAGRAM_GROWTH}", diagrams.get("docs_10k_over_1k"), DIAGRAM_GROWTH, False),
+        (
+            "t(10k) / t(1k), docs",
+            f"<= {DIAGRAM_GROWTH}",
+            diagrams.get("docs_10k_over_1k"),
+            DIAGRAM_GROWTH,
+            False,
+        ),
     ]
     out = []
     for name, target, value, bound, at_least in found:
@@ -901,8 +907,8 @@ def report(results: dict[str, Any]) -> str:
         if isinstance(row, dict):
             lines.append(
                 f"diagrams N={n}: render --to svg {secs(row['render_svg']['wall_s'])}"
-                f" (peak {fmt_bytes(row['render_svg']['peak_rss_bytes'])}), docs {secs(row['docs']['wall_s'])}"
-                f" (peak {fmt_bytes(row['docs']['peak_rss_bytes'])})"
+                f" (peak {fmt_bytes(row['render_svg']['peak_rss_bytes'])}),"
+                f" docs {secs(row['docs']['wall_s'])} (peak {fmt_bytes(row['docs']['peak_rss_bytes'])})"
             )
     for key, value in results.get("linearity", {}).items():
         lines.append(f"linearity {key} = {value:.2f}")
