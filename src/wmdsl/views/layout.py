@@ -13,8 +13,9 @@
 3. Tiers. A long process would make a picture far wider than high. The
    columns are cut into tiers of consecutive columns, stacked from top to
    bottom like the lines of a page, as few as keep the picture's width
-   within :data:`MAX_ASPECT` times its height. Each tier draws the bands
-   that have shapes in it, each with its header.
+   within :data:`MAX_ASPECT` times its height. Each cut is made where the
+   fewest arrows cross, near where an even split would put it. Each tier
+   draws the bands that have shapes in it, each with its header.
 4. Cells. Shapes sharing a band and a column are stacked in depth-first
    order; a row is as tall as its tallest shape, a column as wide as its
    widest, so no two shapes can overlap.
@@ -58,7 +59,8 @@ GUTTER = 28  # between two tiers, before their lines
 EDGE = 16  # round the whole picture
 TITLE_SIZE = 18
 LEGEND_SAMPLE = 48  # px of line drawn before a legend entry's text
-MAX_ASPECT = 2.6  # width over height a folded picture keeps within
+MAX_ASPECT = 3.0  # width over height past which a picture is folded into tiers
+FOLDED_ASPECT = 2.0  # what folding aims at
 # Where the vertical runs go in a gap, from its middle: at most 28 px off it, so clear of the shapes.
 OFFSETS = (0, -8, 8, -16, 16, -24, 24)
 SIZES = {"fork": (26, 26)}  # shapes of a fixed size
@@ -185,20 +187,65 @@ def _sized(picture: Picture) -> _Sized:
 
 
 def place(picture: Picture) -> Drawing:
-    """Place ``picture``: folded into as few tiers as keep its aspect within :data:`MAX_ASPECT`."""
+    """Place ``picture``: folded into tiers when it is more than :data:`MAX_ASPECT` times wider than high."""
     sized = _sized(picture)
     ids = [shape.id for shape in sized.shapes]
     back, order = back_edges(ids, sized.links)
     rank = ranks(ids, sized.links, back)
     columns = max(rank.values(), default=0) + 1
+    crossing = _crossing(sized.links, rank, columns)
     tiers = 1
-    drawing = _Grid(picture, sized, back, order, rank, columns, tiers).draw()
+    drawing = _Grid(picture, sized, back, order, rank, _cuts(crossing, tiers)).draw()
     while drawing.width > MAX_ASPECT * drawing.height and tiers < columns:
         # Folding into T tiers divides the width by about T and multiplies the height by T.
-        wanted = math.ceil(math.sqrt(drawing.width / (MAX_ASPECT * drawing.height)) * tiers)
+        wanted = math.ceil(math.sqrt(drawing.width / (FOLDED_ASPECT * drawing.height)) * tiers)
         tiers = min(columns, max(tiers + 1, wanted))
-        drawing = _Grid(picture, sized, back, order, rank, columns, tiers).draw()
+        drawing = _Grid(picture, sized, back, order, rank, _cuts(crossing, tiers)).draw()
     return drawing
+
+
+def _crossing(links: list[_Link], rank: dict[str, int], columns: int) -> list[int]:
+    """How many links cross the boundary on the left of each column (a difference array, summed)."""
+    change = [0] * (columns + 1)
+    for link in links:
+        low, high = sorted((rank[link.source], rank[link.target]))
+        change[low + 1] += 1
+        change[high + 1] -= 1
+    crossing, running = [], 0
+    for column in range(columns):
+        running += change[column]
+        crossing.append(running)
+    return crossing
+
+
+def _cuts(crossing: list[int], tiers: int) -> list[int]:
+    """The tier of each column: ``tiers`` runs of columns, each cut where the fewest links cross.
+
+    Cut ``i`` goes near ``i / tiers`` of the way (within a quarter of a tier's
+    width), at the column boundary with the fewest crossings, the nearest to
+    the even split on ties; cuts stay in order and leave no tier empty.
+    """
+    columns = len(crossing)
+    tiers = max(1, min(tiers, columns))
+    width = columns / tiers
+    reach = max(0, int(width // 4))
+    cuts, previous = [], 0
+    for index in range(1, tiers):
+        ideal = round(index * width)
+        low = max(previous + 1, ideal - reach)
+        high = min(columns - (tiers - index), ideal + reach)
+        best = min(range(low, high + 1), key=lambda at: (crossing[at], abs(at - ideal)))
+        cuts.append(best)
+        previous = best
+    tier_of, tier = [], 0
+    bounds = iter([*cuts, columns])
+    bound = next(bounds)
+    for column in range(columns):
+        if column == bound:
+            tier += 1
+            bound = next(bounds)
+        tier_of.append(tier)
+    return tier_of
 
 
 class _Grid:
@@ -211,12 +258,11 @@ class _Grid:
         back: set[str],
         order: dict[str, int],
         rank: dict[str, int],
-        columns: int,
-        tiers: int,
+        tier_of: list[int],
     ) -> None:
         self.picture, self.sized, self.back, self.order, self.rank = picture, sized, back, order, rank
-        self.columns, self.tiers = columns, tiers
-        self.per_tier = 0
+        self.tier_of = tier_of  # the tier of each column
+        self.columns, self.tiers = len(tier_of), (tier_of[-1] + 1 if tier_of else 1)
         self.column_x: list[int] = []  # left x of each column (by rank), in its tier
         self.column_width: list[int] = []
         self.boxes: dict[str, Box] = {}
@@ -224,7 +270,7 @@ class _Grid:
         self.runs: dict[int, dict[str, int]] = {}
 
     def tier(self, shape: str) -> int:
-        return self.rank[shape] // self.per_tier
+        return self.tier_of[self.rank[shape]]
 
     def gap_before(self, column: int, owner: str) -> int:
         """The x of ``owner``'s vertical run in the gap on the left of ``column``."""
@@ -232,7 +278,7 @@ class _Grid:
 
     def gap_after(self, column: int, owner: str) -> int:
         """The x of ``owner``'s vertical run in the gap on the right of ``column`` (in its tier)."""
-        if column + 1 < self.columns and (column + 1) % self.per_tier:
+        if column + 1 < self.columns and self.tier_of[column + 1] == self.tier_of[column]:
             return self.gap_before(column + 1, owner)
         middle = self.column_x[column] + self.column_width[column] + COLUMN_GAP // 2
         return self._run(-1 - column, middle, owner)  # a tier's last gap: a key no column has
@@ -243,8 +289,6 @@ class _Grid:
         return middle + OFFSETS[slot % len(OFFSETS)]
 
     def draw(self) -> Drawing:
-        self.per_tier = math.ceil(self.columns / self.tiers)
-        self.tiers = math.ceil(self.columns / self.per_tier)
         sized, picture = self.sized, self.picture
         title = tuple(metrics.wrap(picture.title, 1_000_000, TITLE_SIZE, bold=True))
         notes = tuple(picture.notes)
@@ -280,7 +324,7 @@ class _Grid:
         content_left = band_left + header_width + COLUMN_GAP
         right = content_left
         for column in range(self.columns):
-            if column % self.per_tier == 0:
+            if column == 0 or self.tier_of[column] != self.tier_of[column - 1]:
                 x = content_left
             self.column_x[column] = x
             x += self.column_width[column] + COLUMN_GAP
