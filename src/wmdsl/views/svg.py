@@ -6,14 +6,17 @@ shape is a ``<g class="node">`` (its outline the element of class ``shape``)
 and each arrow a ``<g class="edge">``, both carrying
 ``data-element="<workflow>.<name>"`` when they draw an element of the model
 (the live preview highlights a finding's element by it); a shape or band
-with a link is wrapped in ``<a href>``. Text is never trusted: it is cleaned of
-control characters (:func:`wmdsl.render.labels.clean`) and escaped for XML
-here, and the whole document finished by :func:`wmdsl.output.safe.for_xml`.
+with a link is wrapped in ``<a href>``, unless the link would run script
+(``javascript:``, ``vbscript:`` or ``data:``), which is left out. Text is
+never trusted: it is cleaned of control characters
+(:func:`wmdsl.render.labels.clean`) and escaped for XML here, and the whole
+document finished by :func:`wmdsl.output.safe.for_xml`.
 Colours, outlines and text positions come from :mod:`wmdsl.views.paint`.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from html import escape
 
@@ -23,6 +26,10 @@ from wmdsl.views import paint
 from wmdsl.views.layout import Drawing, Placed, PlacedBand, Route
 from wmdsl.views.paint import Run, Theme
 
+# Links that would run script when followed, and what URL parsers skip before a scheme.
+_SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:")
+_URL_IGNORED = re.compile(r"[\x00-\x20]+")
+
 
 def _text(value: str) -> str:
     return escape(clean(value), quote=True)
@@ -30,6 +37,13 @@ def _text(value: str) -> str:
 
 def _attr(value: str) -> str:
     return escape(clean(value).replace("\n", " "), quote=True)
+
+
+def _link(url: str | None) -> str | None:
+    """``url``, or None when following it would run script (a ``javascript:`` link, however spelt)."""
+    if url is None or _URL_IGNORED.sub("", url).lower().startswith(_SCRIPT_SCHEMES):
+        return None
+    return url
 
 
 def svg(drawings: Sequence[Drawing], theme_name: str = "light") -> str:
@@ -91,8 +105,9 @@ def _band(placed: PlacedBand, theme: Theme) -> str:
     fill = paint.mix(colour, theme.background, theme.band_mix)
     head = paint.mix(colour, theme.background, theme.band_mix - 0.1)
     texts = "".join(_run(run) for run in paint.band_text(placed, theme))
-    if band.href:
-        texts = f'<a href="{_attr(band.href)}">{texts}</a>'
+    href = _link(band.href)
+    if href:
+        texts = f'<a href="{_attr(href)}">{texts}</a>'
     return (
         f'<g class="band" data-band="{_attr(band.id)}">'
         f'<rect x="{box.x}" y="{box.y}" width="{box.width}" height="{box.height}" fill="{fill}"'
@@ -139,8 +154,9 @@ def _shape(placed: Placed, theme: Theme) -> str:
     body = "".join(parts)
     if shape.tooltip:
         body = f"<title>{_text(shape.tooltip)}</title>" + body
-    if shape.href:
-        body = f'<a href="{_attr(shape.href)}">{body}</a>'
+    href = _link(shape.href)
+    if href:
+        body = f'<a href="{_attr(href)}">{body}</a>'
     classes = "node faded" if shape.faded else "node"
     opacity = ' opacity="0.5"' if shape.faded else ""
     element = f' data-element="{_attr(shape.element)}"' if shape.element else ""
