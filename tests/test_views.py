@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import os
 import re
 import subprocess
@@ -15,6 +16,7 @@ import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -106,6 +108,7 @@ def test_a_lane_view_shows_its_lane_and_fades_the_neighbours() -> None:
 _DIGESTS = """
 import hashlib, os, sys
 from pathlib import Path
+from types import ModuleType
 from wmdsl import api
 from wmdsl.views import THEMES, render_view, view_names
 for name in sys.argv[1:]:
@@ -329,3 +332,29 @@ def test_rendering_a_view_grows_linearly(view: str) -> None:
         times.append(_seconds(lambda document=document, name=name: render_view(document, name)))
     small, large = times
     assert large <= 8 * small, f"{view}: {small:.3f} s for 1,000 stages, {large:.3f} s for 4,000"
+
+
+# -- The screenshots in the docs ----------------------------------------------------------------------
+
+IMAGES = Path(__file__).resolve().parent.parent / "docs" / "images"
+
+
+def _generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("docs_images_generate", IMAGES / "generate.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_committed_screenshots_are_the_views_of_the_example() -> None:
+    # Names, not pixels: `python docs/images/generate.py` makes them again.
+    generate = _generator()
+    document = load_example(generate.EXAMPLE)
+    wanted = {generate.file_name(view, theme) for view, theme in generate.shots(view_names(document))}
+    assert {"view-flow.png", "view-flow-dark.png", "view-lane-legal.png"} <= wanted
+    committed = {path.name for path in IMAGES.glob("view-*.png")}
+    assert committed == wanted, "run `python docs/images/generate.py`"
+    for name in committed:
+        assert (IMAGES / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
