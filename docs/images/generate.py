@@ -47,6 +47,7 @@ def _page(svg: str) -> tuple[str, int, int]:
     width, height = int(found.group(1)), int(found.group(2))
     if width > MAX_WIDTH:
         width, height = MAX_WIDTH, math.ceil(height * MAX_WIDTH / width)
+    svg = re.sub(r"\A<\?xml[^>]*\?>\s*", "", svg)  # HTML has no XML declaration
     page = (
         '<!DOCTYPE html><html><head><meta charset="utf-8">'
         f"<style>html,body{{margin:0;overflow:hidden}} svg{{display:block;width:{width}px;"
