@@ -26,6 +26,7 @@ from tests.test_output_safety import wm
 from wmdsl import api
 from wmdsl.model import Document
 from wmdsl.views import THEMES, VIEWS, ViewError, pictures, render_view, view_names
+from wmdsl.views.layout import Drawing, place
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -100,6 +101,45 @@ def test_a_lane_view_shows_its_lane_and_fades_the_neighbours() -> None:
     assert "faded" not in (drawn["procurement.legal_review"].get("class") or "")
     assert "faded" in (drawn["procurement.reviewed"].get("class") or "")
     assert "procurement.order" not in drawn  # two handoffs away
+
+
+def test_a_lane_view_draws_the_parallel_work_it_takes_part_in_whole() -> None:
+    document = load_example(EXAMPLES / "procurement.wm")
+    legal = {node.get("data-element") for node in nodes(render_view(document, "lane:legal"))}
+    assert "procurement.qualify" in legal  # the stage that forks the work to legal, faded
+    buying = render_view(document, "lane:buying")
+    arrows = [g for g in ET.fromstring(buying).iter(f"{SVG}g") if (g.get("class") or "") == "edge"]
+    into_join = [g for g in arrows if (g.get("data-element") or "").endswith("->reviewed")]
+    assert len(into_join) >= 2  # the join "Both reviews done" shows both reviews it waits for
+
+
+def _segments(drawing: Drawing) -> dict[tuple[str, int], list[tuple[int, int, str, str, str]]]:
+    """The straight pieces of every route, by direction and line: (from, to, source, target, arrow)."""
+    found: dict[tuple[str, int], list[tuple[int, int, str, str, str]]] = {}
+    for route in drawing.routes:
+        arrow = route.arrow
+        for (x1, y1), (x2, y2) in zip(route.points, route.points[1:], strict=False):
+            key, low, high = (("h", y1), x1, x2) if y1 == y2 else (("v", x1), y1, y2)
+            found.setdefault(key, []).append(
+                (min(low, high), max(low, high), arrow.source, arrow.target, arrow.id)
+            )
+    return found
+
+
+@pytest.mark.parametrize(("example", "view"), EXAMPLE_VIEWS)
+def test_no_two_arrows_are_drawn_on_the_same_line(example: str, view: str) -> None:
+    """Lines of different arrows may cross, or meet where they leave or enter a shape; never run together."""
+    for picture in pictures(load_example(EXAMPLES / example), view):
+        for line, pieces in _segments(place(picture)).items():
+            pieces.sort()
+            running: list[tuple[int, int, str, str, str]] = []
+            for piece in pieces:
+                running = [other for other in running if other[1] > piece[0] + 2]
+                for other in running:
+                    shared = min(other[1], piece[1]) - piece[0]
+                    same_end = other[2] == piece[2] or other[3] == piece[3]
+                    assert shared <= 2 or other[4] == piece[4] or same_end, (line, other, piece)
+                running.append(piece)
 
 
 # -- Same input, same bytes ---------------------------------------------------------------------------

@@ -177,17 +177,24 @@ def lane(document: Document, workflow: Workflow, name: str, links: Links) -> Pic
     inside = {shape.id for shape in whole.shapes if shape.band == name and shape.kind != "fork"}
     if not any(shape.kind == "stage" for shape in whole.shapes if shape.id in inside):
         return None
-    through = {shape.id for shape in whole.shapes if shape.kind == "fork"}
+    # A fork point drawn brings the work that reaches it and its other branches; a join
+    # drawn brings the other handoffs it waits for: the lane's part in parallel work reads whole.
+    forks = {shape.id for shape in whole.shapes if shape.kind == "fork"}
+    waits = forks | {shape.id for shape in whole.shapes if shape.kind == "join"}
     kept = set(inside)
-    arrows = []
+    taken: set[str] = set()
     for arrow in whole.arrows:
         if arrow.source in inside or arrow.target in inside:
-            arrows.append(arrow)
+            taken.add(arrow.id)
             kept.update((arrow.source, arrow.target))
-    for arrow in whole.arrows:  # a fork point drawn takes its branches along
-        if arrow.source in through and arrow.source in kept and arrow not in arrows:
-            arrows.append(arrow)
-            kept.add(arrow.target)
+    drawn = set(kept)
+    for arrow in whole.arrows:
+        if (arrow.source in forks and arrow.source in drawn) or (
+            arrow.target in waits and arrow.target in drawn
+        ):
+            taken.add(arrow.id)
+            kept.update((arrow.source, arrow.target))
+    arrows = tuple(arrow for arrow in whole.arrows if arrow.id in taken)
     shapes = tuple(
         shape if shape.id in inside or shape.kind == "fork" else _faded(shape)
         for shape in whole.shapes
@@ -196,7 +203,7 @@ def lane(document: Document, workflow: Workflow, name: str, links: Links) -> Pic
     bands = tuple(band for band in whole.bands if any(shape.band == band.id for shape in shapes))
     title = next((band.title for band in whole.bands if band.id == name), name)
     return Picture(
-        view=whole.view, title=f"{title} ({workflow.label})", bands=bands, shapes=shapes, arrows=tuple(arrows)
+        view=whole.view, title=f"{title} ({workflow.label})", bands=bands, shapes=shapes, arrows=arrows
     )
 
 

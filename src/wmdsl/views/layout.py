@@ -51,8 +51,8 @@ PAD_Y = 7
 TITLE_WIDTH = 170  # px a title line may take before it wraps
 LABEL_WIDTH = 150
 HEADER_WIDTH = 130
-COLUMN_GAP = 64  # between two columns: room for the vertical runs of arrows
-ROW_GAP = 20
+COLUMN_GAP = 64  # between two columns at least: room for the vertical runs of arrows
+ROW_GAP = 24
 BAND_MARGIN = 16  # above the first row and below the last row of a band
 STEP = 8  # between two parallel lines in a gap, channel, gutter or margin
 GUTTER = 28  # between two tiers, before their lines
@@ -61,8 +61,12 @@ TITLE_SIZE = 18
 LEGEND_SAMPLE = 48  # px of line drawn before a legend entry's text
 MAX_ASPECT = 3.0  # width over height past which a picture is folded into tiers
 FOLDED_ASPECT = 2.0  # what folding aims at
-# Where the vertical runs go in a gap, from its middle: at most 28 px off it, so clear of the shapes.
-OFFSETS = (0, -8, 8, -16, 16, -24, 24)
+# The vertical runs in a gap, STEP apart from its middle: the runs out of the shapes on its left
+# take its left half, the runs into the shapes on its right its right half, so a line leaving
+# one shape never runs over a line entering another. A gap is as wide as its runs need.
+RUN_START = 4  # px from the middle of a gap to its first run on either side
+# Where the lines along a street (the free line between two rows) go, from its middle.
+STREET_OFFSETS = (0, -4, 4, -8, 8)
 SIZES = {"fork": (26, 26)}  # shapes of a fixed size
 HEAD_FREE = ("label",)  # shapes an arrow enters without an arrowhead (it goes on from them)
 
@@ -265,28 +269,64 @@ class _Grid:
         self.columns, self.tiers = len(tier_of), (tier_of[-1] + 1 if tier_of else 1)
         self.column_x: list[int] = []  # left x of each column (by rank), in its tier
         self.column_width: list[int] = []
+        self.gap_left: list[int] = []  # the gap on the left of each column
+        self.gap_right: list[int] = []  # the gap on the right of each column
         self.boxes: dict[str, Box] = {}
         self.row_top: dict[str, int] = {}  # top of the row each shape is in
-        self.runs: dict[int, dict[str, int]] = {}
+        self.out_runs: dict[int, dict[str, int]] = {}  # by column: the slot of each shape's run out
+        self.in_runs: dict[int, dict[str, int]] = {}  # by column: the slot of each shape's run in
+        self.streets: dict[int, int] = {}  # lines drawn along each street so far
+        self.exits: list[dict[int, str]] = []
+        self.entries: list[dict[int, str]] = []
 
     def tier(self, shape: str) -> int:
         return self.tier_of[self.rank[shape]]
 
     def gap_before(self, column: int, owner: str) -> int:
-        """The x of ``owner``'s vertical run in the gap on the left of ``column``."""
-        return self._run(column, self.column_x[column] - COLUMN_GAP // 2, owner)
+        """The x of ``owner``'s vertical run into ``column``, in the gap on its left."""
+        middle = self.column_x[column] - self.gap_left[column] // 2
+        return middle + RUN_START + STEP * self._slot(self.in_runs, column, owner)
 
     def gap_after(self, column: int, owner: str) -> int:
-        """The x of ``owner``'s vertical run in the gap on the right of ``column`` (in its tier)."""
-        if column + 1 < self.columns and self.tier_of[column + 1] == self.tier_of[column]:
-            return self.gap_before(column + 1, owner)
-        middle = self.column_x[column] + self.column_width[column] + COLUMN_GAP // 2
-        return self._run(-1 - column, middle, owner)  # a tier's last gap: a key no column has
+        """The x of ``owner``'s vertical run out of ``column``, in the gap on its right (in its tier)."""
+        middle = self.column_x[column] + self.column_width[column] + self.gap_right[column] // 2
+        return middle - RUN_START - STEP * self._slot(self.out_runs, column, owner)
 
-    def _run(self, key: int, middle: int, owner: str) -> int:
-        runs = self.runs.setdefault(key, {})
-        slot = runs.setdefault(owner, len(runs))
-        return middle + OFFSETS[slot % len(OFFSETS)]
+    def street(self, target: str) -> int:
+        """The y of a line along the free line above ``target``'s row: each line a slot of its own."""
+        middle = self.row_top[target] - ROW_GAP // 2
+        lines = self.streets.setdefault(middle, 0)
+        self.streets[middle] = lines + 1
+        return middle + STREET_OFFSETS[lines % len(STREET_OFFSETS)]
+
+    @staticmethod
+    def _slot(runs: dict[int, dict[str, int]], column: int, owner: str) -> int:
+        slots = runs.setdefault(column, {})
+        return slots.setdefault(owner, len(slots))
+
+    def _gaps(self) -> None:
+        """How wide the gaps on the left and right of each column are: as wide as their runs need."""
+        outs: list[set[str]] = [set() for _ in range(self.columns)]
+        ins: list[set[str]] = [set() for _ in range(self.columns)]
+        for link in self.sized.links:
+            outs[self.rank[link.source]].add(link.source)
+            ins[self.rank[link.target]].add(link.target)
+
+        def width(runs: int) -> int:
+            return max(COLUMN_GAP, 2 * (RUN_START + STEP * runs + STEP))
+
+        self.gap_left = [0] * self.columns
+        self.gap_right = [0] * self.columns
+        for column in range(self.columns):
+            first = column == 0 or self.tier_of[column] != self.tier_of[column - 1]
+            last = column + 1 == self.columns or self.tier_of[column + 1] != self.tier_of[column]
+            if first:
+                self.gap_left[column] = width(len(ins[column]))
+            if last:
+                self.gap_right[column] = width(len(outs[column]))
+            else:
+                shared = width(max(len(outs[column]), len(ins[column + 1])))
+                self.gap_right[column] = self.gap_left[column + 1] = shared
 
     def draw(self) -> Drawing:
         sized, picture = self.sized, self.picture
@@ -320,14 +360,17 @@ class _Grid:
             column = self.rank[shape.id]
             self.column_width[column] = max(self.column_width[column], sized.size[shape.id][0])
         self.column_x = [0] * self.columns
+        self._gaps()
         band_left = left
-        content_left = band_left + header_width + COLUMN_GAP
+        content_left = band_left + header_width
         right = content_left
         for column in range(self.columns):
             if column == 0 or self.tier_of[column] != self.tier_of[column - 1]:
-                x = content_left
+                # Every other tier starts half a step further right, so that the runs of two
+                # neighbouring tiers, which may meet in the gutter between them, never share an x.
+                x = content_left + self.gap_left[column] + (STEP // 2 if self.tier_of[column] % 2 else 0)
             self.column_x[column] = x
-            x += self.column_width[column] + COLUMN_GAP
+            x += self.column_width[column] + self.gap_right[column]
             right = max(right, x)
         # Cells: shapes by tier, band and column, in depth-first order.
         cells: dict[tuple[int, str, int], list[str]] = defaultdict(list)
@@ -422,6 +465,12 @@ class _Grid:
         margin: int,
     ) -> tuple[Route, ...]:
         index = ShapeIndex(self.boxes)
+        # By column, the heights at which lines leave its shapes and enter them, and whose they are.
+        self.exits = [dict[int, str]() for _ in range(self.columns)]
+        self.entries = [dict[int, str]() for _ in range(self.columns)]
+        for link in self.sized.links:
+            self.exits[self.rank[link.source]][self.boxes[link.source].middle] = link.source
+            self.entries[self.rank[link.target]][self.boxes[link.target].middle] = link.target
         bands = {band.id: i for i, band in enumerate(self.picture.bands)}
         band_of = {shape.id: shape.band for shape in self.sized.shapes}
         channel_slots: dict[tuple[int, str], int] = defaultdict(int)
@@ -468,13 +517,21 @@ class _Grid:
         def clear(*segments: tuple[int, int, int]) -> bool:
             return index.clear((link.source, link.target), *segments)
 
+        # A line that crosses the middle of a gap at the height where another shape's line
+        # leaves (or enters) would run over it: the turn is made where none does.
+        leaving = self.exits[self.rank[link.source]]
+        entering = self.entries[self.rank[link.target]]
         if start[1] == end[1] and clear((start[1], start[0], end[0])):
             return [start, end]
-        if clear((start[1], start[0], out_x), (end[1], out_x, end[0])):
+        if leaving.get(end[1], link.source) == link.source and clear(
+            (start[1], start[0], out_x), (end[1], out_x, end[0])
+        ):
             return [start, (out_x, start[1]), (out_x, end[1]), end]
-        if clear((start[1], start[0], in_x), (end[1], in_x, end[0])):
+        if entering.get(start[1], link.target) == link.target and clear(
+            (start[1], start[0], in_x), (end[1], in_x, end[0])
+        ):
             return [start, (in_x, start[1]), (in_x, end[1]), end]
-        street = self.row_top[link.target] - ROW_GAP // 2
+        street = self.street(link.target)
         return [start, (out_x, start[1]), (out_x, street), (in_x, street), (in_x, end[1]), end]
 
 

@@ -5,9 +5,11 @@ three faces with the same advance widths (Liberation Sans and Arial were
 made to match Helvetica's metrics). The tables below are those widths for
 printable ASCII in thousandths of the font size, regular and bold, as
 published in Helvetica's font metrics. Other characters are estimated: a
-wide (East Asian) character as a full em, anything else as a wide Latin
-letter. Boxes get a little room beyond the measure (:data:`SLACK`) so that
-a fallback face that runs slightly wider still fits.
+wide (East Asian) character as a full em, a Latin, Greek or Cyrillic letter
+as a wide Latin one, and a character of another script more generously, as
+the faces that draw them (whichever a machine has) run wider. Boxes get a
+little room beyond the measure (:data:`SLACK`) so that a fallback face that
+runs slightly wider still fits.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ _BOLD = (
     333, 556, 611, 556, 611, 556, 333, 611, 611, 278, 278, 556, 278, 889, 611, 611,
     611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389, 280, 389, 584,
 )  # fmt: skip
-_OTHER = 667  # a character outside the tables that is not wide
+_LATIN = 667  # a Latin, Greek or Cyrillic letter outside the tables
+_OTHER = 850  # a character of another script (Indic, Thai, Arabic, …): their faces run wider
 _WIDE = 1000  # an East Asian wide or full-width character, or an emoji
 SLACK = 1.08  # room for a fallback face a little wider than Helvetica's metrics
 
@@ -45,7 +48,7 @@ def _advance(char: str, bold: bool) -> int:
         return 0
     if unicodedata.east_asian_width(char) in ("W", "F") or code >= 0x1F000:
         return _WIDE
-    return _OTHER
+    return _LATIN if code < 0x0530 else _OTHER
 
 
 def width(text: str, size: float, bold: bool = False) -> float:
