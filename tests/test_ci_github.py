@@ -76,7 +76,8 @@ class PullRequest:
         }
         diff = f"{shlex.quote(sys.executable)} {shlex.quote(str(self.stand_in))}"
         return subprocess.run(
-            [sys.executable, "-m", "wmdsl.ci.github", "--diff-command", diff, *args],
+            # As action.yml runs it: -P, so that the checkout's files are not on the module path.
+            [sys.executable, "-P", "-m", "wmdsl.ci.github", "--diff-command", diff, *args],
             cwd=self.repo,
             env=clean_environment(**{k: v for k, v in variables.items() if v is not None}),
             capture_output=True,
@@ -293,7 +294,7 @@ def test_the_real_diff_when_this_build_has_it(pull: PullRequest, fake: FakeGitHu
 
     if "diff" not in cli.commands:
         pytest.skip("`wmdsl diff` is not in this build yet")
-    result = pull.run(fake, "--diff-command", f"{shlex.quote(sys.executable)} -m wmdsl diff")
+    result = pull.run(fake, "--diff-command", "")
     assert result.returncode == 0, result.stderr
     assert fake.comments[7][0]["body"].startswith(MARKER)
 
@@ -341,14 +342,14 @@ def test_action_yml_declares_its_inputs_and_steps() -> None:
     ]
     assert _step("Set up Python")["with"]["python-version"] == "${{ inputs.python-version }}"
     assert (
-        'pip install --quiet --disable-pip-version-check "$GITHUB_ACTION_PATH"'
+        'python -P -m pip install --quiet --disable-pip-version-check "$GITHUB_ACTION_PATH"'
         in _step("Install wmdsl from this action's checkout")["run"]
     )
     upload = _step("Upload the findings to code scanning")
     assert upload["if"] == "inputs.sarif == 'true'"
     assert upload["with"]["sarif_file"] == "${{ steps.check.outputs.sarif-file }}"
     comment = _step("Comment with the semantic diff")
-    assert comment["run"] == "python -m wmdsl.ci.github"
+    assert comment["run"] == "python -P -m wmdsl.ci.github"
     assert comment["if"].startswith("inputs.comment == 'true' && ")
     assert comment["env"]["GITHUB_TOKEN"] == "${{ inputs.token }}"
     for step in steps:
@@ -443,3 +444,18 @@ def test_the_check_step_stops_on_a_wrong_input(tmp_path: Path) -> None:
     globbed, _ = _run_step("Check the specs", tmp_path, paths="*.wm", sarif="false")
     assert globbed.returncode == 2  # `*.wm` is a name here, and there is no such file
     assert not (tmp_path / "runner-temp" / "wmdsl.sarif").exists()
+
+
+def test_a_wmdsl_folder_in_the_checkout_does_not_stand_in_for_wmdsl(
+    pull: PullRequest, fake: FakeGitHub
+) -> None:
+    # The default diff runs `python -P -m wmdsl diff` in the checkout, whose files the pull request wrote.
+    planted = pull.repo / "wmdsl"
+    planted.mkdir()
+    (planted / "__init__.py").write_text("", encoding="utf-8")
+    (planted / "__main__.py").write_text("print('planted code ran')\n", encoding="utf-8")
+    result = pull.run(fake, "--diff-command", "")
+    assert "planted code ran" not in result.stdout + result.stderr
+    # This tree's wmdsl answered: with a diff, or saying it has none yet.
+    assert result.returncode == 0 or "No such command 'diff'" in result.stderr, result.stderr
+    assert all("planted code ran" not in comment["body"] for comment in fake.comments.get(7, []))

@@ -338,7 +338,7 @@ def _arguments(argv: Sequence[str] | None, environ: Mapping[str, str]) -> argpar
         default=environ.get("WMDSL_DIFF_COMMAND") or "",
         metavar="COMMAND",
         help="the command that prints the diff, given `--git BASE..HEAD --format markdown` "
-        "(env: WMDSL_DIFF_COMMAND; default: this Python's `-m wmdsl diff`)",
+        "(env: WMDSL_DIFF_COMMAND; default: this Python's `-P -m wmdsl diff`)",
     )
     parser.add_argument(
         "--author",
@@ -378,7 +378,8 @@ def publish(options: argparse.Namespace, environ: Mapping[str, str]) -> int:
         _required(environ, "GITHUB_REPOSITORY", "run this inside a GitHub Actions job"),
         token,
     )
-    command = shlex.split(options.diff_command) or [sys.executable, "-m", "wmdsl", "diff"]
+    # -P: the diff runs in the checkout, where a folder named `wmdsl` must not stand in for wmdsl.
+    command = shlex.split(options.diff_command) or [sys.executable, "-P", "-m", "wmdsl", "diff"]
     base, head = commits(options.repo, pull)
     body = comment_body(run_diff(command, base, head, options.repo))
     ours = find_comment(github.comments(pull.number), options.author)
