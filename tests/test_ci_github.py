@@ -459,3 +459,18 @@ def test_a_wmdsl_folder_in_the_checkout_does_not_stand_in_for_wmdsl(
     # This tree's wmdsl answered: with a diff, or saying it has none yet.
     assert result.returncode == 0 or "No such command 'diff'" in result.stderr, result.stderr
     assert all("planted code ran" not in comment["body"] for comment in fake.comments.get(7, []))
+
+
+def test_a_shallow_checkout_fetches_the_base_and_says_what_it_compares(
+    pull: PullRequest, fake: FakeGitHub, tmp_path: Path
+) -> None:
+    # As actions/checkout leaves it by default: the head alone, the rest on `origin`.
+    from tests.ci_support import git
+
+    shallow = tmp_path / "shallow"
+    git(tmp_path, "clone", "--quiet", "--depth=1", f"file://{pull.repo}", str(shallow))
+    pull.repo = shallow
+    result = pull.run(fake)
+    assert result.returncode == 0, result.stderr
+    assert "note: the history between the base and the head is not in the checkout" in result.stderr
+    assert f"**wmdsl diff** {pull.base}..{pull.head}" in fake.comments[7][0]["body"]

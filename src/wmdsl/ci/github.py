@@ -262,9 +262,17 @@ def comment_body(markdown: str, limit: int = COMMENT_LIMIT) -> str:
 
 
 def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    # A fetch that needs credentials fails rather than asking for them on a terminal.
+    environment = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
     try:
         return subprocess.run(
-            ["git", *args], cwd=repo, capture_output=True, text=True, check=False, stdin=subprocess.DEVNULL
+            ["git", *args],
+            cwd=repo,
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=False,
+            stdin=subprocess.DEVNULL,
         )
     except OSError as error:
         raise Failure(f"cannot run git: {error.strerror or error}") from None
