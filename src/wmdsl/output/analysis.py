@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from wmdsl.flow.load import Pool
@@ -126,10 +127,35 @@ def _join_line(join: JoinFlow, day: float) -> str:
     return f"  join `{join.name}`: {rate} items a week go on{wait}"
 
 
-def _workflow_text(result: WorkflowAnalysis) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table of the analysis: header and rows of formatted cells (numbers from column ``numeric_from``)."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric_from: int
+
+
+STAGE_HEADER = ("stage", "lane", "λ/week", "servers", "ρ", "wait", "time")
+LANE_HEADER = ("lane", "FTE", "demand", "load")
+
+
+def stage_table(result: WorkflowAnalysis) -> Table:
+    """Each stage's arrivals, servers, utilisation, wait and time, as the text table shows them."""
+    day = result.schedule.per_day
+    return Table(STAGE_HEADER, tuple(tuple(_stage_row(s, day)) for s in result.stages), 2)
+
+
+def lane_table(result: WorkflowAnalysis) -> Table:
+    """Each lane's people, the work its stages ask and its load (no rows when no lane has stages)."""
+    return Table(LANE_HEADER, tuple(tuple(_lane_row(x)) for x in result.lanes), 1)
+
+
+def workflow_heading(result: WorkflowAnalysis) -> list[str]:
+    """The lines above the tables: the workflow, its hours and its arrivals."""
     title = f" — {result.title}" if result.title else ""
     schedule = result.schedule
-    week, day = schedule.per_week, schedule.per_day
+    week = schedule.per_week
     if result.arrivals is not None:
         arrivals = f"{_number(result.arrivals * week, 1)} items a week"
     elif result.known_arrivals is not None:
@@ -137,17 +163,17 @@ def _workflow_text(result: WorkflowAnalysis) -> list[str]:
         arrivals = f"≥ {known} items a week ({_intakes(result.unknown_intakes)})"
     else:
         arrivals = NONE
-    lines = [
+    return [
         f"workflow `{result.name}`{title}",
         f"  hours: {schedule.described}; times in these open hours",
         f"  arrivals: {arrivals}",
-        "",
     ]
-    header = ["stage", "lane", "λ/week", "servers", "ρ", "wait", "time"]
-    lines += _table(header, [_stage_row(s, day) for s in result.stages], 2)
-    if result.lanes:
-        lines += ["", *_table(["lane", "FTE", "demand", "load"], [_lane_row(x) for x in result.lanes], 1)]
-    lines.append("")
+
+
+def workflow_summary(result: WorkflowAnalysis) -> list[str]:
+    """The lines below the tables: bottleneck, lead time, joins, main paths, notes and assumptions."""
+    day = result.schedule.per_day
+    lines = []
     if result.bottleneck is not None:
         stage = result.stage(result.bottleneck)
         rho = _at_least(_number(stage.utilisation, 2), stage.lower_bound)
@@ -167,6 +193,17 @@ def _workflow_text(result: WorkflowAnalysis) -> list[str]:
     if result.assumptions:
         lines += ["  assumptions:", *(_assumption_line(a) for a in result.assumptions)]
     return lines
+
+
+def _workflow_text(result: WorkflowAnalysis) -> list[str]:
+    lines = [*workflow_heading(result), ""]
+    stages = stage_table(result)
+    lines += _table(stages.header, [list(row) for row in stages.rows], stages.numeric_from)
+    if result.lanes:
+        lanes = lane_table(result)
+        lines += ["", *_table(lanes.header, [list(row) for row in lanes.rows], lanes.numeric_from)]
+    lines.append("")
+    return lines + workflow_summary(result)
 
 
 def _pooled_text(pool: Pool) -> list[str]:
