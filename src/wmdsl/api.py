@@ -418,7 +418,8 @@ def project(
         found += _project(results, lambda shown: configs.settings_for(Path(shown)), True)
     sources = {name: text for result in results for name, text in result.sources.items()}
     fail_on = min((r.fail_on for r in results), default=Severity.ERROR)
-    report = Report([r.shown for r in results], sorted_unique(found), sources, fail_on)
+    inputs = sorted({real for result in results for real in result.inputs})
+    report = Report([r.shown for r in results], sorted_unique(found), sources, fail_on, inputs)
     refused = len(compiled) < len(files) or (report.exit_code() != 0 and not force)
     return Project(
         report=report,
