@@ -50,6 +50,7 @@ MUTABLE = {
     "wmdsl.commands.fmt._Run": "filled in as the files are formatted",
     "wmdsl.lsp.state.OpenFile": "follows the edits of a file open in the editor",
     "wmdsl.lsp.state.State": "the language server's memory, changed by every edit",
+    "wmdsl.serve.state._Reading": "filled in as the live preview reads the project",
 }
 #: Packages with dataclasses of their own making (the renderers' and the handbook's working values).
 ELSEWHERE = ("wmdsl.render", "wmdsl.handbook")

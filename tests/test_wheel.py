@@ -40,7 +40,10 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     built = _run(sys.executable, "-m", "build", "--wheel", "--outdir", work / "dist", ROOT, cwd=work)
     assert built.returncode == 0, built.stdout + built.stderr
     (wheel,) = (work / "dist").glob("wmdsl-*.whl")
-    assert "wmdsl/grammar/wmdsl.lark" in zipfile.ZipFile(wheel).namelist()
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "wmdsl/grammar/wmdsl.lark" in names
+    for page in ("index.html", "app.js", "app.css"):  # the live preview's page
+        assert f"wmdsl/serve/static/{page}" in names
     venv.create(work / "venv", with_pip=True)
     bin_dir = work / "venv" / ("Scripts" if os.name == "nt" else "bin")
     pip = _run(bin_dir / "python", "-m", "pip", "install", "--quiet", wheel, cwd=work)
