@@ -187,6 +187,11 @@ def _name(code: str) -> str:
 )
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
 @click.option("--no-color", is_flag=True, help="Never colour the output.")
+@click.option(
+    "--watch",
+    is_flag=True,
+    help="Check again after every change to the specs, their imports or the configuration; Ctrl-C stops.",
+)
 def check(
     paths: tuple[Path, ...],
     output_format: str,
@@ -209,17 +214,22 @@ def check(
     cache_dir: Path | None,
     jobs: int | None,
     no_color: bool,
+    watch: bool,
 ) -> None:
     """Check specs: PATHS are .wm files or folders (searched recursively).
 
     Exit status: 0 when no finding reaches --fail-on (default: error), 1 when
-    one does, 2 when the command or a configuration file is wrong.
+    one does, 2 when the command or a configuration file is wrong. With
+    --watch, the findings are printed again after every change (the screen
+    cleared first on a terminal) until Ctrl-C, which exits 0.
     """
     from wmdsl import api
     from wmdsl.output import FORMATTERS
     from wmdsl.project.settings import ConfigError, settings_for
 
     overrides = _overrides(preset, select, extend_select, ignore, fail_on, config, isolated)
+    if watch and (fix or show_settings):
+        raise click.UsageError(f"--watch cannot be used with {'--fix' if fix else '--show-settings'}")
     try:
         if show_settings:
             first = api.discover(paths, exclude, overrides)[0]
@@ -254,12 +264,24 @@ def check(
     except ConfigError as error:
         raise ConfigFailure(str(error)) from error
     color = output is None and use_color(no_color)
-    text = _statistics(report, output_format) if statistics else FORMATTERS[output_format](report, color)
-    if output is not None:
-        configs = {settings_for(Path(name), overrides).source for name in report.files}
-        read = [*report.files, *report.sources, *report.inputs]
-        refuse_overwriting(output, [*map(Path, read), *filter(None, configs)])
-        files.write_atomic(output, text)
-    else:
-        click.echo(text, nl=False)
+
+    def show(report: api.Report) -> None:
+        text = _statistics(report, output_format) if statistics else FORMATTERS[output_format](report, color)
+        if output is not None:
+            configs = {settings_for(Path(name), overrides).source for name in report.files}
+            read = [*report.files, *report.sources, *report.inputs]
+            refuse_overwriting(output, [*map(Path, read), *filter(None, configs)])
+            files.write_atomic(output, text)
+        else:
+            click.echo(text, nl=False)
+
+    if watch:
+        from wmdsl.commands.watch import watch_and_check
+
+        def configs(report: api.Report) -> list[Path]:
+            found = {settings_for(Path(name), overrides).source for name in report.files}
+            return sorted({*filter(None, found), *filter(None, [config])})
+
+        watch_and_check(paths, report, run, show, configs)
+    show(report)
     sys.exit(0 if exit_zero else report.exit_code())
