@@ -94,6 +94,16 @@ def test_the_page_and_its_routes(served: PreviewServer) -> None:
     assert (status, kind) == (200, "image/svg+xml; charset=utf-8")
     assert b'class="wmdsl-diagram"' in body
     assert b'data-element="desk.answer"' in body
+    assert b'data-theme="light"' in body
+    status, kind, body = get(served, "/view/flow.svg?theme=dark")
+    assert status == 200
+    assert b'data-theme="dark"' in body
+    assert get(served, "/view/flow.svg?theme=%3Cscript%3E")[0] == 404
+    # The views that have something to draw: this spec declares no decision.
+    assert "decisions" not in state["views"]
+    assert "lane:support" in state["views"]
+    assert get(served, "/view/lane%3Asupport.svg")[0] == 200
+    assert get(served, "/view/decisions.svg")[0] == 404
     for name, wanted in (("app.js", "text/javascript"), ("app.css", "text/css")):
         status, kind, body = get(served, f"/static/{name}")
         assert status == 200
@@ -202,13 +212,30 @@ def test_the_element_of_a_place_is_the_declaration_that_holds_it(desk: Path) -> 
     index = ElementIndex([api.load(desk.name)])
     assert index.at(point("desk.wm", 8, 3)) == ("desk.answer",)
     assert index.at(point("desk.wm", 9, 5)) == ("desk.answer",)  # `wip 3`, inside the stage
-    assert index.at(point("desk.wm", 6, 3)) == (
-        "desk.support",
-        "desk.answer",
-    )  # a lane: itself and its stages
-    assert index.at(point("desk.wm", 14, 3)) == ("desk.inbox", "desk.answer")  # a handoff: both ends
+    # A lane: itself (by its name alone in the decisions view) and its stages.
+    assert index.at(point("desk.wm", 6, 3)) == ("support", "desk.support", "desk.answer")
+    # A handoff: both ends and the arrow.
+    assert index.at(point("desk.wm", 14, 3)) == ("desk.inbox", "desk.answer", "desk.inbox->answer")
     assert index.at(point("desk.wm", 1, 1)) == ()  # the workflow itself is no node
     assert index.at(point("other.wm", 8, 3)) == ()
+
+
+@pytest.mark.parametrize("example", ["hiring", "procurement", "it-change-incident"])
+def test_every_element_a_view_draws_can_be_highlighted(example: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from wmdsl import api
+    from wmdsl.views import render_view, shows, view_names
+
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent / "examples")
+    document = api.load(f"{example}.wm")
+    index = ElementIndex([document])
+    known = index.known()
+    for view in view_names(document):
+        if not shows(document, view):
+            continue
+        drawn = set(re.findall(r'data-element="([^"]*)"', render_view(document, view)))
+        drawn = {name.replace("&gt;", ">").replace("&amp;", "&") for name in drawn}
+        assert drawn, view
+        assert drawn <= known, (view, sorted(drawn - known))
 
 
 def test_an_editor_link_is_absolute_and_quoted(tmp_path: Path) -> None:

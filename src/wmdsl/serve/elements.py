@@ -1,17 +1,20 @@
 """Which elements of the diagram a finding is about, from where it is placed.
 
-Every node of a drawn view carries ``data-element="<workflow>.<name>"``. A
-finding carries a place (file, line, column), and the model elements carry
-the place of their declaration. The element a finding is about is the one
-whose declaration encloses its place; declarations record only their first
-line, so an element's extent runs from its declaration up to the next
-declaration of the same file (an attribute of a stage belongs to the stage).
+Every node and arrow of a drawn view that stands for an element of the model
+carries ``data-element``: ``<workflow>.<name>`` for what a workflow declares,
+the bare name for a shared decision, and for a person or lane with a part
+in a decision (``spend``, ``@maya``), and
+``<workflow>.<source>-><target>`` for a handoff. A finding carries a place
+(file, line, column), and the model elements carry the place of their
+declaration. The element a finding is about is the one whose declaration
+encloses its place; declarations record only their first line, so an
+element's extent runs from its declaration up to the next declaration of the
+same file (an attribute of a stage belongs to the stage).
 
 What is highlighted for an element: the node of an intake, stage, join or
-exit; the endpoints of a handoff; a lane's own node (in the views that draw
-lanes as nodes) and the stages it holds; the node of a decision, board or
-any other named element, in the views that draw one. A workflow itself is
-no node, and neither is anything outside every workflow's scope.
+exit; a handoff's arrow and both its ends; a lane's own node (in the views
+that draw lanes as nodes) and the stages it holds; the node of a decision or
+person, in the views that draw one. A workflow itself is no node.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from wmdsl.model import Document, Handoff, Lane, Named, Workflow
+from wmdsl.model import Document, Handoff, Lane, Named, Person, Workflow
 from wmdsl.model.span import Span
 
 # The kinds of declaration a workflow holds that are drawn as nodes of their own.
@@ -38,7 +41,7 @@ class _Entry:
 
 
 def _lane_ids(lane: Lane, workflows: Iterable[Workflow]) -> list[str]:
-    ids: list[str] = []
+    ids = [lane.name]  # as the decisions view draws a lane with a part in a decision
     for workflow in workflows:
         ids.append(f"{workflow.name}.{lane.name}")
         ids += [f"{workflow.name}.{s.name}" for s in workflow.stages if s.lane and s.lane.name == lane.name]
@@ -46,7 +49,8 @@ def _lane_ids(lane: Lane, workflows: Iterable[Workflow]) -> list[str]:
 
 
 def _handoff_ids(handoff: Handoff, workflow: Workflow) -> list[str]:
-    return [f"{workflow.name}.{handoff.source.name}", f"{workflow.name}.{handoff.target.name}"]
+    source, target = handoff.source.name, handoff.target.name
+    return [f"{workflow.name}.{source}", f"{workflow.name}.{target}", f"{workflow.name}.{source}->{target}"]
 
 
 class ElementIndex:
@@ -69,7 +73,7 @@ class ElementIndex:
                     if isinstance(element, Lane):
                         add(element.span, _lane_ids(element, workflows))
                     else:
-                        add(element.span, [f"{w.name}.{element.name}" for w in workflows])
+                        add(element.span, [element.name, *(f"{w.name}.{element.name}" for w in workflows)])
             for workflow in workflows:
                 add(workflow.span, [])
                 for kind in _NODE_KINDS + _OTHER_KINDS:
@@ -77,6 +81,8 @@ class ElementIndex:
                         assert isinstance(named, Named)
                         if isinstance(named, Lane):
                             add(named.span, _lane_ids(named, [workflow]))
+                        elif isinstance(named, Person):  # drawn by their handle alone (decisions view)
+                            add(named.span, [named.name, f"{workflow.name}.{named.name}"])
                         else:
                             add(named.span, [f"{workflow.name}.{named.name}"])
                 for handoff in workflow.handoffs:
@@ -97,6 +103,10 @@ class ElementIndex:
         # The last declaration that starts at or before the place: the innermost that holds it.
         index = bisect.bisect_right(self._starts[span.file], (span.line, span.col)) - 1
         return entries[index].ids if index >= 0 else ()
+
+    def known(self) -> set[str]:
+        """Every diagram element some declaration stands for."""
+        return {i for entries in self._files.values() for entry in entries for i in entry.ids}
 
     def elements(self, spans: Iterable[Span]) -> list[str]:
         """The diagram elements the places ``spans`` are about, each once, in order."""

@@ -17,7 +17,7 @@ never reach a file):
 ``/state.json``
     findings, views, analysis (:meth:`Preview.state`)
 ``/view/<name>.svg``
-    one view of the last good picture, drawn by :mod:`wmdsl.views`
+    one view of the last good picture, drawn by :mod:`wmdsl.views` (``?theme=dark`` for the dark theme)
 ``/static/<name>``
     the page's script and style sheet, from the package
 
@@ -37,7 +37,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote
 
 from wmdsl.serve.state import Preview
 
@@ -95,6 +95,12 @@ def page(preview: Preview, title: str) -> bytes:
     return _PLACEHOLDER.sub(lambda match: values[match.group(1)], template).encode("utf-8")
 
 
+def _theme(target: str) -> str:
+    """The ``theme`` a request's query asks for (``light`` when it names none)."""
+    query = parse_qs(target.partition("?")[2])
+    return query.get("theme", ["light"])[-1]
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
@@ -143,7 +149,7 @@ class _Handler(BaseHTTPRequestHandler):
             name = path[len("/static/") :]
             self._send(HTTPStatus.OK, STATIC[name], _static(name), head)
         elif (match := _VIEW.fullmatch(path)) is not None:
-            self._view(match.group(1), head)
+            self._view(match.group(1), _theme(target), head)
         else:
             self._not_found(head)
 
@@ -154,13 +160,13 @@ class _Handler(BaseHTTPRequestHandler):
         name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
         return name.lower() in self.server.hosts
 
-    def _view(self, quoted: str, head: bool) -> None:
+    def _view(self, quoted: str, theme: str, head: bool) -> None:
         try:
             name = unquote(quoted, errors="strict")
         except UnicodeDecodeError:
             self._not_found(head)
             return
-        drawn = self.server.preview.view(name)
+        drawn = self.server.preview.view(name, theme)
         if drawn is None:
             self._not_found(head)
             return

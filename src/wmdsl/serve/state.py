@@ -30,7 +30,7 @@ from wmdsl.serve.elements import ElementIndex
 if TYPE_CHECKING:
     from wmdsl import api
     from wmdsl.diagnostics import Diagnostic
-    from wmdsl.flow.results import WorkflowAnalysis
+    from wmdsl.flow.results import Analysis, WorkflowAnalysis
     from wmdsl.model import Document
     from wmdsl.output.analysis import Table
 
@@ -45,6 +45,7 @@ class Picture:
     index: ElementIndex
     analysis: dict[str, Any]
     made: float  # when it was read (seconds since the epoch)
+    figures: Analysis | None = None  # the flow analysis of ``document``, when it is one spec's
 
 
 @dataclass(slots=True)
@@ -119,12 +120,10 @@ def _workflow(result: WorkflowAnalysis, file: str) -> dict[str, Any]:
     }
 
 
-def _analysis(built: api.Project) -> dict[str, Any]:
+def _analysis(analyses: Sequence[Analysis], built: api.Project) -> dict[str, Any]:
     """The flow analysis of every workflow of the project: tables per workflow, and the whole text."""
-    from wmdsl.flow.analysis import analyze
     from wmdsl.output.analysis import format_analysis_text
 
-    analyses = [analyze(document) for document in built.documents]
     workflows = [_workflow(w, a.file) for a in analyses for w in a.workflows]
     return {"workflows": workflows, "text": format_analysis_text(analyses, built.pool())}
 
@@ -145,7 +144,7 @@ class Preview:
         self._changed = threading.Condition()
         self._reading = _Reading()
         self._picture: Picture | None = None
-        self._drawn: dict[tuple[int, str], tuple[int, bytes]] = {}
+        self._drawn: dict[tuple[int, str, str], tuple[int, bytes]] = {}
         self._drawing = threading.Lock()
         self._refreshing = threading.Lock()
         self._closed = False
@@ -194,17 +193,21 @@ class Preview:
 
     def _draw(self, generation: int, built: api.Project) -> Picture:
         from wmdsl import api
-        from wmdsl.views import view_names
+        from wmdsl.flow.analysis import analyze
+        from wmdsl.views import shows, view_names
 
         document = api.merged(built.documents)
-        views = tuple(view_names(document)) if document.workflows else ()
+        analyses = [analyze(each) for each in built.documents]
+        # The views that have something to draw (no `decisions` without a decision).
+        views = tuple(view for view in view_names(document) if shows(document, view))
         return Picture(
             generation=generation,
             document=document,
             views=views,
             index=ElementIndex(built.documents),
-            analysis=_analysis(built),
+            analysis=_analysis(analyses, built),
             made=time.time(),
+            figures=analyses[0] if len(analyses) == 1 else None,
         )
 
     # -- what the page reads ------------------------------------------------------------------------------
@@ -238,19 +241,21 @@ class Preview:
         """:meth:`state` as JSON, with every character that could end a script or a string escaped."""
         return json_for_html(self.state())
 
-    def view(self, name: str) -> tuple[int, bytes] | None:
-        """The SVG of view ``name`` of the picture: (HTTP status, body); None for a view that is not there.
+    def view(self, name: str, theme: str = "light") -> tuple[int, bytes] | None:
+        """The SVG of view ``name`` of the picture in ``theme``: (HTTP status, body).
 
-        A view that cannot be drawn (no Graphviz, an internal error) is
-        (503, the reason as text).
+        None for a view or theme that is not there; a view that cannot be
+        drawn (an internal error) is (503, the reason as text).
         """
+        from wmdsl.views import THEMES
+
         picture = self._picture
-        if picture is None or name not in picture.views:
+        if picture is None or name not in picture.views or theme not in THEMES:
             return None
-        key = (picture.generation, name)
+        key = (picture.generation, name, theme)
         with self._drawing:
             if key not in self._drawn:
-                self._drawn[key] = _render(picture.document, name)
+                self._drawn[key] = _render(picture, name, theme)
             return self._drawn[key]
 
     # -- watching -------------------------------------------------------------------------------------------
@@ -290,12 +295,13 @@ def _configs(files: Sequence[Path]) -> list[str]:
     return sorted(found)
 
 
-def _render(document: Document, name: str) -> tuple[int, bytes]:
+def _render(picture: Picture, name: str, theme: str) -> tuple[int, bytes]:
     from wmdsl.render import RenderError
     from wmdsl.views import ViewError, render_view
 
     try:
-        return 200, render_view(document, name).encode("utf-8")
+        drawn = render_view(picture.document, name, theme=theme, analysis=picture.figures)
+        return 200, drawn.encode("utf-8")
     except (ViewError, RenderError) as error:
         return 503, f"cannot draw the view {name}: {error}".encode()
     except Exception as error:  # a bug in a view: the page says so, the server goes on

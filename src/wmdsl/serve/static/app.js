@@ -15,6 +15,8 @@
   let selected = null; // the key of the finding clicked
   let highlighted = []; // the elements it is about
   let loading = Promise.resolve();
+  const darkness = window.matchMedia("(prefers-color-scheme: dark)");
+  const theme = () => (darkness.matches ? "dark" : "light");
 
   // -- building DOM from data ------------------------------------------------------------------
 
@@ -216,11 +218,12 @@
       shown = { picture: state.picture, view };
       return;
     }
-    if (shown && shown.picture === state.picture && shown.view === view) return;
-    const wanted = { picture: state.picture, view };
+    const wanted = { picture: state.picture, view, theme: theme() };
+    if (shown && shown.picture === wanted.picture && shown.view === view && shown.theme === wanted.theme) return;
     let response;
     try {
-      response = await fetch(`/view/${encodeURIComponent(view)}.svg?picture=${state.picture}`, { cache: "no-store" });
+      const query = `theme=${wanted.theme}&picture=${wanted.picture}`;
+      response = await fetch(`/view/${encodeURIComponent(view)}.svg?${query}`, { cache: "no-store" });
     } catch (error) {
       return; // the server went away: the status says so, the picture stays
     }
@@ -363,11 +366,14 @@
     if (!svg) return;
     for (const node of svg.querySelectorAll(".highlight")) node.classList.remove("highlight");
     const wanted = new Set(elements);
-    const found = [...svg.querySelectorAll("g.node[data-element]")].filter((node) => wanted.has(node.getAttribute("data-element")));
+    const found = [...svg.querySelectorAll("g.node[data-element], g.edge[data-element]")].filter((node) =>
+      wanted.has(node.getAttribute("data-element")),
+    );
     for (const node of found) node.classList.add("highlight");
-    if (reveal && found.length && box) {
-      const bounds = found[0].getBBox();
-      const matrix = found[0].getCTM();
+    const first = found.find((node) => node.classList.contains("node")) || found[0];
+    if (reveal && first && box) {
+      const bounds = first.getBBox();
+      const matrix = first.getCTM();
       const rootMatrix = svg.getCTM();
       if (matrix && rootMatrix) {
         // The node's centre in viewBox units: its own box through its transforms, relative to the root.
@@ -443,6 +449,10 @@
       $(otherPane).hidden = true;
     });
   }
+
+  darkness.addEventListener("change", () => {
+    loading = loading.then(loadDiagram);
+  });
 
   renderAll();
   loading = loading.then(loadDiagram);
