@@ -5,7 +5,6 @@ from __future__ import annotations
 import http.client
 import json
 import re
-import shutil
 import socket
 import time
 from collections.abc import Iterator
@@ -19,8 +18,6 @@ from wmdsl.cli import cli
 from wmdsl.serve.elements import ElementIndex
 from wmdsl.serve.server import NotLoopback, PreviewServer, loopback
 from wmdsl.serve.state import Preview, editor_link, json_for_html
-
-pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not installed")
 
 DESK = """\
 workflow desk "Help desk" {

@@ -2,8 +2,8 @@
 
 Each test serves a copy of an example, changes the files on disk as an
 editor would, and looks at what the page shows. Skipped where Selenium,
-Chromium, its driver or Graphviz is missing (`.ci/run` installs them); the
-driver is never downloaded.
+Chromium or its driver is missing (`.ci/run` installs them); the driver is
+never downloaded.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ webdriver = pytest.importorskip("selenium.webdriver", reason="Selenium is not in
 pytestmark = [
     pytest.mark.skipif(DRIVER is None, reason="chromedriver (Debian's chromium-driver) is not installed"),
     pytest.mark.skipif(BROWSER is None, reason="Chromium is not installed"),
-    pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz `dot` is not installed"),
 ]
 
 CHANGE_WITHIN = 2.0  # seconds from a file written to the page showing it
