@@ -3,20 +3,19 @@
 The driver lists every code (rules and language errors) with help text and a
 ``helpUri``; results carry repository-relative URIs (``%SRCROOT%``), regions,
 related locations and ``partialFingerprints`` that survive edits elsewhere in
-the file (they hash the code, file, message and the text of the line, not its
-number).
+the file (:mod:`wmdsl.diagnostics.fingerprints`: they hash the code, file,
+message and the text of the line, not its number).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections import Counter
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from wmdsl import __version__
-from wmdsl.diagnostics import Diagnostic, Severity, codes
+from wmdsl.diagnostics import Severity, codes
+from wmdsl.diagnostics.fingerprints import VERSION, fingerprints
 from wmdsl.model.span import Span
 from wmdsl.output.lines import SourceLines
 from wmdsl.output.safe import for_json
@@ -78,29 +77,21 @@ def _rule_descriptors() -> list[dict[str, Any]]:
     return descriptors
 
 
-def _fingerprint(diagnostic: Diagnostic, sources: SourceLines, seen: Counter[str]) -> str:
-    line = (sources.line(diagnostic.span.file, diagnostic.span.line) or "").strip()
-    basis = "\0".join([diagnostic.code, diagnostic.span.file, diagnostic.message, line])
-    digest = hashlib.sha256(basis.encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    seen[digest] += 1
-    return f"{digest}:{seen[digest]}"
-
-
 def sarif_document(report: Report) -> dict[str, Any]:
     """The report as a SARIF log (plain data)."""
     descriptors = _rule_descriptors()
     index = {d["id"]: i for i, d in enumerate(descriptors)}
-    seen: Counter[str] = Counter()
     sources = SourceLines(report.sources)
+    prints = fingerprints(report.diagnostics, report.sources)
     results = []
-    for diagnostic in report.diagnostics:
+    for diagnostic, fingerprint in zip(report.diagnostics, prints, strict=True):
         result: dict[str, Any] = {
             "ruleId": diagnostic.code,
             "ruleIndex": index[diagnostic.code],
             "level": LEVEL[diagnostic.severity],
             "message": {"text": diagnostic.message + (f" ({diagnostic.hint})" if diagnostic.hint else "")},
             "locations": [_location(diagnostic.span, None, sources)],
-            "partialFingerprints": {"wmdsl/v1": _fingerprint(diagnostic, sources, seen)},
+            "partialFingerprints": {VERSION: fingerprint},
         }
         if diagnostic.related:
             result["relatedLocations"] = [
