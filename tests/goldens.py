@@ -92,9 +92,15 @@ def regenerate() -> None:
     for spec in examples():
         for name in available_formats():
             render_golden(spec, name).write_bytes(rendered(spec, name))
+    import tempfile
+
+    from tests import diff_case
+
+    with tempfile.TemporaryDirectory() as scratch:
+        diffs = diff_case.regenerate(Path(scratch) / "repo")
     print(
-        f"regenerated {len(cases(GOLDEN))} model goldens, {len(cases(ERRORS))} error goldens "
-        f"and {len(examples()) * len(available_formats())} rendered outputs"
+        f"regenerated {len(cases(GOLDEN))} model goldens, {len(cases(ERRORS))} error goldens, "
+        f"{len(examples()) * len(available_formats())} rendered outputs and {diffs} diffs"
     )
 
 
