@@ -169,6 +169,28 @@ def test_links_in_a_revision_are_not_followed(tmp_path: Path) -> None:
     assert "secret" not in output
 
 
+def test_a_blob_larger_than_any_limit_is_never_read(tmp_path: Path) -> None:
+    from wmdsl.diff import git as revisions
+
+    repo = new_repo(tmp_path / "repo")
+    commit(repo, {"small.wm": BEFORE, "big.wm": BEFORE * 3}, "two")
+    blobs = revisions._listing(repo, "HEAD")
+    revisions._write(repo, blobs, tmp_path / "out", len(BEFORE))
+    assert (tmp_path / "out" / "small.wm").read_text(encoding="utf-8") == BEFORE
+    # In its place, a file just over the limit that a check refuses for its size.
+    assert (tmp_path / "out" / "big.wm").read_bytes() == bytes(len(BEFORE) + 1)
+
+
+def test_the_revision_s_limits_apply(tmp_path: Path) -> None:
+    repo = new_repo(tmp_path / "repo")
+    commit(repo, {"wmdsl.toml": CONFIG, "a.wm": BEFORE}, "one")
+    commit(repo, {"wmdsl.toml": CONFIG + "[limits]\nmax-file-size = 100\n"}, "smaller files")
+    code, output = run(repo, "diff", "--git", "HEAD~1", "--format", "json")
+    introduced = json.loads(output)["findings"]["introduced"]
+    assert code == 0
+    assert [(f["code"], f["where"]) for f in introduced] == [("SYN014", "a.wm:1:1")]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -265,6 +287,16 @@ def test_two_files_under_different_names_are_one_file(project: Path) -> None:
     )
     diff = compare_paths(project / "care.wm", project / "care.wm")
     assert diff.empty
+
+
+def test_declarations_and_lists_in_another_order_say_the_same(project: Path) -> None:
+    head, _, rest = CARE.partition("  owner @ana\n")
+    body, _, tail = rest.rpartition("}")
+    reordered = head + "".join(reversed(body.splitlines(keepends=True))) + "  owner @ana\n}" + tail
+    people = PEOPLE.replace("members @ana, @bo", "members @bo, @ana")
+    _tree(project / "old", {"org/people.wm": PEOPLE, "care.wm": CARE})
+    _tree(project / "new", {"org/people.wm": people, "care.wm": reordered})
+    assert compare_paths("old", "new").empty
 
 
 def test_findings_fixed(project: Path) -> None:

@@ -108,16 +108,24 @@ def _section(kind: str, name: str) -> Section:
     return "figures" if name in FIGURES else "attributes"
 
 
-def _change(
+def _changed(
     base: dict[str, Any], section: Section, name: str, values: tuple[Any, Any], names: Mapping[str, str]
-) -> Change:
-    """Field ``name`` changed from ``values[0]`` (the old side's, renamed by ``names``) to ``values[1]``."""
+) -> list[Change]:
+    """Field ``name`` changed from ``values[0]`` (the old side's, renamed by ``names``) to ``values[1]``.
+
+    Nothing when it did not. A list is compared as the set of what it holds:
+    written in another order, it says the same.
+    """
     before, after = values
+    if plain(before, names) == plain(after, {}):
+        return []
     field = KEYWORDS.get(name, name)
     if isinstance(after, tuple):
         gained, lost = _list_change(before, after, names)
-        return Change(section=section, field=field, gained=tuple(gained), lost=tuple(lost), **base)
-    return Change(section=section, field=field, old=shown(before, names), new=shown(after), **base)
+        if not (gained or lost):
+            return []
+        return [Change(section=section, field=field, gained=tuple(gained), lost=tuple(lost), **base)]
+    return [Change(section=section, field=field, old=shown(before, names), new=shown(after), **base)]
 
 
 def _field_changes(old: Model, new: Model, names: Mapping[str, str], base: dict[str, Any]) -> list[Change]:
@@ -127,8 +135,7 @@ def _field_changes(old: Model, new: Model, names: Mapping[str, str], base: dict[
         if name == "name" or (name in CHILDREN and base.get("kind") == "workflow"):
             continue
         values = (getattr(old, name), getattr(new, name))
-        if plain(values[0], names) != plain(values[1], {}):
-            found.append(_change(base, _section(str(base.get("kind")), name), name, values, names))
+        found += _changed(base, _section(str(base.get("kind")), name), name, values, names)
     return found
 
 
@@ -191,9 +198,8 @@ def _handoff_changes(
         if name == "fork":
             # Which branches a fork has is the other handoffs' business; being one is this one's.
             values, name = (values[0] is not None, values[1] is not None), "parallel"
-        if plain(values[0], names) != plain(values[1], {}):
-            action = "regated" if name == "gate" else "changed"
-            found.append(_change({**base, "action": action}, "handoffs", name, values, names))
+        action = "regated" if name == "gate" else "changed"
+        found += _changed({**base, "action": action}, "handoffs", name, values, names)
     return found
 
 

@@ -8,7 +8,8 @@ anything under a ``.git`` folder. The work tree, the index and the
 repository's refs are never touched: the tree is listed with ``git ls-tree``
 and the files are read from the object database with ``git cat-file``
 (one process for all of them, which ``git show REV:path`` per file is not),
-without filters or conversions.
+without filters or conversions. A file larger than any configuration of
+the revision allows is not read (see :func:`_write`).
 """
 
 from __future__ import annotations
@@ -34,13 +35,16 @@ class Revisions:
     head_id: str
 
 
-def _git(top: Path | None, *args: str, data: bytes | None = None) -> bytes:
+def _environment() -> dict[str, str]:
+    # Nothing here takes a lock or asks for a password; the environment says so.
+    return {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+
+
+def _git(top: Path | None, *args: str) -> bytes:
     """The output of ``git args`` in ``top`` (None: the working directory); DiffError when it fails."""
     command = ["git", *(["-C", str(top)] if top is not None else []), *args]
-    # Nothing here takes a lock or asks for a password; the environment says so.
-    environment = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
     try:
-        done = subprocess.run(command, input=data, capture_output=True, env=environment, check=False)
+        done = subprocess.run(command, capture_output=True, env=_environment(), check=False)
     except FileNotFoundError as error:
         raise DiffError("--git needs the `git` program, which was not found on PATH") from error
     if done.returncode != 0:
@@ -96,35 +100,100 @@ def _wanted(path: str) -> bool:
     return path.endswith(".wm") or parts[-1] in CONFIG_FILES
 
 
-def export(top: Path, commit: str, folder: Path) -> list[str]:
-    """Write the specs and configuration of ``commit`` below ``folder``; the paths written, sorted.
+@dataclass(frozen=True, slots=True)
+class _Blob:
+    path: str  # relative to the top of the repository, with /
+    blob: str
+    size: int
 
-    ``folder`` must be new and empty. Paths are as git gives them, relative
-    to the top of the repository.
-    """
-    listing = _git(top, "ls-tree", "-r", "-z", "--full-tree", commit)
-    wanted: list[tuple[str, str]] = []
+
+def _listing(top: Path, commit: str) -> list[_Blob]:
+    """The regular files of ``commit`` that a check reads, sorted by path."""
+    listing = _git(top, "ls-tree", "-r", "-l", "-z", "--full-tree", commit)
+    wanted = []
     for entry in listing.split(b"\0"):
         if not entry:
             continue
         header, _, raw = entry.partition(b"\t")
-        mode, kind, blob = header.decode("ascii").split()
+        mode, kind, blob, size = header.decode("ascii").split()
         path = os.fsdecode(raw)
         if kind == "blob" and mode in _REGULAR and _wanted(path):
-            wanted.append((path, blob))
-    wanted.sort()
-    if not wanted:
-        return []
-    stream = _git(top, "cat-file", "--batch", data="".join(f"{blob}\n" for _, blob in wanted).encode())
-    offset = 0
-    for path, blob in wanted:
-        end = stream.index(b"\n", offset)
-        name, kind, size = stream[offset:end].decode("ascii").split()
-        if name != blob or kind != "blob":
-            raise DiffError(f"git cat-file gave {name} {kind} for {path}")
-        start = end + 1
-        target = folder.joinpath(*path.split("/"))
+            wanted.append(_Blob(path, blob, int(size)))
+    return sorted(wanted, key=lambda b: b.path)
+
+
+def _write(top: Path, blobs: list[_Blob], folder: Path, limit: int) -> None:
+    """Write ``blobs`` below ``folder``, each read from git as it is written.
+
+    A blob larger than ``limit`` is not read at all: a file of ``limit + 1``
+    bytes (sparse, so it costs no disk) takes its place, which a check
+    refuses for its size as it would refuse the blob. A blob that compresses
+    to nothing in the repository could otherwise cost gigabytes here.
+    """
+    targets = [(blob, folder.joinpath(*blob.path.split("/"))) for blob in blobs]
+    for _, target in targets:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(stream[start : start + int(size)])
-        offset = start + int(size) + 1  # the content is followed by a newline
-    return [path for path, _ in wanted]
+    read = [(blob, target) for blob, target in targets if blob.size <= limit]
+    for blob, target in targets:
+        if blob.size > limit:
+            with target.open("wb") as stream:
+                stream.truncate(limit + 1)
+    if not read:
+        return
+    command = ["git", "-C", str(top), "cat-file", "--batch"]
+    pipe = subprocess.PIPE
+    with subprocess.Popen(
+        command, stdin=pipe, stdout=pipe, stderr=subprocess.DEVNULL, env=_environment()
+    ) as git:
+        assert git.stdin is not None
+        assert git.stdout is not None
+        # One object asked and read at a time: git flushes after each, and
+        # neither side waits on a full pipe.
+        for blob, target in read:
+            git.stdin.write(f"{blob.blob}\n".encode("ascii"))
+            git.stdin.flush()
+            header = git.stdout.readline().decode("ascii", "replace").split()
+            if len(header) != 3 or header[0] != blob.blob or header[1] != "blob":
+                raise DiffError(f"git cat-file could not read {blob.path} ({' '.join(header)})")
+            remaining = int(header[2])
+            with target.open("wb") as stream:
+                while remaining:
+                    chunk = git.stdout.read(min(remaining, 1 << 20))
+                    if not chunk:
+                        raise DiffError(f"git cat-file stopped while reading {blob.path}")
+                    stream.write(chunk)
+                    remaining -= len(chunk)
+            git.stdout.read(1)  # the newline after each object
+        git.stdin.close()
+
+
+def _largest_limit(folder: Path, configs: list[Path]) -> int:
+    """The largest ``max-file-size`` the configuration files below ``folder`` allow (at least the default)."""
+    from wmdsl.project.limits import DEFAULT
+    from wmdsl.project.settings import ConfigError, Configurations
+
+    found = Configurations()
+    largest = DEFAULT.max_file_size
+    for config in configs:
+        try:
+            largest = max(largest, found.settings_for(config.parent / "_.wm").limits.max_file_size)
+        except ConfigError:
+            continue  # the check of the specs under it says what is wrong with it
+    return largest
+
+
+def export(top: Path, commit: str, folder: Path) -> list[str]:
+    """Write the specs and configuration of ``commit`` below ``folder``; the paths written, sorted.
+
+    ``folder`` must be new and empty. Paths are as git gives them, relative
+    to the top of the repository. The configuration files are written first:
+    the largest ``max-file-size`` they allow bounds what is read of a spec.
+    """
+    from wmdsl.project.settings import CONFIG_LIMIT
+
+    blobs = _listing(top, commit)
+    configs = [blob for blob in blobs if not blob.path.endswith(".wm")]
+    _write(top, configs, folder, CONFIG_LIMIT)
+    limit = _largest_limit(folder, [folder.joinpath(*blob.path.split("/")) for blob in configs])
+    _write(top, [blob for blob in blobs if blob.path.endswith(".wm")], folder, limit)
+    return [blob.path for blob in blobs]
