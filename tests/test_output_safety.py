@@ -33,6 +33,8 @@ from hypothesis import strategies as st
 
 from wmdsl import api
 from wmdsl.diagnostics import Diagnostic, Related, Severity
+from wmdsl.diff import Diff, compare_paths
+from wmdsl.diff.formats import FORMATS as DIFF_FORMATS
 from wmdsl.flow.analysis import analyze
 from wmdsl.handbook.html import CSS
 from wmdsl.model import Document
@@ -399,6 +401,36 @@ def test_analysis_is_safe(document: Document) -> None:
     text = format_analysis_json(result)
     assert_log_safe(text)
     assert json.loads(text)["workflows"][0]["title"] == PAYLOAD
+
+
+@pytest.fixture(scope="module")
+def compared(tmp_path_factory: pytest.TempPathFactory) -> Diff:
+    """A diff whose every title, text, message and file name changed to or from the payload."""
+    base = tmp_path_factory.mktemp("diff")
+    (base / "wmdsl.toml").write_text("", encoding="utf-8")
+    for side in ("old", "new"):
+        (base / side).mkdir()
+    (base / "old" / f"ok{FILE_NAME}").write_text(SPEC, encoding="utf-8")
+    (base / "new" / f"ok{FILE_NAME}").write_text(
+        SPEC.replace(P, wm(PAYLOAD + "\n::error::2")), encoding="utf-8"
+    )
+    (base / "new" / FILE_NAME).write_text(BROKEN, encoding="utf-8")
+    return compare_paths(base / "old", base / "new")
+
+
+@pytest.mark.parametrize("name", sorted(DIFF_FORMATS))
+def test_diff_formats_are_safe(name: str, compared: Diff) -> None:
+    assert compared.changes
+    assert compared.introduced
+    text = DIFF_FORMATS[name](compared)
+    assert_log_safe(text)
+    if name == "json":
+        values = {change["old"] for change in json.loads(text)["changes"]}
+        assert PAYLOAD in values  # the exact text, escaped rather than altered
+    if name == "markdown":
+        # Markdown has escapes of its own, not the stand-ins of plain text.
+        assert "\\x1b" not in text
+        assert "<U+202E>" not in text
 
 
 # -- Renderers: every format of `wmdsl render --to`, and the handbook of `wmdsl docs` -----------------
