@@ -36,14 +36,12 @@ def _lead(figures: WorkflowAnalysis, day: float) -> str:
 
 def _lead_time(workflow: str, old: WorkflowAnalysis, new: WorkflowAnalysis) -> list[Delta]:
     before, after = old.lead_time, new.lead_time
-    day = new.schedule.per_day
-    if before is None and after is None:
-        return []
-    if before is not None and after is not None and round(before, 2) == round(after, 2):
+    shown_old, shown_new = _lead(old, old.schedule.per_day), _lead(new, new.schedule.per_day)
+    if shown_old == shown_new:  # a change too small to show is no change to a reader
         return []
     change = None
     if before is not None and after is not None:
-        change = _signed(after - before, format_hours(abs(after - before), day))
+        change = _signed(after - before, format_hours(abs(after - before), new.schedule.per_day))
     return [
         Delta(
             workflow=workflow,
@@ -51,8 +49,8 @@ def _lead_time(workflow: str, old: WorkflowAnalysis, new: WorkflowAnalysis) -> l
             subject=None,
             old=None if before is None else round(before, 6),
             new=None if after is None else round(after, 6),
-            shown_old=_lead(old, day),
-            shown_new=_lead(new, day),
+            shown_old=shown_old,
+            shown_new=shown_new,
             change=change,
         )
     ]

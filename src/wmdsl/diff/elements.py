@@ -161,14 +161,6 @@ def content(
     )
 
 
-def _near(old: Named, new: Named, names: Mapping[str, str]) -> bool:
-    """Same title, and at most one other field different."""
-    if old.title is None or old.title != new.title or type(old) is not type(new):
-        return False
-    skip = frozenset({"title"})
-    return sum(a != b for a, b in zip(content(old, names, skip), content(new, {}, skip), strict=True)) <= 1
-
-
 @dataclass(slots=True)
 class _Pair:
     """The two sides of one scope while renames are looked for."""
@@ -185,10 +177,11 @@ class _Pair:
     def names(self) -> dict[str, str]:
         return {**self.inherited, **{name: new for (_, name), new in self.renamed.items()}}
 
-    def signature(self, name: str, old: bool, names: Mapping[str, str]) -> Counter[tuple[str, str]]:
-        """A node's handoffs as (direction, other end), ends renamed, unmatched ends as ``*``."""
+    def signature(
+        self, name: str, old: bool, names: Mapping[str, str], unmatched: set[str]
+    ) -> Counter[tuple[str, str]]:
+        """A node's handoffs as (direction, other end), ends renamed, ``unmatched`` ends as ``*``."""
         edges = self.old_edges if old else self.new_edges
-        unmatched = {n for _, n in (self.removed if old else self.added)}
         found: Counter[tuple[str, str]] = Counter()
         for direction, other in edges.get(name, ()):
             if other == name:
@@ -201,24 +194,36 @@ class _Pair:
         return found
 
     def candidates(self) -> dict[Key, list[Key]]:
+        """The added elements each removed one may have become, by the rule of this module."""
         names = self.names()
-        by_content: dict[tuple[str, Hashable], list[Key]] = defaultdict(list)
-        by_title: dict[tuple[str, str], list[Key]] = defaultdict(list)
+        exact: dict[tuple[str, Hashable], list[Key]] = defaultdict(list)
+        # "The same title and at most one other field different", found without comparing
+        # every pair: by the title and every field but one, once for each field left out.
+        near: dict[tuple[str, str, int, Hashable], list[Key]] = defaultdict(list)
+        untitled = frozenset({"title"})
         for key in sorted(self.added):
             element = self.new.elements[key]
-            by_content[(key[0], content(element, {}))].append(key)
+            exact[(key[0], content(element, {}))].append(key)
             if element.title is not None:
-                by_title[(key[0], element.title)].append(key)
+                rest = content(element, {}, untitled)
+                for left_out in range(len(rest)):
+                    near[(key[0], element.title, left_out, rest[:left_out] + rest[left_out + 1 :])].append(
+                        key
+                    )
+        removed_names = {name for _, name in self.removed}
+        added_names = {name for _, name in self.added}
         found: dict[Key, list[Key]] = {}
         for key in sorted(self.removed):
             element = self.old.elements[key]
-            pool = set(by_content.get((key[0], content(element, names)), ()))
+            pool = set(exact.get((key[0], content(element, names)), ()))
             if element.title is not None:
-                near = by_title.get((key[0], element.title), ())
-                pool.update(k for k in near if _near(element, self.new.elements[k], names))
+                rest = content(element, names, untitled)
+                for left_out in range(len(rest)):
+                    projection = rest[:left_out] + rest[left_out + 1 :]
+                    pool.update(near.get((key[0], element.title, left_out, projection), ()))
             if key[0] in NODES and pool:
-                mine = self.signature(key[1], True, names)
-                pool = {k for k in pool if self.signature(k[1], False, names) == mine}
+                mine = self.signature(key[1], True, names, removed_names)
+                pool = {k for k in pool if self.signature(k[1], False, names, added_names) == mine}
             if pool:
                 found[key] = sorted(pool)
         return found
@@ -256,13 +261,17 @@ class Renames:
     shared: dict[Key, str]
     workflows: dict[str, dict[Key, str]]
     matched: dict[str, str]  # old workflow key → new workflow key, for the workflows on both sides
+    # What names() gave, by workflow: asked once for every finding of a side.
+    _names: dict[str | None, Mapping[str, str]] = field(default_factory=dict, compare=False)
 
-    def names(self, workflow: str | None = None) -> dict[str, str]:
+    def names(self, workflow: str | None = None) -> Mapping[str, str]:
         """Old name → new name of what a scope sees: the shared renames, then the workflow's own."""
-        found = {name: new for (_, name), new in self.shared.items()}
-        if workflow is not None:
-            found.update((name, new) for (_, name), new in self.workflows.get(workflow, {}).items())
-        return found
+        if workflow not in self._names:
+            found = {name: new for (_, name), new in self.shared.items()}
+            if workflow is not None:
+                found.update((name, new) for (_, name), new in self.workflows.get(workflow, {}).items())
+            self._names[workflow] = found
+        return self._names[workflow]
 
 
 def renames(old: Flat, new: Flat) -> Renames:

@@ -53,8 +53,11 @@ def _subject(diagnostic: Diagnostic, found: Renames | None) -> str | None:
         return "/".join(f"{kind}:{name}" for kind, _, name in parts)
     workflow = next((name for kind, _, name in parts if kind == "workflow"), None)
     names = found.names(found.matched.get(workflow) if workflow is not None else None)
-    names.update(found.matched)  # a workflow's own name
-    return "/".join(f"{kind}:{names.get(name, name)}" for kind, _, name in parts)
+
+    def renamed(kind: str, name: str) -> str:
+        return found.matched.get(name, name) if kind == "workflow" else names.get(name, name)
+
+    return "/".join(f"{kind}:{renamed(kind, name)}" for kind, _, name in parts)
 
 
 Keyed = Callable[[Diagnostic, "Renames | None"], Hashable]
