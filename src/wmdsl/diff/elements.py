@@ -58,7 +58,7 @@ CHILDREN = frozenset(name for name, _ in KINDS) | {"handoffs"}
 Key = tuple[str, str]  # (kind, name)
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Scope:
     """The elements of one scope by (kind, name), and its handoffs."""
 
@@ -74,7 +74,7 @@ class Scope:
         return found
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Flat:
     """A side's scopes: the shared one (``None``) and each workflow's, by the workflow's key."""
 
@@ -161,21 +161,21 @@ def content(
     )
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Pair:
-    """The two sides of one scope while renames are looked for."""
+    """The two sides of one scope while renames are looked for (its sets and ``renamed`` fill as they are)."""
 
     old: Scope
     new: Scope
-    inherited: Mapping[str, str]  # renames of the enclosing scope
     removed: set[Key]
     added: set[Key]
     renamed: dict[Key, str] = field(default_factory=dict)  # old (kind, name) → new name
     old_edges: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     new_edges: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
-    def names(self) -> dict[str, str]:
-        return {**self.inherited, **{name: new for (_, name), new in self.renamed.items()}}
+    def names(self, inherited: Mapping[str, str]) -> dict[str, str]:
+        """Old name → new name of what the scope sees: ``inherited`` (the enclosing scope's), then its own."""
+        return {**inherited, **{name: new for (_, name), new in self.renamed.items()}}
 
     def signature(
         self, name: str, old: bool, names: Mapping[str, str], unmatched: set[str]
@@ -193,9 +193,9 @@ class _Pair:
             found[(direction, end)] += 1
         return found
 
-    def candidates(self) -> dict[Key, list[Key]]:
+    def candidates(self, inherited: Mapping[str, str]) -> dict[Key, list[Key]]:
         """The added elements each removed one may have become, by the rule of this module."""
-        names = self.names()
+        names = self.names(inherited)
         exact: dict[tuple[str, Hashable], list[Key]] = defaultdict(list)
         # "The same title and at most one other field different", found without comparing
         # every pair: by the title and every field but one, once for each field left out.
@@ -228,9 +228,9 @@ class _Pair:
                 found[key] = sorted(pool)
         return found
 
-    def step(self) -> bool:
+    def step(self, inherited: Mapping[str, str]) -> bool:
         """Take the renames that are the only pair for both ends; True when some were found."""
-        found = self.candidates()
+        found = self.candidates(inherited)
         claims = Counter(k for keys in found.values() for k in keys)
         taken = [
             (old, keys[0]) for old, keys in sorted(found.items()) if len(keys) == 1 and claims[keys[0]] == 1
@@ -242,11 +242,10 @@ class _Pair:
         return bool(taken)
 
 
-def _pair(old: Scope, new: Scope, inherited: Mapping[str, str]) -> _Pair:
+def _pair(old: Scope, new: Scope) -> _Pair:
     return _Pair(
         old,
         new,
-        inherited,
         {k for k in old.elements if k not in new.elements},
         {k for k in new.elements if k not in old.elements},
         old_edges=old.adjacency(),
@@ -276,7 +275,7 @@ class Renames:
 
 def renames(old: Flat, new: Flat) -> Renames:
     """Every rename between ``old`` and ``new`` (see the module's description for the rule)."""
-    shared = _pair(old.shared, new.shared, {})
+    shared = _pair(old.shared, new.shared)
     scopes: dict[str, tuple[str, _Pair]] = {}
 
     def pair_workflows() -> None:
@@ -286,16 +285,15 @@ def renames(old: Flat, new: Flat) -> Renames:
                 continue
             new_key = shared.renamed.get((kind, name), name if name in new.workflows else None)
             if new_key is not None and new_key not in scopes:
-                scopes[new_key] = (name, _pair(old.workflows[name], new.workflows[new_key], {}))
+                scopes[new_key] = (name, _pair(old.workflows[name], new.workflows[new_key]))
 
     pair_workflows()
     while True:
-        progress = shared.step()
+        progress = shared.step({})
         pair_workflows()
-        inherited = shared.names()
+        inherited = shared.names({})
         for _, pair in scopes.values():
-            pair.inherited = inherited
-            progress = pair.step() or progress
+            progress = pair.step(inherited) or progress
         if not progress:
             break
     matched = {old_key: new_key for new_key, (old_key, _) in scopes.items()}
