@@ -368,13 +368,26 @@ def test_paths_that_cannot_be_compared_are_messages_and_exit_2(
 
 
 def test_the_output_file_is_written_whole_and_never_over_a_spec(project: Path) -> None:
-    _tree(project, {"org/people.wm": PEOPLE, "a.wm": CARE, "b.wm": CARE.replace("wip 3", "wip 4")})
+    _tree(
+        project,
+        {"org/people.wm": PEOPLE, "a.wm": CARE, "b.wm": CARE.replace("wip 3", "wip 4"), "a.txt": CARE},
+    )
     assert run(project, "diff", "a.wm", "b.wm", "--format", "markdown", "-o", "out/diff.md")[0] == 0
     assert (project / "out" / "diff.md").read_text(encoding="utf-8").startswith("**wmdsl diff**")
+    code, output = run(project, "diff", "a.txt", "b.wm", "-o", "a.txt")
+    assert code == 2
+    assert "refusing to write over a.txt" in output
     code, output = run(project, "diff", "a.wm", "b.wm", "-o", "b.wm")
     assert code == 2
     assert "refusing to write over b.wm" in output
     assert (project / "b.wm").read_text(encoding="utf-8") == CARE.replace("wip 3", "wip 4")
+
+
+def test_the_command_offers_every_format() -> None:
+    from wmdsl.commands.diff import FORMAT_NAMES
+    from wmdsl.diff.formats import FORMATS as REGISTERED
+
+    assert tuple(REGISTERED) == FORMAT_NAMES
 
 
 def test_markdown_escapes_what_the_specs_say(project: Path) -> None:

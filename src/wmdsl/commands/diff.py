@@ -6,8 +6,10 @@ from pathlib import Path
 
 import click
 
-from wmdsl.commands.shared import EXCLUDE, ROOT, ConfigFailure
+from wmdsl.commands.shared import EXCLUDE, ROOT, ConfigFailure, refuse_overwriting
 from wmdsl.project import files
+
+FORMAT_NAMES = ("text", "markdown", "json")  # = wmdsl.diff.formats.FORMATS
 
 
 @click.command()
@@ -22,7 +24,7 @@ from wmdsl.project import files
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "markdown", "json"]),
+    type=click.Choice(FORMAT_NAMES),
     default="text",
     show_default=True,
     help="Text, a Markdown pull-request comment, or JSON.",
@@ -76,6 +78,7 @@ def diff(
             raise click.UsageError(
                 f"refusing to write over {output}: it is a spec; choose another output file"
             )
+        refuse_overwriting(output, [path for path in paths if path.is_file()])
         files.write_atomic(output, text)
     else:
         click.echo(text, nl=False)
