@@ -8,7 +8,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, NoReturn
@@ -74,10 +74,39 @@ def watch_and_check(
             "watching for changes (Ctrl-C to stop)"
         )
 
+    def stamps() -> dict[str, tuple[int, int] | None]:
+        found: dict[str, tuple[int, int] | None] = {}
+        for name in latest.files:
+            try:
+                status = os.stat(name)
+                found[name] = (status.st_mtime_ns, status.st_size)
+            except OSError:
+                found[name] = None
+        return found
+
+    read = stamps()
+    missed: list[str] = []
+
+    def ready() -> None:
+        # Watching starts after the first check: a file saved in between is checked now.
+        missed.extend(name for name, stamp in stamps().items() if read.get(name) != stamp)
+        status("checked")
+
+    def batches() -> Iterator[list[str]]:
+        for changed in changes(targets, threading.Event(), ready):
+            if missed:
+                changed = sorted({*changed, *missed})
+                missed.clear()
+            yield changed
+            if missed:  # found when the watch started, with nothing else changed since
+                yield list(missed)
+                missed.clear()
+
     try:
         show(first)
-        status("checked")
-        for changed in changes(targets, threading.Event()):
+        for changed in batches():
+            if not changed:
+                continue
             if terminal:
                 click.echo(CLEAR, nl=False)
             try:

@@ -70,12 +70,17 @@ def _stamps(files: Sequence[Path]) -> dict[Path, tuple[int, int] | None]:
 
 
 def changes(
-    targets: Callable[[], tuple[list[Path], list[Path]]], stop: threading.Event
+    targets: Callable[[], tuple[list[Path], list[Path]]],
+    stop: threading.Event,
+    ready: Callable[[], None] | None = None,
 ) -> Iterator[list[str]]:
     """The paths that changed, each time something of the project changes, until ``stop`` is set.
 
     ``targets`` says what to watch (folders, configuration files); it is asked
     again after every change, as a change can add or remove an import.
+    ``ready`` is called once, when the first watch is running: a change made
+    after it is never missed (one made before it may be, so a caller that
+    says it is watching says so then, and looks for changes it missed).
     """
     spec_filter = SpecFilter()
     while not stop.is_set():
@@ -97,6 +102,9 @@ def changes(
                 rust_timeout=TICK_MS,
                 yield_on_timeout=True,
             ):
+                if ready is not None:
+                    ready()
+                    ready = None
                 changed = sorted({path for _, path in batch})
                 now = _stamps(configs)
                 changed += [str(path) for path in configs if now[path] != stamps[path]]
