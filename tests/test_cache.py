@@ -256,3 +256,65 @@ def test_a_did_you_mean_from_a_folder_listing_is_never_replayed(project: Path, p
     again = run()
     same(again, fresh())
     assert "did you mean `people.wm`?" in (again.diagnostics[0].hint or "")
+
+
+def _check_command(*args: str) -> str:
+    from click.testing import CliRunner
+
+    from wmdsl.cli import cli
+
+    done = CliRunner().invoke(cli, ["check", *args])
+    assert done.exception is None or isinstance(done.exception, SystemExit), done.output
+    return done.output
+
+
+def _no_fresh_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(self: object, path: Path) -> None:
+        raise AssertionError(f"{path} was checked again: the cache should have answered")
+
+    monkeypatch.setattr(api._Job, "check", refuse)
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "sarif", "github", "junit"])
+def test_a_hit_from_inside_the_repository_shows_the_path_given_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, output_format: str
+) -> None:
+    # The record is made from the folder above the repository and read from inside it.
+    repository = tmp_path / "repo"
+    (repository / ".git").mkdir(parents=True)
+    (repository / "specs").mkdir()
+    (repository / "specs" / "c.wm").write_text(BROKEN, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert "repo/specs/c.wm" in _check_command("repo/specs/c.wm", "--format", output_format)
+    monkeypatch.chdir(repository)
+    expected = _check_command("specs/c.wm", "--format", output_format, "--no-cache")
+    _no_fresh_checks(monkeypatch)
+    shown = _check_command("specs/c.wm", "--format", output_format)
+    assert shown == expected
+    assert "specs/c.wm" in shown
+    assert "repo/specs" not in shown
+    if output_format == "github":
+        assert {line.split("file=")[1].split(",")[0] for line in shown.splitlines()} == {"specs/c.wm"}
+
+
+def test_a_configuration_named_relative_to_the_run_is_keyed_by_where_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two configuration files alike, each applying per-file-ignores below its own
+    # folder: `--config wmdsl.toml` names one from above and the other from inside.
+    settings = '[per-file-ignores]\n"specs/*.wm" = ["FLW"]\n'
+    (tmp_path / "wmdsl.toml").write_text(settings, encoding="utf-8")
+    inner = tmp_path / "sub"
+    (inner / "specs").mkdir(parents=True)
+    (inner / "wmdsl.toml").write_text(settings, encoding="utf-8")
+    (inner / "specs" / "c.wm").write_text(
+        'workflow w {\n  owner @n\n  person @n "N"\n  stage a "A"\n}\n', encoding="utf-8"
+    )
+    configured = api.Overrides(config=Path("wmdsl.toml"))
+    monkeypatch.chdir(tmp_path)
+    above = api.check(["sub/specs/c.wm"], overrides=configured, cache=True)
+    assert any(d.code.startswith("FLW") for d in above.diagnostics)
+    monkeypatch.chdir(inner)
+    inside = api.check(["specs/c.wm"], overrides=configured, cache=True)
+    same(inside, api.check(["specs/c.wm"], overrides=configured))
+    assert not any(d.code.startswith("FLW") for d in inside.diagnostics)

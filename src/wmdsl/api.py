@@ -165,8 +165,15 @@ class _Job:
         if id(settings) not in self.described:
             import json
 
+            described = settings.describe()
+            if settings.source is not None:
+                # `--config` may name its file relative to where the run is, and
+                # per-file-ignores match below the file's folder: the key names the
+                # folder itself, so a run from elsewhere never replays another's.
+                source = Path(os.path.abspath(settings.source))
+                described["config"] = (source.parent.resolve() / source.name).as_posix()
             # The settings are kept beside their text, so their id is not reused.
-            self.described[id(settings)] = (settings, json.dumps(settings.describe(), sort_keys=True))
+            self.described[id(settings)] = (settings, json.dumps(described, sort_keys=True))
         return self.described[id(settings)][1]
 
     def slot(self, path: Path, settings: Settings) -> tuple[Cache, str] | None:
