@@ -123,7 +123,9 @@ def test_junit_is_well_formed_and_counts() -> None:
     report = broken_report()
     root = ET.fromstring(FORMATTERS["junit"](report, False))
     assert root.tag == "testsuites"
-    assert int(root.get("failures", "0")) == len(report.diagnostics)
+    failing = [d for d in report.diagnostics if d.severity >= report.fail_on]
+    assert 0 < int(root.get("failures", "0")) == len(failing) < len(report.diagnostics)
+    assert len(root.findall(".//testcase")) >= len(report.diagnostics)
     hostile = ET.fromstring(FORMATTERS["junit"](hostile_report(), False))
     failure = hostile.find(".//failure")
     assert failure is not None

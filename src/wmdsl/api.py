@@ -343,7 +343,8 @@ def check(
     if overrides.fail_on is not None:
         fail_on = Severity.parse(overrides.fail_on)
     inputs = sorted({real for result in results for real in result.inputs})
-    return Report([r.shown for r in results], sorted_unique(diagnostics), sources, fail_on, inputs)
+    given = os.path.abspath(root) if root is not None else None
+    return Report([r.shown for r in results], sorted_unique(diagnostics), sources, fail_on, inputs, given)
 
 
 @dataclass(slots=True)

@@ -38,6 +38,9 @@ class Report:
     sources: dict[str, str] = field(default_factory=dict)
     fail_on: Severity = Severity.ERROR
     inputs: list[str] = field(default_factory=list)  # the real path of every file read, sorted
+    # The project root the run was given (``--root``), absolute: where files outside a
+    # repository are named from in the formats that want a repository's paths.
+    root: str | None = None
 
     def count(self, severity: Severity) -> int:
         """How many diagnostics have ``severity``."""

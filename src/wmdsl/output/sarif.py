@@ -1,7 +1,7 @@
 """SARIF 2.1.0, as GitHub code scanning accepts it.
 
 The driver lists every code (rules and language errors) with help text and a
-``helpUri``; results carry repository-relative URIs (``%SRCROOT%``), regions,
+``helpUri``; results carry URIs relative to the top of the repository (``%SRCROOT%``), regions,
 related locations and ``partialFingerprints`` that survive edits elsewhere in
 the file (:mod:`wmdsl.diagnostics.fingerprints`: they hash the code, file,
 message and the text of the line, not its number).
@@ -78,7 +78,15 @@ def _rule_descriptors() -> list[dict[str, Any]]:
 
 
 def sarif_document(report: Report) -> dict[str, Any]:
-    """The report as a SARIF log (plain data)."""
+    """The report as a SARIF log (plain data).
+
+    Code scanning resolves ``%SRCROOT%`` to the top of the checkout, so every
+    file is named from the top of its repository (:mod:`wmdsl.project.places`),
+    whatever folder the run was started in; so is each finding's fingerprint.
+    """
+    from wmdsl.project.places import relocated
+
+    report = relocated(report)
     descriptors = _rule_descriptors()
     index = {d["id"]: i for i, d in enumerate(descriptors)}
     sources = SourceLines(report.sources)
