@@ -149,3 +149,76 @@ def test_junit_failures_are_exactly_the_findings_that_fail_the_run(project: Path
     (suite,) = root.findall("testsuite")
     assert suite.get("failures") == str(len(errors))
     assert suite.get("tests") == str(len(report.diagnostics))
+
+
+# -- GitLab Code Quality ----------------------------------------------------------------------------------
+
+SCHEMA = Path(__file__).parent / "schemas" / "gitlab-codequality.schema.json"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def gitlab_issues(text: str) -> list[dict[str, Any]]:
+    """The issues of a Code Quality report, validated against GitLab's published format."""
+    import jsonschema
+
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.Draft7Validator.check_schema(schema)
+    assert not text.startswith("\ufeff")  # GitLab's parser refuses a byte order mark
+    issues: list[dict[str, Any]] = json.loads(text)
+    jsonschema.validate(issues, schema, cls=jsonschema.Draft7Validator)
+    return issues
+
+
+def test_the_schema_refuses_what_gitlab_refuses() -> None:
+    import jsonschema
+
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    good = {
+        "description": "d",
+        "check_name": "c",
+        "fingerprint": "f",
+        "severity": "minor",
+        "location": {"path": "a/b.wm", "lines": {"begin": 2}},
+    }
+    jsonschema.validate([good], schema)
+    wrong = [
+        {**good, "severity": "warning"},
+        {key: value for key, value in good.items() if key != "fingerprint"},
+        {**good, "location": {"path": "/abs/b.wm", "lines": {"begin": 2}}},
+        {**good, "location": {"path": "a/b.wm"}},
+    ]
+    for issue in wrong:
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate([issue], schema)
+
+
+def test_gitlab_reports_of_every_example_match_the_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    report = api.check(sorted(Path("examples").rglob("*.wm")))  # the broken ones too, named
+    issues = gitlab_issues(FORMATTERS["gitlab"](report, False))
+    assert len(issues) == len(report.diagnostics) > 0
+    scale = {"error": "major", "warning": "minor", "info": "info"}
+    assert [issue["severity"] for issue in issues] == [scale[d.severity.label] for d in report.diagnostics]
+    assert len({issue["fingerprint"] for issue in issues}) == len(issues)
+    assert {issue["check_name"] for issue in issues} == {d.code for d in report.diagnostics}
+    assert all(issue["location"]["path"].startswith("examples/") for issue in issues)
+    sarif = json.loads(FORMATTERS["sarif"](report, False))["runs"][0]["results"]
+    assert [issue["fingerprint"] for issue in issues] == [r["partialFingerprints"]["wmdsl/v1"] for r in sarif]
+    assert gitlab_issues(FORMATTERS["gitlab"](api.Report([], []), False)) == []
+
+
+def test_gitlab_paths_and_fingerprints_are_the_repository_s_from_any_folder(
+    repository: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    status, text = check("org/specs/c.wm", "--format", "gitlab")
+    assert status == 1
+    at_the_top = gitlab_issues(text)
+    monkeypatch.chdir(repository / "org" / "specs")
+    inside = gitlab_issues(check("c.wm", "--format", "gitlab")[1])
+    assert inside == at_the_top
+    assert {issue["location"]["path"] for issue in inside} == {"org/specs/c.wm"}
+    report = api.check(["c.wm"])
+    for issue, finding in zip(inside, report.diagnostics, strict=True):
+        assert issue["check_name"] == finding.code
+        assert issue["description"] == finding.message + (f" ({finding.hint})" if finding.hint else "")
+        assert issue["location"]["lines"] == {"begin": finding.span.line, "end": finding.span.end_line}

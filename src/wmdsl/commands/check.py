@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from wmdsl.diagnostics import Diagnostic
     from wmdsl.project.settings import Overrides
 
-FORMAT_NAMES = ("text", "json", "sarif", "github", "junit")  # = wmdsl.output.FORMATTERS
+FORMAT_NAMES = ("text", "json", "sarif", "github", "gitlab", "junit")  # = wmdsl.output.FORMATTERS
 PRESET_NAMES = ("recommended", "strict", "correctness")  # = wmdsl.project.settings.PRESETS
 
 

@@ -30,7 +30,7 @@ def _on_demand(name: str) -> Formatter:
 
 
 FORMATTERS: dict[str, Formatter] = {
-    name: _on_demand(name) for name in ("text", "json", "sarif", "github", "junit")
+    name: _on_demand(name) for name in ("text", "json", "sarif", "github", "gitlab", "junit")
 }
 
 __all__ = ["FORMATTERS", "Formatter"]
