@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 
 from wmdsl import api
 from wmdsl.diagnostics import Diagnostic, Related, Severity
+from wmdsl.diagnostics.report import Baselined, BaselineEntry
 from wmdsl.diff import Diff, compare_paths
 from wmdsl.diff.formats import FORMATS as DIFF_FORMATS
 from wmdsl.flow.analysis import analyze
@@ -324,12 +325,15 @@ def checked(folder: Path) -> api.Report:
 
 
 def synthetic_report() -> api.Report:
-    """Every field of a diagnostic holds the payload, the file name too."""
+    """Every field of a diagnostic holds the payload, the file name too, and so does a baseline's entry."""
     span = Span(file=FILE_NAME, line=2, col=1, end_line=2, end_col=4)
     diagnostic = Diagnostic(
         "CLR001", Severity.ERROR, PAYLOAD, span, hint=PAYLOAD, related=(Related(span, PAYLOAD),)
     )
-    return api.Report([FILE_NAME], [diagnostic], {FILE_NAME: PAYLOAD})
+    gone = BaselineEntry("0" * 32 + ":1", PAYLOAD, FILE_NAME, PAYLOAD)
+    return api.Report(
+        [FILE_NAME], [diagnostic], {FILE_NAME: PAYLOAD}, baseline=Baselined(FILE_NAME, 1, (gone,))
+    )
 
 
 @pytest.fixture(scope="module")
@@ -359,6 +363,7 @@ def test_check_formats_keep_json_and_commands_whole(name: str) -> None:
         [found] = json.loads(text)["diagnostics"]
         assert (found["file"], found["message"], found["hint"]) == (FILE_NAME, PAYLOAD, PAYLOAD)
         assert found["related"][0]["message"] == PAYLOAD
+        assert json.loads(text)["baseline"]["gone"][0]["message"] == PAYLOAD
     elif name == "sarif":
         [result] = json.loads(text)["runs"][0]["results"]
         assert result["message"]["text"].startswith(PAYLOAD)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -15,6 +16,7 @@ from wmdsl.project import files
 if TYPE_CHECKING:
     from wmdsl import api
     from wmdsl.diagnostics import Diagnostic
+    from wmdsl.diagnostics.report import BaselineEntry
     from wmdsl.project.settings import Overrides
 
 FORMAT_NAMES = ("text", "json", "sarif", "github", "gitlab", "junit")  # = wmdsl.output.FORMATTERS
@@ -116,6 +118,48 @@ def _fix(report: api.Report) -> bool:
     return changed
 
 
+def _baseline(
+    baseline: Path | None, write_baseline: Path | None, output: Path | None
+) -> list[BaselineEntry] | None:
+    """The entries of ``--baseline`` (None without one), read before the check: a wrong one stops the run."""
+    from wmdsl.project.baseline import BaselineError, load
+
+    if baseline is not None and write_baseline is not None:
+        raise click.UsageError(
+            "--baseline and --write-baseline cannot be used together: "
+            "--write-baseline FILE records this run's findings in FILE and reports what it does not cover"
+        )
+    for given in filter(None, (baseline, write_baseline)):
+        if given.suffix == ".wm":
+            raise click.UsageError(f"a baseline is not a spec: {given} ends in .wm; choose another file")
+        if output is not None and os.path.abspath(given) == os.path.abspath(output):
+            raise click.UsageError(f"-o names the baseline {given}; choose another output file")
+    if baseline is None:
+        return None
+    try:
+        return load(baseline)
+    except BaselineError as error:
+        raise ConfigFailure(str(error)) from error
+
+
+def _write_baseline(path: Path, report: api.Report) -> list[BaselineEntry]:
+    """Record the rule findings of ``report`` in ``path`` (atomically); the entries written."""
+    from wmdsl.project.baseline import BaselineError, dumps, parse
+
+    data = dumps(report)
+    try:
+        recorded = parse(data, path.as_posix())  # what a later run reads, so this run hides the same
+    except BaselineError as error:  # pragma: no cover - a baseline wmdsl writes always reads back
+        raise ConfigFailure(str(error)) from error
+    try:
+        files.write_atomic(path, data)
+    except OSError as error:
+        reason = (error.strerror or str(error)).lower()
+        raise ConfigFailure(f"cannot write baseline {path}: {reason}") from error
+    say(f"{path}: recorded {len(recorded)} finding{'s' * (len(recorded) != 1)} as the baseline")
+    return recorded
+
+
 def _name(code: str) -> str:
     from wmdsl.diagnostics import codes
 
@@ -178,6 +222,17 @@ def _name(code: str) -> str:
 @click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
 @EXCLUDE
 @ROOT
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Report only the findings this baseline (from --write-baseline) does not list, "
+    "and the entries of it that no longer occur.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Record this run's rule findings in FILE (replacing it), then report what it does not cover.",
+)
 @click.option("--no-cache", is_flag=True, help="Check every file again, ignoring cached results.")
 @click.option(
     "--cache-dir",
@@ -210,6 +265,8 @@ def check(
     isolated: bool,
     exclude: tuple[str, ...],
     root: Path | None,
+    baseline: Path | None,
+    write_baseline: Path | None,
     no_cache: bool,
     cache_dir: Path | None,
     jobs: int | None,
@@ -230,6 +287,7 @@ def check(
     overrides = _overrides(preset, select, extend_select, ignore, fail_on, config, isolated)
     if watch and (fix or show_settings):
         raise click.UsageError(f"--watch cannot be used with {'--fix' if fix else '--show-settings'}")
+    recorded = _baseline(baseline, write_baseline, output)
     try:
         if show_settings:
             first = api.discover(paths, exclude, overrides)[0]
@@ -263,18 +321,43 @@ def check(
         raise click.UsageError(str(error)) from error
     except ConfigError as error:
         raise ConfigFailure(str(error)) from error
+
+    def read(report: api.Report) -> list[Path]:
+        """What no file this run writes may replace: the specs, their imports, the configuration."""
+        found = {settings_for(Path(name), overrides).source for name in report.files}
+        return [*map(Path, [*report.files, *report.sources, *report.inputs]), *filter(None, found)]
+
+    if write_baseline is not None:
+        if output is not None:  # refused before the baseline is written, not after
+            refuse_overwriting(output, [*read(report), write_baseline])
+        refuse_overwriting(write_baseline, read(report))
+        recorded = _write_baseline(write_baseline, report)
+
+    def baselined(report: api.Report) -> api.Report:
+        if recorded is None:
+            return report
+        from wmdsl.project.baseline import apply
+
+        report = apply(report, recorded, (write_baseline or baseline or Path()).as_posix())
+        if statistics or output_format not in ("text", "json"):
+            # The other formats have no place for what the baseline did: it is said beside them.
+            from wmdsl.output.text import baseline_lines
+
+            for line in baseline_lines(report):
+                say(line)
+        return report
+
     color = output is None and use_color(no_color)
 
     def show(report: api.Report) -> None:
         text = _statistics(report, output_format) if statistics else FORMATTERS[output_format](report, color)
         if output is not None:
-            configs = {settings_for(Path(name), overrides).source for name in report.files}
-            read = [*report.files, *report.sources, *report.inputs]
-            refuse_overwriting(output, [*map(Path, read), *filter(None, configs)])
+            refuse_overwriting(output, [*read(report), *filter(None, [baseline, write_baseline])])
             files.write_atomic(output, text)
         else:
             click.echo(text, nl=False)
 
+    report = baselined(report)
     if watch:
         from wmdsl.commands.watch import watch_and_check
 
@@ -282,6 +365,6 @@ def check(
             found = {settings_for(Path(name), overrides).source for name in report.files}
             return sorted({*filter(None, found), *filter(None, [config])})
 
-        watch_and_check(paths, report, run, show, configs)
+        watch_and_check(paths, report, lambda: baselined(run()), show, configs)
     show(report)
     sys.exit(0 if exit_zero else report.exit_code())

@@ -29,6 +29,29 @@ class FileResult:
     stamp: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class BaselineEntry:
+    """A finding a baseline records: its fingerprint, and its code, file and message for people to read.
+
+    ``file`` is named from the top of its repository, as the fingerprint is
+    made (see :mod:`wmdsl.project.places`).
+    """
+
+    fingerprint: str
+    code: str
+    file: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Baselined:
+    """What a baseline did to a report: where it is, how many findings it hid, its entries no longer found."""
+
+    file: str
+    hidden: int
+    gone: tuple[BaselineEntry, ...] = ()
+
+
 @dataclass(slots=True)
 class Report:
     """The outcome of checking one or more files."""
@@ -41,6 +64,8 @@ class Report:
     # The project root the run was given (``--root``), absolute: where files outside a
     # repository are named from in the formats that want a repository's paths.
     root: str | None = None
+    # The baseline the findings were filtered by (``--baseline``), if any.
+    baseline: Baselined | None = None
 
     def count(self, severity: Severity) -> int:
         """How many diagnostics have ``severity``."""

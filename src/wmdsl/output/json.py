@@ -50,4 +50,14 @@ def format_json(report: Report, color: bool = False) -> str:
             "infos": report.count(Severity.INFO),
         },
     }
+    if report.baseline is not None:
+        # Entries that no longer occur are a list of their own: they are not findings.
+        document["baseline"] = {
+            "file": report.baseline.file,
+            "hidden": report.baseline.hidden,
+            "gone": [
+                {"fingerprint": e.fingerprint, "code": e.code, "file": e.file, "message": e.message}
+                for e in report.baseline.gone
+            ],
+        }
     return for_json(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"

@@ -160,12 +160,30 @@ def summary(report: Report) -> str:
     return f"Found {listed} in {files}."
 
 
+def baseline_lines(report: Report) -> list[str]:
+    """What the baseline did: how many findings it hid, and an info line per entry that no longer occurs."""
+    baseline = report.baseline
+    if baseline is None:
+        return []
+    hidden = f"{baseline.hidden} recorded finding{'s' * (baseline.hidden != 1)}"
+    lines = [f"Baseline {baseline.file}: {hidden} not shown."]
+    lines += [
+        f"{baseline.file}: info: no longer occurs: {entry.code} in {entry.file}: {entry.message}"
+        for entry in baseline.gone
+    ]
+    if baseline.gone:
+        lines.append(f"  = hint: `wmdsl check --write-baseline {baseline.file}` records today's findings")
+    # The entries are read from the checked tree: each stays on its line, escapes spelt out.
+    return [visible(line, multiline=False) for line in lines]
+
+
 def report_lines(report: Report) -> list[Line]:
-    """The whole report: each diagnostic with its frame and a blank line, then the summary."""
+    """The whole report: each diagnostic with its frame and a blank line, the summary, the baseline."""
     blank: Line = ("", [])
     sources = SourceLines(report.sources)
     lines = [line for d in report.diagnostics for line in (*layout(d, sources), blank)]
     lines.append(("bold", [(summary(report), "")]))
+    lines += [("", [(line, "")]) for line in baseline_lines(report)]
     return lines
 
 
@@ -176,7 +194,7 @@ def format_text(report: Report, color: bool = False) -> str:
     runner's command (:func:`wmdsl.output.safe.no_commands`).
     """
     if not report.diagnostics and not color:
-        return summary(report) + "\n"
+        return no_commands("".join(line + "\n" for line in [summary(report), *baseline_lines(report)]))
     lines = report_lines(report)
     if color:
         return no_commands("".join(printed_by_rich(lines, color)))
