@@ -17,7 +17,6 @@ a job runs in, and two equal findings are told apart by their count.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from wmdsl.diagnostics import Severity
@@ -33,13 +32,11 @@ SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "
 
 
 def fingerprints(report: Report) -> list[str]:
-    """The fingerprint of each finding of ``report`` (named from the top of its repository), in order."""
-    from wmdsl.output.lines import SourceLines
-    from wmdsl.output.sarif import _fingerprint  # the one SARIF publishes
+    """The fingerprint SARIF publishes for each finding of ``report``, in order."""
+    from wmdsl.output.sarif import sarif_document
 
-    sources = SourceLines(report.sources)
-    seen: Counter[str] = Counter()
-    return [_fingerprint(d, sources, seen) for d in report.diagnostics]
+    results = sarif_document(report)["runs"][0]["results"]
+    return [result["partialFingerprints"]["wmdsl/v1"] for result in results]
 
 
 def gitlab_document(report: Report) -> list[dict[str, Any]]:
@@ -48,7 +45,7 @@ def gitlab_document(report: Report) -> list[dict[str, Any]]:
 
     placed = relocated(report)
     issues = []
-    for d, fingerprint in zip(placed.diagnostics, fingerprints(placed), strict=True):
+    for d, fingerprint in zip(placed.diagnostics, fingerprints(report), strict=True):
         issues.append(
             {
                 "description": d.message + (f" ({d.hint})" if d.hint else ""),

@@ -61,20 +61,15 @@ def recordable(diagnostic: Diagnostic) -> bool:
     return entry is not None and entry.family is not codes.Family.SYN
 
 
-def _fingerprints(report: Report) -> list[str]:
-    from wmdsl.output.gitlab import fingerprints  # the ones SARIF publishes
-
-    return fingerprints(report)
-
-
 def entries(report: Report) -> list[BaselineEntry | None]:
     """The baseline entry of each finding of ``report``, in order (None: a language error)."""
+    from wmdsl.output.gitlab import fingerprints  # the ones SARIF publishes
     from wmdsl.project.places import relocated
 
     placed = relocated(report)
     return [
         BaselineEntry(fingerprint, d.code, d.span.file, d.message) if recordable(d) else None
-        for d, fingerprint in zip(placed.diagnostics, _fingerprints(placed), strict=True)
+        for d, fingerprint in zip(placed.diagnostics, fingerprints(report), strict=True)
     ]
 
 
