@@ -298,3 +298,20 @@ def test_what_a_baseline_says_is_shown_safely(repository: Path) -> None:
     assert "\\x1b[2Jgone\\x0a::error::planted <U+202E>evil" in out
     status, out, _ = check("specs", "--baseline", NAME, "--exit-zero", "--format", "json")
     assert json.loads(out)["baseline"]["gone"][0]["message"] == hostile["message"]
+
+
+def test_a_watched_check_applies_the_baseline_to_every_run(
+    repository: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wmdsl.commands import watch
+
+    check("specs", "--write-baseline", NAME)
+    seen: list[api.Report] = []
+
+    def instead(paths: Any, first: api.Report, run: Any, show: Any, configs: Any) -> None:
+        seen.extend([first, run()])
+        raise SystemExit(0)
+
+    monkeypatch.setattr(watch, "watch_and_check", instead)
+    assert check("specs", "--watch", "--baseline", NAME)[0] == 0
+    assert [(r.diagnostics, r.baseline is not None and r.baseline.hidden) for r in seen] == [([], 12)] * 2
