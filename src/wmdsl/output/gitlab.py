@@ -32,11 +32,12 @@ SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "
 
 
 def fingerprints(report: Report) -> list[str]:
-    """The fingerprint SARIF publishes for each finding of ``report``, in order."""
-    from wmdsl.output.sarif import sarif_document
+    """The fingerprint SARIF publishes for each finding of ``report``, in order (files named from the top)."""
+    from wmdsl.diagnostics.fingerprints import fingerprints as of
+    from wmdsl.project.places import relocated
 
-    results = sarif_document(report)["runs"][0]["results"]
-    return [result["partialFingerprints"]["wmdsl/v1"] for result in results]
+    placed = relocated(report)
+    return of(placed.diagnostics, placed.sources)
 
 
 def gitlab_document(report: Report) -> list[dict[str, Any]]:
