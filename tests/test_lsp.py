@@ -311,7 +311,7 @@ async def test_hover_on_a_name_shows_its_declaration_and_a_stage_its_flow(editor
     assert "(shared)" in lane
     stage = await _hover(editor, PROCUREMENT, "qualify -> security_review", 1)
     assert "**stage** `qualify`" in stage
-    assert "procurement.wm:43" in stage
+    assert "procurement.wm:48" in stage
     assert "Owner `@petra`, lane `buying`, WIP 4, effort 3h." in stage
     assert "arrivals a week" in stage
     assert "% busy" in stage

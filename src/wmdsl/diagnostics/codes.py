@@ -136,6 +136,12 @@ UNUSED_DECLARATION = define(
     _W,
     "A person, lane, work type, calendar, decision or board is declared and never used.",
 )
+UNEXPLAINED_WORK = define(
+    "CLR009",
+    "unexplained-work",
+    _W,
+    "A work type an intake accepts does not say why it matters (`purpose`) or what it delivers (`outcome`).",
+)
 
 # SYS: Systems over Silos
 
@@ -256,6 +262,12 @@ GATE_HEAVY_PATH = define(
     "gate-heavy-path",
     _W,
     "A path from an intake to an exit passes more approvals than stages of work.",
+)
+NO_OUTCOME_METRIC = define(
+    "PRG003",
+    "no-outcome-metric",
+    _W,
+    "A workflow has metrics, and none of them measures an outcome (`level outcome`).",
 )
 
 # HUM: Humanity over Tools

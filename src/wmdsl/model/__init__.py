@@ -309,10 +309,16 @@ class WorkKind(enum.Enum):
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class WorkType(Named):
-    """A type of work item, with its service-level expectation."""
+    """A type of work item, with its service-level expectation, why it is done and what it delivers."""
 
     kind: WorkKind | None = None
     sle: Target | None = None
+    purpose: str | None = field(
+        default=None, metadata={"description": "Why this work matters: the reason it is taken on."}
+    )
+    outcome: str | None = field(
+        default=None, metadata={"description": "What a finished item delivers: the result it is done for."}
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
@@ -419,6 +425,14 @@ class Board(Named):
     audience: tuple[Ref, ...] = ()
 
 
+class MetricLevel(enum.Enum):
+    """The level of the Work Value Pyramid a metric measures."""
+
+    ACTIVITY = "activity"
+    PROGRESS = "progress"
+    OUTCOME = "outcome"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Metric(Named):
     """A flow metric, measured between two nodes."""
@@ -428,6 +442,13 @@ class Metric(Named):
     end: Ref | None = field(default=None, metadata={"description": "`to`: where measurement ends."})
     target: Target | None = None
     throughput: Rate | None = None
+    level: MetricLevel | None = field(
+        default=None,
+        metadata={
+            "description": "`level`: what the metric measures, activity (effort), progress "
+            "(movement towards a result) or outcome (the result itself)."
+        },
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)

@@ -23,6 +23,7 @@ from wmdsl.model import (
     Join,
     Lane,
     Metric,
+    MetricLevel,
     Named,
     Person,
     PersonKind,
@@ -139,7 +140,12 @@ KINDS: dict[str, Kind] = {
         Kind(
             "work",
             WorkType,
-            {"kind": Attr("kind", choice(WorkKind)), "sle": Attr("sle", _sle)},
+            {
+                "kind": Attr("kind", choice(WorkKind)),
+                "sle": Attr("sle", _sle),
+                "purpose": Attr("purpose", text),
+                "outcome": Attr("outcome", text),
+            },
             example='work feature "Feature"',
         ),
         Kind(
@@ -205,6 +211,7 @@ KINDS: dict[str, Kind] = {
                 "from": Attr("range", measured_range),
                 "to": Attr("range_end", measured_range),
                 "target": Attr("target", metric_target),
+                "level": Attr("level", choice(MetricLevel)),
             },
             example='metric lead_time "Lead time"',
         ),

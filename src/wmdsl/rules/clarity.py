@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from wmdsl.diagnostics import codes
-from wmdsl.model import Lane, Named, Ref, Workflow
+from wmdsl.model import Lane, Named, Ref, Workflow, WorkType
 from wmdsl.rules.examples import TICKETS
-from wmdsl.rules.registry import Finding, Group, Options, RuleContext, rule, subjects
+from wmdsl.rules.registry import Finding, Group, Options, RuleContext, rule, subjects, workflow_key
 
 
 @rule(
@@ -314,3 +314,67 @@ def _referenced(workflow: Workflow) -> set[str]:
     for cadence in workflow.cadences:
         refs += [cadence.owner, *cadence.reviews]
     return {ref.name for ref in refs if ref is not None}
+
+
+@rule(
+    codes.UNEXPLAINED_WORK,
+    "The Coordination Stack asks of every kind of work who does it, what it is, by "
+    "when, how it flows and why it matters. A work type names the *what*, but until "
+    "it says what a finished item delivers (`outcome`) and why the work is taken on "
+    "at all (`purpose`), the people doing it cannot tell a good result from a busy "
+    "one, nor argue for saying no. Only work types that an intake accepts are checked: "
+    "those are the ones people are handed. A blank text counts as none.",
+    bad="""
+workflow tickets "Tickets" {
+  person @ana "Ana Lima"
+  work question "Question" { kind request }
+  intake inbox "Inbox" { owner @ana; accepts question }
+  stage answer "Answer" { owner @ana }
+  exit done "Done"
+  inbox -> answer
+  answer -> done
+}
+""",
+    fix=(
+        (
+            "{ kind request }",
+            '{\n    kind request\n    purpose "Customers can use what they bought"\n'
+            '    outcome "The customer confirms the answer solved it"\n  }',
+        ),
+    ),
+    group=Group(
+        "work types do not say why they matter or what they deliver",
+        'add `purpose "why it is done"` and `outcome "what a finished item delivers"` to each',
+    ),
+)
+def unexplained_work(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    seen: set[int] = set()
+    for workflow in ctx.workflows:
+        local = {kind.name: kind for kind in workflow.work}
+        shared = {kind.name: kind for kind in ctx.document.shared.work}
+        for intake in workflow.intakes:
+            for ref in intake.accepts:
+                kind = local.get(ref.name) or shared.get(ref.name)
+                if kind is None or id(kind) in seen:
+                    continue
+                seen.add(id(kind))
+                missing = [name for name in ("purpose", "outcome") if _blank(getattr(kind, name))]
+                if missing:
+                    yield _unexplained(kind, missing, workflow if ref.name in local else None, workflow)
+
+
+def _blank(text: str | None) -> bool:
+    return text is None or not text.strip()
+
+
+def _unexplained(kind: WorkType, missing: list[str], owner: Workflow | None, workflow: Workflow) -> Finding:
+    said = {"purpose": "why it matters (`purpose`)", "outcome": "what it delivers (`outcome`)"}
+    example = {"purpose": 'purpose "why it is done"', "outcome": 'outcome "what a finished item delivers"'}
+    # A shared work type is reported once, wherever it is accepted: its keys name no workflow.
+    keys = subjects("work", kind, owner) if owner is not None else subjects("work", kind, None)
+    return Finding(
+        kind.span,
+        f"work type `{kind.name}` does not say {' or '.join(said[name] for name in missing)}",
+        f"add {' and '.join(f'`{example[name]}`' for name in missing)} to work type `{kind.name}`",
+        (*keys, workflow_key(workflow)) if owner is None else keys,
+    )

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 from wmdsl.diagnostics import codes
 from wmdsl.flow.calendar import Schedule, open_hours
 from wmdsl.flow.results import MainPath, format_hours
-from wmdsl.model import Intake, Stage, Workflow, WorkType
+from wmdsl.model import Intake, MetricLevel, Stage, Workflow, WorkType
+from wmdsl.rules.examples import TICKETS
 from wmdsl.rules.registry import Finding, Options, RuleContext, element_key, rule, subjects
 from wmdsl.rules.wording import Chains, arrows, ends, written
 
@@ -168,3 +169,49 @@ def _gate_heavy_finding(
         "or let the people doing the work decide as part of a stage's definition of done",
         subjects("intake", intake, workflow),
     )
+
+
+_ACTIVITY_ONLY = '  metric handled "Tickets answered" { to done; target 60 per week; level activity }\n'
+
+
+@rule(
+    codes.NO_OUTCOME_METRIC,
+    "The Work Value Pyramid frames work at three levels: activity (effort spent), "
+    "progress (movement towards a result) and outcomes (the result itself). A team "
+    "that measures only activity feels busy but ineffective: every number can go up "
+    "while nothing gets better for the people the work is for. The rule looks at the "
+    "`level` of each metric of a workflow that has metrics, and fires when none of "
+    "them is `level outcome` (a metric without a level is not counted as one: say "
+    "what it measures). A workflow without any metric is left to VIS002.",
+    bad=TICKETS.replace("  answer -> done\n", "  answer -> done\n" + _ACTIVITY_ONLY),
+    fix=(
+        (
+            _ACTIVITY_ONLY,
+            _ACTIVITY_ONLY + '  metric solved "Solved on first answer" {\n    level outcome\n'
+            '    description "Share of tickets not reopened within a week"\n  }\n',
+        ),
+    ),
+)
+def no_outcome_metric(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    for workflow in ctx.workflows:
+        metrics = workflow.metrics
+        if not metrics or any(m.level is MetricLevel.OUTCOME for m in metrics):
+            continue
+        count = f"{len(metrics)} metric" if len(metrics) == 1 else f"{len(metrics)} metrics"
+        if all(m.level is MetricLevel.ACTIVITY for m in metrics):
+            message = (
+                f"workflow `{workflow.name}` measures only activity ({count}): "
+                "it can look busy while nothing gets better"
+            )
+        else:
+            unlevelled = sum(m.level is None for m in metrics)
+            note = f", {unlevelled} without a `level`" if unlevelled else ""
+            which = "its one metric is not" if len(metrics) == 1 else f"none of its {count} is"
+            message = f"workflow `{workflow.name}` measures no outcome: {which} `level outcome`{note}"
+        yield Finding(
+            workflow.span,
+            message,
+            'measure the result the work is for: `metric results "Results" '
+            '{ level outcome; description "how it is measured" }`',
+            subjects("workflow", None, workflow),
+        )
