@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 import click
 
 from wmdsl import __version__
-from wmdsl.commands import build, check, diff, editor, fmt, reference, serve
+from wmdsl.commands import build, check, diff, editor, fmt, reference, score, serve
 from wmdsl.commands.shared import EXIT_USAGE, say
 from wmdsl.project import files
 
@@ -72,7 +72,15 @@ def cli() -> None:
 
 # The commands that read specs may run long, so they take --timeout; those
 # that describe the language print what wmdsl already knows.
-for _command in (check.check, fmt.fmt, build.render, build.analyze, build.docs_command, diff.diff):
+for _command in (
+    check.check,
+    fmt.fmt,
+    build.render,
+    build.analyze,
+    build.docs_command,
+    diff.diff,
+    score.score,
+):
     cli.add_command(_with_timeout(_command))
 # The language server and the live preview run until they are ended: no --timeout.
 for _command in (reference.rules, reference.rule, reference.schema, editor.lsp, serve.serve):
