@@ -20,6 +20,7 @@ TESTS = Path(__file__).resolve().parent
 GOLDEN = TESTS / "golden"
 ERRORS = TESTS / "errors"
 RENDERED = TESTS / "rendered"
+SCORES = TESTS / "scores"
 EXAMPLES = TESTS.parent / "examples"
 # Text formats whose output is compared byte for byte (SVG/PNG/PDF depend on
 # the installed Graphviz, so they are tested by other means).
@@ -76,6 +77,37 @@ def available_formats() -> list[str]:
     return found
 
 
+def score_targets() -> list[str]:
+    """What gets a scorecard golden: every example spec, and the multi-file example as one project."""
+    return [*(spec.name for spec in examples()), "org-multi"]
+
+
+def scorecards(target: str) -> dict[str, bytes]:
+    """The scorecards of ``target`` (relative to examples/): text, Markdown, JSON, an SVG per workflow."""
+    from wmdsl import score
+    from wmdsl.output.safe import for_json
+    from wmdsl.score.markdown import render_markdown
+    from wmdsl.score.radar import render_radar
+    from wmdsl.score.records import dump_json
+    from wmdsl.score.text import render_text
+
+    cwd = Path.cwd()
+    os.chdir(EXAMPLES)
+    try:
+        result = score.scores(score.check([target]))
+    finally:
+        os.chdir(cwd)
+    stem = target.removesuffix(".wm")
+    outputs = {
+        f"{stem}.txt": render_text(result).encode(),
+        f"{stem}.md": render_markdown(result).encode(),
+        f"{stem}.json": for_json(dump_json(result)).encode(),
+    }
+    for card in result.workflows:
+        outputs[f"{stem}.{card.workflow}.svg"] = render_radar(card).encode()
+    return outputs
+
+
 def cases(folder: Path) -> list[Path]:
     """The fixture specs of ``folder``, sorted."""
     return sorted(folder.glob("*.wm"))
@@ -98,9 +130,15 @@ def regenerate() -> None:
 
     with tempfile.TemporaryDirectory() as scratch:
         diffs = diff_case.regenerate(Path(scratch) / "repo")
+    SCORES.mkdir(exist_ok=True)
+    written = 0
+    for target in score_targets():
+        for name, data in scorecards(target).items():
+            (SCORES / name).write_bytes(data)
+            written += 1
     print(
         f"regenerated {len(cases(GOLDEN))} model goldens, {len(cases(ERRORS))} error goldens, "
-        f"{len(examples()) * len(available_formats())} rendered outputs and {diffs} diffs"
+        f"{len(examples()) * len(available_formats())} rendered outputs, {diffs} diffs and {written} scorecards"
     )
 
 

@@ -296,13 +296,13 @@ def _informed(scope: Scope) -> Iterator[Item]:
 def _exits(scope: Scope) -> Iterator[Item]:
     workflow = scope.workflow
     done = [e for e in workflow.exits if e.kind is ExitKind.DONE]
-    declined = [e for e in workflow.exits if e.kind is not ExitKind.DONE]
+    declined = [e for e in workflow.exits if e.kind is ExitKind.REJECTED]
     if not workflow.exits:
         return
     yield Item(bool(done), _exit_text("done", done), done[0].span if done else workflow.span)
     yield Item(
         bool(declined),
-        _exit_text("rejected or cancelled", declined),
+        _exit_text("rejected", declined),
         declined[0].span if declined else workflow.span,
     )
     flow = scope.graph

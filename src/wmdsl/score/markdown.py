@@ -20,6 +20,17 @@ def _code(text: str) -> str:
     return f"`{text}`" if text.isprintable() and "`" not in text else escape_markdown(text)
 
 
+def _inline(text: str) -> str:
+    """Evidence text with its `names` as code spans and everything else escaped.
+
+    A part between backticks becomes a code span only when it is a plain name
+    (:func:`markdown_ident`); anything else, and all the text around, is
+    escaped, so a backtick in a spec's own text cannot open a span.
+    """
+    parts = text.split("`")
+    return "".join(markdown_ident(part) if n % 2 else escape_markdown(part) for n, part in enumerate(parts))
+
+
 def overview(scores: Scores) -> list[str]:
     """The table of every workflow's scores (and the project's), with changes against a revision."""
     compared = scores.comparison
@@ -62,8 +73,7 @@ def card(scorecard: Scorecard, level: int = 2) -> list[str]:
         for row in scorecard.stack:
             work = markdown_ident(row.work) if row.work else "–"
             cells = " | ".join(
-                f"{c.status.mark} {escape_markdown(c.answer)}" if c.answer else c.status.mark
-                for c in row.cells
+                f"{c.status.mark} {_inline(c.answer)}" if c.answer else c.status.mark for c in row.cells
             )
             lines.append(f"| {markdown_ident(row.intake)} | {work} | {cells} |")
     else:
@@ -92,7 +102,7 @@ def _evidence(component: str, criterion: Criterion) -> list[str]:
     for item in criterion.evidence:
         sign = "raises" if item.effect == "raises" else "lowers"
         code = f"{item.code} " if item.code else ""
-        lines.append(f"  - {sign}: {code}{escape_markdown(item.text)} ({_code(item.where)})")
+        lines.append(f"  - {sign}: {code}{_inline(item.text)} ({_code(item.where)})")
     return lines
 
 

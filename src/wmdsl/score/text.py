@@ -124,9 +124,8 @@ def _wrapped(text: str, first: str, rest: str) -> list[str]:
 def _stack(card: Scorecard) -> list[str]:
     if not card.stack:
         return ["  Coordination Stack: no intake"]
-    lines = [
-        "  Coordination Stack".ljust(40) + "".join(q.rjust(6) for q in ("who", "what", "when", "how", "why"))
-    ]
+    questions = "".join(q.rjust(6) for q in ("who", "what", "when", "how", "why"))
+    lines = ["  Stack of each intake / work".ljust(40) + questions]
     for row in card.stack:
         name = f"{row.intake} / {row.work}" if row.work else row.intake
         lines.append("    " + fit(name, 35).ljust(36) + "".join(c.status.mark.rjust(6) for c in row.cells))
