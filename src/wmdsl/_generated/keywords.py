@@ -4,7 +4,7 @@ Written by `python -m wmdsl.generate` from docs/language.md, lsp/docgen.py, gene
 
 # fmt: off
 #: The fingerprint of the inputs it was made from (see wmdsl.generate).
-INPUTS_SHA256 = '4053594096cce624b3bfad68a811469d9f4306255ea09c1f55c1a58a785fc074'
+INPUTS_SHA256 = '7b24d5c509d1d87f5750252541461882252ee5477ed852fb136387225e2c01d2'
 from typing import Any
 
 #: Each keyword of docs/language.md §3: `summary` (its first paragraph), `facts` (the rows
@@ -118,6 +118,11 @@ SECTIONS: dict[str, dict[str, Any]] = {'allow': {'attributes': {},
           'summary': 'A **lane**: a role or team — who does the work and who is accountable for it.'},
  'metric': {'attributes': {'description': ('`STRING`', 'free text', 'no'),
                            'from': ('`NODE` or `NODE to NODE`', 'where measurement starts (and ends)', 'no'),
+                           'level': ('`activity`, `progress` or `outcome`',
+                                     'the level of the Work Value Pyramid it measures: effort spent '
+                                     '(`activity`), movement towards a result (`progress`: lead times, '
+                                     'throughput against a target) or the result itself (`outcome`)',
+                                     'no'),
                            'owner': ('`OWNER`', 'who watches it', 'no'),
                            'target': ('`TARGET` or `RATE`',
                                       'a lead-time target (`10d at 85%`) or a throughput target (`5 per '
@@ -153,6 +158,13 @@ SECTIONS: dict[str, dict[str, Any]] = {'allow': {'attributes': {},
                                   '`coordination`',
                                   'what sort of work it is',
                                   'no'),
+                         'outcome': ('`STRING`',
+                                     'what a finished item delivers: the result it is done for (the *what*)',
+                                     'no'),
+                         'purpose': ('`STRING`',
+                                     'why this work matters: the reason it is taken on (the *why* of the '
+                                     'Coordination Stack)',
+                                     'no'),
                          'sle': ('`TARGET`',
                                  'service-level expectation: `10d at 85%` = 85% of items finish within 10 '
                                  'open days of the workflow',
