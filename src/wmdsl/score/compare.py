@@ -1,7 +1,9 @@
 """``wmdsl score --git REV``: the same specs scored at a revision, and each score's change.
 
 The paths given are read again as they were at the revision, exported into
-a temporary folder (:mod:`wmdsl.score.git`), and scored the same way. A
+a temporary folder by the loader ``wmdsl diff --git`` uses
+(:mod:`wmdsl.diff.git`: ``git ls-tree`` and ``git cat-file``, never the work
+tree), and scored the same way. A
 workflow is the same one on both sides when its file has the same path
 relative to the repository and it has the same name.
 """
@@ -15,8 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from wmdsl.diagnostics import UsageError
-from wmdsl.project.limits import DEFAULT
-from wmdsl.score import git
+from wmdsl.diff import git
 from wmdsl.score.evaluate import check, scores
 from wmdsl.score.records import Change, Comparison, Scorecard, Scores, WorkflowChange
 
@@ -35,7 +36,9 @@ def compare(
 ) -> tuple[Scores, str | None]:
     """``now`` with the comparison against ``revision``; the second value says why none was made, if so."""
     top = git.top_level(here)
-    commit = git.commit_of(top, revision)
+    if ".." in revision:
+        raise UsageError(f"--git takes one revision, not a range: {revision!r}")
+    commit = git.revisions(top, revision).base_id
     given = []
     for path in paths:
         relative = _relative(path, top)
@@ -44,7 +47,7 @@ def compare(
         given.append(relative)
     with tempfile.TemporaryDirectory(prefix="wmdsl-score-") as folder:
         base = Path(folder)
-        git.export(top, commit, base, DEFAULT.max_file_size)
+        git.export(top, commit, base)
         old_paths = [base / relative for relative in given if (base / relative).exists()]
         before = Scores()
         if old_paths:
