@@ -138,7 +138,8 @@ def regenerate() -> None:
             written += 1
     print(
         f"regenerated {len(cases(GOLDEN))} model goldens, {len(cases(ERRORS))} error goldens, "
-        f"{len(examples()) * len(available_formats())} rendered outputs, {diffs} diffs and {written} scorecards"
+        f"{len(examples()) * len(available_formats())} rendered outputs, {diffs} diffs "
+        f"and {written} scorecards"
     )
 
 

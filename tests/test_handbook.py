@@ -381,3 +381,32 @@ workflow w "W" {
   both -> e { when "a < b | <i>c</i> # *d*" }
 }
 """
+
+
+def test_the_scorecard_page_has_every_workflows_scores_and_a_link_from_every_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from wmdsl import score
+
+    monkeypatch.chdir(EXAMPLES)
+    documents = [api.load("procurement.wm"), api.load("hiring.wm")]
+    files = build_handbook(documents, None, None)
+    _check_site(files)
+    page = files["scorecard.md"].decode()
+    expected = score.scores(score.check(["procurement.wm", "hiring.wm"]))
+    for card in expected.workflows:
+        scores = " | ".join(str(c.score) for c in card.components)
+        assert f"| `{card.workflow}` | {scores} |" in page
+    assert "HUM006" in page  # what lowers a score is named, with its place
+    assert "(`procurement.wm:" in page
+    for name, data in files.items():
+        if name.endswith(".html"):
+            assert "scorecard.html" in data.decode(), f"{name} has no link to the scorecards"
+
+
+def test_hostile_text_on_the_scorecard_page_is_escaped() -> None:
+    files = build_handbook(api.loads(HOSTILE), None, None)
+    _check_site(files)
+    rendered = MarkdownIt("commonmark").enable("table").render(files["scorecard.md"].decode())
+    assert "<script>" not in rendered
+    assert "<script>" not in files["scorecard.html"].decode()

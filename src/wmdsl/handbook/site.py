@@ -12,6 +12,7 @@ from wmdsl.handbook.html import write_html
 from wmdsl.handbook.lanes import LaneIndex, lane_page
 from wmdsl.handbook.markdown import write_markdown
 from wmdsl.handbook.pages import DIAGRAM, findings_page, findings_summary, hub_index, workflow_index
+from wmdsl.handbook.scorecard import SCORECARD, scorecard_page
 from wmdsl.handbook.svg import sanitize_svg
 from wmdsl.model import Document
 from wmdsl.output.safe import for_xml
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 HOME = Link("Home", "index")
 FINDINGS = Link("Findings", "findings")
 CAPACITY_LINK = Link("Capacity", CAPACITY)
+SCORECARD_LINK = Link("Scorecards", SCORECARD)
 
 
 def views(documents: Sequence[Document]) -> list[View]:
@@ -35,7 +37,7 @@ def views(documents: Sequence[Document]) -> list[View]:
     if len(workflows) <= 1:
         document, workflow = workflows[0] if workflows else (documents[0], None)
         return [View(document, workflow, "")]
-    taken = {"index", "findings", "diagram", CAPACITY}
+    taken = {"index", "findings", "diagram", CAPACITY, SCORECARD}
     return [View(document, w, safe_file_name(w.name, taken) + "/") for document, w in workflows]
 
 
@@ -49,6 +51,7 @@ def pages(
     several = len(all_views) > 1
     source = ", ".join(document.file for document in documents)
     top = (HOME, FINDINGS, CAPACITY_LINK) if load is not None else (HOME, FINDINGS)
+    top = (*top, SCORECARD_LINK)
     lanes = {lane.lane.span: lane for lane in load.lanes} if load is not None else {}
     found: list[Page] = []
     if several:
@@ -68,6 +71,7 @@ def pages(
     found.append(findings_page(diagnostics, top, source))
     if load is not None:
         found.append(capacity_page(load, top, source))
+    found.append(scorecard_page(documents, top, source))
     return found
 
 

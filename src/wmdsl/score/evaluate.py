@@ -23,7 +23,8 @@ from pathlib import Path
 
 from wmdsl.diagnostics import Diagnostic, Severity, sorted_unique
 from wmdsl.diagnostics.report import Report
-from wmdsl.model import MetricLevel
+from wmdsl.flow.load import LoadSheet
+from wmdsl.model import Document, MetricLevel
 from wmdsl.project.settings import Configurations, Overrides, Settings, resolve
 from wmdsl.project.specs import find_specs
 from wmdsl.resolve.compile import compile_file
@@ -74,7 +75,7 @@ def check(
     sources: dict[str, str] = {}
     shown: list[str] = []
     contexts: list[tuple[RuleContext, list[Diagnostic]]] = []
-    sheets = []
+    sheets: list[LoadSheet] = []
     for path in files:
         limits = configs.settings_for(path).limits
         compilation = compile_file(path, where_root, limits=limits)
@@ -87,16 +88,35 @@ def check(
         found = run_rules(compilation.document, strict, honour_allows=False, context=context)
         contexts.append((context, found))
         sheets.append(load_sheet(context))
-    pooled = run_project_rules(sheets, lambda _: strict, honour_allows=False) if sheets else []
     report = Report(shown, sorted_unique(errors), sources, Severity.ERROR)
     if errors or len(contexts) < len(files):
         return Checked(report, (), True)
+    return Checked(report, _scopes(contexts, sheets, strict), False)
+
+
+def _scopes(
+    contexts: list[tuple[RuleContext, list[Diagnostic]]], sheets: list[LoadSheet], strict: Settings
+) -> tuple[tuple[Scope, tuple[Diagnostic, ...]], ...]:
+    pooled = run_project_rules(sheets, lambda _: strict, honour_allows=False) if sheets else []
     scopes = []
     for context, found in contexts:
         for workflow in context.workflows:
             scope = Scope(context, workflow)
             scopes.append((scope, tuple(_about(scope, [*found, *pooled]))))
-    return Checked(report, tuple(scopes), False)
+    return tuple(scopes)
+
+
+def of_documents(documents: Sequence[Document]) -> Scores:
+    """The scores of models already compiled (as the handbook has them), every rule run on each."""
+    strict = strict_settings()
+    contexts = []
+    sheets = []
+    for document in documents:
+        context = RuleContext(document)
+        contexts.append((context, run_rules(document, strict, honour_allows=False, context=context)))
+        sheets.append(load_sheet(context))
+    report = Report([d.file for d in documents], [], {}, Severity.ERROR)
+    return scores(Checked(report, _scopes(contexts, sheets, strict), False))
 
 
 def _about(scope: Scope, findings: Iterable[Diagnostic]) -> list[Diagnostic]:
