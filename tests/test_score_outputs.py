@@ -164,3 +164,16 @@ def test_git_shows_each_scores_change_since_a_revision(project: Path) -> None:
     assert "unknown revision" in unknown.output
     option = runner.invoke(cli, ["score", "specs", "--git=--output=x"])
     assert option.exit_code == 2
+
+
+def test_the_readme_shows_a_real_scorecard(monkeypatch: pytest.MonkeyPatch) -> None:
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    shown = re.search(r"^\$ wmdsl score examples/procurement\.wm\n(.*?)^```", readme, re.S | re.M)
+    assert shown, (
+        "README.md has a Scorecards section with the output of `wmdsl score examples/procurement.wm`"
+    )
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(cli, ["score", "examples/procurement.wm"])
+    assert result.exit_code == 0
+    assert result.output == shown.group(1)
