@@ -25,13 +25,15 @@ workflow intake "Design requests" {
   exit declined "Declined" { kind rejected }
 
   board work "Work" { shows shape, design; audience studio }
-  metric lead_time "Lead time" { from briefs to delivered }
+  metric lead_time "Lead time" { from briefs to delivered; level progress }
   cadence review "Review" { every 2w; owner @maya; reviews shape }
 
   briefs -> shape
   shape -> design
   shape -> declined
   design -> delivered
+
+  metric used "Designs in use" { level outcome }
 }
 """
 

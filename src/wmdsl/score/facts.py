@@ -84,6 +84,24 @@ class Scope:
         self.context = context
         self.document: Document = context.document
         self.workflow = workflow
+        # What several facts derive from the same workflow, worked out once (the stack's rows).
+        self.memo: dict[str, object] = {}
+
+    @cached_property
+    def stages(self) -> dict[str, Stage]:
+        return {stage.name: stage for stage in self.workflow.stages}
+
+    @cached_property
+    def finishing(self) -> set[str]:
+        """The nodes from which work can reach a done exit."""
+        done = [e.name for e in self.workflow.exits if e.kind is ExitKind.DONE]
+        return self.graph.reaching(done) if done else set()
+
+    @cached_property
+    def declining(self) -> set[str]:
+        """The nodes from which work can reach a rejected exit."""
+        rejected = [e.name for e in self.workflow.exits if e.kind is ExitKind.REJECTED]
+        return self.graph.reaching(rejected) if rejected else set()
 
     @property
     def graph(self) -> FlowGraph:
@@ -305,8 +323,7 @@ def _exits(scope: Scope) -> Iterator[Item]:
         _exit_text("rejected", declined),
         declined[0].span if declined else workflow.span,
     )
-    flow = scope.graph
-    finishing = flow.reaching([e.name for e in done]) if done else set()
+    finishing = scope.finishing
     for intake in workflow.intakes:
         ok = intake.name in finishing
         yield Item(

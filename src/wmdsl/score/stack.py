@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from wmdsl.model import ExitKind, Intake, Workflow, WorkType
+from wmdsl.model import Intake, WorkType
 from wmdsl.score.facts import FACTS, Facts, Scope, where
 from wmdsl.score.records import Evidence, StackCell, StackRow, Status
 
@@ -27,7 +27,7 @@ def _who(scope: Scope, intake: Intake, kind: WorkType | None) -> Cell:
             where(intake.owner.span),
         )
     for name in scope.graph.successors(intake.name):
-        stage = next((s for s in scope.workflow.stages if s.name == name), None)
+        stage = scope.stages.get(name)
         lane = scope.lane_of(stage) if stage is not None else None
         if lane is not None and lane.owner is not None:
             return Status.PARTIAL, f"only lane `{lane.name}`, owned by `{lane.owner}`", where(lane.span)
@@ -60,11 +60,7 @@ def _when(scope: Scope, intake: Intake, kind: WorkType | None) -> Cell:
 
 
 def _how(scope: Scope, intake: Intake, kind: WorkType | None) -> Cell:
-    workflow: Workflow = scope.workflow
-    done = [e.name for e in workflow.exits if e.kind is ExitKind.DONE]
-    declined = [e.name for e in workflow.exits if e.kind is ExitKind.REJECTED]
-    finishing = scope.graph.reaching(done) if done else set()
-    declining = scope.graph.reaching(declined) if declined else set()
+    finishing, declining = scope.finishing, scope.declining
     if intake.name in finishing and intake.name in declining:
         return (
             Status.PRESENT,
@@ -104,6 +100,8 @@ ANSWERS: dict[str, Callable[[Scope, Intake, WorkType | None], Cell]] = {
 
 def rows(scope: Scope) -> tuple[StackRow, ...]:
     """A row for every intake and work type it accepts (an intake that names none: one row, no work type)."""
+    if "stack" in scope.memo:
+        return scope.memo["stack"]  # type: ignore[return-value]
     found: list[StackRow] = []
     for intake in scope.workflow.intakes:
         kinds: list[WorkType | None] = [scope.work[r.name] for r in intake.accepts if r.name in scope.work]
@@ -120,6 +118,7 @@ def rows(scope: Scope) -> tuple[StackRow, ...]:
                     cells=tuple(cells),
                 )
             )
+    scope.memo["stack"] = tuple(found)
     return tuple(found)
 
 
