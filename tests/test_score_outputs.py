@@ -177,3 +177,24 @@ def test_the_readme_shows_a_real_scorecard(monkeypatch: pytest.MonkeyPatch) -> N
     result = CliRunner().invoke(cli, ["score", "examples/procurement.wm"])
     assert result.exit_code == 0
     assert result.output == shown.group(1)
+
+
+def test_explain_lists_what_raises_each_score_too(project: Path) -> None:
+    (project / "a.wm").write_text(GOOD, encoding="utf-8")
+    runner = CliRunner()
+    plain = runner.invoke(cli, ["score", "a.wm"]).output
+    explained = runner.invoke(cli, ["score", "a.wm", "--explain"]).output
+    assert "+ stage `check` has a definition of done (a.wm:" not in plain
+    assert "+ stage `check` has a definition of done (a.wm:" in explained
+    assert all(len(line) <= 100 for line in explained.splitlines())
+
+
+def test_specs_without_a_workflow_have_nothing_to_score(project: Path) -> None:
+    (project / "people.wm").write_text('person @ana "Ana Lima"\n', encoding="utf-8")
+    runner = CliRunner()
+    text = runner.invoke(cli, ["score", "people.wm"])
+    assert text.exit_code == 0
+    assert text.output == "No workflow to score.\n"
+    svg = runner.invoke(cli, ["score", "people.wm", "--format", "svg"])
+    assert svg.exit_code == 2
+    assert "no workflow to draw" in svg.output

@@ -133,6 +133,8 @@ def _write(result: object, output_format: str, output: Path | None, explain: boo
     assert isinstance(result, Scores)
     if output_format == "svg":
         pictures = {_picture_name(card.file, card.workflow): render_radar(card) for card in result.workflows}
+        if not pictures:
+            raise ConfigFailure("no workflow to draw: the specs declare none")
         if output is None and len(pictures) == 1:
             click.echo(next(iter(pictures.values())), nl=False)
             return
