@@ -173,38 +173,77 @@ def flow(document: Document, workflow: Workflow, links: Links, view: str = "flow
 
 def lane(document: Document, workflow: Workflow, name: str, links: Links) -> Picture | None:
     """The ``lane:NAME`` view: the lane's stages and their neighbours (None: no stages here)."""
-    whole = flow(document, workflow, links, f"lane:{name}")
-    inside = {shape.id for shape in whole.shapes if shape.band == name and shape.kind != "fork"}
-    if not any(shape.kind == "stage" for shape in whole.shapes if shape.id in inside):
-        return None
-    # A fork point drawn brings the work that reaches it and its other branches; a join
-    # drawn brings the other handoffs it waits for: the lane's part in parallel work reads whole.
+    return _lanes(flow(document, workflow, links, f"lane:{name}"), workflow, name).get(name)
+
+
+def lanes(document: Document, workflow: Workflow, links: Links) -> dict[str, Picture]:
+    """Every lane's ``lane:NAME`` view of ``workflow`` (lanes without stages here have none).
+
+    Each is the picture :func:`lane` draws, but the workflow is drawn once
+    for all of them and each lane's picture is cut from it through indexes,
+    so the time is linear in the workflow and the pictures, not one whole
+    workflow per lane (what a page per lane needs).
+    """
+    return _lanes(flow(document, workflow, links, "lane"), workflow)
+
+
+def _lanes(whole: Picture, workflow: Workflow, only: str | None = None) -> dict[str, Picture]:
+    """The lane views cut from ``whole`` (the flow view): every lane's, or only the lane ``only``.
+
+    A lane's view has the lane's shapes (fork points aside), every arrow from
+    or to them and the shapes at their other ends. A fork point drawn brings
+    the work that reaches it and its other branches; a join drawn brings the
+    other handoffs it waits for: the lane's part in parallel work reads whole.
+    """
+    placed: dict[str, list[int]] = defaultdict(list)  # shape id -> where it is in whole.shapes
+    for index, shape in enumerate(whole.shapes):
+        placed[shape.id].append(index)
+    touching: dict[str, list[int]] = defaultdict(list)  # shape id -> the arrows from or to it
+    leaving: dict[str, list[int]] = defaultdict(list)
+    entering: dict[str, list[int]] = defaultdict(list)
+    for index, arrow in enumerate(whole.arrows):
+        touching[arrow.source].append(index)
+        if arrow.target != arrow.source:
+            touching[arrow.target].append(index)
+        leaving[arrow.source].append(index)
+        entering[arrow.target].append(index)
     forks = {shape.id for shape in whole.shapes if shape.kind == "fork"}
     waits = forks | {shape.id for shape in whole.shapes if shape.kind == "join"}
-    kept = set(inside)
-    taken: set[str] = set()
-    for arrow in whole.arrows:
-        if arrow.source in inside or arrow.target in inside:
-            taken.add(arrow.id)
-            kept.update((arrow.source, arrow.target))
-    drawn = set(kept)
-    for arrow in whole.arrows:
-        if (arrow.source in forks and arrow.source in drawn) or (
-            arrow.target in waits and arrow.target in drawn
-        ):
-            taken.add(arrow.id)
-            kept.update((arrow.source, arrow.target))
-    arrows = tuple(arrow for arrow in whole.arrows if arrow.id in taken)
-    shapes = tuple(
-        shape if shape.id in inside or shape.kind == "fork" else _faded(shape)
-        for shape in whole.shapes
-        if shape.id in kept
-    )
-    bands = tuple(band for band in whole.bands if any(shape.band == band.id for shape in shapes))
-    title = next((band.title for band in whole.bands if band.id == name), name)
-    return Picture(
-        view=whole.view, title=f"{title} ({workflow.label})", bands=bands, shapes=shapes, arrows=arrows
-    )
+    insides: dict[str, dict[str, None]] = defaultdict(dict)  # lane -> its shapes' ids, in order
+    staged: set[str] = set()
+    for shape in whole.shapes:
+        if shape.kind != "fork" and (only is None or shape.band == only):
+            insides[shape.band][shape.id] = None
+            if shape.kind == "stage":
+                staged.add(shape.band)
+    band_at = {band.id: index for index, band in enumerate(whole.bands)}
+    found: dict[str, Picture] = {}
+    for name, inside in insides.items():
+        if name not in staged:
+            continue
+        taken = {index for shape in inside for index in touching[shape]}
+        kept = set(inside)
+        for index in taken:
+            kept.update((whole.arrows[index].source, whole.arrows[index].target))
+        more = {index for point in kept & forks for index in leaving[point]}
+        more |= {index for point in kept & waits for index in entering[point]}
+        for index in more - taken:
+            kept.update((whole.arrows[index].source, whole.arrows[index].target))
+        taken |= more
+        shapes = tuple(
+            shape if shape.id in inside or shape.kind == "fork" else _faded(shape)
+            for shape in (whole.shapes[i] for i in sorted(i for id_ in kept for i in placed[id_]))
+        )
+        used = sorted({band_at[shape.band] for shape in shapes if shape.band in band_at})
+        title = whole.bands[band_at[name]].title if name in band_at else name
+        found[name] = Picture(
+            view=f"lane:{name}",
+            title=f"{title} ({workflow.label})",
+            bands=tuple(whole.bands[index] for index in used),
+            shapes=shapes,
+            arrows=tuple(whole.arrows[index] for index in sorted(taken)),
+        )
+    return found
 
 
 def _faded(shape: Shape) -> Shape:
