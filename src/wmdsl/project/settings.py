@@ -36,11 +36,14 @@ KEYS = (
     "fail-on",
     "exclude",
     "limits",
+    "diagram-stages",
 )
 CONFIG_FILES = ("wmdsl.toml", "pyproject.toml")
 CONFIG_LIMIT = 1 << 20  # bytes: far more than any configuration needs
 # Language errors are always reported; only this SYN code can be turned off.
 SELECTABLE_SYN = (codes.UNUSED_ALLOW.code,)
+# Past this many stages, the handbook draws a workflow's lanes and handoffs, not its whole flow.
+DIAGRAM_STAGES = 300
 
 
 class ConfigError(Exception):
@@ -75,6 +78,7 @@ class Settings:
     preset: str = "recommended"
     source: Path | None = None
     limits: Limits = DEFAULT_LIMITS
+    diagram_stages: int = DIAGRAM_STAGES
 
     def ignored_in(self, file: Path) -> frozenset[str]:
         """Codes ``per-file-ignores`` turns off for ``file``."""
@@ -101,6 +105,7 @@ class Settings:
             "per-file-ignores": {pattern: sorted(found) for pattern, found in self.per_file_ignores},
             "exclude": list(self.exclude),
             "limits": {key: getattr(self.limits, name) for key, name in Limits.keys().items()},
+            "diagram-stages": self.diagram_stages,
         }
 
 
@@ -302,7 +307,14 @@ def resolve(table: Mapping[str, Any], overrides: Overrides, source: Path | None)
         preset=str(preset_name),
         source=source,
         limits=_limits(table.get("limits", {}), where),
+        diagram_stages=_diagram_stages(table.get("diagram-stages", DIAGRAM_STAGES), where),
     )
+
+
+def _diagram_stages(value: object, where: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ConfigError(f"{where}: diagram-stages: expected a whole number of at least 1, found {value!r}")
+    return value
 
 
 def _limits(table: object, where: str) -> Limits:
