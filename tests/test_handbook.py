@@ -14,7 +14,11 @@ from tests.goldens import EXAMPLES, examples
 from tests.test_render_raci import HOSTILE
 from wmdsl import api
 from wmdsl.handbook import build_handbook
+from wmdsl.handbook.blocks import Diagram, Heading, Page, line
 from wmdsl.handbook.context import safe_file_name
+from wmdsl.handbook.html import ZOOM_SCRIPT, write_html
+from wmdsl.handbook.markdown import write_markdown
+from wmdsl.handbook.site import diagram_file
 from wmdsl.handbook.svg import sanitize_svg
 from wmdsl.model import Document
 
@@ -27,9 +31,12 @@ FAKE_SVG = (
     '<a href="javascript:alert(4)"><text x="1" y="9">a &lt;b&gt; &amp; c</text></a></svg>'
 )
 REMOTE = re.compile(r"""(?:\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//)|url\(|@import""", re.I)
+# The one script a page may hold: the zoom of its diagrams, allowed by its hash.
+ZOOM = f"<script>{ZOOM_SCRIPT}</script>"
+SVG_HREF = re.compile(r'<a href="([^"]*)"')
 
 
-class Page(HTMLParser):
+class Parsed(HTMLParser):
     """Checks that tags balance and collects links and text."""
 
     def __init__(self) -> None:
@@ -61,8 +68,8 @@ class Page(HTMLParser):
         self.text.append(data)
 
 
-def parse_html(text: str) -> Page:
-    page = Page()
+def parse_html(text: str) -> Parsed:
+    page = Parsed()
     page.feed(text)
     page.close()
     return page
@@ -88,6 +95,8 @@ def _check_site(files: dict[str, bytes]) -> None:
         text = content.decode("utf-8")
         if path.endswith(".svg"):
             assert "<script" not in text.lower()
+            for link in SVG_HREF.findall(text):  # a diagram opened on its own links to the lane pages too
+                assert _resolve(path, link) in files, (path, link)
             continue
         html = text if path.endswith(".html") else markdown.render(text)
         page = parse_html(html)
@@ -96,6 +105,8 @@ def _check_site(files: dict[str, bytes]) -> None:
             assert not page.stack, (path, page.stack)
             assert {"html", "head", "body", "main", "nav", "title", "style"} <= page.seen
             assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in text
+            assert html.count(ZOOM) == (1 if "<figure" in html else 0), path
+            html = html.replace(ZOOM, "")
         assert "<script" not in html.lower(), path
         assert not REMOTE.search(html), (path, REMOTE.search(html))
         for link in page.links:
@@ -127,12 +138,12 @@ def _lanes_used(document: Document) -> set[str]:
 
 
 @pytest.mark.parametrize("spec", examples(), ids=lambda p: p.stem)
-@pytest.mark.parametrize("svg", [None, FAKE_SVG], ids=["no-svg", "svg"])
-def test_handbook_of_each_example(spec: Path, svg: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("diagrams", [False, True], ids=["no-diagrams", "diagrams"])
+def test_handbook_of_each_example(spec: Path, diagrams: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(EXAMPLES)
     document = api.load(spec.name)
     report = api.check([spec.name])
-    files = build_handbook(document, report, svg)
+    files = build_handbook(document, report, diagrams=diagrams)
     _check_site(files)
     for lane in _lanes_used(document):
         assert f"lanes/{lane}.html" in files
@@ -142,30 +153,26 @@ def test_handbook_of_each_example(spec: Path, svg: str | None, monkeypatch: pyte
     assert workflow.label in parse_html(index).text
     for title in ("Lanes", "Intakes", "Exits", "Boards", "Metrics", "Cadences"):
         assert f"<h2>{title}</h2>" in index
-    if svg is None:
+    if not diagrams:
         assert "<svg" not in index
-        assert "diagram.svg" not in files
+        assert not any(path.endswith(".svg") for path in files)
     else:
-        for where in (index, files["diagram.svg"].decode()):
-            assert "<rect" in where
-            assert "a &lt;b&gt; &amp; c" in where
-            for gone in ("<script", "onload", "onclick", "javascript:", "<?xml", "<!DOCTYPE svg"):
-                assert gone.lower() not in where.lower()
+        for view in ("flow", "handoffs", "value-stream"):
+            assert f'data-view="{view}"' in index
+            assert f"diagrams/{view}.svg" in files
         assert "![Diagram of" in files["index.md"].decode()
+        assert "[Open the full-size diagram](diagrams/flow.svg)" in files["index.md"].decode()
 
 
-def test_a_real_diagram_embeds_cleanly(monkeypatch: pytest.MonkeyPatch) -> None:
-    from wmdsl.render import RenderError, render
-
-    monkeypatch.chdir(EXAMPLES)
-    document = api.load("software-delivery.wm")
-    try:
-        svg = render(document, "svg").decode("utf-8")
-    except (ImportError, RenderError) as error:  # no renderer or no Graphviz here
-        pytest.skip(str(error))
-    files = build_handbook(document, api.check(["software-delivery.wm"]), svg)
-    _check_site(files)
-    assert "<svg" in files["index.html"].decode()
+def test_an_svg_is_inlined_and_written_only_once_cleaned() -> None:
+    diagram = Diagram(FAKE_SVG, "lanes/diagrams/eng.svg", "A")
+    page = Page("lanes/eng", "Eng", (Heading(1, line("Eng")), diagram))
+    for where in (write_html(page), diagram_file(diagram, page.key)):
+        assert "<rect" in where
+        assert "a &lt;b&gt; &amp; c" in where
+        for gone in ("<script", "onload", "onclick", "javascript:", "<?xml", "<!DOCTYPE svg"):
+            assert gone.lower() not in where.replace(ZOOM, "").lower()
+    assert "![A](diagrams/eng.svg)" in write_markdown(page)
 
 
 def test_lane_page_contents(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -202,7 +209,7 @@ def test_intakes_owned_by_a_member_are_on_the_lane_page(monkeypatch: pytest.Monk
 
 def test_hostile_labels_are_escaped_everywhere() -> None:
     document = api.loads(HOSTILE)
-    files = build_handbook(document, api.check_text(HOSTILE), FAKE_SVG)
+    files = build_handbook(document, api.check_text(HOSTILE))
     _check_site(files)
     index = parse_html(files["index.html"].decode())
     text = "".join(index.text)
@@ -265,7 +272,7 @@ workflow con "Second" {
   s -> e
 }
 """
-    files = build_handbook(api.loads(spec), None, FAKE_SVG)
+    files = build_handbook(api.loads(spec), None)
     _check_site(files)
     assert {"first/index.html", "first/lanes/eng.html", "con_/index.html", "con_/lanes/ops.html"} <= set(
         files
@@ -274,7 +281,9 @@ workflow con "Second" {
     hub = files["index.md"].decode()
     assert "[First](first/index.md)" in hub
     assert "[Second](con_/index.md)" in hub
-    assert "![Diagram of" in hub
+    assert "![Diagram of" not in hub  # each workflow's diagrams are on its own home page
+    assert "![Diagram of First](diagrams/flow.svg)" in files["first/index.md"].decode()
+    assert "first/diagrams/flow.svg" in files
     assert "[Home](../../index.md)" in files["first/lanes/eng.md"].decode()
 
 
@@ -305,8 +314,8 @@ def test_sanitize_svg_removes_only_active_content() -> None:
 def test_pure_and_deterministic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     document = api.loads(HOSTILE)
     monkeypatch.chdir(tmp_path)
-    first = build_handbook(document, api.check_text(HOSTILE), FAKE_SVG)
-    assert first == build_handbook(document, api.check_text(HOSTILE), FAKE_SVG)
+    first = build_handbook(document, api.check_text(HOSTILE))
+    assert first == build_handbook(document, api.check_text(HOSTILE))
     assert not any(tmp_path.iterdir())
 
 

@@ -361,9 +361,10 @@ class Project:
     """The specs of a run, checked, with their models: what ``render``, ``docs`` and ``analyze`` build on.
 
     ``files`` are the specs found (sorted, as :func:`check` finds them),
-    ``documents`` the models of those that compiled, and ``compiled`` their
-    files, in the same order; ``refused`` is true when one did not compile,
-    or, unless forced, when the checks found errors.
+    ``documents`` the models of those that compiled, with ``compiled`` their
+    files and ``settings`` the settings of each, in the same order;
+    ``refused`` is true when one did not compile, or, unless forced, when the
+    checks found errors.
     """
 
     report: Report
@@ -372,6 +373,7 @@ class Project:
     compiled: list[Path]
     refused: bool
     sheets: tuple[LoadSheet, ...] = ()
+    settings: tuple[Settings, ...] = ()
 
     def pool(self) -> Pool:
         """What every workflow of the project asks of each lane and person (see :mod:`wmdsl.flow.load`)."""
@@ -403,6 +405,7 @@ def project(
     documents: list[Document] = []
     compiled: list[Path] = []
     sheets: list[LoadSheet] = []
+    used: list[Settings] = []
     for path in files:
         settings = configs.settings_for(path)
         try:
@@ -418,6 +421,7 @@ def project(
         if compilation.document is not None:
             documents.append(compilation.document)
             compiled.append(path)
+            used.append(settings)
             loads = results[-1].loads
             if loads is not None:
                 sheets.append(loads)
@@ -436,6 +440,7 @@ def project(
         compiled=compiled,
         refused=refused,
         sheets=tuple(sheets),
+        settings=tuple(used),
     )
 
 
@@ -640,25 +645,35 @@ def handbook(
     The outputs are ``{relative path: bytes}``. Refused like :func:`render`.
     Every workflow of every file gets its pages; people and lanes that
     several files share are one each, and the lane pages and the capacity
-    page show what every workflow asks of them. The diagram is drawn with
-    Graphviz when it is installed; otherwise the handbook is built without
-    it and the second value says why.
+    page show what every workflow asks of them. The diagrams are views drawn
+    by wmdsl's own layout (no Graphviz). A workflow of more stages than its
+    file's ``diagram-stages`` setting is not drawn whole: its page shows the
+    handoffs between its lanes, and each lane page the lane's part; the
+    second value says which workflows (``None`` when none).
     """
     from wmdsl.handbook import build_handbook
-    from wmdsl.render import RenderError
-    from wmdsl.render import render as render_format
+    from wmdsl.handbook.diagrams import too_large
 
     built = project(path, force=force, root=root, exclude=exclude)
     rendering = Rendering(built.report, {}, built.refused)
     if built.refused:
         return rendering, None
-    document = merged(built.documents)
-    note: str | None = None
-    try:
-        svg: str | None = render_format(document, "svg").decode("utf-8")
-    except RenderError as error:
-        svg, note = None, str(error)
-    rendering.outputs.update(build_handbook(built.documents, rendering.report, svg, built.pool()))
+    limits = [settings.diagram_stages for settings in built.settings]
+    large = [
+        f"`{workflow.name}` has {len(workflow.stages):,} stages, more than `diagram-stages` ({limit})"
+        for document, limit in zip(built.documents, limits, strict=True)
+        for workflow in document.workflows
+        if too_large(workflow, limit)
+    ]
+    note = None
+    if large:
+        whose = "its page shows" if len(large) == 1 else "each one's page shows"
+        note = (
+            f"{'; '.join(large)}: {whose} the handoffs between its lanes instead of the whole flow, "
+            "and each lane page shows the lane's part of the flow"
+        )
+    outputs = build_handbook(built.documents, rendering.report, built.pool(), diagram_stages=limits)
+    rendering.outputs.update(outputs)
     return rendering, note
 
 

@@ -304,7 +304,7 @@ def docs_command(
     _unreadable(result.report, "handbook not built")
     _show_findings(result, no_color, "handbook not built")
     if note:
-        say(f"note: built without the diagram: {note}")
+        say(f"note: {note}")
     read = [*paths, *map(Path, result.report.files), *map(Path, result.report.sources)]
     try:
         replace_folder(output, result.outputs, MARKER, force=replace, protected=read)

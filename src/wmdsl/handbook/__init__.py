@@ -2,24 +2,32 @@
 
 :func:`build_handbook` is pure: it returns ``{relative path: bytes}`` and the
 caller writes the files. Every page exists twice, as ``.html`` (inline CSS,
-no scripts, nothing fetched from elsewhere, readable on a phone) and ``.md``.
+nothing fetched from elsewhere, no script but the small inline one that zooms
+its diagrams, readable on a phone) and ``.md``.
 
 Layout for a document with one workflow (or none: then the shared lanes)::
 
-    index.html / index.md          purpose, owner, diagram, lanes, stages, intakes,
+    index.html / index.md          purpose, owner, diagrams, lanes, stages, intakes,
                                    exits, decisions, boards, metrics, cadences
+    diagrams/<view>.svg            the home page's diagrams: flow, handoffs,
+                                   value-stream, decisions
     lanes/<lane>.html / .md        one page per lane the workflow uses
+    lanes/diagrams/<lane>.svg      the lane's view, on its page
     findings.html / .md            the check report, grouped by severity
-    diagram.svg                    the diagram (only when an SVG is given)
 
 With several workflows, each gets a folder named after it, and the top-level
 index lists them::
 
-    index.html / .md               every workflow, with the diagram
+    index.html / .md               every workflow
     <workflow>/index.html / .md    that workflow's home page
+    <workflow>/diagrams/, <workflow>/lanes/diagrams/
     <workflow>/lanes/<lane>.html   its lanes (a shared lane has a page in each
                                    workflow that uses it, showing that workflow)
-    findings.html / .md, diagram.svg
+    findings.html / .md
+
+The diagrams (:mod:`wmdsl.handbook.diagrams`) are views of the workflow drawn
+by wmdsl's own layout, inlined in the HTML pages and written as SVG files
+that the Markdown pages show.
 
 File names are the declared names, which the language restricts to
 ``[a-z_][a-z0-9_]*``; anything else (and names Windows reserves, such as

@@ -92,7 +92,11 @@ class Table:
 
 @dataclass(frozen=True)
 class Diagram:
-    """The workflow diagram: inline SVG in HTML, an image of ``file`` (a page-like key) in Markdown."""
+    """A diagram: inline SVG in HTML, an image of ``file`` in Markdown.
+
+    ``svg`` links relative to the page that shows it; ``file`` is the
+    site-relative path the SVG is also written to.
+    """
 
     svg: str
     file: str

@@ -2,15 +2,24 @@
 
 Everything taken from the spec goes through :func:`html.escape`, and the page
 through :func:`wmdsl.output.safe.for_xml` (no character XML cannot hold, no
-line a CI log would run); the only markup not built here is the diagram,
-which is inlined after :func:`~wmdsl.handbook.svg.sanitize_svg`. The page has its CSS inline, loads
-nothing from anywhere, and says so in a Content-Security-Policy that also
-forbids scripts. The layout is one fluid column that tables scroll inside, so
-it reads on a phone.
+line a CI log would run); the only markup not built here is the diagrams,
+each inlined after :func:`~wmdsl.handbook.svg.sanitize_svg`. The page has its
+CSS inline, loads nothing from anywhere, and says so in a
+Content-Security-Policy that allows one script: :data:`ZOOM_SCRIPT`, inline
+on the pages that show a diagram and named by its hash.
+
+A diagram is drawn at its natural size (1:1, its text as readable as the
+page's) in a frame that scrolls both ways, with buttons to zoom out, fit the
+frame, go back to 1:1 and zoom in. The buttons are hidden until the script
+shows them, so without scripts the frame still scrolls, and the link under it
+opens the diagram on its own. The layout is one fluid column that tables and
+diagrams scroll inside, so it reads on a phone.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import posixpath
 import re
 from html import escape
@@ -32,8 +41,51 @@ from wmdsl.handbook.blocks import (
 from wmdsl.handbook.svg import sanitize_svg
 from wmdsl.output.safe import for_xml
 
+# Zooms each diagram frame of the page: natural size times a scale, kept centred.
+ZOOM_SCRIPT = """
+(function () {
+  var frames = document.querySelectorAll("figure.diagram");
+  Array.prototype.forEach.call(frames, function (figure) {
+    var bar = figure.querySelector(".zoom-bar");
+    var frame = figure.querySelector(".zoom-frame");
+    var svg = frame && frame.querySelector("svg");
+    if (!bar || !svg) return;
+    var width = parseFloat(svg.getAttribute("width"));
+    var height = parseFloat(svg.getAttribute("height"));
+    if (!(width > 0 && height > 0)) return;
+    var shown = bar.querySelector("output");
+    var scale = 1;
+    function zoom(next) {
+      next = Math.min(4, Math.max(0.02, next));
+      var x = (frame.scrollLeft + frame.clientWidth / 2) / scale;
+      var y = (frame.scrollTop + frame.clientHeight / 2) / scale;
+      scale = next;
+      svg.style.width = width * scale + "px";
+      svg.style.height = height * scale + "px";
+      frame.scrollLeft = x * scale - frame.clientWidth / 2;
+      frame.scrollTop = y * scale - frame.clientHeight / 2;
+      if (shown) shown.textContent = Math.round(scale * 100) + "%";
+    }
+    function fit() {
+      var tallest = parseFloat(getComputedStyle(frame).maxHeight) || window.innerHeight * 0.75;
+      return Math.min(1, frame.clientWidth / width, tallest / height);
+    }
+    bar.addEventListener("click", function (event) {
+      var button = event.target.closest ? event.target.closest("button") : null;
+      var how = button && button.getAttribute("data-zoom");
+      if (how === "in") zoom(scale * 1.25);
+      else if (how === "out") zoom(scale / 1.25);
+      else if (how === "fit") zoom(fit());
+      else if (how === "actual") zoom(1);
+    });
+    bar.hidden = false;
+  });
+})();
+"""
+_ZOOM_HASH = base64.b64encode(hashlib.sha256(ZOOM_SCRIPT.encode("utf-8")).digest()).decode("ascii")
 CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; form-action 'none'"
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; "
+    f"form-action 'none'; script-src 'sha256-{_ZOOM_HASH}'"
 )
 CSS = """\
 :root {
@@ -66,8 +118,17 @@ th, td { border: 1px solid var(--line); padding: .35rem .55rem; text-align: left
 th, td { min-width: 5.5rem; overflow-wrap: normal; }
 td:last-child { min-width: 12rem; }
 th { background: var(--head); }
-.diagram { margin: 0 0 1rem; padding: .5rem; border: 1px solid var(--line); overflow: auto; background: #fff;}
-.diagram svg { display: block; max-width: 100%; height: auto; }
+.diagram { margin: 0 0 1rem; }
+.zoom-bar { display: flex; flex-wrap: wrap; gap: .4rem; align-items: center; margin: 0 0 .4rem; }
+.zoom-bar[hidden] { display: none; }
+.zoom-bar button {
+  min-width: 2.75rem; min-height: 2.25rem; padding: 0 .6rem; font: inherit; color: var(--fg);
+  background: var(--head); border: 1px solid var(--line); border-radius: .3rem; cursor: pointer;
+}
+.zoom-bar output { color: var(--muted); font-size: .9rem; }
+.zoom-frame { overflow: auto; max-height: 75vh; border: 1px solid var(--line); background: #fff; }
+.zoom-frame svg { display: block; max-width: none; }
+.diagram figcaption { margin-top: .35rem; }
 .empty, footer { color: var(--muted); }
 footer { margin-top: 2.5rem; padding-top: .75rem; padding-bottom: 1.5rem; border-top: 1px solid var(--line); }
 @media (max-width: 40rem) {
@@ -127,13 +188,26 @@ def _block(block: Block, page: str) -> list[str]:
     return _diagram(block, page)
 
 
+ZOOM_BAR = (
+    '<div class="zoom-bar" hidden>'
+    '<button type="button" data-zoom="out" aria-label="Zoom out">\u2212</button>'
+    '<button type="button" data-zoom="fit" aria-label="Fit the diagram in its frame">fit</button>'
+    '<button type="button" data-zoom="actual" aria-label="Actual size">1:1</button>'
+    '<button type="button" data-zoom="in" aria-label="Zoom in">+</button>'
+    '<output aria-live="polite">100%</output></div>'
+)
+
+
 def _diagram(diagram: Diagram, page: str) -> list[str]:
     link = escape(relative(page, diagram.file))
     return [
-        f'<figure class="diagram" role="img" aria-label="{escape(diagram.alt)}">',
+        '<figure class="diagram">',
+        ZOOM_BAR,
+        f'<div class="zoom-frame" tabindex="0" role="group" aria-label="{escape(diagram.alt)}">',
         sanitize_svg(diagram.svg),
+        "</div>",
+        f'<figcaption><a href="{link}">Open the full-size diagram</a></figcaption>',
         "</figure>",
-        f'<p><a href="{link}">Open the diagram on its own</a></p>',
     ]
 
 
@@ -141,6 +215,7 @@ def write_html(page: Page) -> str:
     """``page`` as a complete HTML document."""
     nav = " ".join(_inline(link, page.key) for link in page.nav)
     body = [line for block in page.blocks for line in _block(block, page.key)]
+    script = [f"<script>{ZOOM_SCRIPT}</script>"] if any(isinstance(b, Diagram) for b in page.blocks) else []
     footer = (
         f"Generated by wmdsl from <code>{escape(page.source)}</code>."
         if page.source
@@ -164,6 +239,7 @@ def write_html(page: Page) -> str:
             *body,
             "</main>",
             f"<footer>{footer}</footer>",
+            *script,
             "</body>",
             "</html>",
             "",

@@ -172,10 +172,12 @@ def lane_page(
     nav: tuple[Link, ...],
     index: LaneIndex | None = None,
     load: tuple[Block, ...] = (),
+    diagram: tuple[Block, ...] = (),
 ) -> Page:
     """The page of ``lane`` within ``view``'s workflow (``index``: the view's, when pages share one).
 
-    ``load`` is the summary of what every workflow asks of the lane, when known.
+    ``load`` is the summary of what every workflow asks of the lane, when
+    known; ``diagram`` the lane's view, when drawn.
     """
     index = index or LaneIndex(view)
     info = _Lane(view, lane, index)
@@ -185,6 +187,7 @@ def lane_page(
         blocks += [Heading(2, line("Purpose")), Prose(lane.purpose)]
     if lane.description:
         blocks += [Prose(lane.description)]
+    blocks += diagram
     blocks += [*section("Members", _members_table(view, lane))]
     blocks += section("Stages", _stages_table(info, view.stages_by_lane.get(name, ())))
     blocks += load

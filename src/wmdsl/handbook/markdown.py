@@ -2,8 +2,9 @@
 
 Text from the spec is escaped with :func:`~wmdsl.render.raci.escape_markdown`
 (so a label cannot open a list, break a table or smuggle in HTML); names and
-locations are code spans when they are plain enough to be. The diagram is
-referenced as an image of the sanitised SVG file written beside the pages.
+locations are code spans when they are plain enough to be. Each diagram is
+an image of its sanitised SVG file (in a ``diagrams`` folder beside the
+page), with a link that opens it at full size.
 The page is finished by :func:`wmdsl.output.safe.for_markdown`.
 """
 
@@ -88,7 +89,13 @@ def _block(block: Block, page: str) -> list[str]:
 
 
 def _diagram(diagram: Diagram, page: str) -> list[str]:
-    return [f"![{escape_markdown(diagram.alt, ' ')}]({_target(relative(page, diagram.file))})", ""]
+    target = _target(relative(page, diagram.file))
+    return [
+        f"![{escape_markdown(diagram.alt, ' ')}]({target})",
+        "",
+        f"[Open the full-size diagram]({target})",
+        "",
+    ]
 
 
 def write_markdown(page: Page) -> str:

@@ -9,7 +9,6 @@ from wmdsl.flow.calendar import schedule_of
 from wmdsl.handbook.blocks import (
     Block,
     Code,
-    Diagram,
     Facts,
     Heading,
     Line,
@@ -23,11 +22,11 @@ from wmdsl.handbook.blocks import (
 )
 from wmdsl.handbook.blocks import join as join_lines
 from wmdsl.handbook.context import View
+from wmdsl.handbook.diagrams import Diagrams
 from wmdsl.model import Board, Cadence, Handoff, Hours, Intake, Lane, Ref, Target
 from wmdsl.render.raci import ROLES
 from wmdsl.render.scope import DEFAULT_HOURS
 
-DIAGRAM = "diagram.svg"
 SEVERITY_TITLES = ((Severity.ERROR, "Errors"), (Severity.WARNING, "Warnings"), (Severity.INFO, "Information"))
 
 
@@ -240,8 +239,10 @@ def section(title: str, table: Table) -> tuple[Block, ...]:
     return (Heading(2, line(title)), table)
 
 
-def workflow_index(view: View, key: str, nav: tuple[Link, ...], findings: str, svg: str | None) -> Page:
-    """The home page of one workflow: purpose, owner, diagram, and every list."""
+def workflow_index(
+    view: View, key: str, nav: tuple[Link, ...], findings: str, drawn: Diagrams | None = None
+) -> Page:
+    """The home page of one workflow: purpose, owner, diagrams, and every list."""
     workflow = view.workflow
     facts: list[tuple[str, Line]] = []
     if workflow is not None:
@@ -254,19 +255,20 @@ def workflow_index(view: View, key: str, nav: tuple[Link, ...], findings: str, s
         blocks += [Heading(2, line("Purpose")), Prose(workflow.purpose)]
     if workflow is not None and workflow.description:
         blocks += [Prose(workflow.description)]
-    if svg is not None:
-        blocks += [Heading(2, line("Diagram")), Diagram(svg, DIAGRAM, f"Diagram of {view.title}")]
+    drawn = drawn or Diagrams()
+    blocks += drawn.home
     blocks += [*section("Lanes", _lanes_table(view)), *section("Stages", _stages_table(view))]
     if view.joins:
         blocks += section("Joins", _joins_table(view))
     blocks += [*section("Intakes", intakes_table(view)), *section("Exits", _exits_table(view))]
     blocks += section("Handoffs", _handoffs_table(view))
-    blocks += [*section("Decisions", _decisions_table(view)), *section("Boards", boards_table(view))]
+    blocks += [Heading(2, line("Decisions")), *drawn.decisions, _decisions_table(view)]
+    blocks += section("Boards", boards_table(view))
     blocks += [*section("Metrics", _metrics_table(view)), *section("Cadences", cadences_table(view))]
     return Page(key, view.title, tuple(blocks), nav, view.document.file)
 
 
-def hub_index(source: str, views: list[View], nav: tuple[Link, ...], findings: str, svg: str | None) -> Page:
+def hub_index(source: str, views: list[View], nav: tuple[Link, ...], findings: str) -> Page:
     """The home page of a handbook of several workflows (of one spec or several): one row per workflow."""
     rows = [
         (
@@ -282,8 +284,6 @@ def hub_index(source: str, views: list[View], nav: tuple[Link, ...], findings: s
         Heading(1, line(title)),
         Facts((("Source", line(Code(source))), ("Findings", line(Link(findings, "findings"))))),
     ]
-    if svg is not None:
-        blocks += [Heading(2, line("Diagram")), Diagram(svg, DIAGRAM, f"Diagram of {source}")]
     table = Table(("Workflow", "Owner", "Purpose", "Lanes"), tuple(rows), "No workflows.")
     return Page("index", title, (*blocks, *section("Workflows", table)), nav, source)
 

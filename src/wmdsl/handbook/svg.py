@@ -120,3 +120,17 @@ def sanitize_svg(svg: str) -> str:
     if not skipped:
         out.append(text[position:])
     return "".join(out).strip()
+
+
+# A link of a drawing (wmdsl's SVG writes links as ``<a href="...">``) to a relative address.
+_RELATIVE_LINK = re.compile(r"""(<a\s+href=")(?![A-Za-z][A-Za-z0-9+.-]*:|[/#?])""")
+
+
+def rebase_links(svg: str, prefix: str) -> str:
+    """``svg`` with ``prefix`` before every relative link's address (the SVG moved to another folder).
+
+    Only the start tags of links are touched: in sanitised SVG (no comment,
+    no CDATA section), text and attribute values cannot hold ``<a href="``,
+    their ``<`` being escaped.
+    """
+    return _RELATIVE_LINK.sub(lambda match: match.group(1) + prefix, svg) if prefix else svg
