@@ -30,6 +30,7 @@ from wmdsl.flow.results import Analysis
 from wmdsl.handbook.blocks import Block, Code, Diagram, Heading, Paragraph, line
 from wmdsl.handbook.context import View
 from wmdsl.handbook.html import relative
+from wmdsl.handbook.svg import sanitize_svg
 from wmdsl.model import Document, Workflow
 from wmdsl.project.settings import DIAGRAM_STAGES
 from wmdsl.views import build, drawings, pictures
@@ -156,4 +157,5 @@ def _diagram(found: list[Picture], view: View, name: str, alt: str) -> Diagram:
 
 
 def _svg(found: list[Picture]) -> str:
-    return svg(drawings(found), THEME)
+    # Cleaned once here: the page and the file each clean it again, which is then free.
+    return sanitize_svg(svg(drawings(found), THEME))

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import posixpath
 import re
 from html import escape
 
@@ -141,8 +140,18 @@ footer { margin-top: 2.5rem; padding-top: .75rem; padding-bottom: 1.5rem; border
 
 
 def relative(page: str, target: str) -> str:
-    """The path of ``target`` (site-relative) as seen from the page with key ``page``."""
-    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+    """The path of ``target`` (site-relative) as seen from the page with key ``page``.
+
+    Both are plain site paths (``a/b``, no ``.``, ``..`` or empty part), so
+    this is :func:`posixpath.relpath` without its look at the working folder,
+    which a handbook of a few hundred thousand links paid for in seconds.
+    """
+    folder = page.split("/")[:-1]
+    parts = target.split("/")
+    common = 0
+    while common < min(len(folder), len(parts)) and folder[common] == parts[common]:
+        common += 1
+    return "/".join([*([".."] * (len(folder) - common)), *parts[common:]]) or "."
 
 
 def _inline(item: Inline, page: str) -> str:

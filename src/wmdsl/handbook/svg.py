@@ -49,6 +49,9 @@ _MARKUP = re.compile(
 )
 _ATTRIBUTE = re.compile(r"""\s+(?P<name>[^\s=]+)\s*=\s*(?P<value>"[^"]*"|'[^']*')""")
 _URL_IGNORED = re.compile(r"[\x00-\x20]+")  # what URL parsers strip or skip before the scheme
+# Where an attribute that may be active could start (``on…``, ``href``, with or without a prefix):
+# a tag without a match keeps its attributes as they are, unread.
+_SUSPECT = re.compile(r"\s(?:[^\s=]*:)?(?:on|href)", re.I)
 
 
 def _local(name: str) -> str:
@@ -87,23 +90,38 @@ def _well_formed(text: str) -> bool:
     return not doctypes
 
 
-def sanitize_svg(svg: str) -> str:
+class Sanitized(str):
+    """What :func:`sanitize_svg` returns: cleaning it again gives it back as it is, at no cost.
+
+    A page's diagram is inlined in its HTML and written as a file, each
+    through :func:`sanitize_svg`; the second pass over a large drawing
+    would cost as much as the first and change nothing.
+    """
+
+    __slots__ = ()
+
+
+def sanitize_svg(svg: str) -> Sanitized:
     """``svg`` without anything that could run a script, ready to inline in HTML."""
+    if isinstance(svg, Sanitized):
+        return svg
     text = _PROLOG.sub("", svg)
     if not _well_formed(text):
-        return ""
+        return Sanitized()
     out: list[str] = []
     position = 0
     skipped = 0  # depth inside an element that is removed
     for match in _MARKUP.finditer(text):
         if "<" in text[position : match.start()]:
-            return ""  # markup the pattern does not know: cannot happen in well-formed XML
+            return Sanitized()  # markup the pattern does not know: cannot happen in well-formed XML
         if not skipped:
             out.append(text[position : match.start()])
         position = match.end()
         if match["start"] is not None:
             if skipped or _local(match["start"]) in _ACTIVE:
                 skipped += 0 if match["empty"] else 1
+            elif not _SUSPECT.search(match["attributes"]):
+                out.append(match.group(0))
             else:
                 start, end = match.span("attributes")
                 cleaned = _clean_attributes(match["attributes"])
@@ -116,10 +134,10 @@ def sanitize_svg(svg: str) -> str:
         elif match["cdata"] is not None and not skipped:
             out.append(escape(match["cdata"], quote=False))
     if "<" in text[position:]:
-        return ""
+        return Sanitized()
     if not skipped:
         out.append(text[position:])
-    return "".join(out).strip()
+    return Sanitized("".join(out).strip())
 
 
 # A link of a drawing (wmdsl's SVG writes links as ``<a href="...">``) to a relative address.
