@@ -73,11 +73,11 @@ def diagrams(view: View, analysis: Analysis | None = None, limit: int = DIAGRAM_
     if too_large(workflow, limit):
         handoffs = pictures(document, "handoffs", links=links, analysis=analysis)
         said = (
-            f"This workflow has {len(workflow.stages):,} stages, more than one diagram of the whole flow "
-            f"is drawn for (",
-            Code(f"diagram-stages = {limit}"),
-            "): this diagram shows its lanes and the handoffs between them, and each lane's page shows "
-            "its part of the flow.",
+            f"This workflow has {len(workflow.stages):,} stages, more than the {limit:,} a diagram of "
+            "the whole flow is drawn for (the setting ",
+            Code("diagram-stages"),
+            "). This diagram shows its lanes and the handoffs between them; each lane's page shows "
+            "the lane's part of the flow.",
         )
         shown: tuple[Block, ...] = (
             Heading(2, line("Diagram")),
