@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from tests.generated import generated_spec
 from tests.probe import run_wmdsl
-from wmdsl import __version__
+from wmdsl import LANGUAGE_VERSION, SCHEMA_VERSION, __version__
 from wmdsl.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,7 +54,8 @@ def wmdsl(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[st
 
 
 def test_version() -> None:
-    assert run("--version") == (0, f"wmdsl {__version__}\n")
+    line = f"wmdsl {__version__} (language {LANGUAGE_VERSION}, JSON Schema {SCHEMA_VERSION})\n"
+    assert run("--version") == (0, line)
 
 
 def test_clean_spec_exits_zero(project: Path) -> None:

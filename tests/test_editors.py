@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from wmdsl import __version__
 from wmdsl.resolve.resolver import ALL_KEYWORDS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -189,10 +190,7 @@ def test_extension_manifest_settings_and_versions() -> None:
     assert restricted == ["wmdsl.server.path"]
     assert "onLanguage:wmdsl" in manifest["activationEvents"]
     assert "vscode-languageclient" in manifest["dependencies"]
-    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    version = re.search(r'^version = "([^"]+)"', pyproject, re.MULTILINE)
-    assert version is not None
-    assert manifest["version"] == version.group(1)
+    assert manifest["version"] == __version__
     lock = _json(VSCODE / "package-lock.json")
     assert lock["packages"][""]["dependencies"] == manifest["dependencies"]
     assert lock["packages"][""]["devDependencies"] == manifest["devDependencies"]

@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 
 import click
 
-from wmdsl import __version__
+from wmdsl import LANGUAGE_VERSION, SCHEMA_VERSION, __version__
 from wmdsl.commands import build, check, diff, editor, fmt, reference, score, serve
 from wmdsl.commands.shared import EXIT_USAGE, say
 from wmdsl.project import files
@@ -64,8 +64,12 @@ def _with_timeout(command: click.Command) -> click.Command:
     return command
 
 
+# What a version promises (docs/versioning.md) depends on all three numbers.
+VERSION_LINE = f"%(prog)s %(version)s (language {LANGUAGE_VERSION}, JSON Schema {SCHEMA_VERSION})"
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", "-V", prog_name="wmdsl", message="%(prog)s %(version)s")
+@click.version_option(__version__, "--version", "-V", prog_name="wmdsl", message=VERSION_LINE)
 def cli() -> None:
     """wmdsl: compile and lint workflow architecture written in .wm files."""
 

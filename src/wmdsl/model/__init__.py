@@ -515,7 +515,11 @@ class Document(Model):
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of :class:`Document` (what ``wmdsl schema`` prints)."""
+    from wmdsl.links import schema_id
+
     schema = Document.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    # The version is in the identifier, so a reader can tell which one it validates against.
+    schema["$id"] = schema_id()
     schema["title"] = "wmdsl document"
     return schema
