@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 import click
 
 from wmdsl import LANGUAGE_VERSION, SCHEMA_VERSION, __version__
-from wmdsl.commands import build, check, diff, editor, fmt, reference, score, serve
+from wmdsl.commands import build, check, complete, diff, editor, fmt, reference, score, serve
 from wmdsl.commands.shared import EXIT_USAGE, say
 from wmdsl.project import files
 
@@ -87,14 +87,21 @@ for _command in (
 ):
     cli.add_command(_with_timeout(_command))
 # The language server and the live preview run until they are ended: no --timeout.
-for _command in (reference.rules, reference.rule, reference.schema, editor.lsp, serve.serve):
+for _command in (
+    reference.rules,
+    reference.rule,
+    reference.schema,
+    editor.lsp,
+    serve.serve,
+    complete.completion,
+):
     cli.add_command(_command)
 
 
 def main() -> None:
     """Entry point of the console script: usage errors exit 2, never a traceback."""
     try:
-        cli.main(standalone_mode=False)
+        cli.main(standalone_mode=False, complete_var=complete.COMPLETE_VAR)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.ClickException as error:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from wmdsl.commands import complete
 from wmdsl.commands.shared import EXCLUDE, ROOT, ConfigFailure, refuse_overwriting, say
 from wmdsl.project import files
 
@@ -68,6 +69,7 @@ def _several(paths: tuple[Path, ...]) -> bool:
     multiple=True,
     required=True,
     metavar="FORMAT",
+    shell_complete=complete.render_format,
     help="Output format (repeatable): dot, svg, png, pdf, mermaid, bpmn, json, raci-md, raci-csv, board.",
 )
 @click.option(
@@ -82,6 +84,7 @@ def _several(paths: tuple[Path, ...]) -> bool:
     default="flow",
     show_default=True,
     metavar="VIEW",
+    shell_complete=complete.view,
     help="What svg, png and pdf draw: flow, handoffs, decisions, value-stream, or lane:NAME.",
 )
 @click.option(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from wmdsl.commands import complete
 from wmdsl.commands.shared import EXCLUDE, ROOT, ConfigFailure, refuse_overwriting, say, use_color
 from wmdsl.project import files
 
@@ -187,10 +188,23 @@ def _name(code: str) -> str:
     "--select",
     multiple=True,
     metavar="RULES",
+    shell_complete=complete.rule_list,
     help="Run only these rules: codes, names or prefixes, comma-separated (repeatable).",
 )
-@click.option("--extend-select", multiple=True, metavar="RULES", help="Run these rules as well.")
-@click.option("--ignore", multiple=True, metavar="RULES", help="Do not run these rules.")
+@click.option(
+    "--extend-select",
+    multiple=True,
+    metavar="RULES",
+    shell_complete=complete.rule_list,
+    help="Run these rules as well.",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    metavar="RULES",
+    shell_complete=complete.rule_list,
+    help="Do not run these rules.",
+)
 @click.option(
     "--preset", type=click.Choice(list(PRESET_NAMES)), help="Start from this rule set (default: recommended)."
 )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from wmdsl.commands import complete
+
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the rules as JSON.")
@@ -45,7 +47,7 @@ def _rule_data(code: str) -> dict[str, object]:
 
 
 @click.command()
-@click.argument("code")
+@click.argument("code", shell_complete=complete.rule)
 def rule(code: str) -> None:
     """Explain one rule: CODE is a code (FLW003) or a name (trap-loop)."""
     from wmdsl.diagnostics import codes
