@@ -23,6 +23,8 @@ from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
+from wmdsl.links import DOCS_URL
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 PROCUREMENT = EXAMPLES / "procurement.wm"
@@ -200,7 +202,8 @@ async def test_diagnostics_on_open_carry_code_place_link_hint_and_related_places
     assert "unknown" in unknown.message
     assert "did you mean `fix`?" in unknown.message
     assert unknown.code_description is not None
-    assert unknown.code_description.href.endswith("rules/SYN002.md")
+    # A language error links to the table of language errors on the documentation site.
+    assert unknown.code_description.href == f"{DOCS_URL}language/#53-codes"
     duplicate = next(d for d in found if "already declared" in d.message)
     assert duplicate.related_information is not None
     [first] = duplicate.related_information
@@ -300,7 +303,15 @@ async def test_hover_explains_the_rule_an_allow_names(editor: Editor, tmp_path: 
     text = await _hover(editor, spec, "FLW003")
     assert text.startswith("**FLW003**")
     assert "Flow over Friction" in text
-    assert "rules/FLW003.md" in text
+    assert f"]({DOCS_URL}rules/FLW003/)" in text
+
+
+async def test_code_links_follow_the_docs_url_setting(editor: Editor, tmp_path: Path) -> None:
+    (tmp_path / "wmdsl.toml").write_text('docs-url = "https://intranet.example/wmdsl"\n', encoding="utf-8")
+    spec = tmp_path / "fixes.wm"
+    found = await editor.open(spec, SPEC.replace("reports -> fix\n", "reports -> fxi\n"))
+    links = {d.code: d.code_description.href for d in found if d.code_description is not None}
+    assert links["SYN002"] == "https://intranet.example/wmdsl/language/#53-codes"
 
 
 async def test_hover_on_a_name_shows_its_declaration_and_a_stage_its_flow(editor: Editor) -> None:

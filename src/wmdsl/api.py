@@ -273,7 +273,9 @@ def _finish(path: Path, compilation: Compilation, settings: Settings, honour_all
 def _alone(result: FileResult, settings: Settings, honour_allows: bool = True) -> Report:
     """The report of checking one file on its own: its findings and those of a project of one."""
     found = [*result.diagnostics, *_project([result], lambda _: settings, honour_allows)]
-    return Report([result.shown], sorted_unique(found), result.sources, result.fail_on)
+    return Report(
+        [result.shown], sorted_unique(found), result.sources, result.fail_on, docs_url=settings.docs_url
+    )
 
 
 PARALLEL_FROM = 16  # below this many files, starting worker processes costs more than it saves
@@ -344,7 +346,11 @@ def check(
         fail_on = Severity.parse(overrides.fail_on)
     inputs = sorted({real for result in results for real in result.inputs})
     given = os.path.abspath(root) if root is not None else None
-    return Report([r.shown for r in results], sorted_unique(diagnostics), sources, fail_on, inputs, given)
+    # One site for the whole report: the settings of its first file, as --show-settings shows.
+    site = job.configs.settings_for(files[0], overrides).docs_url if files else None
+    return Report(
+        [r.shown for r in results], sorted_unique(diagnostics), sources, fail_on, inputs, given, docs_url=site
+    )
 
 
 @dataclass(slots=True)
@@ -431,7 +437,8 @@ def project(
     sources = {name: text for result in results for name, text in result.sources.items()}
     fail_on = min((r.fail_on for r in results), default=Severity.ERROR)
     inputs = sorted({real for result in results for real in result.inputs})
-    report = Report([r.shown for r in results], sorted_unique(found), sources, fail_on, inputs)
+    site = configs.settings_for(files[0]).docs_url if files else None
+    report = Report([r.shown for r in results], sorted_unique(found), sources, fail_on, inputs, docs_url=site)
     refused = len(compiled) < len(files) or (report.exit_code() != 0 and not force)
     return Project(
         report=report,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from wmdsl.commands import complete
@@ -16,13 +18,25 @@ def rules(as_json: bool) -> None:
     if as_json:
         import json
 
-        click.echo(json.dumps([_rule_data(entry.code) for entry in codes.all_codes()], indent=2))
+        site = _site()
+        click.echo(json.dumps([_rule_data(entry.code, site) for entry in codes.all_codes()], indent=2))
         return
     for entry in codes.all_codes():
         click.echo(f"{entry.code}  {entry.name:<34} {entry.severity.label:<8} {entry.summary}")
 
 
-def _rule_data(code: str) -> dict[str, object]:
+def _site() -> str:
+    """The documentation site the configuration of this folder names (``docs-url``, WMDSL_DOCS_URL)."""
+    from wmdsl.commands.shared import ConfigFailure
+    from wmdsl.project.settings import ConfigError, settings_for
+
+    try:
+        return settings_for(Path("wmdsl.toml")).docs_url
+    except ConfigError as error:
+        raise ConfigFailure(str(error)) from error
+
+
+def _rule_data(code: str, site: str) -> dict[str, object]:
     from wmdsl.diagnostics import codes
     from wmdsl.rules import all_rules
     from wmdsl.rules.docs import help_uri
@@ -42,7 +56,7 @@ def _rule_data(code: str) -> dict[str, object]:
             {"name": o.name, "type": o.kind.__name__, "default": o.default, "help": o.help}
             for o in (rule.options if rule else ())
         ],
-        "url": help_uri(entry.code),
+        "url": help_uri(entry.code, site),
     }
 
 

@@ -66,6 +66,9 @@ class Report:
     root: str | None = None
     # The baseline the findings were filtered by (``--baseline``), if any.
     baseline: Baselined | None = None
+    # The documentation site the report links each code to (the ``docs-url`` setting);
+    # None: the environment's or the project's site (:func:`wmdsl.links.docs_url`).
+    docs_url: str | None = None
 
     def count(self, severity: Severity) -> int:
         """How many diagnostics have ``severity``."""

@@ -22,6 +22,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from wmdsl import __version__
 from wmdsl.diagnostics import Diagnostic, Severity, codes
+from wmdsl.links import code_url
 from wmdsl.lsp import answers
 from wmdsl.lsp.index import Declaration, Index, Reference, where
 from wmdsl.lsp.state import State, real
@@ -29,10 +30,6 @@ from wmdsl.lsp.text import Context, Lines, folds, tokens
 from wmdsl.model.span import Span
 from wmdsl.project.settings import ConfigError
 from wmdsl.resolve.schema import KINDS
-
-#: Where each rule's page is: the repository's ``rules/CODE.md``, as a URL (``{code}`` is replaced).
-#: Editors may point it elsewhere with the initialization option ``rulesUrl``.
-RULES_URL = "https://github.com/wmdsl/wmdsl/blob/main/rules/{code}.md"
 
 #: The LSP error code of a request that was understood but could not be carried out.
 REQUEST_FAILED = -32803
@@ -76,7 +73,10 @@ class WmdslServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("wmdsl", __version__)
         self.state = State()
-        self.rules_url = RULES_URL
+        # Code links go to each code's page on the documentation site of the file checked last
+        # (its `docs-url` setting), unless the editor gives a URL of its own (``rulesUrl``).
+        self.rules_url: str | None = None
+        self.docs_url: str | None = None
         self.pending: set[str] = set()
 
     # -- positions -------------------------------------------------------
@@ -142,6 +142,7 @@ class WmdslServer(LanguageServer):
             return
         if checked is None:
             return
+        self.docs_url = checked.report.docs_url
         found = list(self.diagnostics(path, checked.report.diagnostics, checked.compilation))
         self.send(file.uri, file.version, found)
         del previous
@@ -221,6 +222,9 @@ class WmdslServer(LanguageServer):
         )
 
     def rule_url(self, code: str) -> str:
+        """The page of ``code``: ``rulesUrl`` ({code} replaced, else the code appended), else the site's."""
+        if self.rules_url is None:
+            return code_url(code, self.docs_url)
         return self.rules_url.replace("{code}", code) if "{code}" in self.rules_url else self.rules_url + code
 
     # -- names -----------------------------------------------------------

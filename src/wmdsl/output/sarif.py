@@ -1,7 +1,8 @@
 """SARIF 2.1.0, as GitHub code scanning accepts it.
 
 The driver lists every code (rules and language errors) with help text and a
-``helpUri``; results carry URIs relative to the top of the repository (``%SRCROOT%``), regions,
+``helpUri``, its page on the documentation site (:mod:`wmdsl.links`); results
+carry URIs relative to the top of the repository (``%SRCROOT%``), regions,
 related locations and ``partialFingerprints`` that survive edits elsewhere in
 the file (:mod:`wmdsl.diagnostics.fingerprints`: they hash the code, file,
 message and the text of the line, not its number).
@@ -16,10 +17,10 @@ from urllib.parse import quote
 from wmdsl import __version__
 from wmdsl.diagnostics import Severity, codes
 from wmdsl.diagnostics.fingerprints import VERSION, fingerprints
+from wmdsl.links import code_url, docs_url
 from wmdsl.model.span import Span
 from wmdsl.output.lines import SourceLines
 from wmdsl.output.safe import for_json
-from wmdsl.rules.docs import DOCS_URL, help_uri
 from wmdsl.rules.registry import all_rules
 
 if TYPE_CHECKING:
@@ -55,13 +56,13 @@ def _location(span: Span, message: str | None = None, sources: SourceLines | Non
     return location
 
 
-def _rule_descriptors() -> list[dict[str, Any]]:
+def _rule_descriptors(site: str) -> list[dict[str, Any]]:
     rationale = {rule.code.code: rule for rule in all_rules()}
     descriptors = []
     for entry in codes.all_codes():
         rule = rationale.get(entry.code)
         full = rule.rationale if rule else entry.summary
-        markdown = f"**{entry.summary}**\n\n{full}\n\nSee {help_uri(entry.code)}"
+        markdown = f"**{entry.summary}**\n\n{full}\n\nSee {code_url(entry.code, site)}"
         descriptors.append(
             {
                 "id": entry.code,
@@ -69,7 +70,7 @@ def _rule_descriptors() -> list[dict[str, Any]]:
                 "shortDescription": {"text": entry.summary},
                 "fullDescription": {"text": full},
                 "help": {"text": f"{entry.summary} {full}", "markdown": markdown},
-                "helpUri": help_uri(entry.code),
+                "helpUri": code_url(entry.code, site),
                 "defaultConfiguration": {"level": LEVEL[entry.severity]},
                 "properties": {"tags": [entry.family.title, entry.name], "precision": "very-high"},
             }
@@ -87,7 +88,9 @@ def sarif_document(report: Report) -> dict[str, Any]:
     from wmdsl.project.places import relocated
 
     report = relocated(report)
-    descriptors = _rule_descriptors()
+    # Each code's page on the documentation site (the `docs-url` setting, WMDSL_DOCS_URL).
+    site = report.docs_url or docs_url()
+    descriptors = _rule_descriptors(site)
     index = {d["id"]: i for i, d in enumerate(descriptors)}
     sources = SourceLines(report.sources)
     prints = fingerprints(report.diagnostics, report.sources)
@@ -117,7 +120,7 @@ def sarif_document(report: Report) -> dict[str, Any]:
                         "name": "wmdsl",
                         "version": __version__,
                         "semanticVersion": __version__,
-                        "informationUri": DOCS_URL,
+                        "informationUri": site,
                         "rules": descriptors,
                     }
                 },

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from wmdsl.diagnostics import Severity, codes
+from wmdsl.links import DOCS_URL, DocsUrlError, checked_docs_url, docs_url
 from wmdsl.project.files import read_regular
 from wmdsl.project.limits import DEFAULT as DEFAULT_LIMITS
 from wmdsl.project.limits import Limits
@@ -37,6 +38,7 @@ KEYS = (
     "exclude",
     "limits",
     "diagram-stages",
+    "docs-url",
 )
 CONFIG_FILES = ("wmdsl.toml", "pyproject.toml")
 CONFIG_LIMIT = 1 << 20  # bytes: far more than any configuration needs
@@ -79,6 +81,8 @@ class Settings:
     source: Path | None = None
     limits: Limits = DEFAULT_LIMITS
     diagram_stages: int = DIAGRAM_STAGES
+    # Where the links to each code's page point (SARIF helpUri, the language server).
+    docs_url: str = DOCS_URL
 
     def ignored_in(self, file: Path) -> frozenset[str]:
         """Codes ``per-file-ignores`` turns off for ``file``."""
@@ -106,6 +110,7 @@ class Settings:
             "exclude": list(self.exclude),
             "limits": {key: getattr(self.limits, name) for key, name in Limits.keys().items()},
             "diagram-stages": self.diagram_stages,
+            "docs-url": self.docs_url,
         }
 
 
@@ -308,6 +313,7 @@ def resolve(table: Mapping[str, Any], overrides: Overrides, source: Path | None)
         source=source,
         limits=_limits(table.get("limits", {}), where),
         diagram_stages=_diagram_stages(table.get("diagram-stages", DIAGRAM_STAGES), where),
+        docs_url=_docs_url(table.get("docs-url"), where),
     )
 
 
@@ -315,6 +321,14 @@ def _diagram_stages(value: object, where: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise ConfigError(f"{where}: diagram-stages: expected a whole number of at least 1, found {value!r}")
     return value
+
+
+def _docs_url(value: object, where: str) -> str:
+    """The site the links point at: ``WMDSL_DOCS_URL``, else ``docs-url``, else the project's site."""
+    try:
+        return docs_url(None if value is None else checked_docs_url(value, f"{where}: docs-url"))
+    except DocsUrlError as error:
+        raise ConfigError(str(error)) from error
 
 
 def _limits(table: object, where: str) -> Limits:

@@ -12,16 +12,14 @@ import sys
 from pathlib import Path
 
 from wmdsl.diagnostics.codes import Family
+from wmdsl.links import code_url
 from wmdsl.project.files import write_atomic
 from wmdsl.rules.registry import Rule, all_rules
 
-DOCS_URL = "https://wmdsl.dev/rules/"
-CODE_DOCS_URL = DOCS_URL  # SARIF helpUri base; each rule's page is <base><CODE>
 
-
-def help_uri(code: str) -> str:
-    """Where a rule's documentation lives on the web."""
-    return f"{CODE_DOCS_URL}{code}"
+def help_uri(code: str, base: str | None = None) -> str:
+    """The page of ``code`` on the documentation site at ``base`` (default: the configured one)."""
+    return code_url(code, base)
 
 
 def _toml(value: object) -> str:
