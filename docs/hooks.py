@@ -49,6 +49,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """The site's and the repository's addresses from wmdsl.links; the rule pages in the navigation."""
     config.site_url = docs_url()
     config.repo_url = REPOSITORY_URL
+    config.repo_name = REPOSITORY_URL.removeprefix("https://github.com/")
     config.nav = _with_rules(config.nav or [])
     return config
 
@@ -122,7 +123,8 @@ def _rewritten(target: str, source: str, site: str) -> str:
     if on_site is None:
         kind = "tree" if (ROOT / in_repository).is_dir() else "blob"
         return f"{REPOSITORY_URL}/{kind}/main/{in_repository}{hash_}{fragment}"
-    return posixpath.relpath(on_site, posixpath.dirname(site) or ".") + hash_ + fragment
+    # Both from the site's root, so that relpath never looks at the working folder.
+    return posixpath.relpath("/" + on_site, "/" + posixpath.dirname(site)) + hash_ + fragment
 
 
 def _site_path(repository: str) -> str | None:

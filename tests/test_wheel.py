@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from wmdsl import LANGUAGE_VERSION, SCHEMA_VERSION, __version__
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
@@ -42,8 +44,13 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (wheel,) = (work / "dist").glob("wmdsl-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "wmdsl/grammar/wmdsl.lark" in names
+    assert "wmdsl/py.typed" in names  # the annotations are part of the API
     for page in ("index.html", "app.js", "app.css"):  # the live preview's page
         assert f"wmdsl/serve/static/{page}" in names
+    assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names)
+    # Only the package and its metadata: nothing of the tests, the examples or the docs.
+    assert {name.split("/")[0] for name in names} == {"wmdsl", wheel.name.split("-py3")[0] + ".dist-info"}
+    assert not [name for name in names if "tests/" in name or "conftest" in name]
     venv.create(work / "venv", with_pip=True)
     bin_dir = work / "venv" / ("Scripts" if os.name == "nt" else "bin")
     pip = _run(bin_dir / "python", "-m", "pip", "install", "--quiet", wheel, cwd=work)
@@ -70,9 +77,24 @@ def test_installed_wheel_reports_the_broken_examples(installed: Path, tmp_path: 
     assert all("/broken/" in f for f in broken)
 
 
+def test_installed_wheel_checks_the_examples_folder_and_explains_a_rule(installed: Path) -> None:
+    # As CI runs it, from the repository (whose configuration the installed wmdsl reads).
+    result = _run(installed / "wmdsl", "check", "examples", "--exclude", "broken", "--no-cache", cwd=ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "All clear" in result.stdout
+    page = _run(installed / "wmdsl", "rule", "FLW003", cwd=ROOT)
+    assert page.returncode == 0, page.stderr
+    assert page.stdout.startswith("# FLW003 `trap-loop`\n")
+    assert "## Bad example" in page.stdout
+
+
 def test_installed_package_is_not_the_source_tree(installed: Path, tmp_path: Path) -> None:
     probe = "import wmdsl, sys; print(wmdsl.__file__)"
     result = _run(installed / "python", "-c", probe, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert str(ROOT / "src") not in result.stdout
-    assert _run(installed / "wmdsl", "--version", cwd=tmp_path).stdout.startswith("wmdsl ")
+    version = _run(installed / "wmdsl", "--version", cwd=tmp_path).stdout
+    assert version == f"wmdsl {__version__} (language {LANGUAGE_VERSION}, JSON Schema {SCHEMA_VERSION})\n"
+    script = _run(installed / "wmdsl", "completion", "bash", cwd=tmp_path)
+    assert script.returncode == 0, script.stderr
+    assert "_WMDSL_COMPLETE=bash_complete" in script.stdout
