@@ -39,6 +39,9 @@ RULES = "rules"
 LINK = re.compile(r"(\]\()(<[^>]*>|[^)\s]+)((?:\s+\"[^\"]*\")?\))")
 SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 # A code fence: three or more backticks (whose info string holds none) or tildes.
+# A code span: in a table GitHub needs `a\|b` where Python-Markdown, which keeps
+# a code span's pipes in its cell, shows the backslash.
+CODE_SPAN = re.compile(r"`[^`\n]*`")
 FENCE = re.compile(r"^\s*(`{3,}(?=[^`]*$)|~{3,})")
 
 # Where each page of the site comes from in the repository (filled by on_files).
@@ -106,6 +109,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
             fence = ""
         elif not fence:
             line = LINK.sub(lambda m: m[1] + _rewritten(m[2], source, page.file.src_uri) + m[3], line)
+            if line.lstrip().startswith("|"):
+                line = CODE_SPAN.sub(lambda m: m[0].replace("\\|", "|"), line)
         lines.append(line)
     return "\n".join(lines)
 
