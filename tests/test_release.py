@@ -89,3 +89,12 @@ def test_the_first_spec_of_getting_started_checks_clean_under_the_default_rules(
     report = api.check([path], overrides=Overrides(isolated=True))
     assert report.diagnostics == []
     assert "All clear: 1 file checked, no findings." in text
+
+
+def test_the_scorecard_picture_in_the_docs_is_the_examples() -> None:
+    # The same bytes as the golden of `wmdsl score procurement.wm --format svg`, which
+    # `python -m tests.goldens` makes again: copy it over when it changes.
+    golden = (ROOT / "tests" / "scores" / "procurement.procurement.svg").read_bytes()
+    assert (DOCS / "images" / "scorecard-procurement.svg").read_bytes() == golden, (
+        "cp tests/scores/procurement.procurement.svg docs/images/scorecard-procurement.svg"
+    )
