@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 import click
 
 from wmdsl import LANGUAGE_VERSION, SCHEMA_VERSION, __version__
-from wmdsl.commands import build, check, complete, diff, editor, fmt, reference, score, serve
+from wmdsl.commands import build, check, complete, diff, editor, fmt, reference, score, serve, simulate
 from wmdsl.commands.shared import EXIT_USAGE, say
 from wmdsl.project import files
 
@@ -84,6 +84,7 @@ for _command in (
     build.docs_command,
     diff.diff,
     score.score,
+    simulate.simulate,
 ):
     cli.add_command(_with_timeout(_command))
 # The language server and the live preview run until they are ended: no --timeout.

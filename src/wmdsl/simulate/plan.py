@@ -41,6 +41,7 @@ from wmdsl.model import (
     Calendar,
     Decision,
     Document,
+    Duration,
     Exit,
     Handoff,
     Hours,
@@ -175,7 +176,7 @@ class Tuning:
     fte: Mapping[tuple[str, str], float] = field(default_factory=dict)  # (workflow or "", lane) -> FTE
     service: Mapping[tuple[str, str], Shape] = field(default_factory=dict)  # (workflow, stage) -> shape
     arrival: Mapping[tuple[str, str], Shape] = field(default_factory=dict)  # (workflow, intake) -> shape
-    delay: Mapping[tuple[str, str, str], float] = field(default_factory=dict)  # (workflow, a, b) -> hours
+    delay: Mapping[tuple[str, str, str], Duration] = field(default_factory=dict)  # (workflow, a, b)
 
 
 def _hours(given: Hours | None, ref: Ref | None, known: Mapping[str, Calendar]) -> tuple[bool, Hours | None]:
@@ -335,7 +336,7 @@ class _Builder:
         """
         key = (workflow.name, handoff.source.name, handoff.target.name)
         if key in self.tuning.delay:
-            return self.tuning.delay[key]
+            return open_hours(self.tuning.delay[key], schedule)
         if handoff.gate is None:
             return 0.0
         if handoff.sla is not None:

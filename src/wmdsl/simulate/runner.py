@@ -104,6 +104,7 @@ def simulate_built(
         arrived=sum(r.items for r in reps),
         visits=sum(r.visits for r in reps),
         labels=dict(labels or {}),
+        week_hours=built.plan.week_hours,
     )
 
 

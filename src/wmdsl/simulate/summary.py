@@ -141,6 +141,7 @@ class Simulation:
     arrived: int = 0  # items that arrived in all the runs together
     visits: int = 0  # stage visits in all the runs together
     labels: dict[str, str] = field(default_factory=dict)  # what a scenario changed, by key
+    week_hours: float = 40.0  # clock hours in a week (see wmdsl.simulate.clock)
 
 
 def _per_rep(
