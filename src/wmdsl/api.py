@@ -117,7 +117,7 @@ def _check_compilation(
     """The findings of the rules of one file, and what the document adds to the project's load."""
     if compilation.document is None:
         return compilation.diagnostics, None
-    context = RuleContext(compilation.document)
+    context = RuleContext(compilation.document, simulate=settings is not None and settings.simulate)
     findings = run_rules(compilation.document, settings, honour_allows=honour_allows, context=context)
     return [*compilation.diagnostics, *findings], load_sheet(context)
 

@@ -234,6 +234,11 @@ def _name(code: str) -> str:
     help="Use this configuration file instead of searching upward.",
 )
 @click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
+@click.option(
+    "--simulate",
+    is_flag=True,
+    help="PRG001, FLW006 and FLW007 judge by a simulation of each spec (as `wmdsl simulate` runs it).",
+)
 @EXCLUDE
 @ROOT
 @click.option(
@@ -277,6 +282,7 @@ def check(
     fix: bool,
     config: Path | None,
     isolated: bool,
+    simulate: bool,
     exclude: tuple[str, ...],
     root: Path | None,
     baseline: Path | None,
@@ -302,6 +308,16 @@ def check(
     if watch and (fix or show_settings):
         raise click.UsageError(f"--watch cannot be used with {'--fix' if fix else '--show-settings'}")
     recorded = _baseline(baseline, write_baseline, output)
+    if simulate:
+        import dataclasses
+
+        from wmdsl.simulate import MissingExtra, require
+
+        try:
+            require("simpy")
+        except MissingExtra as error:
+            raise ConfigFailure(f"error: {error}") from error
+        overrides = dataclasses.replace(overrides, simulate=True)
     try:
         if show_settings:
             first = api.discover(paths, exclude, overrides)[0]

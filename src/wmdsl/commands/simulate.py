@@ -58,7 +58,9 @@ def _given(context: click.Context, name: str) -> bool:
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--seed", type=click.IntRange(min=0), default=1, show_default=True, help="Seed of the random numbers.")
+@click.option(
+    "--seed", type=click.IntRange(min=0), default=1, show_default=True, help="Seed of the random numbers."
+)
 @click.option(
     "--replications",
     type=click.IntRange(min=1, max=10_000),
@@ -66,20 +68,56 @@ def _given(context: click.Context, name: str) -> bool:
     show_default=True,
     help="Independent runs; figures are their means with confidence intervals.",
 )
-@click.option("--until", callback=_weeks, default="52w", show_default=True, help="How long each run measures, after the warm-up: `52w`, `90d`.")
-@click.option("--warmup", callback=_weeks, default="4w", show_default=True, help="How long each run goes before it measures (from empty).")
+@click.option(
+    "--until",
+    callback=_weeks,
+    default="52w",
+    show_default=True,
+    help="How long each run measures, after the warm-up: `52w`, `90d`.",
+)
+@click.option(
+    "--warmup",
+    callback=_weeks,
+    default="4w",
+    show_default=True,
+    help="How long each run goes before it measures (from empty).",
+)
 @click.option(
     "--items",
     type=click.IntRange(min=1),
     help="Send this many items into each run, then stop arrivals (instead of --until).",
 )
-@click.option("--confidence", callback=_percent, default="95%", show_default=True, help="Level of the confidence intervals.")
-@click.option("--set", "changes", multiple=True, metavar="KEY=VALUE", help="Change an element for the run: build.wip=3, "
-              "requests.arrivals=\"20 per week\", eng.capacity=4, build.shape=lognormal, build.cv=0.5 (repeatable).")
-@click.option("--compare", is_flag=True, help="Run the specs as written (or the first scenario) and each scenario, side by side.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to FILE.")
-@click.option("--plots", type=click.Path(path_type=Path, file_okay=False), help="Draw each workflow's charts into folder DIR.")
+@click.option(
+    "--confidence",
+    callback=_percent,
+    default="95%",
+    show_default=True,
+    help="Level of the confidence intervals.",
+)
+@click.option(
+    "--set",
+    "changes",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Change an element for the run: build.wip=3, "
+    'requests.arrivals="20 per week", eng.capacity=4, build.shape=lognormal, build.cv=0.5 (repeatable).',
+)
+@click.option(
+    "--compare",
+    is_flag=True,
+    help="Run the specs as written (or the first scenario) and each scenario, side by side.",
+)
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to FILE."
+)
+@click.option(
+    "--plots",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Draw each workflow's charts into folder DIR.",
+)
 @click.option(
     "--plot-format",
     type=click.Choice(["svg", "png"]),
@@ -87,7 +125,11 @@ def _given(context: click.Context, name: str) -> bool:
     help="Format of the charts (repeatable; default svg).",
 )
 @click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core).")
-@click.option("--progress/--no-progress", default=None, help="A progress bar (default: when standard error is a terminal).")
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="A progress bar (default: when standard error is a terminal).",
+)
 @EXCLUDE
 @ROOT
 @click.pass_context
@@ -248,7 +290,11 @@ def _progress(options: dict[str, Any], runs: int) -> Iterator[Callable[[], None]
 
 
 def _report(
-    results: list[Simulation], names: list[str], options: dict[str, Any], read: list[Path], scenarios: list[Path]
+    results: list[Simulation],
+    names: list[str],
+    options: dict[str, Any],
+    read: list[Path],
+    scenarios: list[Path],
 ) -> None:
     from wmdsl.simulate.report import format_compare, format_compare_json, format_json, format_text
 

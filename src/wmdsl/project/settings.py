@@ -65,6 +65,7 @@ class Overrides:
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     config: Path | None = None  # use this file instead of searching
     isolated: bool = False  # ignore configuration files
+    simulate: bool = False  # the flow rules that can read a simulation's figures read them
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -83,6 +84,7 @@ class Settings:
     diagram_stages: int = DIAGRAM_STAGES
     # Where the links to each code's page point (SARIF helpUri, the language server).
     docs_url: str = DOCS_URL
+    simulate: bool = False  # PRG001, FLW006 and FLW007 read the simulation's figures (`check --simulate`)
 
     def ignored_in(self, file: Path) -> frozenset[str]:
         """Codes ``per-file-ignores`` turns off for ``file``."""
@@ -111,6 +113,8 @@ class Settings:
             "limits": {key: getattr(self.limits, name) for key, name in Limits.keys().items()},
             "diagram-stages": self.diagram_stages,
             "docs-url": self.docs_url,
+            # Only when asked for, so that the settings of a check without it read as they always have.
+            **({"simulate": True} if self.simulate else {}),
         }
 
 
@@ -314,6 +318,7 @@ def resolve(table: Mapping[str, Any], overrides: Overrides, source: Path | None)
         limits=_limits(table.get("limits", {}), where),
         diagram_stages=_diagram_stages(table.get("diagram-stages", DIAGRAM_STAGES), where),
         docs_url=_docs_url(table.get("docs-url"), where),
+        simulate=overrides.simulate,
     )
 
 

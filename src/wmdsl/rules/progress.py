@@ -8,6 +8,7 @@ way work normally goes, once, in linear time.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from wmdsl.diagnostics import codes
 from wmdsl.flow.calendar import Schedule, open_hours
@@ -16,6 +17,9 @@ from wmdsl.model import Intake, MetricLevel, Stage, Workflow, WorkType
 from wmdsl.rules.examples import TICKETS
 from wmdsl.rules.registry import Finding, Options, RuleContext, element_key, rule, subjects
 from wmdsl.rules.wording import Chains, arrows, ends, written
+
+if TYPE_CHECKING:
+    from wmdsl.simulate.summary import TargetResult
 
 
 @rule(
@@ -28,7 +32,9 @@ from wmdsl.rules.wording import Chains, arrows, ends, written
     "what the system can deliver. Stages without effort count as zero, so the check "
     "never overstates; work types without an SLE are not checked. The SLE is elapsed "
     "time on the workflow's calendar (`3d` of a `24x7` workflow is 72 hours), the "
-    "effort a person's working time.",
+    "effort a person's working time. With `wmdsl check --simulate` the promise itself "
+    "is checked, waits included: a work type is reported when fewer of its simulated "
+    "items are delivered within the SLE than it promises (docs/simulation.md).",
     bad="""
 workflow delivery "Delivery" {
   person @ana "Ana Lima"
@@ -47,6 +53,9 @@ workflow delivery "Delivery" {
     fix=(("sle 3d", "sle 10d"),),
 )
 def sle_unreachable(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    if ctx.simulate:
+        yield from _sle_simulated(ctx)
+        return
     for workflow in ctx.workflows:
         work = {w.name: w for w in (*ctx.document.shared.work, *workflow.work)}
         result = ctx.analysis(workflow)
@@ -82,6 +91,48 @@ def _sle_finding(
         f"{format_hours(path.process_time, schedule.per_day)}",
         keys,
     )
+
+
+def _sle_simulated(ctx: RuleContext) -> Iterator[Finding]:
+    """PRG001 under ``check --simulate``: a work type's simulated items miss its SLE, at its first intake."""
+    for workflow in ctx.workflows:
+        result = ctx.simulated(workflow)
+        if result is None:
+            continue
+        work = {w.name: w for w in (*ctx.document.shared.work, *workflow.work)}
+        reported: set[str] = set()
+        for intake in workflow.intakes:
+            for ref in intake.accepts:
+                kind = work.get(ref.name)
+                found = result.target("sle", ref.name)
+                if kind is None or kind.sle is None or found is None or ref.name in reported or found.met is not False:
+                    continue
+                reported.add(ref.name)
+                yield _simulated_finding(workflow, intake, kind, found, result.bottleneck, result.per_day)
+
+
+def _simulated_finding(
+    workflow: Workflow, intake: Intake, kind: WorkType, found: TargetResult, bottleneck: str | None, day: float
+) -> Finding:
+    assert kind.sle is not None
+    keys = (*subjects("intake", intake, workflow), element_key("work", kind.name, workflow))
+    sle = kind.sle.within.text
+    if found.unstable is not None or found.attainment is None:
+        message = (
+            f"in the simulation the lead time of work type `{kind.name}` (from intake `{intake.name}`) grows "
+            f"without bound ({found.unstable}): its items miss the {sle} SLE"
+        )
+        return Finding(intake.span, message, "relieve the unstable stage first: see FLW006", keys)
+    share = found.attainment.mean * 100
+    quantile = f"p{found.share * 100:g}"
+    at_share = format_hours(found.at_share.mean if found.at_share else 0.0, day)
+    message = (
+        f"in the simulation {share:.0f}% of work type `{kind.name}` (from intake `{intake.name}`) is delivered "
+        f"within its {sle} SLE, short of the {kind.sle.percentile.text} it promises ({quantile} {at_share})"
+    )
+    where = f" at the bottleneck `{bottleneck}`" if bottleneck else ""
+    hint = f"cut the waits{where} or the effort on the way, or set `sle` of `{kind.name}` to about {at_share}"
+    return Finding(intake.span, message, hint, keys)
 
 
 Best = tuple[int, int, int, str | None]  # (approvals − stages, approvals, stages, next node)

@@ -26,6 +26,7 @@ from wmdsl.model.span import Span
 if TYPE_CHECKING:
     from wmdsl.flow.load import LoadSheet, Pool
     from wmdsl.flow.results import WorkflowAnalysis
+    from wmdsl.simulate.summary import WorkflowResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,8 +278,10 @@ class RuleContext:
     shared by the rules of that check and goes away with it.
     """
 
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, *, simulate: bool = False) -> None:
         self.document = document
+        self.simulate = simulate  # `check --simulate`: the flow rules that can read a simulation do
+        self._simulation: dict[str, WorkflowResult] | None = None
         self._graphs: dict[int, FlowGraph] = {}
         self._analyses: dict[int, WorkflowAnalysis] = {}
         self._lanes: dict[int, dict[str, Lane]] = {}
@@ -308,6 +311,24 @@ class RuleContext:
                 workflow, self.document, flow=self.graph(workflow), fte=self.lane_fte()
             )
         return self._analyses[id(workflow)]
+
+    def simulated(self, workflow: Workflow) -> WorkflowResult | None:
+        """The simulation's figures of ``workflow`` under ``check --simulate`` (run once per document).
+
+        ``None`` without ``--simulate``. The run is that of ``wmdsl simulate``
+        with its defaults (seed 1, 10 replications of 52 weeks), in this
+        process: a check may already be one of several worker processes.
+        """
+        if not self.simulate:
+            return None
+        if self._simulation is None:
+            # Imported on first use: SimPy comes with the `simulate` extra.
+            from wmdsl.simulate import simulate
+            from wmdsl.simulate.runner import Settings
+
+            result = simulate([self.document], Settings(jobs=1))
+            self._simulation = {flow.name: flow for flow in result.workflows}
+        return self._simulation.get(workflow.name)
 
     def allocations(self) -> list[Allocation]:
         """Every member of every lane with the share and FTE they give it, computed once."""

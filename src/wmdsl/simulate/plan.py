@@ -348,13 +348,19 @@ class _Builder:
         return 0.0
 
     def _intake(
-        self, index: int, workflow: Workflow, intake: Intake, node: int, schedule: Schedule, document: Document
+        self,
+        index: int,
+        workflow: Workflow,
+        intake: Intake,
+        node: int,
+        schedule: Schedule,
+        document: Document,
     ) -> IntakePlan:
         rate = per_open_hour(intake.arrivals, schedule) if intake.arrivals is not None else 0.0
         if intake.arrivals is None:
             self.notes.append(
                 f"intake `{intake.name}` of `{workflow.name}` has no `arrivals`: nothing arrives there "
-                f"(give it some with --set {intake.name}.arrivals=\"N per week\")"
+                f'(give it some with --set {intake.name}.arrivals="N per week")'
             )
         shape = self.tuning.arrival.get((workflow.name, intake.name), DEFAULT)
         return IntakePlan(index, intake.name, node, rate, shape, tuple(ref.name for ref in intake.accepts))
@@ -440,7 +446,9 @@ class Built:
 
 
 def build_plan(
-    documents: Sequence[Document], pooled_fte: Mapping[Span, float] | None = None, tuning: Tuning | None = None
+    documents: Sequence[Document],
+    pooled_fte: Mapping[Span, float] | None = None,
+    tuning: Tuning | None = None,
 ) -> Built:
     """The plan of every workflow of ``documents`` (``pooled_fte``: lanes' FTE across the project)."""
     builder = _Builder(pooled_fte or {}, tuning or Tuning())

@@ -71,7 +71,11 @@ def charts(result: Simulation, formats: Sequence[str] = ("svg",)) -> dict[str, b
             stem = _slug(flow.name)
             if names.count(flow.name) > 1:  # the same name in two files: the file tells them apart
                 stem = f"{_slug(flow.file.rsplit('/', 1)[-1].removesuffix('.wm'))}-{stem}"
-            for kind, draw in (("lead-time", lead_times), ("flow", cumulative_flow), ("utilisation", utilisation)):
+            for kind, draw in (
+                ("lead-time", lead_times),
+                ("flow", cumulative_flow),
+                ("utilisation", utilisation),
+            ):
                 figure = draw(flow, result)
                 for form in formats:
                     found[f"{stem}-{kind}.{form}"] = _save(figure, form)
@@ -103,7 +107,9 @@ def lead_times(flow: WorkflowResult, result: Simulation) -> Figure:
     axes = figure.add_subplot()
     days = [lead / flow.per_day for lead in flow.delivered]
     if days:
-        axes.hist(days, bins=min(60, max(10, len(days) // 40)), color=PALETTE[4], edgecolor="white", linewidth=0.4)
+        axes.hist(
+            days, bins=min(60, max(10, len(days) // 40)), color=PALETTE[4], edgecolor="white", linewidth=0.4
+        )
     pooled = sorted(days)
     if pooled:
         from wmdsl.simulate.stats import percentile
@@ -137,7 +143,10 @@ def _bands(flow: WorkflowResult) -> tuple[list[str], list[list[int]]]:
     groups = list(lanes.values())
     if len(groups) > BANDS:
         rest = [i for group in groups[BANDS - 1 :] for i in group]
-        labels, groups = [*labels[: BANDS - 1], f"in {len(groups) - BANDS + 1} other lanes"], [*groups[: BANDS - 1], rest]
+        labels, groups = (
+            [*labels[: BANDS - 1], f"in {len(groups) - BANDS + 1} other lanes"],
+            [*groups[: BANDS - 1], rest],
+        )
     return labels, groups
 
 
@@ -183,11 +192,19 @@ def utilisation(flow: WorkflowResult, result: Simulation) -> Figure:
     names = [s.name for s in flow.stages]
     places = list(range(len(names)))
     means = [s.utilisation.mean if s.utilisation else 0.0 for s in flow.stages]
-    lows = [max(0.0, m - (s.utilisation.low if s.utilisation and s.utilisation.low is not None else m)) for m, s in zip(means, flow.stages, strict=True)]
-    highs = [(s.utilisation.high if s.utilisation and s.utilisation.high is not None else m) - m for m, s in zip(means, flow.stages, strict=True)]
+    lows = [
+        max(0.0, m - (s.utilisation.low if s.utilisation and s.utilisation.low is not None else m))
+        for m, s in zip(means, flow.stages, strict=True)
+    ]
+    highs = [
+        (s.utilisation.high if s.utilisation and s.utilisation.high is not None else m) - m
+        for m, s in zip(means, flow.stages, strict=True)
+    ]
     colours = [PALETTE[5] if s.unstable else PALETTE[0] for s in flow.stages]
     axes.barh(places, means, xerr=[lows, highs], color=colours, height=0.6, error_kw={"linewidth": 0.8})
-    analytic = [(i, s.analytic_utilisation) for i, s in enumerate(flow.stages) if s.analytic_utilisation is not None]
+    analytic = [
+        (i, s.analytic_utilisation) for i, s in enumerate(flow.stages) if s.analytic_utilisation is not None
+    ]
     if analytic:
         axes.plot(
             [v for _, v in analytic],

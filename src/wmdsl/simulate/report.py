@@ -17,7 +17,14 @@ from typing import Any
 from wmdsl.flow.results import format_hours
 from wmdsl.output.safe import for_json, for_terminal
 from wmdsl.simulate.stats import Estimate
-from wmdsl.simulate.summary import LaneResult, LeadResult, Simulation, StageResult, TargetResult, WorkflowResult
+from wmdsl.simulate.summary import (
+    LaneResult,
+    LeadResult,
+    Simulation,
+    StageResult,
+    TargetResult,
+    WorkflowResult,
+)
 
 __all__ = ["format_compare", "format_json", "format_text"]
 
@@ -98,7 +105,13 @@ def _stage_row(stage: StageResult, day: float) -> list[str]:
 
 
 def _lane_row(lane: LaneResult) -> list[str]:
-    return [lane.name, f"{lane.fte:g}", f"{lane.people:.3g}", _est_number(lane.utilisation), UNSTABLE if lane.unstable else ""]
+    return [
+        lane.name,
+        f"{lane.fte:g}",
+        f"{lane.people:.3g}",
+        _est_number(lane.utilisation),
+        UNSTABLE if lane.unstable else "",
+    ]
 
 
 def _lead_row(lead: LeadResult, day: float) -> list[str]:
@@ -124,7 +137,9 @@ def _workflow_text(flow: WorkflowResult) -> list[str]:
     day = flow.per_day
     title = f" — {flow.title}" if flow.title else ""
     lines = [f"workflow `{flow.name}`{title}  ({flow.file})"]
-    lines.append(f"  hours: {flow.hours} ({day:g} h a day, {flow.per_week:g} h a week); times in these open hours")
+    lines.append(
+        f"  hours: {flow.hours} ({day:g} h a day, {flow.per_week:g} h a week); times in these open hours"
+    )
     lines.append(f"  arrivals: {_est_number(flow.arrivals, 1)} items a week")
     lines.append("")
     header = ["stage", "lane", "λ/week", "ρ", "analyze ρ", "wait", "queue", "in stage", "blocked"]
@@ -139,7 +154,11 @@ def _workflow_text(flow: WorkflowResult) -> list[str]:
         lines += [f"    - {_target_line(t, day)}" for t in flow.targets]
     exits = ", ".join(f"`{name}` {_est_number(rate, 1)}" for name, _, rate in flow.exits)
     lines.append(f"  throughput a week: {exits}")
-    mean = UNSTABLE if flow.lead_time is None and any(i.unstable for i in flow.intakes) else _est_hours(flow.lead_time, day)
+    mean = (
+        UNSTABLE
+        if flow.lead_time is None and any(i.unstable for i in flow.intakes)
+        else _est_hours(flow.lead_time, day)
+    )
     analytic = _hours(flow.analytic_lead_time, day)
     lines.append(f"  mean lead time: {mean} per item that ended at an exit (analyze: {analytic} in stages)")
     if flow.bottleneck:
@@ -149,9 +168,13 @@ def _workflow_text(flow: WorkflowResult) -> list[str]:
         lines.append("  unstable:")
         lines += [f"    - `{s.name}`: {s.unstable}" for s in unstable]
     if flow.lost:
-        lines.append(f"  lost: {flow.lost} items left through no exit (the chances out of a node add up to less than 100%)")
+        lines.append(
+            f"  lost: {flow.lost} items left through no exit (the chances out of a node add up to less than 100%)"
+        )
     if flow.unfinished:
-        lines.append(f"  unfinished: {flow.unfinished} items of the window were still in the flow when the runs stopped")
+        lines.append(
+            f"  unfinished: {flow.unfinished} items of the window were still in the flow when the runs stopped"
+        )
     return lines
 
 
@@ -178,7 +201,9 @@ def format_text(result: Simulation) -> str:
         lines.append("")
     if result.lanes:
         lines.append("people")
-        lines += _table(["lane or person", "FTE", "at work", "ρ", ""], [_lane_row(lane) for lane in result.lanes], 1)
+        lines += _table(
+            ["lane or person", "FTE", "at work", "ρ", ""], [_lane_row(lane) for lane in result.lanes], 1
+        )
         lines.append("")
     if result.notes:
         lines.append("notes:")
@@ -402,6 +427,8 @@ def format_compare_json(results: Sequence[Simulation], names: Sequence[str]) -> 
     """Several simulations as one JSON document: ``scenarios``, each named, in order."""
     document = {
         "version": 1,
-        "scenarios": [{"name": name, **_document(result)} for name, result in zip(names, results, strict=True)],
+        "scenarios": [
+            {"name": name, **_document(result)} for name, result in zip(names, results, strict=True)
+        ],
     }
     return for_json(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"

@@ -129,7 +129,9 @@ def assumptions(plan: Plan) -> tuple[str, ...]:
     found.append("people take the work of all their stages first come, first served")
     mixed = [i.name for i in plan.intakes if len(i.kinds) > 1]
     if mixed:
-        found.append(f"an item of an intake that accepts several work types is each as likely, for {_listed(mixed)}")
+        found.append(
+            f"an item of an intake that accepts several work types is each as likely, for {_listed(mixed)}"
+        )
     gated = any(way.delay > 0 for node in plan.nodes for way in node.alternatives)
     if gated:
         found.append(

@@ -121,7 +121,9 @@ def read_scenario(path: Path) -> Scenario:
     known = {"name", "spec", "specs", "set", *RUN_KEYS}
     for key in data:
         if key not in known:
-            raise ScenarioError(f"{_where(path, lines, key)}: unknown key `{key}`; a scenario has {one_of(sorted(known))}")
+            raise ScenarioError(
+                f"{_where(path, lines, key)}: unknown key `{key}`; a scenario has {one_of(sorted(known))}"
+            )
     name = data.get("name", path.stem)
     if not isinstance(name, str) or not name.strip():
         raise ScenarioError(f"{_where(path, lines, 'name')}: `name` must be a non-empty string")
@@ -136,7 +138,9 @@ def read_scenario(path: Path) -> Scenario:
     changes = []
     for key, value in _flat(table):
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            raise ScenarioError(f"{_where(path, lines, key)}: the value of `{key}` must be a string or a number")
+            raise ScenarioError(
+                f"{_where(path, lines, key)}: the value of `{key}` must be a string or a number"
+            )
         where = _where(path, lines, key)
         line, col = _place(lines, key)
         changes.append(Change(key, str(value), where, point(str(path), line, col)))
@@ -216,7 +220,9 @@ def _targets(documents: Sequence[Document]) -> list[_Target]:
 def _find(change: Change, targets: Sequence[_Target]) -> tuple[_Target, str]:
     element, dot, attribute = change.key.rpartition(".")
     if not dot or not element:
-        raise ScenarioError(f"{change.where}: expected ELEMENT.ATTRIBUTE, e.g. `build.wip`, found `{change.key}`")
+        raise ScenarioError(
+            f"{change.where}: expected ELEMENT.ATTRIBUTE, e.g. `build.wip`, found `{change.key}`"
+        )
     flow: str | None = None
     if not element.startswith("@") and "." in element:
         flow, element = element.split(".", 1)
@@ -227,7 +233,8 @@ def _find(change: Change, targets: Sequence[_Target]) -> tuple[_Target, str]:
         hint = did_you_mean(element, names)
         scope = f" in workflow `{flow}`" if flow else ""
         raise ScenarioError(
-            f"{change.where}: no stage, intake, lane, person or handoff `{element}`{scope}" + (f"; {hint}" if hint else "")
+            f"{change.where}: no stage, intake, lane, person or handoff `{element}`{scope}"
+            + (f"; {hint}" if hint else "")
         )
     if len(matches) > 1:
         ways = ", ".join(f"`{t.workflow}.{t.name}.{attribute}`" for t in matches if t.workflow)
@@ -259,12 +266,16 @@ def _read(change: Change, kind: str, attribute: str) -> Any:
     if attribute == "shape":
         value = change.value.strip().lower()
         if value not in SHAPES:
-            raise ScenarioError(f"{change.where}: unknown shape `{change.value}`; the shapes are {one_of(SHAPES)}")
+            raise ScenarioError(
+                f"{change.where}: unknown shape `{change.value}`; the shapes are {one_of(SHAPES)}"
+            )
         return value
     if attribute == "arrivals":
         value = read_rate(sink, args)
     elif len(args) != 1:
-        sink.error(codes.BAD_VALUE, change.span, f"expected one value for `{attribute}`, found `{change.value}`")
+        sink.error(
+            codes.BAD_VALUE, change.span, f"expected one value for `{attribute}`, found `{change.value}`"
+        )
         value = None
     elif attribute == "wip":
         value = read_count(sink, args[0], "wip")
@@ -276,7 +287,12 @@ def _read(change: Change, kind: str, attribute: str) -> Any:
         number = args[0].raw
         value = float(number) if re.fullmatch(r"[0-9]+(\.[0-9]+)?", number) else None
         if value is None:
-            sink.error(codes.BAD_VALUE, change.span, f"`cv` must be a number of at least 0, found `{number}`", "e.g. `cv 0.5`")
+            sink.error(
+                codes.BAD_VALUE,
+                change.span,
+                f"`cv` must be a number of at least 0, found `{number}`",
+                "e.g. `cv 0.5`",
+            )
     else:
         value = read_positive(sink, args[0], attribute)
     if value is None or sink.diagnostics:
@@ -286,7 +302,9 @@ def _read(change: Change, kind: str, attribute: str) -> Any:
     return value
 
 
-def apply(documents: Sequence[Document], changes: Sequence[Change]) -> tuple[list[Document], Tuning, dict[str, str]]:
+def apply(
+    documents: Sequence[Document], changes: Sequence[Change]
+) -> tuple[list[Document], Tuning, dict[str, str]]:
     """The documents with ``changes`` made, the plan's tuning, and each change as a label (key → value)."""
     targets = _targets(documents)
     model: dict[tuple[str, Span], Any] = {}  # (attribute, element's span) -> new value
@@ -358,4 +376,3 @@ def _changed(document: Document, model: Mapping[tuple[str, Span], Any]) -> Docum
 
     shared = dataclasses.replace(document.shared, people=tuple(map(edit, document.shared.people)))
     return dataclasses.replace(document, shared=shared, workflows=tuple(map(workflow, document.workflows)))
-

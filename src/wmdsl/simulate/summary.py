@@ -17,13 +17,13 @@ times of the intakes whose work reaches it.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from wmdsl.flow.calendar import FTE_HOURS_PER_WEEK
 from wmdsl.flow.results import WorkflowAnalysis
 from wmdsl.simulate.engine import Replication
-from wmdsl.simulate.plan import Built, Plan
+from wmdsl.simulate.plan import EXIT, Built, Plan, Target
 from wmdsl.simulate.stats import Estimate, estimate, percentile
 
 __all__ = ["GROWTH", "LaneResult", "LeadResult", "Simulation", "StageResult", "TargetResult", "summarise"]
@@ -123,6 +123,14 @@ class WorkflowResult:
     cfd: tuple[tuple[float, ...], ...] = ()  # the first replication's samples (see engine.sample)
     delivered: tuple[float, ...] = ()  # every delivered item's lead time, all replications, sorted
 
+    def stage(self, name: str) -> StageResult | None:
+        """The figures of stage ``name``."""
+        return next((s for s in self.stages if s.name == name), None)
+
+    def target(self, kind: str, name: str) -> TargetResult | None:
+        """The figures of the SLE (``kind`` "sle") or metric target named ``name``."""
+        return next((t for t in self.targets if t.kind == kind and t.name == name), None)
+
 
 @dataclass(frozen=True, slots=True)
 class Simulation:
@@ -144,14 +152,21 @@ class Simulation:
     week_hours: float = 40.0  # clock hours in a week (see wmdsl.simulate.clock)
 
 
-def _per_rep(
-    reps: Sequence[Replication],
-    figure: Callable[[Replication], float | None],
-    confidence: float,
-    floor: float | None = 0.0,
-) -> Estimate | None:
-    values = [v for v in (figure(r) for r in reps) if v is not None]
-    return estimate(values, confidence, floor) if values else None
+def _over(values: Iterable[float | None], confidence: float, floor: float | None = 0.0) -> Estimate | None:
+    """The estimate of a figure from its value in each replication (``None``: not measured in that one)."""
+    known = [v for v in values if v is not None]
+    return estimate(known, confidence, floor) if known else None
+
+
+def _weeks(rep: Replication, week: int, per_week: float) -> float:
+    """The window of ``rep`` in weeks of a workflow (its open hours over its open hours a week)."""
+    return rep.open[week] / per_week
+
+
+def _rate(count: float, rep: Replication, week: int, per_week: float) -> float | None:
+    """``count`` a week of the window (``None`` for an empty window)."""
+    weeks = _weeks(rep, week, per_week)
+    return count / weeks if weeks > 0 else None
 
 
 def _offered(plan: Plan, analyses: Sequence[WorkflowAnalysis]) -> list[float | None]:
@@ -167,50 +182,52 @@ def _offered(plan: Plan, analyses: Sequence[WorkflowAnalysis]) -> list[float | N
             unknown[stage.pool] = True
             continue
         work[stage.pool] += rate * flow.per_week * stage.effort  # hours of work a week
-    return [
-        None if unknown[p] or pool.fte <= 0 else work[p] / (pool.fte * min(FTE_HOURS_PER_WEEK, plan.weeks[pool.week].per_week))
-        for p, pool in enumerate(plan.pools)
-    ]
+    found: list[float | None] = []
+    for p, pool in enumerate(plan.pools):
+        hours = pool.fte * min(FTE_HOURS_PER_WEEK, plan.weeks[pool.week].per_week)
+        found.append(None if unknown[p] or hours <= 0 else work[p] / hours)
+    return found
 
 
 def _unstable_stages(
-    built: Built, reps: Sequence[Replication], confidence: float, offered: Sequence[float | None]
+    built: Built, reps: Sequence[Replication], offered: Sequence[float | None]
 ) -> list[str | None]:
+    """Why each stage has no steady state, or ``None`` (see the module docstring)."""
     plan = built.plan
     found: list[str | None] = []
     for s, stage in enumerate(plan.stages):
         flow = plan.workflows[stage.workflow]
         figures = built.analyses[stage.workflow].stage(stage.name)
+        load = offered[stage.pool] if stage.pool >= 0 else None
         reason: str | None = None
         if figures.unstable is not None:
             reason = figures.unstable
-        elif stage.pool >= 0 and (offered[stage.pool] or 0.0) >= 1.0:
-            pool = plan.pools[stage.pool]
+        elif load is not None and load >= 1.0:
             reason = (
-                f"its people, {pool.name}, are asked for {offered[stage.pool] or 0:.0%} of their time by every "
-                "stage they work on: the queue grows without bound"
+                f"its people, `{plan.pools[stage.pool].name}`, are asked for {load:.0%} of their time by all "
+                "the stages they work on: its queue grows without bound"
             )
         else:
-            growth = _per_rep(reps, lambda r, s=s, w=flow.week: _growth(r, s, w, flow.per_week), 0.99, None)
-            rate = _per_rep(reps, lambda r, s=s, w=flow.week: r.entries[s] / max(r.open[w], 1e-9) * flow.per_week, 0.99)
+            growth = _over(
+                (_rate(r.queue_end[s] - r.queue_start[s], r, flow.week, flow.per_week) for r in reps),
+                0.99,
+                None,
+            )
+            rate = _over((_rate(r.entries[s], r, flow.week, flow.per_week) for r in reps), 0.99)
+            arrivals = rate.mean if rate is not None else 0.0
             if (
                 growth is not None
                 and growth.low is not None
                 and growth.low > 0
-                and growth.mean >= GROWTH * max(rate.mean if rate else 0.0, 1e-9)
+                and growth.mean >= GROWTH * arrivals
             ):
                 reason = f"its queue grew by {growth.mean:.3g} items a week over the window: it grows without bound"
         found.append(reason)
     return found
 
 
-def _growth(rep: Replication, s: int, week: int, per_week: float) -> float | None:
-    weeks = rep.open[week] / per_week
-    return (rep.queue_end[s] - rep.queue_start[s]) / weeks if weeks > 0 else None
-
-
-def _reaches(plan: Plan, start: int) -> set[int]:
-    """The stages work from node ``start`` can reach."""
+def _reaches(plan: Plan, start: int) -> list[int]:
+    """The stages work from node ``start`` can reach, in order."""
     seen, stack, stages = {start}, [start], set()
     while stack:
         node = plan.nodes[stack.pop()]
@@ -221,7 +238,7 @@ def _reaches(plan: Plan, start: int) -> set[int]:
                 if target not in seen:
                     seen.add(target)
                     stack.append(target)
-    return stages
+    return sorted(stages)
 
 
 def _leads(
@@ -229,129 +246,144 @@ def _leads(
     kind: str,
     samples: Sequence[Sequence[float]],
     reps: Sequence[Replication],
-    week: int,
-    per_week: float,
+    where: tuple[int, float],
     confidence: float,
     unstable: str | None,
 ) -> LeadResult:
-    ordered = [sorted(s) for s in samples]
+    """The lead-time figures of one intake's or work type's delivered items (``samples``: per replication)."""
+    ordered = [sorted(sample) for sample in samples]
+    measured = [o for o in ordered if o]
     quantiles = tuple(
-        None if unstable else estimate([percentile(o, q) for o in ordered if o], confidence) if any(ordered) else None
-        for q in QUANTILES
+        None if unstable else _over((percentile(o, q) for o in measured), confidence) for q in QUANTILES
     )
-    means = [math.fsum(o) / len(o) for o in ordered if o]
-    throughput = estimate(
-        [len(o) / (r.open[week] / per_week) for o, r in zip(ordered, reps, strict=True) if r.open[week] > 0],
-        confidence,
-    )
-    mean = None if unstable or not means else estimate(means, confidence)
+    mean = None if unstable else _over((math.fsum(o) / len(o) for o in measured), confidence)
+    throughput = _over((_rate(len(o), r, *where) for o, r in zip(ordered, reps, strict=True)), confidence)
     return LeadResult(name, kind, sum(len(o) for o in ordered), quantiles, mean, throughput, unstable)
 
 
-def summarise(built: Built, reps: Sequence[Replication], confidence: float) -> tuple[list[WorkflowResult], list[LaneResult]]:
+def summarise(
+    built: Built, reps: Sequence[Replication], confidence: float
+) -> tuple[list[WorkflowResult], list[LaneResult]]:
     """The figures of every workflow and pool of ``built`` from replications ``reps`` (in order)."""
     plan = built.plan
     offered = _offered(plan, built.analyses)
-    unstable = _unstable_stages(built, reps, confidence, offered)
-    workflows = []
-    for w, flow in enumerate(plan.workflows):
-        week, per_week = flow.week, flow.per_week
-        stages = [_stage(built, reps, s, unstable[s], confidence) for s in flow.stages]
-        analysis = built.analyses[w]
-        intakes, kinds_seen = [], {}
-        for i in flow.intakes:
-            intake = plan.intakes[i]
-            bad = next((unstable[s] and plan.stages[s].name for s in sorted(_reaches(plan, intake.node)) if unstable[s]), None)
-            reason = f"its work goes through `{bad}`, which is unstable" if bad else None
-            intakes.append(
-                _leads(intake.name, "intake", [r.delivered[i] for r in reps], reps, week, per_week, confidence, reason)
-            )
-            for kind in intake.kinds:
-                if reason or kind not in kinds_seen:
-                    kinds_seen[kind] = reason if reason else kinds_seen.get(kind)
-        kinds = [
-            _leads(
-                kind,
-                "work",
-                [[lead for i in flow.intakes for lead, k in zip(r.delivered[i], r.kinds[i], strict=True) if k == kind] for r in reps],
-                reps,
-                week,
-                per_week,
-                confidence,
-                why,
-            )
-            for kind, why in kinds_seen.items()
-        ]
-        targets = [_target(t, reps, w, n, confidence, kinds_seen, intakes) for n, t in enumerate(flow.targets)]
-        exits = tuple(
-            (node.name, node.exit_kind, _per_rep(reps, lambda r, a=a: r.exits[a] / (r.open[week] / per_week), confidence))
-            for a, node in enumerate(plan.nodes)
-            if node.workflow == w and node.kind == 3
-        )
-        every = [[lead for i in flow.intakes for lead in r.leads[i]] for r in reps]
-        lead_time = None if any(i.unstable for i in intakes) else estimate([math.fsum(e) / len(e) for e in every if e], confidence) if any(every) else None
-        ranked = [s for s in stages if s.utilisation is not None]
-        worst = [s for s in stages if s.unstable] or ranked
-        bottleneck = max(worst, key=lambda s: s.utilisation.mean if s.utilisation else 0.0).name if worst else None
-        workflows.append(
-            WorkflowResult(
-                name=flow.name,
-                title=flow.title,
-                file=flow.file,
-                hours=flow.hours,
-                per_day=flow.per_day,
-                per_week=per_week,
-                arrivals=_per_rep(reps, lambda r, f=flow: sum(r.arrived[i] for i in f.intakes) / (r.open[f.week] / f.per_week), confidence),
-                stages=tuple(stages),
-                intakes=tuple(intakes),
-                kinds=tuple(kinds),
-                targets=tuple(targets),
-                exits=exits,
-                lead_time=lead_time,
-                analytic_lead_time=analysis.lead_time,
-                bottleneck=bottleneck,
-                lost=sum(r.lost[w] for r in reps),
-                unfinished=sum(r.unfinished[w] for r in reps),
-                cfd=tuple(reps[0].cfd[w]) if reps and reps[0].cfd else (),
-                delivered=tuple(sorted(lead for r in reps for i in flow.intakes for lead in r.delivered[i])),
-            )
-        )
-    return workflows, _lanes(built, reps, unstable, offered, confidence)
+    unstable = _unstable_stages(built, reps, offered)
+    workflows = [_workflow(built, reps, w, unstable, confidence) for w in range(len(plan.workflows))]
+    return workflows, _lanes(built, reps, offered, confidence)
 
 
-def _stage(built: Built, reps: Sequence[Replication], s: int, unstable: str | None, confidence: float) -> StageResult:
+def _workflow(
+    built: Built, reps: Sequence[Replication], w: int, unstable: Sequence[str | None], confidence: float
+) -> WorkflowResult:
+    plan = built.plan
+    flow = plan.workflows[w]
+    where = (flow.week, flow.per_week)
+    stages = [_stage(built, reps, s, unstable[s], confidence) for s in flow.stages]
+    intakes: list[LeadResult] = []
+    kinds: dict[str, str | None] = {}  # the work types, and why their lead time grows without bound
+    for i in flow.intakes:
+        intake = plan.intakes[i]
+        bad = next((plan.stages[s].name for s in _reaches(plan, intake.node) if unstable[s]), None)
+        reason = f"its work goes through `{bad}`, which is unstable" if bad else None
+        samples = [r.delivered[i] for r in reps]
+        intakes.append(_leads(intake.name, "intake", samples, reps, where, confidence, reason))
+        for kind in intake.kinds:
+            kinds[kind] = kinds.get(kind) or reason
+    by_kind = [
+        _leads(kind, "work", [_of_kind(r, flow.intakes, kind) for r in reps], reps, where, confidence, reason)
+        for kind, reason in kinds.items()
+    ]
+    targets = [
+        _target(t, [r.measured[w][n] for r in reps], confidence, kinds, intakes)
+        for n, t in enumerate(flow.targets)
+    ]
+    exits = tuple(
+        (node.name, node.exit_kind, _over((_rate(r.exits[a], r, *where) for r in reps), confidence))
+        for a, node in enumerate(plan.nodes)
+        if node.workflow == w and node.kind == EXIT
+    )
+    every = [[lead for i in flow.intakes for lead in r.leads[i]] for r in reps]
+    stuck = any(i.unstable for i in intakes)
+    lead_time = None if stuck else _over((math.fsum(e) / len(e) for e in every if e), confidence)
+    worst = [s for s in stages if s.unstable] or [s for s in stages if s.utilisation is not None]
+    bottleneck = (
+        max(worst, key=lambda s: s.utilisation.mean if s.utilisation else 0.0).name if worst else None
+    )
+    arrived = _over((_rate(sum(r.arrived[i] for i in flow.intakes), r, *where) for r in reps), confidence)
+    return WorkflowResult(
+        name=flow.name,
+        title=flow.title,
+        file=flow.file,
+        hours=flow.hours,
+        per_day=flow.per_day,
+        per_week=flow.per_week,
+        arrivals=arrived,
+        stages=tuple(stages),
+        intakes=tuple(intakes),
+        kinds=tuple(by_kind),
+        targets=tuple(targets),
+        exits=exits,
+        lead_time=lead_time,
+        analytic_lead_time=built.analyses[w].lead_time,
+        bottleneck=bottleneck,
+        lost=sum(r.lost[w] for r in reps),
+        unfinished=sum(r.unfinished[w] for r in reps),
+        cfd=tuple(reps[0].cfd[w]) if reps and reps[0].cfd else (),
+        delivered=tuple(sorted(lead for r in reps for i in flow.intakes for lead in r.delivered[i])),
+    )
+
+
+def _of_kind(rep: Replication, intakes: Sequence[int], kind: str) -> list[float]:
+    """The lead times of the delivered items of work type ``kind`` in ``rep``."""
+    return [
+        lead for i in intakes for lead, k in zip(rep.delivered[i], rep.kinds[i], strict=True) if k == kind
+    ]
+
+
+def _stage(
+    built: Built, reps: Sequence[Replication], s: int, unstable: str | None, confidence: float
+) -> StageResult:
     plan = built.plan
     stage = plan.stages[s]
     flow = plan.workflows[stage.workflow]
-    week, per_week = flow.week, flow.per_week
+    week = flow.week
     figures = built.analyses[stage.workflow].stage(stage.name)
 
-    def per_visit(values: Callable[[Replication], float]) -> Estimate | None:
-        return _per_rep(reps, lambda r: values(r) / r.entries[s] if r.entries[s] else None, confidence)
+    def per_visit(total: Sequence[float]) -> Estimate | None:
+        return _over(
+            (t / r.entries[s] if r.entries[s] else None for t, r in zip(total, reps, strict=True)), confidence
+        )
 
-    def average(area: Callable[[Replication], float]) -> Estimate | None:
-        return _per_rep(reps, lambda r: area(r) / r.open[week] if r.open[week] > 0 else None, confidence)
+    def average(area: Sequence[float]) -> Estimate | None:
+        return _over(
+            (a / r.open[week] if r.open[week] > 0 else None for a, r in zip(area, reps, strict=True)),
+            confidence,
+        )
 
     utilisation = None
     if stage.pool >= 0 and stage.servers > 0:
         pool = plan.pools[stage.pool]
-        utilisation = _per_rep(
-            reps,
-            lambda r: r.busy_area[s] * pool.speed / (stage.servers * r.open[pool.week]) if r.open[pool.week] > 0 else None,
+        utilisation = _over(
+            (
+                r.busy_area[s] * pool.speed / (stage.servers * r.open[pool.week])
+                if r.open[pool.week] > 0
+                else None
+                for r in reps
+            ),
             confidence,
         )
-    wait = per_visit(lambda r: r.wait[s])
-    time = per_visit(lambda r: r.wait[s] + r.touch[s])
+    wait = per_visit([r.wait[s] for r in reps])
+    time = per_visit([r.wait[s] + r.touch[s] for r in reps])
     return StageResult(
         name=stage.name,
         lane=stage.lane,
-        rate=_per_rep(reps, lambda r: r.entries[s] / (r.open[week] / per_week) if r.open[week] > 0 else None, confidence),
+        rate=_over((_rate(r.entries[s], r, week, flow.per_week) for r in reps), confidence),
         utilisation=utilisation,
         wait=None if unstable else wait,
         time=None if unstable else time,
-        queue=None if unstable else average(lambda r: r.queue_area[s]),
-        wip=average(lambda r: r.wip_area[s]),
-        blocked=None if unstable else per_visit(lambda r: r.blocked[s]),
+        queue=None if unstable else average([r.queue_area[s] for r in reps]),
+        wip=average([r.wip_area[s] for r in reps]),
+        blocked=None if unstable else per_visit([r.blocked[s] for r in reps]),
         servers=stage.servers,
         unstable=unstable,
         analytic_utilisation=figures.utilisation,
@@ -359,13 +391,20 @@ def _stage(built: Built, reps: Sequence[Replication], s: int, unstable: str | No
     )
 
 
-def _target(target, reps, w, n, confidence, kinds_seen, intakes) -> TargetResult:  # type: ignore[no-untyped-def]
-    samples = [sorted(r.measured[w][n]) for r in reps]
-    reason = kinds_seen.get(target.name) if target.kind == "sle" else next((i.unstable for i in intakes if i.unstable), None)
-    attainment = estimate(
-        [sum(1 for v in s if v <= target.within) / len(s) for s in samples if s], confidence
-    ) if any(samples) else None
-    at_share = None if reason else estimate([percentile(s, target.share) for s in samples if s], confidence) if any(samples) else None
+def _target(
+    target: Target,
+    samples: Sequence[Sequence[float]],
+    confidence: float,
+    kinds: Mapping[str, str | None],
+    intakes: Sequence[LeadResult],
+) -> TargetResult:
+    ordered = [sorted(sample) for sample in samples if sample]
+    if target.kind == "sle":
+        reason = kinds.get(target.name)
+    else:
+        reason = next((i.unstable for i in intakes if i.unstable), None)
+    attainment = _over((sum(1 for v in o if v <= target.within) / len(o) for o in ordered), confidence)
+    at_share = _over((percentile(o, target.share) for o in ordered), confidence)
     return TargetResult(
         target.name,
         target.kind,
@@ -373,29 +412,32 @@ def _target(target, reps, w, n, confidence, kinds_seen, intakes) -> TargetResult
         target.within,
         target.share,
         None if reason else attainment,
-        at_share,
-        sum(len(s) for s in samples),
+        None if reason else at_share,
+        sum(len(o) for o in ordered),
         reason,
     )
 
 
 def _lanes(
-    built: Built, reps: Sequence[Replication], unstable: Sequence[str | None], offered: Sequence[float | None], confidence: float
+    built: Built, reps: Sequence[Replication], offered: Sequence[float | None], confidence: float
 ) -> list[LaneResult]:
     plan = built.plan
     lanes = []
     for p, pool in enumerate(plan.pools):
         members = [s for s, stage in enumerate(plan.stages) if stage.pool == p]
-        utilisation = _per_rep(
-            reps,
-            lambda r, m=members, pool=pool: math.fsum(r.busy_area[s] for s in m) / (pool.servers * r.open[pool.week])
-            if r.open[pool.week] > 0
-            else None,
+        utilisation = _over(
+            (
+                math.fsum(r.busy_area[s] for s in members) / (pool.servers * r.open[pool.week])
+                if r.open[pool.week] > 0
+                else None
+                for r in reps
+            ),
             confidence,
         )
+        load = offered[p]
         reason = None
-        if (offered[p] or 0.0) >= 1.0:
-            reason = f"its stages ask for {offered[p] or 0:.0%} of its people's time: work piles up without bound"
+        if load is not None and load >= 1.0:
+            reason = f"its stages ask for {load:.0%} of its people's time: work piles up without bound"
         lanes.append(
             LaneResult(
                 pool.name,

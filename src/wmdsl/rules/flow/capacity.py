@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from wmdsl.diagnostics import codes
 from wmdsl.flow.results import StageFlow, format_hours
 from wmdsl.model import Stage, Workflow
 from wmdsl.rules.registry import Finding, Group, Option, Options, RuleContext, rule, subjects
+
+if TYPE_CHECKING:
+    from wmdsl.simulate.summary import StageResult
 
 BASE = """
 workflow delivery "Delivery" {{
@@ -99,6 +103,19 @@ def _bound(figures: StageFlow) -> str:
     return f" from the known intakes; intake `{figures.unknown_intake}` has no `arrivals`"
 
 
+def _simulated(ctx: RuleContext) -> Iterator[tuple[Workflow, Stage, StageFlow, StageResult]]:
+    """Under ``check --simulate``: every stage the simulation measured, with the analysis's figures too."""
+    for workflow in ctx.workflows:
+        result = ctx.simulated(workflow)
+        if result is None:
+            continue
+        analysis = ctx.analysis(workflow)
+        for stage in workflow.stages:
+            found = result.stage(stage.name)
+            if found is not None:
+                yield workflow, stage, analysis.stage(stage.name), found
+
+
 def _utilised(ctx: RuleContext) -> Iterator[tuple[Workflow, Stage, StageFlow]]:
     """Every stage whose utilisation is known, or has a lower bound, with its figures."""
     for workflow in ctx.workflows:
@@ -118,11 +135,35 @@ def _utilised(ctx: RuleContext) -> Iterator[tuple[Workflow, Stage, StageFlow]]:
     "without bound, so lead times grow week after week whatever the team does. "
     "When some intakes have no arrivals, λ counts the others only, a lower bound: "
     "a stage overloaded by it is overloaded whatever the rest bring. "
-    "Silent when arrivals or effort are not given (see VIS003).",
+    "Silent when arrivals or effort are not given (see VIS003). With `wmdsl check "
+    "--simulate` a stage is judged by a simulation instead (docs/simulation.md): it is "
+    "reported when its queue grows without bound there, which WIP limits that block, "
+    "people shared with other stages and working hours can cause below ρ = 1.",
     bad=BASE.format(arrivals=6, build="wip 2; effort 1d"),
     fix=(("arrivals 6", "arrivals 3"),),
 )
 def overloaded_stage(ctx: RuleContext, options: Options) -> Iterator[Finding]:
+    if ctx.simulate:
+        for workflow, stage, figures, simulated in _simulated(ctx):
+            if simulated.unstable is None:
+                continue
+            rho = figures.utilisation
+            if rho is not None and rho < 1:
+                # Its own people could do the work: what holds it up is after it or beside it.
+                hint = (
+                    f"its people could do its work ({rho * 100:.0f}% busy by the analysis), but the stages after "
+                    "it do not take the work in time (a full WIP limit blocks it) or its people are busy on "
+                    "other stages: relieve the stage that holds it up first"
+                )
+            else:
+                hint = _remedy(stage, figures, figures.load or 0.0)
+            yield Finding(
+                stage.span,
+                f"stage `{stage.name}` cannot keep up in the simulation: {simulated.unstable}",
+                hint,
+                subjects("stage", stage, workflow),
+            )
+        return
     for workflow, stage, figures in _utilised(ctx):
         rho, load = figures.utilisation or 0.0, figures.load or 0.0
         if rho < 1:
@@ -146,13 +187,17 @@ def overloaded_stage(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     "it by nine, and any variation in arrivals turns into long queues. Flow needs "
     "slack; a stage kept nearly full is a bottleneck in waiting. Waits are estimated "
     "with the Erlang C formula (M/M/c) for the stage's servers. A lower bound (some "
-    "intakes without arrivals) is reported only when even it reaches the threshold.",
+    "intakes without arrivals) is reported only when even it reaches the threshold. "
+    "With `wmdsl check --simulate` the simulated utilisation and wait are used instead.",
     options=(Option("threshold", float, 0.85, "Utilisation from which a stage is reported (below 1)."),),
     bad=BASE.format(arrivals=4.5, build="wip 2; effort 1d"),
     fix=(("arrivals 4.5", "arrivals 3"),),
 )
 def near_capacity_stage(ctx: RuleContext, options: Options) -> Iterator[Finding]:
     threshold = float(options["threshold"])
+    if ctx.simulate:
+        yield from _near_capacity_simulated(ctx, threshold)
+        return
     for workflow, stage, figures in _utilised(ctx):
         rho, load = figures.utilisation or 0.0, figures.load or 0.0
         if not threshold <= rho < 1:
@@ -165,5 +210,23 @@ def near_capacity_stage(ctx: RuleContext, options: Options) -> Iterator[Finding]
             f"stage `{stage.name}` runs near capacity: {least}{rho * 100:.0f}% busy{_bound(figures)} "
             f"(threshold {threshold * 100:g}%), so work waits {about} {wait} before anyone starts it",
             f"to keep it under {threshold * 100:g}% busy, " + _remedy(stage, figures, target),
+            subjects("stage", stage, workflow),
+        )
+
+
+def _near_capacity_simulated(ctx: RuleContext, threshold: float) -> Iterator[Finding]:
+    """FLW007 under ``check --simulate``: the simulated utilisation reaches the threshold."""
+    for workflow, stage, figures, simulated in _simulated(ctx):
+        busy = simulated.utilisation
+        if simulated.unstable is not None or busy is None or busy.mean < threshold:
+            continue
+        day = ctx.analysis(workflow).schedule.per_day
+        wait = format_hours(simulated.wait.mean if simulated.wait else 0.0, day)
+        load = figures.load or 0.0
+        yield Finding(
+            stage.span,
+            f"stage `{stage.name}` runs near capacity in the simulation: {busy.mean * 100:.0f}% busy "
+            f"(threshold {threshold * 100:g}%), so work waits {wait} on average before anyone starts it",
+            f"to keep it under {threshold * 100:g}% busy, " + _remedy(stage, figures, load / threshold),
             subjects("stage", stage, workflow),
         )
