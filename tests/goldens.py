@@ -21,6 +21,7 @@ GOLDEN = TESTS / "golden"
 ERRORS = TESTS / "errors"
 RENDERED = TESTS / "rendered"
 SCORES = TESTS / "scores"
+SIMULATED = TESTS / "simulated"
 EXAMPLES = TESTS.parent / "examples"
 # Text formats whose output is compared byte for byte (SVG/PNG/PDF depend on
 # the installed Graphviz, so they are tested by other means).
@@ -75,6 +76,31 @@ def available_formats() -> list[str]:
         if importlib.util.find_spec(module) is not None:
             found.append(name)
     return found
+
+
+# Simulated at a fixed seed: gates, rework and a shared lane; a fork, a join and a lane's own hours.
+SIMULATED_SPECS = ("software-delivery", "procurement")
+SIMULATED_FORMATS = {"text": "txt", "json": "json"}
+
+
+def simulated(name: str, form: str) -> str:
+    """What ``wmdsl simulate`` prints for example ``name`` at seed 1 (3 replications of 12 weeks)."""
+    from wmdsl.simulate import simulate
+    from wmdsl.simulate.report import format_json, format_text
+    from wmdsl.simulate.runner import Settings
+
+    cwd = Path.cwd()
+    os.chdir(EXAMPLES)
+    try:
+        result = simulate([api.load(f"{name}.wm")], Settings(seed=1, replications=3, until=12, jobs=1))
+    finally:
+        os.chdir(cwd)
+    return format_json(result) if form == "json" else format_text(result)
+
+
+def simulated_golden(name: str, form: str) -> Path:
+    """Where the golden simulation of example ``name`` in ``form`` lives."""
+    return SIMULATED / f"{name}.{SIMULATED_FORMATS[form]}"
 
 
 def score_targets() -> list[str]:
@@ -136,10 +162,14 @@ def regenerate() -> None:
         for name, data in scorecards(target).items():
             (SCORES / name).write_bytes(data)
             written += 1
+    SIMULATED.mkdir(exist_ok=True)
+    for name in SIMULATED_SPECS:
+        for form in SIMULATED_FORMATS:
+            simulated_golden(name, form).write_text(simulated(name, form), encoding="utf-8")
     print(
         f"regenerated {len(cases(GOLDEN))} model goldens, {len(cases(ERRORS))} error goldens, "
-        f"{len(examples()) * len(available_formats())} rendered outputs, {diffs} diffs "
-        f"and {written} scorecards"
+        f"{len(examples()) * len(available_formats())} rendered outputs, {diffs} diffs, "
+        f"{written} scorecards and {len(SIMULATED_SPECS) * len(SIMULATED_FORMATS)} simulations"
     )
 
 

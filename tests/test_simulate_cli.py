@@ -1,0 +1,200 @@
+"""``wmdsl simulate`` and ``check --simulate`` on the command line: goldens, what-ifs, errors, outputs."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("simpy")
+
+from click.testing import CliRunner  # noqa: E402
+
+from tests.goldens import SIMULATED_FORMATS, SIMULATED_SPECS, simulated, simulated_golden  # noqa: E402
+from wmdsl.cli import cli  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+QUICK = ("--replications", "2", "--until", "6w", "--jobs", "1", "--no-progress")
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize("name", SIMULATED_SPECS)
+@pytest.mark.parametrize("form", list(SIMULATED_FORMATS))
+def test_output_matches_golden(name: str, form: str) -> None:
+    """Seed 1 gives these figures exactly (regenerate with ``python -m tests.goldens``)."""
+    assert simulated(name, form) == simulated_golden(name, form).read_text(encoding="utf-8")
+
+
+def test_the_command_prints_what_the_golden_holds(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(EXAMPLES)
+    code, output = run("simulate", "procurement.wm", "--replications", "3", "--until", "12w", "--no-progress")
+    assert code == 0, output
+    assert output == simulated_golden("procurement", "text").read_text(encoding="utf-8")
+
+
+def test_set_changes_the_run_and_says_so() -> None:
+    spec = str(EXAMPLES / "software-delivery.wm")
+    code, output = run("simulate", spec, *QUICK, "--format", "json", "--set", "build.wip=2", "--set", "eng.capacity=2")
+    assert code == 0, output
+    document = json.loads(output)
+    assert document["simulation"]["changes"] == {"build.wip": "2", "eng.capacity": "2"}
+    build = next(s for s in document["workflows"][0]["stages"] if s["name"] == "build")
+    assert build["servers"] == 2.0
+    assert build["unstable"]  # 12h of work 10 times a week on two people
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("buidl.wip=3", "did you mean `build`?"),
+        ("build.speed=3", "a stage has no `speed` to set; it has `wip`, `effort`, `shape` or `cv`"),
+        ("build.effort=2x", "unknown unit `x` in duration `2x`"),
+        ("build.wip=0", "`wip` must be a whole number of at least 1"),
+        ("roadmap.arrivals=lots", "expected a rate such as `6 per week`"),
+        ("build.shape=normal", "unknown shape `normal`"),
+        ("triage->build.chance=95%", "now add up to 120%"),
+        ("build", "expected KEY=VALUE"),
+    ],
+)
+def test_a_wrong_change_is_refused_with_the_reason(change: str, message: str) -> None:
+    code, output = run("simulate", str(EXAMPLES / "software-delivery.wm"), *QUICK, "--set", change)
+    assert code == 2
+    assert message in output
+    assert "Traceback" not in output
+
+
+def _copy_examples(tmp_path: Path) -> Path:
+    """The examples (with the shared files they import) in a folder of their own."""
+    shutil.copytree(EXAMPLES, tmp_path / "examples", ignore=shutil.ignore_patterns("broken"))
+    (tmp_path / "examples" / "wmdsl.toml").write_text("", encoding="utf-8")
+    return tmp_path / "examples"
+
+
+def test_scenario_files_compare_side_by_side(tmp_path: Path) -> None:
+    _copy_examples(tmp_path)
+    (tmp_path / "base.toml").write_text('name = "today"\nspecs = ["examples/software-delivery.wm"]\n', encoding="utf-8")
+    (tmp_path / "faster.toml").write_text(
+        'name = "more engineers"\nspecs = ["examples/software-delivery.wm"]\n'
+        '[set]\n"eng.capacity" = 8\nbuild.wip = 8\n',
+        encoding="utf-8",
+    )
+    code, output = run(
+        "simulate", "--compare", str(tmp_path / "base.toml"), str(tmp_path / "faster.toml"), *QUICK
+    )
+    assert code == 0, output
+    header = next(line for line in output.splitlines() if "today" in line and "Δ" in line)
+    assert "more engineers" in header
+    assert "more engineers: eng.capacity=8, build.wip=8" in output
+    assert "ρ `build`" in output and "−" in output  # fewer people busy a larger share
+    code, as_json = run(
+        "simulate", "--compare", str(tmp_path / "base.toml"), str(tmp_path / "faster.toml"), *QUICK, "--format", "json"
+    )
+    assert [s["name"] for s in json.loads(as_json)["scenarios"]] == ["today", "more engineers"]
+
+
+def test_compare_with_set_alone_compares_with_the_spec_as_written() -> None:
+    code, output = run("simulate", str(EXAMPLES / "hiring.wm"), *QUICK, "--compare", "--set", "panel.capacity=1")
+    assert code == 0, output
+    assert "as written" in output and "with --set" in output
+
+
+def test_a_wrong_scenario_file_says_where(tmp_path: Path) -> None:
+    scenario = tmp_path / "bad.toml"
+    scenario.write_text('name = "bad"\n[set]\n"eng.capacity" = 2\n"build.wipp" = 3\n', encoding="utf-8")
+    code, output = run("simulate", str(EXAMPLES / "software-delivery.wm"), str(scenario), *QUICK)
+    assert code == 2
+    assert f"{scenario}:4:2" in output and "a stage has no `wipp` to set" in output
+    scenario.write_text("seed = [\n", encoding="utf-8")
+    code, output = run("simulate", str(EXAMPLES / "software-delivery.wm"), str(scenario), *QUICK)
+    assert code == 2 and "not valid TOML" in output
+    scenario.write_text('colour = "red"\n', encoding="utf-8")
+    code, output = run("simulate", str(EXAMPLES / "software-delivery.wm"), str(scenario), *QUICK)
+    assert code == 2 and "unknown key `colour`" in output
+
+
+def test_a_scenario_gives_settings_the_command_line_overrides(tmp_path: Path) -> None:
+    scenario = tmp_path / "long.toml"
+    scenario.write_text("seed = 4\nreplications = 3\nuntil = \"5w\"\n", encoding="utf-8")
+    spec = str(EXAMPLES / "hiring.wm")
+    code, output = run("simulate", spec, str(scenario), "--no-progress", "--jobs", "1", "--format", "json")
+    settings = json.loads(output)["simulation"]
+    assert code == 0 and (settings["seed"], settings["replications"], settings["until_weeks"]) == (4, 3, 5)
+    code, output = run("simulate", spec, str(scenario), "--no-progress", "--jobs", "1", "--format", "json", "--seed", "6")
+    assert json.loads(output)["simulation"]["seed"] == 6
+
+
+def test_language_errors_refuse_and_a_missing_spec_is_a_usage_error(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.wm"
+    broken.write_text('workflow w "W" {\n  stage a "A" in nowhere\n}\n', encoding="utf-8")
+    code, output = run("simulate", str(broken), *QUICK)
+    assert code == 1 and "not simulated: fix the errors above" in output
+    code, output = run("simulate", *QUICK)
+    assert code == 2 and "name the specs to simulate" in output
+    code, output = run("simulate", str(tmp_path / "none.wm"), *QUICK)
+    assert code == 2
+
+
+def test_output_file_is_written_and_never_over_a_spec(tmp_path: Path) -> None:
+    spec = _copy_examples(tmp_path) / "hiring.wm"
+    out = tmp_path / "report.json"
+    code, output = run("simulate", str(spec), *QUICK, "--format", "json", "-o", str(out))
+    assert code == 0, output
+    assert json.loads(out.read_text(encoding="utf-8"))["workflows"][0]["name"] == "hiring"
+    code, output = run("simulate", str(spec), *QUICK, "-o", str(spec))
+    assert code == 2 and "refusing to write over" in output
+
+
+def test_items_sends_that_many_items() -> None:
+    code, output = run(
+        "simulate", str(EXAMPLES / "software-delivery.wm"), "--items", "300", "--replications", "2", "--jobs", "1",
+        "--no-progress", "--format", "json",
+    )
+    assert code == 0, output
+    document = json.loads(output)
+    assert document["simulation"]["items"] == 300
+    flow = document["workflows"][0]
+    delivered = sum(i["delivered"] for i in flow["intakes"])
+    assert 0 < delivered <= 2 * 300 and flow["unfinished"] == 0
+
+
+def test_charts_are_written_the_same_twice(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    spec = str(EXAMPLES / "procurement.wm")
+    for folder in ("one", "two"):
+        code, output = run(
+            "simulate", spec, *QUICK, "--plots", str(tmp_path / folder), "--plot-format", "svg", "--plot-format", "png"
+        )
+        assert code == 0, output
+    names = sorted(os.listdir(tmp_path / "one"))
+    assert names == sorted(f"procurement-{k}.{f}" for k in ("flow", "lead-time", "utilisation") for f in ("png", "svg"))
+    for name in names:
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+    svg = (tmp_path / "one" / "procurement-utilisation.svg").read_text(encoding="utf-8")
+    assert "<text" in svg and "security_review" in svg and "<dc:date>" not in svg
+
+
+def test_check_simulate_judges_by_the_simulation() -> None:
+    spec = str(EXAMPLES / "broken" / "FLW006-overloaded-stage.wm")
+    code, plain = run("check", spec, "--select", "FLW006", "--no-cache")
+    assert code == 1 and "keep it 120% busy" in plain
+    code, simulated_check = run("check", spec, "--select", "FLW006", "--no-cache", "--simulate")
+    assert code == 1
+    assert "cannot keep up in the simulation" in simulated_check
+    # `fix` is past capacity; `triage`, before it, is held up by it (its WIP limit blocks).
+    assert "stage `fix`" in simulated_check and "stage `triage`" in simulated_check
+
+
+def test_check_simulate_reports_a_missed_sle_with_its_share() -> None:
+    code, output = run("check", str(EXAMPLES / "software-delivery.wm"), "--select", "PRG001", "--no-cache", "--simulate")
+    assert code == 0
+    assert "in the simulation" in output and "work type `defect`" in output and "short of the 85%" in output
+    code, output = run("check", str(EXAMPLES / "software-delivery.wm"), "--select", "PRG001", "--no-cache")
+    assert "All clear" in output
