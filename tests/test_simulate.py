@@ -17,11 +17,11 @@ import pytest
 
 pytest.importorskip("simpy")
 
-from wmdsl import api  # noqa: E402
-from wmdsl.simulate import simulate  # noqa: E402
-from wmdsl.simulate.engine import Window, replicate  # noqa: E402
-from wmdsl.simulate.runner import Settings  # noqa: E402
-from wmdsl.simulate.summary import Simulation, WorkflowResult  # noqa: E402
+from wmdsl import api
+from wmdsl.simulate import simulate
+from wmdsl.simulate.engine import Window, replicate
+from wmdsl.simulate.runner import Settings
+from wmdsl.simulate.summary import Simulation, WorkflowResult
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 CHECKED = Settings(seed=11, replications=12, until=150, warmup=4, confidence=0.99)
@@ -70,9 +70,11 @@ def test_mm1_mean_wait_is_inside_the_99_percent_interval() -> None:
     stage = flow.stages[0]
     exact = mmc_wait(0.7, 1.0, 1)  # ρ/(μ − λ) = 2.33 h
     assert stage.wait is not None
-    assert stage.wait.low is not None and stage.wait.high is not None
+    assert stage.wait.low is not None
+    assert stage.wait.high is not None
     assert stage.wait.low <= exact <= stage.wait.high, (stage.wait, exact)
-    assert stage.utilisation is not None and stage.utilisation.contains(0.7)
+    assert stage.utilisation is not None
+    assert stage.utilisation.contains(0.7)
     assert stage.wait.high - stage.wait.low < 0.5 * exact  # and the interval says something
 
 
@@ -82,7 +84,8 @@ def test_mmc_mean_wait_is_inside_the_99_percent_interval() -> None:
     exact = mmc_wait(2.4, 1.0, 3)  # ρ = 0.8 on three servers
     assert stage.wait is not None
     assert stage.wait.contains(exact), (stage.wait, exact)
-    assert stage.utilisation is not None and stage.utilisation.contains(0.8)
+    assert stage.utilisation is not None
+    assert stage.utilisation.contains(0.8)
 
 
 JACKSON = """
@@ -120,12 +123,15 @@ def test_jackson_network_mean_sojourn_is_inside_the_99_percent_interval() -> Non
     # The analysis solves the same network exactly.
     assert flow.analytic_lead_time == pytest.approx(sojourn, rel=1e-9)
     for stage in flow.stages:
-        rate, effort, _ = visits[stage.name]
-        assert stage.rate is not None and stage.rate.contains(rate * 40), stage
+        rate, _, _ = visits[stage.name]
+        assert stage.rate is not None, stage
+        assert stage.rate.contains(rate * 40), stage
 
 
 def test_littles_law_holds_on_the_output() -> None:
-    result = simulate([api.load(EXAMPLES / "software-delivery.wm")], Settings(seed=3, replications=6, until=40))
+    result = simulate(
+        [api.load(EXAMPLES / "software-delivery.wm")], Settings(seed=3, replications=6, until=40)
+    )
     flow = only(result)
     checked = 0
     for stage in flow.stages:
@@ -142,9 +148,13 @@ def test_a_stage_past_capacity_is_unstable_not_a_number() -> None:
     result = run(text, Settings(seed=2, replications=4, until=30, confidence=0.99))
     flow = only(result)
     stage = flow.stages[0]
-    assert stage.unstable is not None and "grows without bound" in stage.unstable
-    assert stage.wait is None and stage.queue is None and stage.time is None
-    assert all(q is None for q in flow.intakes[0].quantiles) and flow.intakes[0].unstable
+    assert stage.unstable is not None
+    assert "grows without bound" in stage.unstable
+    assert stage.wait is None
+    assert stage.queue is None
+    assert stage.time is None
+    assert all(q is None for q in flow.intakes[0].quantiles)
+    assert flow.intakes[0].unstable
     assert flow.lead_time is None
     # Its queue does grow: by about (λ − μ) an hour, 0.2 × 40 = 8 items a week.
     document = api.loads(text, path="spec.wm")
@@ -181,9 +191,11 @@ def test_wip_limits_that_block_make_a_stage_unstable_below_capacity() -> None:
     flow = only(run(TANDEM, Settings(seed=5, replications=4, until=30)))
     first, second = flow.stages
     assert first.analytic_utilisation == pytest.approx(0.8)
-    assert first.unstable is not None and "grew" in first.unstable
+    assert first.unstable is not None
+    assert "grew" in first.unstable
     assert second.unstable is None
-    assert first.utilisation is not None and first.utilisation.mean < 0.75
+    assert first.utilisation is not None
+    assert first.utilisation.mean < 0.75
 
 
 @pytest.mark.parametrize(
@@ -205,7 +217,12 @@ def test_utilisations_agree_with_analyze_on_every_example(spec: Path) -> None:
             # Within 5% wherever the simulation saw enough of the stage's work to
             # measure it that closely, and within its own interval where it did not.
             near = abs(stage.utilisation.mean - expected) <= 0.05 * expected
-            assert near or stage.utilisation.contains(expected), (flow.name, stage.name, stage.utilisation, expected)
+            assert near or stage.utilisation.contains(expected), (
+                flow.name,
+                stage.name,
+                stage.utilisation,
+                expected,
+            )
             compared += 1
     assert compared > 0
 

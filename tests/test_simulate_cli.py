@@ -11,10 +11,10 @@ import pytest
 
 pytest.importorskip("simpy")
 
-from click.testing import CliRunner  # noqa: E402
+from click.testing import CliRunner
 
-from tests.goldens import SIMULATED_FORMATS, SIMULATED_SPECS, simulated, simulated_golden  # noqa: E402
-from wmdsl.cli import cli  # noqa: E402
+from tests.goldens import SIMULATED_FORMATS, SIMULATED_SPECS, simulated, simulated_golden
+from wmdsl.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -42,7 +42,9 @@ def test_the_command_prints_what_the_golden_holds(monkeypatch: pytest.MonkeyPatc
 
 def test_set_changes_the_run_and_says_so() -> None:
     spec = str(EXAMPLES / "software-delivery.wm")
-    code, output = run("simulate", spec, *QUICK, "--format", "json", "--set", "build.wip=2", "--set", "eng.capacity=2")
+    code, output = run(
+        "simulate", spec, *QUICK, "--format", "json", "--set", "build.wip=2", "--set", "eng.capacity=2"
+    )
     assert code == 0, output
     document = json.loads(output)
     assert document["simulation"]["changes"] == {"build.wip": "2", "eng.capacity": "2"}
@@ -80,7 +82,9 @@ def _copy_examples(tmp_path: Path) -> Path:
 
 def test_scenario_files_compare_side_by_side(tmp_path: Path) -> None:
     _copy_examples(tmp_path)
-    (tmp_path / "base.toml").write_text('name = "today"\nspecs = ["examples/software-delivery.wm"]\n', encoding="utf-8")
+    (tmp_path / "base.toml").write_text(
+        'name = "today"\nspecs = ["examples/software-delivery.wm"]\n', encoding="utf-8"
+    )
     (tmp_path / "faster.toml").write_text(
         'name = "more engineers"\nspecs = ["examples/software-delivery.wm"]\n'
         '[set]\n"eng.capacity" = 8\nbuild.wip = 8\n',
@@ -93,17 +97,27 @@ def test_scenario_files_compare_side_by_side(tmp_path: Path) -> None:
     header = next(line for line in output.splitlines() if "today" in line and "Δ" in line)
     assert "more engineers" in header
     assert "more engineers: eng.capacity=8, build.wip=8" in output
-    assert "ρ `build`" in output and "−" in output  # fewer people busy a larger share
+    assert "ρ `build`" in output
+    assert "−" in output  # fewer people busy a larger share
     code, as_json = run(
-        "simulate", "--compare", str(tmp_path / "base.toml"), str(tmp_path / "faster.toml"), *QUICK, "--format", "json"
+        "simulate",
+        "--compare",
+        str(tmp_path / "base.toml"),
+        str(tmp_path / "faster.toml"),
+        *QUICK,
+        "--format",
+        "json",
     )
     assert [s["name"] for s in json.loads(as_json)["scenarios"]] == ["today", "more engineers"]
 
 
 def test_compare_with_set_alone_compares_with_the_spec_as_written() -> None:
-    code, output = run("simulate", str(EXAMPLES / "hiring.wm"), *QUICK, "--compare", "--set", "panel.capacity=1")
+    code, output = run(
+        "simulate", str(EXAMPLES / "hiring.wm"), *QUICK, "--compare", "--set", "panel.capacity=1"
+    )
     assert code == 0, output
-    assert "as written" in output and "with --set" in output
+    assert "as written" in output
+    assert "with --set" in output
 
 
 def test_a_wrong_scenario_file_says_where(tmp_path: Path) -> None:
@@ -111,23 +125,29 @@ def test_a_wrong_scenario_file_says_where(tmp_path: Path) -> None:
     scenario.write_text('name = "bad"\n[set]\n"eng.capacity" = 2\n"build.wipp" = 3\n', encoding="utf-8")
     code, output = run("simulate", str(EXAMPLES / "software-delivery.wm"), str(scenario), *QUICK)
     assert code == 2
-    assert f"{scenario}:4:2" in output and "a stage has no `wipp` to set" in output
+    assert f"{scenario}:4:2" in output
+    assert "a stage has no `wipp` to set" in output
     scenario.write_text("seed = [\n", encoding="utf-8")
     code, output = run("simulate", str(EXAMPLES / "software-delivery.wm"), str(scenario), *QUICK)
-    assert code == 2 and "not valid TOML" in output
+    assert code == 2
+    assert "not valid TOML" in output
     scenario.write_text('colour = "red"\n', encoding="utf-8")
     code, output = run("simulate", str(EXAMPLES / "software-delivery.wm"), str(scenario), *QUICK)
-    assert code == 2 and "unknown key `colour`" in output
+    assert code == 2
+    assert "unknown key `colour`" in output
 
 
 def test_a_scenario_gives_settings_the_command_line_overrides(tmp_path: Path) -> None:
     scenario = tmp_path / "long.toml"
-    scenario.write_text("seed = 4\nreplications = 3\nuntil = \"5w\"\n", encoding="utf-8")
+    scenario.write_text('seed = 4\nreplications = 3\nuntil = "5w"\n', encoding="utf-8")
     spec = str(EXAMPLES / "hiring.wm")
     code, output = run("simulate", spec, str(scenario), "--no-progress", "--jobs", "1", "--format", "json")
     settings = json.loads(output)["simulation"]
-    assert code == 0 and (settings["seed"], settings["replications"], settings["until_weeks"]) == (4, 3, 5)
-    code, output = run("simulate", spec, str(scenario), "--no-progress", "--jobs", "1", "--format", "json", "--seed", "6")
+    assert code == 0
+    assert (settings["seed"], settings["replications"], settings["until_weeks"]) == (4, 3, 5)
+    code, output = run(
+        "simulate", spec, str(scenario), "--no-progress", "--jobs", "1", "--format", "json", "--seed", "6"
+    )
     assert json.loads(output)["simulation"]["seed"] == 6
 
 
@@ -135,9 +155,11 @@ def test_language_errors_refuse_and_a_missing_spec_is_a_usage_error(tmp_path: Pa
     broken = tmp_path / "broken.wm"
     broken.write_text('workflow w "W" {\n  stage a "A" in nowhere\n}\n', encoding="utf-8")
     code, output = run("simulate", str(broken), *QUICK)
-    assert code == 1 and "not simulated: fix the errors above" in output
+    assert code == 1
+    assert "not simulated: fix the errors above" in output
     code, output = run("simulate", *QUICK)
-    assert code == 2 and "name the specs to simulate" in output
+    assert code == 2
+    assert "name the specs to simulate" in output
     code, output = run("simulate", str(tmp_path / "none.wm"), *QUICK)
     assert code == 2
 
@@ -149,20 +171,31 @@ def test_output_file_is_written_and_never_over_a_spec(tmp_path: Path) -> None:
     assert code == 0, output
     assert json.loads(out.read_text(encoding="utf-8"))["workflows"][0]["name"] == "hiring"
     code, output = run("simulate", str(spec), *QUICK, "-o", str(spec))
-    assert code == 2 and "refusing to write over" in output
+    assert code == 2
+    assert "refusing to write over" in output
 
 
 def test_items_sends_that_many_items() -> None:
     code, output = run(
-        "simulate", str(EXAMPLES / "software-delivery.wm"), "--items", "300", "--replications", "2", "--jobs", "1",
-        "--no-progress", "--format", "json",
+        "simulate",
+        str(EXAMPLES / "software-delivery.wm"),
+        "--items",
+        "300",
+        "--replications",
+        "2",
+        "--jobs",
+        "1",
+        "--no-progress",
+        "--format",
+        "json",
     )
     assert code == 0, output
     document = json.loads(output)
     assert document["simulation"]["items"] == 300
     flow = document["workflows"][0]
     delivered = sum(i["delivered"] for i in flow["intakes"])
-    assert 0 < delivered <= 2 * 300 and flow["unfinished"] == 0
+    assert 0 < delivered <= 2 * 300
+    assert flow["unfinished"] == 0
 
 
 def test_charts_are_written_the_same_twice(tmp_path: Path) -> None:
@@ -170,31 +203,49 @@ def test_charts_are_written_the_same_twice(tmp_path: Path) -> None:
     spec = str(EXAMPLES / "procurement.wm")
     for folder in ("one", "two"):
         code, output = run(
-            "simulate", spec, *QUICK, "--plots", str(tmp_path / folder), "--plot-format", "svg", "--plot-format", "png"
+            "simulate",
+            spec,
+            *QUICK,
+            "--plots",
+            str(tmp_path / folder),
+            "--plot-format",
+            "svg",
+            "--plot-format",
+            "png",
         )
         assert code == 0, output
     names = sorted(os.listdir(tmp_path / "one"))
-    assert names == sorted(f"procurement-{k}.{f}" for k in ("flow", "lead-time", "utilisation") for f in ("png", "svg"))
+    assert names == sorted(
+        f"procurement-{k}.{f}" for k in ("flow", "lead-time", "utilisation") for f in ("png", "svg")
+    )
     for name in names:
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
     svg = (tmp_path / "one" / "procurement-utilisation.svg").read_text(encoding="utf-8")
-    assert "<text" in svg and "security_review" in svg and "<dc:date>" not in svg
+    assert "<text" in svg
+    assert "security_review" in svg
+    assert "<dc:date>" not in svg
 
 
 def test_check_simulate_judges_by_the_simulation() -> None:
     spec = str(EXAMPLES / "broken" / "FLW006-overloaded-stage.wm")
     code, plain = run("check", spec, "--select", "FLW006", "--no-cache")
-    assert code == 1 and "keep it 120% busy" in plain
+    assert code == 1
+    assert "keep it 120% busy" in plain
     code, simulated_check = run("check", spec, "--select", "FLW006", "--no-cache", "--simulate")
     assert code == 1
     assert "cannot keep up in the simulation" in simulated_check
     # `fix` is past capacity; `triage`, before it, is held up by it (its WIP limit blocks).
-    assert "stage `fix`" in simulated_check and "stage `triage`" in simulated_check
+    assert "stage `fix`" in simulated_check
+    assert "stage `triage`" in simulated_check
 
 
 def test_check_simulate_reports_a_missed_sle_with_its_share() -> None:
-    code, output = run("check", str(EXAMPLES / "software-delivery.wm"), "--select", "PRG001", "--no-cache", "--simulate")
+    code, output = run(
+        "check", str(EXAMPLES / "software-delivery.wm"), "--select", "PRG001", "--no-cache", "--simulate"
+    )
     assert code == 0
-    assert "in the simulation" in output and "work type `defect`" in output and "short of the 85%" in output
+    assert "in the simulation" in output
+    assert "work type `defect`" in output
+    assert "short of the 85%" in output
     code, output = run("check", str(EXAMPLES / "software-delivery.wm"), "--select", "PRG001", "--no-cache")
     assert "All clear" in output

@@ -133,7 +133,7 @@ def _given(context: click.Context, name: str) -> bool:
 @EXCLUDE
 @ROOT
 @click.pass_context
-def simulate(context: click.Context, paths: tuple[Path, ...], **options: Any) -> None:
+def simulate(context: click.Context, /, paths: tuple[Path, ...], **options: Any) -> None:
     """Simulate PATHS item by item: specs (.wm files or folders) and scenario files (.toml).
 
     Reports, per workflow, each stage's utilisation, queue and wait, the lead

@@ -105,14 +105,25 @@ def _sle_simulated(ctx: RuleContext) -> Iterator[Finding]:
             for ref in intake.accepts:
                 kind = work.get(ref.name)
                 found = result.target("sle", ref.name)
-                if kind is None or kind.sle is None or found is None or ref.name in reported or found.met is not False:
+                if (
+                    kind is None
+                    or kind.sle is None
+                    or found is None
+                    or ref.name in reported
+                    or found.met is not False
+                ):
                     continue
                 reported.add(ref.name)
                 yield _simulated_finding(workflow, intake, kind, found, result.bottleneck, result.per_day)
 
 
 def _simulated_finding(
-    workflow: Workflow, intake: Intake, kind: WorkType, found: TargetResult, bottleneck: str | None, day: float
+    workflow: Workflow,
+    intake: Intake,
+    kind: WorkType,
+    found: TargetResult,
+    bottleneck: str | None,
+    day: float,
 ) -> Finding:
     assert kind.sle is not None
     keys = (*subjects("intake", intake, workflow), element_key("work", kind.name, workflow))
@@ -127,8 +138,9 @@ def _simulated_finding(
     quantile = f"p{found.share * 100:g}"
     at_share = format_hours(found.at_share.mean if found.at_share else 0.0, day)
     message = (
-        f"in the simulation {share:.0f}% of work type `{kind.name}` (from intake `{intake.name}`) is delivered "
-        f"within its {sle} SLE, short of the {kind.sle.percentile.text} it promises ({quantile} {at_share})"
+        f"in the simulation {share:.0f}% of work type `{kind.name}` (from intake `{intake.name}`) is "
+        f"delivered within its {sle} SLE, short of the {kind.sle.percentile.text} it promises "
+        f"({quantile} {at_share})"
     )
     where = f" at the bottleneck `{bottleneck}`" if bottleneck else ""
     hint = f"cut the waits{where} or the effort on the way, or set `sle` of `{kind.name}` to about {at_share}"

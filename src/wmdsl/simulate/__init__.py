@@ -26,8 +26,15 @@ SimPy and matplotlib come with the ``simulate`` extra
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from wmdsl.model import Document
+
+if TYPE_CHECKING:
+    from wmdsl.simulate.plan import Built
+    from wmdsl.simulate.runner import Settings
+    from wmdsl.simulate.scenario import Change
+    from wmdsl.simulate.summary import Simulation
 
 __all__ = ["MissingExtra", "prepare", "require", "simulate"]
 
@@ -47,28 +54,28 @@ def require(module: str) -> None:
         )
 
 
-def prepare(documents: Sequence[Document], changes: Sequence[object] = ()):  # type: ignore[no-untyped-def]
+def prepare(documents: Sequence[Document], changes: Sequence[Change] = ()) -> tuple[Built, dict[str, str]]:
     """The plan of ``documents`` with a scenario's ``changes`` made, and the changes as labels."""
     from wmdsl.flow.analysis import analyze
     from wmdsl.flow.load import pool, sheet
     from wmdsl.simulate.plan import build_plan
     from wmdsl.simulate.scenario import apply
 
-    changed, tuning, labels = apply(documents, changes)  # type: ignore[arg-type]
+    changed, tuning, labels = apply(documents, changes)
     sheets = []
     for document in changed:
         by_workflow = dict(zip(map(id, document.workflows), analyze(document).workflows, strict=True))
-        sheets.append(sheet(document, lambda workflow, found=by_workflow: found[id(workflow)]))
+        sheets.append(sheet(document, lambda workflow, found=by_workflow: found[id(workflow)]))  # type: ignore[misc]
     pooled = {lane.lane.span: lane.fte for lane in pool(sheets).lanes}
     return build_plan(changed, pooled, tuning), labels
 
 
-def simulate(  # type: ignore[no-untyped-def]
+def simulate(
     documents: Sequence[Document],
-    settings=None,
-    changes: Sequence[object] = (),
+    settings: Settings | None = None,
+    changes: Sequence[Change] = (),
     progress: Callable[[int], None] | None = None,
-):
+) -> Simulation:
     """Simulate every workflow of ``documents`` (a scenario's ``changes`` made) and sum the runs up."""
     require("simpy")
     from wmdsl.simulate.runner import Settings, simulate_built

@@ -92,6 +92,7 @@ def _merged(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
 
 def week_of(hours: Hours | None, text: str | None = None) -> Week:
     """The week of opening hours (``None``: the default, 9-17 Monday to Friday)."""
+    days: tuple[str, ...]
     if hours is None:
         start, end, days, text = 9.0, 17.0, DAYS[:5], text or "9-17 mon-fri"
     else:

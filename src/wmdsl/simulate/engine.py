@@ -443,7 +443,7 @@ def replicate(plan: Plan, window: Window, index: int, seed: int, cfd: bool = Fal
         env.process(run.sample(max(window.until, 1.0) / CFD_SAMPLES))
     if window.items is None:
         cap = env.timeout(2 * window.until)
-        cap.callbacks.append(lambda _: None if run.finish.triggered else run.finish.succeed())
+        cap.callbacks.append(lambda _: _stop(run))
     try:
         env.run(until=run.finish)
     except RuntimeError:
@@ -454,6 +454,12 @@ def replicate(plan: Plan, window: Window, index: int, seed: int, cfd: bool = Fal
     while len(run.snapshots) < 2:
         run._snapshot()
     return _result(run, index)
+
+
+def _stop(run: _Run) -> None:
+    """End the run at its cap, when the window's items have not all ended by then."""
+    if not run.finish.triggered:
+        run.finish.succeed()
 
 
 def _result(run: _Run, index: int) -> Replication:

@@ -216,7 +216,7 @@ class _Builder:
         return self.week_of[key]
 
     def fte(self, document: Document, workflow: Workflow) -> dict[str, float]:
-        """The FTE of each lane the workflow sees, by name: a scenario's, else the project's, else the file's."""
+        """The FTE of each lane the workflow sees, by name: a scenario's, the project's, or the file's."""
         own = lane_fte(document)
         lanes = [*document.shared.lanes, *workflow.lanes]
         found: dict[str, float] = {}

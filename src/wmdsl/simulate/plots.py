@@ -28,7 +28,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from wmdsl.output.safe import for_xml
 from wmdsl.simulate.summary import Simulation, WorkflowResult
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = ["BANDS", "charts"]
 
-BANDS = 12  # stages a cumulative flow diagram shows one by one; beyond, lanes
+BANDS = 8  # bands a cumulative flow diagram shows (one colour each); beyond, lanes, then the rest together
 # Okabe and Ito's colour-blind safe palette, as the views use it.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 STYLE: dict[str, Any] = {
@@ -66,7 +66,7 @@ def charts(result: Simulation, formats: Sequence[str] = ("svg",)) -> dict[str, b
     matplotlib.use("Agg", force=False)
     names = [flow.name for flow in result.workflows]
     found: dict[str, bytes] = {}
-    with matplotlib.rc_context(STYLE):
+    with matplotlib.rc_context(cast(Any, STYLE)):
         for flow in result.workflows:
             stem = _slug(flow.name)
             if names.count(flow.name) > 1:  # the same name in two files: the file tells them apart
@@ -224,8 +224,9 @@ def utilisation(flow: WorkflowResult, result: Simulation) -> Figure:
         handles.append(Patch(color=PALETTE[5], label="unstable"))
         labels.append("unstable")
     axes.set_yticks(places, names)
-    axes.invert_yaxis()
-    axes.set_xlim(0, max(1.1, *(m + h for m, h in zip(means, highs, strict=True))) if means else 1.1)
+    axes.set_ylim(len(names) - 0.5, -0.5)  # the first stage on top, no margin above or below
+    # Up to a little past the busiest mean; a wide interval of a few runs is cut at the edge.
+    axes.set_xlim(0, max(1.1, max(means, default=0.0) + 0.1))
     axes.set_xlabel("utilisation: work done / (servers × open hours)")
     axes.set_title(_title(flow, "Utilisation"), loc="left")
     figure.legend(handles, labels, loc="outside lower center", ncols=2, frameon=False)

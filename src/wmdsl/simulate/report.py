@@ -128,8 +128,8 @@ def _target_line(target: TargetResult, day: float) -> str:
     verdict = "met" if target.met else "missed"
     quantile = f"p{target.share * 100:g}"
     return (
-        f"{what}, {target.text}: {verdict}: {_est_share(target.attainment)} of {target.measured} items within "
-        f"{_hours(target.within, day)}; {quantile} {_est_hours(target.at_share, day)}"
+        f"{what}, {target.text}: {verdict}: {_est_share(target.attainment)} of {target.measured} items "
+        f"within {_hours(target.within, day)}; {quantile} {_est_hours(target.at_share, day)}"
     )
 
 
@@ -169,11 +169,13 @@ def _workflow_text(flow: WorkflowResult) -> list[str]:
         lines += [f"    - `{s.name}`: {s.unstable}" for s in unstable]
     if flow.lost:
         lines.append(
-            f"  lost: {flow.lost} items left through no exit (the chances out of a node add up to less than 100%)"
+            f"  lost: {flow.lost} items left through no exit "
+            "(the chances out of a node add up to less than 100%)"
         )
     if flow.unfinished:
         lines.append(
-            f"  unfinished: {flow.unfinished} items of the window were still in the flow when the runs stopped"
+            f"  unfinished: {flow.unfinished} items of the window were still in the flow "
+            "when the runs stopped"
         )
     return lines
 

@@ -191,11 +191,11 @@ class _Target:
 def _targets(documents: Sequence[Document]) -> list[_Target]:
     """Every element a key may name."""
     found: list[_Target] = []
-    seen: set[Span] = set()
+    seen: set[tuple[str, Span]] = set()
 
     def add(kind: str, name: str, workflow: str | None, span: Span) -> None:
         if (kind, span) not in seen:
-            seen.add(span)
+            seen.add((kind, span))
             found.append(_Target(kind, name, workflow, span))
 
     for document in documents:
@@ -241,9 +241,8 @@ def _find(change: Change, targets: Sequence[_Target]) -> tuple[_Target, str]:
         raise ScenarioError(f"{change.where}: `{element}` is in several workflows: write {ways}")
     target = matches[0]
     if attribute not in ATTRIBUTES[target.kind]:
-        raise ScenarioError(
-            f"{change.where}: a {target.kind} has no `{attribute}` to set; it has {one_of(ATTRIBUTES[target.kind])}"
-        )
+        known = one_of(ATTRIBUTES[target.kind])
+        raise ScenarioError(f"{change.where}: a {target.kind} has no `{attribute}` to set; it has {known}")
     return target, attribute
 
 
@@ -326,7 +325,8 @@ def apply(
             delay[(target.workflow or "", source, goal)] = value
         else:
             model[(attribute, target.span)] = value
-    service, arrival = {}, {}
+    service: dict[tuple[str, str], Shape] = {}
+    arrival: dict[tuple[str, str], Shape] = {}
     for (kind, flow, name), parts in shapes.items():
         family = parts.get("family", "lognormal" if "cv" in parts else "exponential")
         shape = Shape(family, float(parts.get("cv", 1.0)))

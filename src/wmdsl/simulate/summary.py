@@ -221,7 +221,8 @@ def _unstable_stages(
                 and growth.low > 0
                 and growth.mean >= GROWTH * arrivals
             ):
-                reason = f"its queue grew by {growth.mean:.3g} items a week over the window: it grows without bound"
+                grew = f"its queue grew by {growth.mean:.3g} items a week over the window"
+                reason = f"{grew}: it grows without bound"
         found.append(reason)
     return found
 

@@ -151,9 +151,9 @@ def overloaded_stage(ctx: RuleContext, options: Options) -> Iterator[Finding]:
             if rho is not None and rho < 1:
                 # Its own people could do the work: what holds it up is after it or beside it.
                 hint = (
-                    f"its people could do its work ({rho * 100:.0f}% busy by the analysis), but the stages after "
-                    "it do not take the work in time (a full WIP limit blocks it) or its people are busy on "
-                    "other stages: relieve the stage that holds it up first"
+                    f"its people could do its work ({rho * 100:.0f}% busy by the analysis), but the stages "
+                    "after it do not take the work in time (a full WIP limit blocks it) or its people are "
+                    "busy on other stages: relieve the stage that holds it up first"
                 )
             else:
                 hint = _remedy(stage, figures, figures.load or 0.0)
