@@ -249,3 +249,27 @@ def test_check_simulate_reports_a_missed_sle_with_its_share() -> None:
     assert "short of the 85%" in output
     code, output = run("check", str(EXAMPLES / "software-delivery.wm"), "--select", "PRG001", "--no-cache")
     assert "All clear" in output
+
+
+def test_docs_simulate_adds_a_page_every_page_links_to(tmp_path: Path) -> None:
+    from tests.test_handbook import _check_site
+    from tests.test_render_raci import HOSTILE
+    from wmdsl import api
+    from wmdsl.handbook import build_handbook
+    from wmdsl.simulate import simulate
+    from wmdsl.simulate.runner import Settings
+
+    document = api.loads(HOSTILE)
+    result = simulate([document], Settings(replications=2, until=6, jobs=1))
+    files = build_handbook(document, api.check_text(HOSTILE), None, None, result)
+    _check_site(files)  # parses, balances, links inside the site, runs nothing
+    page = files["simulation.html"].decode()
+    assert "Simulation" in page
+    assert "<script>alert" not in page
+    assert 'href="simulation.html"' in files["index.html"].decode()
+    assert "[Simulation](../simulation.md)" in files["lanes/eng.md"].decode()
+    code, output = run("docs", str(EXAMPLES / "hiring.wm"), "-o", str(tmp_path / "site"), "--simulate")
+    assert code == 0, output
+    text = (tmp_path / "site" / "simulation.md").read_text(encoding="utf-8")
+    assert "| `tech_interview` | `panel` |" in text
+    assert "SLE of `engineer`" in text or "| Promise |" in text

@@ -646,6 +646,7 @@ def handbook(
     force: bool = False,
     root: str | Path | None = None,
     exclude: Sequence[str] = (),
+    simulate: bool = False,
 ) -> tuple[Rendering, str | None]:
     """Check the specs ``path`` names (a file, a folder, or several) and build their onboarding handbook.
 
@@ -657,6 +658,8 @@ def handbook(
     file's ``diagram-stages`` setting is not drawn whole: its page shows the
     handoffs between its lanes, and each lane page the lane's part; the
     second value says which workflows (``None`` when none).
+    With ``simulate``, a simulation of the workflows (``wmdsl simulate``
+    with its defaults) adds a page.
     """
     from wmdsl.handbook import build_handbook
     from wmdsl.handbook.diagrams import too_large
@@ -679,7 +682,14 @@ def handbook(
             f"{'; '.join(large)}: {whose} the handoffs between its lanes instead of the whole flow, "
             "and each lane page shows the lane's part of the flow"
         )
-    outputs = build_handbook(built.documents, rendering.report, built.pool(), diagram_stages=limits)
+    simulated = None
+    if simulate:
+        from wmdsl.simulate import simulate as run_simulation
+
+        simulated = run_simulation(built.documents)
+    outputs = build_handbook(
+        built.documents, rendering.report, built.pool(), diagram_stages=limits, simulation=simulated
+    )
     rendering.outputs.update(outputs)
     return rendering, note
 

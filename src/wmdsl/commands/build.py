@@ -275,6 +275,7 @@ def analyze(paths: tuple[Path, ...], output_format: str, exclude: tuple[str, ...
     is_flag=True,
     help="Replace the -o folder even when it is not empty and not a handbook (everything in it is deleted).",
 )
+@click.option("--simulate", is_flag=True, help="Add a page of what a simulation of the workflows predicts.")
 @EXCLUDE
 @ROOT
 @click.option("--no-color", is_flag=True, help="Never colour the findings.")
@@ -283,6 +284,7 @@ def docs_command(
     output: Path,
     force: bool,
     replace: bool,
+    simulate: bool,
     exclude: tuple[str, ...],
     root: Path | None,
     no_color: bool,
@@ -298,8 +300,15 @@ def docs_command(
     from wmdsl.project.folders import replace_folder
     from wmdsl.project.settings import ConfigError
 
+    if simulate:
+        from wmdsl.simulate import MissingExtra, require
+
+        try:
+            require("simpy")
+        except MissingExtra as error:
+            raise ConfigFailure(f"error: {error}") from error
     try:
-        result, note = api.handbook(paths, force=force, root=root, exclude=exclude)
+        result, note = api.handbook(paths, force=force, root=root, exclude=exclude, simulate=simulate)
     except api.UsageError as error:
         raise click.UsageError(str(error)) from error
     except ConfigError as error:

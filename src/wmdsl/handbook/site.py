@@ -17,6 +17,7 @@ from wmdsl.handbook.markdown import write_markdown
 from wmdsl.handbook.pages import findings_page, findings_summary, hub_index, workflow_index
 from wmdsl.handbook.scorecard import SCORECARD, scorecard_page
 from wmdsl.handbook.svg import rebase_links, sanitize_svg
+from wmdsl.handbook.simulation import SIMULATION, simulation_page
 from wmdsl.model import Document
 from wmdsl.output.safe import for_xml
 from wmdsl.project.settings import DIAGRAM_STAGES
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from wmdsl.flow.load import Pool
     from wmdsl.flow.results import Analysis
     from wmdsl.model.span import Span
+    from wmdsl.simulate.summary import Simulation
 
 HOME = Link("Home", "index")
 FINDINGS = Link("Findings", "findings")
@@ -42,7 +44,7 @@ def views(documents: Sequence[Document]) -> list[View]:
     if len(workflows) <= 1:
         document, workflow = workflows[0] if workflows else (documents[0], None)
         return [View(document, workflow, "")]
-    taken = {"index", "findings", "diagram", CAPACITY, SCORECARD}
+    taken = {"index", "findings", "diagram", CAPACITY, SCORECARD, SIMULATION}
     return [View(document, w, safe_file_name(w.name, taken) + "/") for document, w in workflows]
 
 
@@ -51,6 +53,7 @@ def pages(
     report: Report | None,
     load: Pool | None = None,
     draw: Callable[[View], Diagrams] | None = None,
+    simulation: Simulation | None = None,
 ) -> list[Page]:
     """Every page of the handbook, in a stable order (``draw``: the diagrams of a view's pages)."""
     diagnostics = report.diagnostics if report is not None else []
@@ -60,6 +63,8 @@ def pages(
     source = ", ".join(document.file for document in documents)
     top = (HOME, FINDINGS, CAPACITY_LINK) if load is not None else (HOME, FINDINGS)
     top = (*top, SCORECARD_LINK)
+    if simulation is not None:
+        top = (*top, Link("Simulation", SIMULATION))
     lanes = {lane.lane.span: lane for lane in load.lanes} if load is not None else {}
     found: list[Page] = []
     if several:
@@ -82,6 +87,8 @@ def pages(
     if load is not None:
         found.append(capacity_page(load, top, source))
     found.append(scorecard_page(documents, top, source))
+    if simulation is not None:
+        found.append(simulation_page(simulation, top, source))
     return found
 
 
@@ -93,6 +100,7 @@ def build_handbook(
     diagrams: bool = True,
     diagram_stages: int | Sequence[int] = DIAGRAM_STAGES,
     analyses: Sequence[Analysis] | None = None,
+    simulation: Simulation | None = None,
 ) -> dict[str, bytes]:
     """The onboarding handbook of ``documents`` (one or several): relative file path → contents (UTF-8).
 
@@ -103,8 +111,9 @@ def build_handbook(
     (:mod:`wmdsl.handbook.diagrams`), each also written as an SVG file:
     ``diagram_stages`` is the most stages a workflow's whole flow is drawn
     for (one number, or one per document), and ``analyses`` the documents'
-    flow analyses when known (else they are made here). No file is read or
-    written here.
+    flow analyses when known (else they are made here); ``simulation``,
+    when given, the figures of the simulation page (``wmdsl docs
+    --simulate``). No file is read or written here.
     """
     given = [documents] if isinstance(documents, Document) else list(documents)
     limits = [diagram_stages] * len(given) if isinstance(diagram_stages, int) else list(diagram_stages)
@@ -120,7 +129,7 @@ def build_handbook(
         return drawn_views(view, known.get(id(document)), limit[id(document)])
 
     files: dict[str, bytes] = {}
-    for page in pages(given, report, load, draw if diagrams else None):
+    for page in pages(given, report, load, draw if diagrams else None, simulation):
         files[f"{page.key}.html"] = write_html(page).encode("utf-8")
         files[f"{page.key}.md"] = write_markdown(page).encode("utf-8")
         for block in page.blocks:

@@ -43,7 +43,7 @@ import math
 import random
 from array import array
 from collections import deque
-from collections.abc import Callable, Generator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,7 +126,7 @@ class _Item:
 class _Run:
     """The state of one replication."""
 
-    def __init__(self, plan: Plan, window: Window, index: int, seed: int, cfd: bool) -> None:
+    def __init__(self, plan: Plan, window: Window, index: int, seed: int) -> None:
         self.plan = plan
         self.window = window
         self.collapsed = plan.collapsed
@@ -181,7 +181,6 @@ class _Run:
         self.end = window.until if window.items is None else math.inf
         self.arriving = True
         self.finish = self.env.event()
-        self.cfd_on = cfd
         self.cfd: list[list[tuple[float, ...]]] = [[] for _ in plan.workflows]
         self.arrivals_so_far = [0] * flows
         self.ended_so_far = [0] * flows
@@ -434,7 +433,7 @@ class _Run:
 
 def replicate(plan: Plan, window: Window, index: int, seed: int, cfd: bool = False) -> Replication:
     """Run replication ``index`` of ``plan`` (its random numbers derived from ``seed`` and ``index``)."""
-    run = _Run(plan, window, index, seed, cfd)
+    run = _Run(plan, window, index, seed)
     env = run.env
     for i in range(len(plan.intakes)):
         env.process(run.arrivals(i))
@@ -498,6 +497,3 @@ def _result(run: _Run, index: int) -> Replication:
         items=run.items,
         visits=run.visits,
     )
-
-
-Replicate = Callable[[int], Replication]

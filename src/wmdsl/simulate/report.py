@@ -26,7 +26,7 @@ from wmdsl.simulate.summary import (
     WorkflowResult,
 )
 
-__all__ = ["format_compare", "format_json", "format_text"]
+__all__ = ["est_hours", "est_number", "est_share", "format_compare", "format_json", "format_text"]
 
 NONE = "—"
 DIGITS = 6
@@ -37,7 +37,7 @@ def _hours(value: float | None, day: float) -> str:
     return NONE if value is None else format_hours(value, day)
 
 
-def _est_hours(value: Estimate | None, day: float) -> str:
+def est_hours(value: Estimate | None, day: float) -> str:
     """``9.6d ±0.79d``: the mean as ``format_hours`` shows it, the half-width in the same unit."""
     if value is None:
         return NONE
@@ -58,14 +58,16 @@ def _short(value: float) -> str:
     return f"{value:.0f}" if value >= 10 else f"{value:.2g}"
 
 
-def _est_number(value: Estimate | None, digits: int = 2) -> str:
+def est_number(value: Estimate | None, digits: int = 2) -> str:
+    """``0.53 ±0.01``: the mean and the half-width of its interval."""
     if value is None:
         return NONE
     text = f"{value.mean:.{digits}f}"
     return text if value.half is None else f"{text} ±{value.half:.{digits}f}"
 
 
-def _est_share(value: Estimate | None) -> str:
+def est_share(value: Estimate | None) -> str:
+    """``97% ±1%``."""
     if value is None:
         return NONE
     text = f"{value.mean * 100:.0f}%"
@@ -94,13 +96,13 @@ def _stage_row(stage: StageResult, day: float) -> list[str]:
     return [
         stage.name,
         stage.lane or NONE,
-        _est_number(stage.rate, 1),
-        _est_number(stage.utilisation),
+        est_number(stage.rate, 1),
+        est_number(stage.utilisation),
         _analytic(stage.analytic_utilisation),
-        gone or _est_hours(stage.wait, day),
-        gone or _est_number(stage.queue),
-        _est_number(stage.wip),
-        gone or _est_hours(stage.blocked, day),
+        gone or est_hours(stage.wait, day),
+        gone or est_number(stage.queue),
+        est_number(stage.wip),
+        gone or est_hours(stage.blocked, day),
     ]
 
 
@@ -109,14 +111,14 @@ def _lane_row(lane: LaneResult) -> list[str]:
         lane.name,
         f"{lane.fte:g}",
         f"{lane.people:.3g}",
-        _est_number(lane.utilisation),
+        est_number(lane.utilisation),
         UNSTABLE if lane.unstable else "",
     ]
 
 
 def _lead_row(lead: LeadResult, day: float) -> list[str]:
-    figures = [UNSTABLE] * 3 if lead.unstable else [_est_hours(q, day) for q in lead.quantiles]
-    return [f"{lead.kind} `{lead.name}`", str(lead.delivered), *figures, _est_number(lead.throughput, 1)]
+    figures = [UNSTABLE] * 3 if lead.unstable else [est_hours(q, day) for q in lead.quantiles]
+    return [f"{lead.kind} `{lead.name}`", str(lead.delivered), *figures, est_number(lead.throughput, 1)]
 
 
 def _target_line(target: TargetResult, day: float) -> str:
@@ -128,8 +130,8 @@ def _target_line(target: TargetResult, day: float) -> str:
     verdict = "met" if target.met else "missed"
     quantile = f"p{target.share * 100:g}"
     return (
-        f"{what}, {target.text}: {verdict}: {_est_share(target.attainment)} of {target.measured} items "
-        f"within {_hours(target.within, day)}; {quantile} {_est_hours(target.at_share, day)}"
+        f"{what}, {target.text}: {verdict}: {est_share(target.attainment)} of {target.measured} items "
+        f"within {_hours(target.within, day)}; {quantile} {est_hours(target.at_share, day)}"
     )
 
 
@@ -140,7 +142,7 @@ def _workflow_text(flow: WorkflowResult) -> list[str]:
     lines.append(
         f"  hours: {flow.hours} ({day:g} h a day, {flow.per_week:g} h a week); times in these open hours"
     )
-    lines.append(f"  arrivals: {_est_number(flow.arrivals, 1)} items a week")
+    lines.append(f"  arrivals: {est_number(flow.arrivals, 1)} items a week")
     lines.append("")
     header = ["stage", "lane", "λ/week", "ρ", "analyze ρ", "wait", "queue", "in stage", "blocked"]
     lines += _table(header, [_stage_row(s, day) for s in flow.stages], 2)
@@ -152,12 +154,12 @@ def _workflow_text(flow: WorkflowResult) -> list[str]:
     if flow.targets:
         lines.append("  targets:")
         lines += [f"    - {_target_line(t, day)}" for t in flow.targets]
-    exits = ", ".join(f"`{name}` {_est_number(rate, 1)}" for name, _, rate in flow.exits)
+    exits = ", ".join(f"`{name}` {est_number(rate, 1)}" for name, _, rate in flow.exits)
     lines.append(f"  throughput a week: {exits}")
     mean = (
         UNSTABLE
         if flow.lead_time is None and any(i.unstable for i in flow.intakes)
-        else _est_hours(flow.lead_time, day)
+        else est_hours(flow.lead_time, day)
     )
     analytic = _hours(flow.analytic_lead_time, day)
     lines.append(f"  mean lead time: {mean} per item that ended at an exit (analyze: {analytic} in stages)")
@@ -361,12 +363,12 @@ def _rows(flows: Sequence[WorkflowResult]) -> list[list[str]]:
 
     add(
         "throughput a week",
-        [_est_number(_total(f), 1) for f in flows],
+        [est_number(_total(f), 1) for f in flows],
         [_delta_number(_total(base), _total(f)) for f in flows[1:]],
     )
     add(
         "mean lead time",
-        [_est_hours(f.lead_time, day) if f.lead_time else UNSTABLE for f in flows],
+        [est_hours(f.lead_time, day) if f.lead_time else UNSTABLE for f in flows],
         [_delta_hours(base.lead_time, f.lead_time, day) for f in flows[1:]],
     )
     for n, lead in enumerate((*base.intakes, *base.kinds)):
@@ -374,26 +376,26 @@ def _rows(flows: Sequence[WorkflowResult]) -> list[list[str]]:
             found = [(*f.intakes, *f.kinds)[n] for f in flows]
             add(
                 f"{name} {lead.kind} `{lead.name}`",
-                [UNSTABLE if x.unstable else _est_hours(x.quantiles[q], day) for x in found],
+                [UNSTABLE if x.unstable else est_hours(x.quantiles[q], day) for x in found],
                 [_delta_hours(lead.quantiles[q], x.quantiles[q], day) for x in found[1:]],
             )
     for n, target in enumerate(base.targets):
         found_targets = [f.targets[n] for f in flows]
         add(
             f"within {target.text} `{target.name}`",
-            [UNSTABLE if t.unstable else _est_share(t.attainment) for t in found_targets],
+            [UNSTABLE if t.unstable else est_share(t.attainment) for t in found_targets],
             [_delta_number(target.attainment, t.attainment, share=True) for t in found_targets[1:]],
         )
     for n, stage in enumerate(base.stages):
         stages = [f.stages[n] for f in flows]
         add(
             f"ρ `{stage.name}`",
-            [_est_number(s.utilisation) for s in stages],
+            [est_number(s.utilisation) for s in stages],
             [_delta_number(stage.utilisation, s.utilisation) for s in stages[1:]],
         )
         add(
             f"wait `{stage.name}`",
-            [UNSTABLE if s.unstable else _est_hours(s.wait, day) for s in stages],
+            [UNSTABLE if s.unstable else est_hours(s.wait, day) for s in stages],
             [_delta_hours(stage.wait, s.wait, day) for s in stages[1:]],
         )
     add("bottleneck", [f"`{f.bottleneck}`" if f.bottleneck else NONE for f in flows], ["" for _ in flows[1:]])
