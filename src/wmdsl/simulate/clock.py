@@ -65,7 +65,8 @@ class Week:
         """The clock time at which ``hours`` open hours from ``time`` have passed (the earliest)."""
         if self.always:
             return time + hours
-        return self.at(self.position(time) + hours)
+        # No time passes while closed: nothing to do from 18:00 is done at 18:00, not at 17:00.
+        return max(time, self.at(self.position(time) + hours))
 
     def at(self, position: float) -> float:
         """The earliest clock time whose :meth:`position` is ``position``."""
