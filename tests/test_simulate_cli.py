@@ -273,3 +273,22 @@ def test_docs_simulate_adds_a_page_every_page_links_to(tmp_path: Path) -> None:
     text = (tmp_path / "site" / "simulation.md").read_text(encoding="utf-8")
     assert "| `tech_interview` | `panel` |" in text
     assert "SLE of `engineer`" in text or "| Promise |" in text
+
+
+def test_without_the_extra_the_commands_say_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    found = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "simpy" else found(name, *a)
+    )
+    spec = str(EXAMPLES / "hiring.wm")
+    for command in (
+        ("simulate", spec),
+        ("check", spec, "--simulate"),
+        ("docs", spec, "-o", "site", "--simulate"),
+    ):
+        code, output = run(*command)
+        assert code == 2, command
+        assert "needs simpy, which is not installed" in output
+        assert "pip install '.[simulate]'" in output

@@ -20,7 +20,8 @@ The steps, each in a module of its own:
 - :mod:`.report`: text and JSON; :mod:`.plots`: SVG and PNG charts.
 
 SimPy and matplotlib come with the ``simulate`` extra
-(``pip install 'wmdsl[simulate]'``); nothing else in wmdsl imports them.
+(``pip install '.[simulate]'`` in a clone of the repository); nothing else
+in wmdsl imports them.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def require(module: str) -> None:
     if importlib.util.find_spec(module) is None:
         raise MissingExtra(
             f"`wmdsl simulate` needs {module}, which is not installed: "
-            "pip install 'wmdsl[simulate]' (or `pip install .[simulate]` from a clone)"
+            "install the `simulate` extra: `pip install '.[simulate]'` in a clone of wmdsl's repository"
         )
 
 
