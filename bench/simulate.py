@@ -13,7 +13,8 @@ planned once, then:
 - ``serial`` and ``parallel``: ``--replications`` replications of
   ``--items`` items each on one worker and on every core
   (``os.cpu_count()``), taking turns (best of 2 each), and their ratio,
-  the speed-up. A busy machine (see ``loadavg``) lowers it.
+  the speed-up, with the CPU seconds each spent (workers included). A busy
+  machine (see ``loadavg``) lowers the speed-up, not the CPU seconds.
 
 Prints a table and writes the figures as JSON (``--out``, default
 ``bench/results-simulate.json``). Runs the code in ``src/`` of this tree.
@@ -72,12 +73,19 @@ def measure(size: int, items: int, replications: int, folder: Path) -> dict[str,
     whole = time.perf_counter() - started
     cores = os.cpu_count() or 1
     serial_runs, parallel_runs = [], []
+    serial_cpu, parallel_cpu = [], []
     many = Settings(seed=1, replications=replications, items=items, warmup=0.0)
     for _ in range(2):
-        for jobs, found in ((1, serial_runs), (cores, parallel_runs)):
+        for jobs, found, cpu in ((1, serial_runs, serial_cpu), (cores, parallel_runs, parallel_cpu)):
+            before = os.times()
             started = time.perf_counter()
             simulate_built(built, Settings(**{**_fields(many), "jobs": jobs}))
             found.append(time.perf_counter() - started)
+            after = os.times()
+            # CPU seconds of this process and of the workers it started (counted once they end).
+            spent = sum(getattr(after, f) - getattr(before, f) for f in ("user", "system"))
+            spent += sum(getattr(after, f) - getattr(before, f) for f in ("children_user", "children_system"))
+            cpu.append(spent)
     serial, parallel = _best(serial_runs), _best(parallel_runs)
     return {
         "stages": size,
@@ -94,6 +102,11 @@ def measure(size: int, items: int, replications: int, folder: Path) -> dict[str,
         "parallel_s": round(parallel, 3),
         "workers": cores,
         "speedup": round(serial / parallel, 2),
+        # The same work either way: CPU seconds spent on one worker and on all of them (the
+        # parallel run's include starting the workers); the wall-time speed-up is what a busy
+        # machine leaves of the cores' share.
+        "serial_cpu_s": round(min(serial_cpu), 3),
+        "parallel_cpu_s": round(min(parallel_cpu), 3),
     }
 
 
@@ -133,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"{size:>6} stages: {found['items_per_s']:>7,} items/s ({found['visits_per_s']:,} visits/s), "
                 f"{found['items']:,} items in {found['run_s']:.2f} s, whole command {found['command_s']:.2f} s; "
                 f"{args.replications} replications {found['serial_s']:.2f} s on 1 worker, "
-                f"{found['parallel_s']:.2f} s on {found['workers']}: ×{found['speedup']}"
+                f"{found['parallel_s']:.2f} s on {found['workers']}: ×{found['speedup']} "
+                f"(CPU {found['serial_cpu_s']:.2f} s and {found['parallel_cpu_s']:.2f} s)"
             )
     results["machine"]["loadavg_end"] = os.getloadavg()
     hundred = next((s for s in results["sizes"] if s["stages"] == 100), None)
