@@ -172,7 +172,7 @@ def _workflow_text(flow: WorkflowResult) -> list[str]:
     if flow.lost:
         lines.append(
             f"  lost: {flow.lost} items left through no exit "
-            "(the chances out of a node add up to less than 100%)"
+            "(at a node with no way on, or past chances that add up to less than 100%)"
         )
     if flow.unfinished:
         lines.append(
