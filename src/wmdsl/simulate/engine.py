@@ -77,7 +77,7 @@ class Window:
     items: int | None = None  # stop arrivals after this many items (then the window ends at the last)
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Replication:
     """What one replication counted (plain data, sent back from a worker)."""
 

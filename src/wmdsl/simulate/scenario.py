@@ -180,7 +180,7 @@ def _where(path: Path, lines: Sequence[str], key: str) -> str:
 # -- applying ---------------------------------------------------------------
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Target:
     kind: str
     name: str
