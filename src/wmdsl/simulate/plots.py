@@ -61,9 +61,10 @@ def _slug(name: str) -> str:
 
 def charts(result: Simulation, formats: Sequence[str] = ("svg",)) -> dict[str, bytes]:
     """Every chart of every workflow of ``result``, by file name (``WORKFLOW-lead-time.svg``…)."""
+    # Figures are made without pyplot, so no window system is asked for and no
+    # backend is chosen for the process: savefig picks the Agg or SVG canvas by format.
     import matplotlib
 
-    matplotlib.use("Agg", force=False)
     names = [flow.name for flow in result.workflows]
     found: dict[str, bytes] = {}
     with matplotlib.rc_context(cast(Any, STYLE)):
