@@ -1,6 +1,6 @@
 """Benchmark ``wmdsl simulate``: items simulated a second, and replications in parallel.
 
-    python bench/simulate.py [--sizes 100,1000] [--items 10000] [--replications 4] [--out FILE]
+    python bench/simulate.py [--sizes 100,1000] [--items 10000] [--replications 8] [--out FILE]
 
 For each size N, the spec of ``bench/gen.py N`` (seed 1) is compiled and
 planned once, then:
@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         "--items", type=int, default=10_000, help="items each replication sends (default 10000)"
     )
     parser.add_argument(
-        "--replications", type=int, default=4, help="replications timed on one and on all cores"
+        "--replications", type=int, default=8, help="replications timed on one and on all cores"
     )
     parser.add_argument("--out", type=Path, default=HERE / "results-simulate.json")
     args = parser.parse_args(argv)

@@ -292,3 +292,24 @@ def test_without_the_extra_the_commands_say_how_to_install_it(monkeypatch: pytes
         assert code == 2, command
         assert "needs simpy, which is not installed" in output
         assert "pip install '.[simulate]'" in output
+
+
+def test_the_simulation_benchmark_runs(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "results.json"
+    args = ["--sizes", "40", "--items", "300", "--replications", "2", "--out", str(out)]
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "simulate.py"), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    found = json.loads(out.read_text(encoding="utf-8"))["sizes"][0]
+    assert found["stages"] == 40
+    assert found["items"] == 300
+    assert found["items_per_s"] > 0
+    assert found["speedup"] > 0
