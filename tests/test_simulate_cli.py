@@ -313,3 +313,29 @@ def test_the_simulation_benchmark_runs(tmp_path: Path) -> None:
     assert found["items"] == 300
     assert found["items_per_s"] > 0
     assert found["speedup"] > 0
+
+
+def test_hostile_names_are_safe_in_every_output() -> None:
+    import xml.dom.minidom
+
+    from tests.test_render_raci import HOSTILE
+    from wmdsl import api
+    from wmdsl.output.safe import for_json, for_terminal
+    from wmdsl.simulate import simulate
+    from wmdsl.simulate.plots import charts
+    from wmdsl.simulate.report import format_compare, format_json, format_text
+    from wmdsl.simulate.runner import Settings
+
+    result = simulate([api.loads(HOSTILE)], Settings(replications=2, until=6, jobs=1))
+    text = format_text(result)
+    assert for_terminal(text) == text
+    assert "W <script>alert(1)</script> | # end" in text  # the title, as written, on one line
+    document = format_json(result)
+    assert for_json(document) == document
+    assert json.loads(document)["workflows"][0]["title"].startswith("W <script>")
+    compared = format_compare([result, result], ["a", "b"])
+    assert for_terminal(compared) == compared
+    for name, data in charts(result).items():
+        svg = data.decode()
+        xml.dom.minidom.parseString(svg)  # well-formed whatever the titles hold
+        assert "<script" not in svg, name

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, cast
 
@@ -67,7 +68,10 @@ def charts(result: Simulation, formats: Sequence[str] = ("svg",)) -> dict[str, b
 
     names = [flow.name for flow in result.workflows]
     found: dict[str, bytes] = {}
-    with matplotlib.rc_context(cast(Any, STYLE)):
+    with matplotlib.rc_context(cast(Any, STYLE)), warnings.catch_warnings():
+        # A character the font lacks (an emoji in a title) is drawn by the browser's fallback
+        # font when the SVG is shown; matplotlib's warning about it would only be noise here.
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
         for flow in result.workflows:
             stem = _slug(flow.name)
             if names.count(flow.name) > 1:  # the same name in two files: the file tells them apart
