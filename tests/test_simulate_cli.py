@@ -261,7 +261,7 @@ def test_docs_simulate_adds_a_page_every_page_links_to(tmp_path: Path) -> None:
 
     document = api.loads(HOSTILE)
     result = simulate([document], Settings(replications=2, until=6, jobs=1))
-    files = build_handbook(document, api.check_text(HOSTILE), None, None, result)
+    files = build_handbook(document, api.check_text(HOSTILE), None, simulation=result)
     _check_site(files)  # parses, balances, links inside the site, runs nothing
     page = files["simulation.html"].decode()
     assert "Simulation" in page

@@ -16,8 +16,8 @@ from wmdsl.handbook.lanes import LaneIndex, lane_page
 from wmdsl.handbook.markdown import write_markdown
 from wmdsl.handbook.pages import findings_page, findings_summary, hub_index, workflow_index
 from wmdsl.handbook.scorecard import SCORECARD, scorecard_page
-from wmdsl.handbook.svg import rebase_links, sanitize_svg
 from wmdsl.handbook.simulation import SIMULATION, simulation_page
+from wmdsl.handbook.svg import rebase_links, sanitize_svg
 from wmdsl.model import Document
 from wmdsl.output.safe import for_xml
 from wmdsl.project.settings import DIAGRAM_STAGES
