@@ -797,8 +797,8 @@ def machine(code: dict[str, Any]) -> dict[str, Any]:
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "loadavg_start": os.getloadavg(),
     }
-    version = run([*wmdsl_cmd(), "--version"]).stdout.split()
-    info["wmdsl"] = version[-1] if version else None
+    version = run([*wmdsl_cmd(), "--version"]).stdout.split()  # wmdsl 0.1.0 (language …, JSON Schema …)
+    info["wmdsl"] = version[1] if len(version) > 1 else None
     info.update(code)
     node = shutil.which("node")
     info["node"] = run([node, "--version"]).stdout.strip() if node else None
