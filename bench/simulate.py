@@ -144,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
             results["sizes"].append(found)
             print(
                 f"{size:>6} stages: {found['items_per_s']:>7,} items/s ({found['visits_per_s']:,} visits/s), "
-                f"{found['items']:,} items in {found['run_s']:.2f} s, whole command {found['command_s']:.2f} s; "
+                f"{found['items']:,} items in {found['run_s']:.2f} s, "
+                f"whole command {found['command_s']:.2f} s; "
                 f"{args.replications} replications {found['serial_s']:.2f} s on 1 worker, "
                 f"{found['parallel_s']:.2f} s on {found['workers']}: ×{found['speedup']} "
                 f"(CPU {found['serial_cpu_s']:.2f} s and {found['parallel_cpu_s']:.2f} s)"
@@ -160,7 +161,8 @@ def main(argv: list[str] | None = None) -> int:
         }
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(
-        f"load average {results['machine']['loadavg_start']} → {results['machine']['loadavg_end']}; wrote {args.out}"
+        f"load average {results['machine']['loadavg_start']} → {results['machine']['loadavg_end']};"
+        f" wrote {args.out}"
     )
     return 0
 
