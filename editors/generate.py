@@ -6,7 +6,7 @@
 The keywords come from ``wmdsl.resolve.schema`` (declaration kinds and the
 attributes of each, of handoffs and of workflows), the values of ``kind`` from
 the enumerations its readers accept, the units from ``wmdsl.resolve.values``
-and the days from ``wmdsl.resolve.phrases``. So adding a keyword to the schema
+and the days and distributions from ``wmdsl.resolve.phrases``. So adding a keyword to the schema
 and running this script is all the grammar needs; ``tests/test_editors.py``
 fails while the committed grammar differs from what this script writes.
 
@@ -80,6 +80,11 @@ def reads_hours(attr: Attr) -> bool:
     """Whether the attribute takes opening hours (``hours 9-17 mon-fri``)."""
     readers: tuple[Callable[..., Any], ...] = (phrases.hours, phrases.working_hours)
     return attr.read in readers
+
+
+def reads_variability(attr: Attr) -> bool:
+    """Whether the attribute takes a distribution (``variability lognormal cv 0.8``)."""
+    return attr.read is phrases.variability
 
 
 def attributes() -> dict[str, list[Attr]]:
@@ -239,7 +244,9 @@ def grammar() -> dict[str, Any]:
             kinds.setdefault(keyword, set()).update(choices(attr))
     kinds = {keyword: found for keyword, found in kinds.items() if found}
     hours = sorted({keyword for keyword, read in attrs.items() if any(reads_hours(a) for a in read)})
-    plain = [keyword for keyword in attrs if keyword not in kinds and keyword not in hours]
+    spreads = sorted({keyword for keyword, read in attrs.items() if any(reads_variability(a) for a in read)})
+    special = {*kinds, *hours, *spreads}
+    plain = [keyword for keyword in attrs if keyword not in special]
     kind_words = sorted({value for found in kinds.values() for value in found})
     days = words(phrases.DAYS)
 
@@ -326,10 +333,22 @@ def grammar() -> dict[str, Any]:
             },
         ],
     )
+    repository["attribute-variability"] = attribute(
+        spreads,
+        [
+            {
+                "name": "constant.language.distribution.wmdsl",
+                "match": rf"\b(?:{words(phrases.DISTRIBUTIONS)})\b(?![\-])",
+            },
+            # `cv` joins a distribution to its spread, as `at` joins a target's parts.
+            {"name": "keyword.other.connective.wmdsl", "match": r"\bcv\b(?![\-,])"},
+        ],
+    )
     repository["attribute"] = attribute(plain, [])
     statements += [
         {"include": "#attribute-kind"},
         {"include": "#attribute-hours"},
+        {"include": "#attribute-variability"},
         {"include": "#attribute"},
         # An unknown keyword (`stge build`): its arguments are still shown as such.
         region("meta.statement.wmdsl", rf"{START}\b({NAME})\b", {}, [{"include": "#values"}]),

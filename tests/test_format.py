@@ -87,6 +87,28 @@ def test_layout(written: str, formatted: str) -> None:
     assert fmt(formatted) == formatted
 
 
+def test_a_declared_variability_is_kept_with_its_meaning() -> None:
+    written = (
+        'person @a "A"\n'
+        "workflow w {\n"
+        "  owner @a\n"
+        "  intake i {owner @a;arrivals 6 per week;variability   fixed}\n"
+        "  stage s { owner @a\n effort 2h\n    variability  lognormal   cv 0.8 }\n"
+        "  exit e\n  i -> s\n  s -> e\n"
+        "}\n"
+    )
+    formatted = fmt(written)
+    assert "  intake i { owner @a; arrivals 6 per week; variability fixed }\n" in formatted
+    assert "    variability lognormal cv 0.8\n" in formatted
+    assert fmt(formatted) == formatted
+    before, after = document(written), document(formatted)
+    assert before is not None
+    assert before == after
+    stage = before.workflows[0].stages[0]
+    assert stage.variability is not None
+    assert (stage.variability.distribution.value, stage.variability.cv) == ("lognormal", 0.8)
+
+
 def test_a_block_stays_on_one_line_only_when_the_statement_fits() -> None:
     head = 'lane x "' + "x" * (WIDTH - len('lane x "" { owner @a }')) + '"'
     fits = head + " { owner @a }\n"

@@ -297,6 +297,18 @@ async def test_hover_explains_keywords_from_the_language_reference(editor: Edito
     assert "a handoff" in gate
 
 
+async def test_hover_explains_variability_and_shows_it_on_the_stage(editor: Editor, tmp_path: Path) -> None:
+    spec = _project(tmp_path) / "fixes.wm"
+    await editor.open(
+        spec, SPEC.replace("    effort 4h\n", "    effort 4h\n    variability lognormal cv 0.8\n")
+    )
+    keyword = await _hover(editor, spec, "variability lognormal")
+    assert "**`variability`** `VARIABILITY`" in keyword
+    assert "spread around the `effort`" in keyword
+    stage = await _hover(editor, spec, "fix -> fixed", 1)
+    assert "WIP 3, effort 4h (lognormal cv 0.8)." in stage
+
+
 async def test_hover_explains_the_rule_an_allow_names(editor: Editor, tmp_path: Path) -> None:
     spec = _project(tmp_path) / "fixes.wm"
     await editor.open(spec, SPEC.replace("    wip 3\n", '    wip 3\n    allow FLW003 "fine"\n'))
@@ -416,7 +428,7 @@ async def test_completion_offers_the_keywords_valid_at_the_cursor(editor: Editor
     assert {"stage", "intake", "exit", "join", "owner", "hours", "allow", "reports", "fix"} <= set(workflow)
     assert "fixed" not in workflow  # an exit never starts a handoff
     stage = await _complete(editor, spec, SPEC.replace("    wip 3\n", "    wip 3\n    |\n"))
-    assert set(stage) == {"owner", "wip", "effort", "done", "description", "allow"}
+    assert set(stage) == {"owner", "wip", "effort", "variability", "done", "description", "allow"}
     handoff = await _complete(editor, spec, SPEC.replace("reports -> fix\n", "reports -> fix { | }\n"))
     assert set(handoff) == {"gate", "sla", "chance", "rework", "when", "allow"}
 
@@ -439,6 +451,14 @@ async def test_completion_offers_names_of_the_right_kind_and_rule_codes(
     assert all(code.startswith("FLW00") for code in rules)
     kinds = await _complete(editor, spec, SPEC.replace("{ kind rejected }", "{ kind | }"))
     assert kinds == ["done", "rejected", "cancelled"]
+    shapes = await _complete(editor, spec, SPEC.replace("    wip 3\n", "    wip 3\n    variability |\n"))
+    assert shapes == ["exponential", "fixed", "lognormal", "gamma"]
+    spread = await _complete(
+        editor, spec, SPEC.replace("    wip 3\n", "    wip 3\n    variability gamma |\n")
+    )
+    assert spread == ["cv"]
+    fixed = await _complete(editor, spec, SPEC.replace("    wip 3\n", "    wip 3\n    variability fixed |\n"))
+    assert fixed == []
 
 
 # -- code actions ----------------------------------------------------------

@@ -67,6 +67,7 @@ LANGUAGE_KEYWORDS = (
     "chance", "rework", "decides", "recommends", "approves", "consults", "informs", "escalates",
     "after", "shows", "audience", "from", "to", "target", "every", "reviews", "per", "at", "capacity",
     "rejected", "cancelled", "human", "bot", "tool", "request", "task", "week", "day",
+    "variability", "cv", "fixed", "lognormal",
 )  # fmt: skip
 FILE_NAMES = ("index", "findings", "diagram", "lanes", "con", "nul", "aux", "prn", "com1", "lpt1", "_", "__")
 KEYWORD_NAMES = DIAGRAM_KEYWORDS + LANGUAGE_KEYWORDS + FILE_NAMES
@@ -263,6 +264,12 @@ rates: st.SearchStrategy[str] = st.tuples(
 targets: st.SearchStrategy[str] = st.tuples(durations, percents).map(lambda pair: f"{pair[0]} at {pair[1]}")
 hours: st.SearchStrategy[str] = _choice(
     ("24x7", "24x5", "9-17 mon-fri", "8.5-17 mon, wed, fri", "0-24 sat-sun", "7-19 mon-sat", "10-14 tue")
+)
+spreads: st.SearchStrategy[str] = st.one_of(
+    _choice(("exponential", "fixed", "lognormal", "gamma", "exponential cv 1")),
+    st.tuples(_choice(("lognormal", "gamma")), decimals(10))
+    .filter(lambda pair: float(pair[1]) <= 10)
+    .map(lambda pair: f"{pair[0]} cv {pair[1]}"),
 )
 wips: st.SearchStrategy[str] = st.one_of(
     _ints(1, 30).map(str), _ints(1, 10**9).map(str), _ints(1, 9).map(lambda n: f"{n}.0")
@@ -594,6 +601,8 @@ def _workflow(
         w.text_attr(attrs, "criteria", (index, "intakes", intake, "criteria"), 1)
         if draw(BOOLS):
             attrs.append(f"arrivals {draw(rates)}")
+            if w.rarely(3):
+                attrs.append(f"variability {draw(spreads)}")
         w.text_attr(attrs, "description", (index, "intakes", intake, "description"), 1)
         statements.append(Stmt(_header("intake", intake, w.title(index, "intakes", intake, 1)), attrs))
 
@@ -607,6 +616,8 @@ def _workflow(
             attrs.append(f"wip {draw(wips)}")
         if draw(BOOLS):
             attrs.append(f"effort {draw(durations)}")
+            if w.rarely(3):
+                attrs.append(f"variability {draw(spreads)}")
         w.text_attr(attrs, "done", (index, "stages", stage, "done"), 1)
         w.text_attr(attrs, "description", (index, "stages", stage, "description"), 1)
         title = w.title(index, "stages", stage, 1)

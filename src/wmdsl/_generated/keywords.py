@@ -4,7 +4,7 @@ Written by `python -m wmdsl.generate` from docs/language.md, lsp/docgen.py, gene
 
 # fmt: off
 #: The fingerprint of the inputs it was made from (see wmdsl.generate).
-INPUTS_SHA256 = '7b24d5c509d1d87f5750252541461882252ee5477ed852fb136387225e2c01d2'
+INPUTS_SHA256 = 'ef4ba6447962563400794d3d61cc5180b5471c57a769bc560f17198723214fc2'
 from typing import Any
 
 #: Each keyword of docs/language.md §3: `summary` (its first paragraph), `facts` (the rows
@@ -91,7 +91,11 @@ SECTIONS: dict[str, dict[str, Any]] = {'allow': {'attributes': {},
                            'channel': ('`STRING`', 'how requests arrive (a form, an inbox, a meeting)', 'no'),
                            'criteria': ('`STRING`', 'entry criteria: what a request must contain', 'no'),
                            'description': ('`STRING`', 'free text', 'no'),
-                           'owner': ('`OWNER`', 'who decides what gets in', 'no')},
+                           'owner': ('`OWNER`', 'who decides what gets in', 'no'),
+                           'variability': ('`VARIABILITY`',
+                                           'how the times between arrivals spread around their mean (default '
+                                           '`exponential`: Poisson arrivals); needs `arrivals`, see §3.7',
+                                           'no')},
             'facts': (('Where', 'in a workflow'), ('Header', '`intake NAME "Title"?`')),
             'summary': 'An **on-ramp**: where and how work enters the workflow. Every flow starts at an '
                        'intake.'},
@@ -149,6 +153,10 @@ SECTIONS: dict[str, dict[str, Any]] = {'allow': {'attributes': {},
                                     'who is accountable for the stage (defaults, for the checks, to the '
                                     "lane's owner)",
                                     'no'),
+                          'variability': ('`VARIABILITY`',
+                                          'how touch times spread around the `effort` (default '
+                                          '`exponential`); needs `effort`',
+                                          'no'),
                           'wip': ('whole number ≥ 1', 'work-in-progress limit', 'no')},
            'facts': (('Where', 'in a workflow'), ('Header', '`stage NAME "Title"? (in LANE)?`')),
            'summary': 'A **step of work** done inside a lane — a stretch of road. Its `wip` limit is the '

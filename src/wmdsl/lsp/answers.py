@@ -18,6 +18,7 @@ from wmdsl.lsp.text import Context
 from wmdsl.model import Decision, Exit, Intake, Lane, Named, Person, Stage, Workflow
 from wmdsl.model.span import Span
 from wmdsl.resolve import readers
+from wmdsl.resolve.phrases import DISTRIBUTIONS
 from wmdsl.resolve.schema import HANDOFF_ATTRS, KINDS, SHARED_KINDS, WORKFLOW_ATTRS
 from wmdsl.resolve.values import HANDLE, is_name
 from wmdsl.syntax.ast import ArgKind, Block, Handoff, ParsedFile, Statement
@@ -49,7 +50,11 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("person", "kind"): ("human", "bot", "tool", "channel"),
     ("work", "kind"): ("project", "workstream", "task", "request", "recurring", "operations", "coordination"),
     ("exit", "kind"): ("done", "rejected", "cancelled"),
+    ("stage", "variability"): DISTRIBUTIONS,
+    ("intake", "variability"): DISTRIBUTIONS,
 }
+#: The distributions that take a `cv` after them (`variability gamma cv 2`).
+SPREAD = ("lognormal", "gamma")
 
 TOP_LEVEL = ("import", "workflow", *SHARED_KINDS, "allow")
 IN_WORKFLOW = (*KINDS, *WORKFLOW_ATTRS, "allow")
@@ -115,6 +120,11 @@ def complete(ctx: Context, index: Index | None) -> list[Offer]:
         return []
     kinds = REFERENCES.get(first)
     choices = CHOICES.get((within, first))
+    if choices is not None and first == "variability" and len(words) > 1:
+        # After the distribution: its `cv`, where it takes one.
+        spread = len(words) == 2 and words[1] in SPREAD
+        offers = [Offer("cv", "keyword", "the spread: standard deviation over mean")] if spread else []
+        return _starting(offers, ctx.prefix)
     if choices is not None:
         return _starting([Offer(c, "value", f"`{first}` of {within}") for c in choices], ctx.prefix)
     if kinds is not None and first in _attributes(within) | {"in"}:
@@ -243,6 +253,8 @@ def _facts(declaration: Declaration, figures: Analysis | None, index: Index) -> 
         owner = element.owner or (lane.owner if lane is not None else None)
         wip = str(element.wip) if element.wip is not None else "no limit"
         effort = f", effort {element.effort.text}" if element.effort is not None else ""
+        if element.effort is not None and element.variability is not None:
+            effort += f" ({element.variability.text})"
         yield f"Owner {_ref(owner)}, lane {_ref(element.lane)}, WIP {wip}{effort}."
         flow = _stage_flow(declaration, figures)
         if flow is not None:
@@ -254,6 +266,8 @@ def _facts(declaration: Declaration, figures: Analysis | None, index: Index) -> 
         yield f"{element.capacity:g} FTE ({element.kind.value})."
     elif isinstance(element, Intake):
         rate = element.arrivals.text if element.arrivals is not None else "unknown"
+        if element.arrivals is not None and element.variability is not None:
+            rate += f" ({element.variability.text})"
         yield f"Owner {_ref(element.owner)}; arrivals {rate}."
     elif isinstance(element, Exit):
         yield f"Kind {element.kind.value}."

@@ -220,6 +220,31 @@ class Hours(Element):
         return self.per_day * len(self.days)
 
 
+class Distribution(enum.Enum):
+    """The shape of random times around their mean: ``variability lognormal cv 0.8``."""
+
+    EXPONENTIAL = "exponential"
+    FIXED = "fixed"
+    LOGNORMAL = "lognormal"
+    GAMMA = "gamma"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
+class Variability(Element):
+    """``variability lognormal cv 0.8``: how random times spread around their mean.
+
+    On a stage it shapes the touch times around ``effort``; on an intake, the
+    times between arrivals around the mean gap of ``arrivals``. ``cv`` is the
+    coefficient of variation (standard deviation over mean): always 1 for
+    ``exponential`` and 0 for ``fixed``; as written (1 when not) for
+    ``lognormal`` and ``gamma``.
+    """
+
+    text: str
+    distribution: Distribution
+    cv: float = field(metadata={"description": "Coefficient of variation: standard deviation over mean."})
+
+
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class Allow(Element):
     """``allow CODE "reason"``: an accepted finding on the enclosing element."""
@@ -330,6 +355,13 @@ class Intake(Named):
     accepts: tuple[Ref, ...] = ()
     criteria: str | None = None
     arrivals: Rate | None = None
+    variability: Variability | None = field(
+        default=None,
+        metadata={
+            "description": "`variability`: the distribution of the times between arrivals "
+            "(for `wmdsl simulate`; exponential, Poisson arrivals, when not given)."
+        },
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)
@@ -340,6 +372,13 @@ class Stage(Named):
     owner: Ref | None = None
     wip: int | None = None
     effort: Duration | None = None
+    variability: Variability | None = field(
+        default=None,
+        metadata={
+            "description": "`variability`: the distribution of touch times around `effort` "
+            "(for `wmdsl simulate`; exponential when not given)."
+        },
+    )
     done: str | None = None
 
 

@@ -1,8 +1,9 @@
 """The attributes with a little grammar of their own.
 
 ``members @a, @b 50%`` (people and their shares), ``escalates @dana after
-3d``, ``from requests to shipped``, ``target 10d at 85%`` and durations
-(``effort 2d``, with advice for ``2 days`` and ``1d 4h``): each is a
+3d``, ``from requests to shipped``, ``target 10d at 85%``, durations
+(``effort 2d``, with advice for ``2 days`` and ``1d 4h``), opening hours and
+``variability lognormal cv 0.8``: each is a
 :data:`~wmdsl.resolve.readers.Reader` named in the tables of
 :mod:`wmdsl.resolve.schema`.
 """
@@ -13,13 +14,13 @@ from dataclasses import replace
 from typing import Any
 
 from wmdsl.diagnostics import Related, codes
-from wmdsl.model import Escalation, Hours, Member, Ref
+from wmdsl.model import Distribution, Escalation, Hours, Member, Ref, Variability
 from wmdsl.model.span import Span
 from wmdsl.resolve import values
 from wmdsl.resolve.context import Context
 from wmdsl.resolve.readers import CALENDAR, ESCALATION, NODE, PERSON, list_items, phrase, plain, single
 from wmdsl.resolve.scope import Use
-from wmdsl.resolve.sink import did_you_mean, one_of
+from wmdsl.resolve.sink import Sink, did_you_mean, one_of
 from wmdsl.syntax.ast import Arg, ArgKind, Statement
 
 
@@ -306,3 +307,126 @@ def _days(ctx: Context, words: list[tuple[str, Span]]) -> tuple[str, ...] | None
         else:
             found.add(first)
     return tuple(d for d in DAYS if d in found)
+
+
+DISTRIBUTIONS = tuple(member.value for member in Distribution)
+_VARIABILITY_EXAMPLE = "`variability lognormal cv 0.8`"
+_NOT_NORMAL = "a normal distribution can draw negative times; a lognormal cannot, and is skewed as work is"
+# Words people write for a distribution wmdsl names otherwise, and why that one.
+_DISTRIBUTION_WORDS = {
+    "poisson": ("exponential", "Poisson arrivals are exponential times between them"),
+    "markov": ("exponential", "memoryless times are exponential"),
+    "markovian": ("exponential", "memoryless times are exponential"),
+    "memoryless": ("exponential", "memoryless times are exponential"),
+    "random": ("exponential", "purely random arrivals (Poisson) are exponential times between them"),
+    "regular": ("fixed", "a regular drumbeat is the same time every time"),
+    "constant": ("fixed", "times that never vary are `fixed`"),
+    "deterministic": ("fixed", "times that never vary are `fixed`"),
+    "none": ("fixed", "times that never vary are `fixed`"),
+    "normal": ("lognormal", _NOT_NORMAL),
+    "gaussian": ("lognormal", _NOT_NORMAL),
+    "erlang": ("gamma", "an Erlang of k phases is a gamma with `cv` 1/√k: `gamma cv 0.5` for k = 4"),
+    "bursty": ("gamma", "bursty times spread more than exponential ones: `gamma cv 2`"),
+}
+
+
+def variability(ctx: Context, stmt: Statement, role: str) -> Variability | None:
+    """``variability lognormal cv 0.8``: the distribution of random times around their mean."""
+    return read_variability(ctx.sink, phrase(ctx, stmt), stmt.keyword.span)
+
+
+def read_variability(sink: Sink, args: list[Arg], keyword: Span) -> Variability | None:
+    """``lognormal cv 0.8`` after ``variability`` (written at ``keyword``), also for ``--set``."""
+    if not args:
+        sink.error(
+            codes.BAD_ARGUMENTS,
+            keyword,
+            "`variability` needs a distribution",
+            f"e.g. {_VARIABILITY_EXAMPLE}; the distributions are {one_of(DISTRIBUTIONS)}",
+        )
+        return None
+    first, rest = args[0], args[1:]
+    if first.kind is ArgKind.NUMBER:
+        sink.error(
+            codes.BAD_ARGUMENTS,
+            first.span,
+            f"`variability` starts with a distribution, found {first.describe()}",
+            f"name the distribution first: `variability lognormal cv {first.raw}` (or `gamma`)",
+        )
+        return None
+    distribution = read_distribution(sink, first)
+    if distribution is None:
+        return None
+    cv: float | None = None
+    if rest:
+        written = _cv_words(sink, first, rest)
+        if written is None:
+            return None
+        cv = values.read_cv(sink, written)
+        if cv is None:
+            return None
+        if not cv_fits(sink, distribution, cv, rest[0].span.to(written.span)):
+            return None
+    effective = {Distribution.FIXED: 0.0, Distribution.EXPONENTIAL: 1.0}.get(distribution, cv or 1.0)
+    text = " ".join(arg.raw for arg in args)
+    return Variability(text=text, distribution=distribution, cv=effective, span=first.span.to(args[-1].span))
+
+
+def read_distribution(sink: Sink, arg: Arg) -> Distribution | None:
+    """One of :data:`DISTRIBUTIONS`; the words people use for them get the name to write."""
+    if arg.kind is ArgKind.WORD and arg.raw in DISTRIBUTIONS:
+        return Distribution(arg.raw)
+    known = f"the distributions are {one_of(DISTRIBUTIONS)}"
+    word = arg.raw if arg.kind is ArgKind.WORD else arg.value
+    advice = _DISTRIBUTION_WORDS.get(word.lower())
+    if advice is not None:
+        hint = f"write `{advice[0]}`: {advice[1]}"
+    elif arg.kind in (ArgKind.STRING, ArgKind.TEXT) and word in DISTRIBUTIONS:
+        hint = f"write it without quotes: `variability {word}`"
+    else:
+        hint = did_you_mean(word.lower(), DISTRIBUTIONS) or known
+    sink.error(codes.BAD_VALUE, arg.span, f"unknown distribution {arg.describe()}", hint)
+    return None
+
+
+def _cv_words(sink: Sink, first: Arg, rest: list[Arg]) -> Arg | None:
+    """The number of ``cv NUMBER`` after the distribution, reporting any other words."""
+    if rest[0].raw == "cv" and len(rest) == 2:
+        return rest[1]
+    span = rest[0].span.to(rest[-1].span)
+    if rest[0].raw != "cv" and len(rest) == 1 and rest[0].kind is ArgKind.NUMBER:
+        message = f"`cv` is missing before `{rest[0].raw}`"
+        hint = f"write `variability {first.raw} cv {rest[0].raw}`"
+    elif rest[0].raw == "cv" and len(rest) == 1:
+        message = "`cv` needs a number"
+        hint = f"give the standard deviation over the mean: `variability {first.raw} cv 0.8`"
+    elif rest[0].raw == "cv":
+        span = rest[2].span.to(rest[-1].span)
+        message = "too many values for `variability`"
+        hint = f"write it as `variability {first.raw} cv {rest[1].raw}`"
+    else:
+        message = f"expected `cv` after the distribution, found {rest[0].describe()}"
+        hint = f"write it as `variability {first.raw} cv 0.8`, or `variability {first.raw}` alone"
+    sink.error(codes.BAD_ARGUMENTS, span, message, hint)
+    return None
+
+
+def cv_fits(sink: Sink, distribution: Distribution, cv: float, span: Span) -> bool:
+    """Whether ``distribution`` can have this ``cv``: a fixed time has none, an exponential's is 1."""
+    if distribution is Distribution.FIXED:
+        sink.error(
+            codes.BAD_VALUE,
+            span,
+            "`fixed` times do not vary: `fixed` takes no `cv`",
+            f"remove `cv {cv:g}`, or write `gamma cv {cv:g}` or `lognormal cv {cv:g}` for times that vary",
+        )
+        return False
+    if distribution is Distribution.EXPONENTIAL and cv != 1:
+        sink.error(
+            codes.BAD_VALUE,
+            span,
+            f"an exponential's `cv` is always 1, found `cv {cv:g}`",
+            f"for another spread write `gamma cv {cv:g}` or `lognormal cv {cv:g}`",
+        )
+        return False
+    return True

@@ -19,8 +19,8 @@ from wmdsl.model import Ref
 from wmdsl.resolve import values
 from wmdsl.resolve.context import Context
 from wmdsl.resolve.scope import Use
-from wmdsl.resolve.sink import did_you_mean, one_of
-from wmdsl.syntax.ast import Arg, ArgKind, Statement
+from wmdsl.resolve.sink import Sink, did_you_mean, one_of
+from wmdsl.syntax.ast import Arg, ArgKind, Block, Statement
 
 Reader = Callable[[Context, Statement, str], Any]
 
@@ -255,3 +255,29 @@ def flag(ctx: Context, stmt: Statement, role: str) -> bool | None:
         )
         return None
     return True
+
+
+def unqualified(
+    sink: Sink,
+    block: Block,
+    qualifiers: dict[str, tuple[str, tuple[str, str]]],
+    fields: dict[str, Any],
+    role: str,
+) -> None:
+    """Report an attribute that qualifies another (``variability`` of ``effort``) written without it.
+
+    ``qualifiers`` maps each such keyword to its field and to the keyword it
+    needs with a value for the hint; ``fields`` are those read from ``block``.
+    """
+    written = {item.keyword.raw: item for item in block.items if type(item) is Statement}
+    for keyword, (field, (needed, example)) in qualifiers.items():
+        item = written.get(keyword)
+        if item is None or field not in fields or needed in written:
+            continue  # not written, wrong and reported already, or what it qualifies is there
+        sink.error(
+            codes.BAD_ARGUMENTS,
+            item.keyword.span,
+            f"{role} has a `{keyword}` but no `{needed}`",
+            f"`{keyword}` says how times spread around the mean `{needed}` gives: "
+            f"add `{needed} {example}`, or remove `{keyword}`",
+        )

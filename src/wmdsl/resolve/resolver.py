@@ -21,8 +21,8 @@ from wmdsl.resolve import values
 from wmdsl.resolve.allows import read_allow
 from wmdsl.resolve.context import Context
 from wmdsl.resolve.headers import read_header
-from wmdsl.resolve.readers import SOURCE, TARGET
-from wmdsl.resolve.schema import HANDOFF_ATTRS, KINDS, SHARED_KINDS, WORKFLOW_ATTRS, Attr, Kind
+from wmdsl.resolve.readers import SOURCE, TARGET, unqualified
+from wmdsl.resolve.schema import HANDOFF_ATTRS, KINDS, QUALIFIERS, SHARED_KINDS, WORKFLOW_ATTRS, Attr, Kind
 from wmdsl.resolve.scope import Scope, Symbol, a, check_uses
 from wmdsl.resolve.sink import Sink, closest, did_you_mean, one_of
 from wmdsl.syntax.ast import Arg, ArgKind, ParsedFile, Statement, span_of
@@ -82,6 +82,9 @@ class Resolver:
         role = f"{kind.keyword} `{name}`"
         allows = self.read_block(ctx, stmt, kind.attrs, fields, role)
         span = span_of(stmt.keyword, stmt.args[0])
+        qualifiers = QUALIFIERS.get(kind.keyword)
+        if qualifiers is not None and stmt.block is not None:
+            unqualified(self.sink, stmt.block, qualifiers, fields, role)
         if kind.keyword == "calendar" and "hours" not in fields:
             # A calendar is its hours: one without them would silently be office hours.
             self.sink.error(

@@ -40,6 +40,7 @@ from wmdsl.resolve.phrases import (
     measured_range,
     members,
     metric_target,
+    variability,
     working_hours,
 )
 from wmdsl.resolve.readers import (
@@ -88,12 +89,15 @@ class Attr:
     """How to read one attribute into a model field.
 
     ``many`` attributes may repeat and their values accumulate; a reader that
-    returns a dict sets several fields at once.
+    returns a dict sets several fields at once. ``needs`` names the attribute
+    this one qualifies, with a value for the hint (``variability`` spreads
+    the times of ``effort``): written without it, it is an error.
     """
 
     field: str
     read: Reader
     many: bool = False
+    needs: tuple[str, str] | None = None
 
 
 DURATION = duration
@@ -157,6 +161,7 @@ KINDS: dict[str, Kind] = {
                 "accepts": Attr("accepts", refs(WORK), many=True),
                 "criteria": Attr("criteria", text),
                 "arrivals": Attr("arrivals", _rate),
+                "variability": Attr("variability", variability, needs=("arrivals", "6 per week")),
             },
             example='intake requests "Requests"',
         ),
@@ -167,6 +172,7 @@ KINDS: dict[str, Kind] = {
                 "owner": Attr("owner", ref(OWNER)),
                 "wip": Attr("wip", single(_count, "4")),
                 "effort": Attr("effort", DURATION),
+                "variability": Attr("variability", variability, needs=("effort", "2h")),
                 "done": Attr("done", text),
             },
             example='stage build "Build" in eng',
@@ -230,6 +236,13 @@ KINDS: dict[str, Kind] = {
 
 for _kind in KINDS.values():
     _kind.attrs.setdefault("description", DESCRIPTION)
+
+#: Per kind, the attributes that qualify another (see :attr:`Attr.needs`): keyword -> (field, needs).
+QUALIFIERS: dict[str, dict[str, tuple[str, tuple[str, str]]]] = {
+    kind.keyword: found
+    for kind in KINDS.values()
+    if (found := {key: (attr.field, attr.needs) for key, attr in kind.attrs.items() if attr.needs})
+}
 
 HANDOFF_ATTRS: dict[str, Attr] = {
     "gate": Attr("gate", ref(DECISION)),

@@ -37,6 +37,10 @@ OTHER_RATE_UNITS = {"fortnight": ("week", 2.0), "quarter": ("month", 3.0), "year
 # count, duration or rate, while whole numbers stay exact as floats and sums
 # and products of them stay finite (400 digits would read as infinity).
 MAX_DIGITS = 15
+# The widest spread a `cv` may give: past it a few extreme draws make the mean
+# of a run, so no simulation settles on it (and a gamma of shape 1/cv² draws
+# times that underflow to 0 for all but a few items).
+MAX_CV = 10.0
 NAME = re.compile(r"[a-z_][a-z0-9_]*\Z")
 HANDLE = re.compile(r"@[a-z0-9_.\-]+\Z")
 _NUMBER = re.compile(r"(-?[0-9]+(?:\.[0-9]+)?)(.*)\Z", re.S)
@@ -273,6 +277,35 @@ def read_positive(sink: Sink, arg: Arg, what: str) -> float | None:
             arg.span,
             f"`{what}` must be a positive number, found {arg.describe()}",
             hint,
+        )
+        return None
+    return number[0]
+
+
+def read_cv(sink: Sink, arg: Arg) -> float | None:
+    """A coefficient of variation (``cv 0.8``): a plain number above 0 and at most :data:`MAX_CV`."""
+    number = split_number(arg)
+    if number is not None and not in_range(sink, arg):
+        return None
+    if number is None or number[1]:
+        hint = "it is the standard deviation over the mean, a plain number: `cv 0.8`"
+        if number is not None and number[1] == "%":
+            hint = f"it is a ratio, not a percentage: `cv {number[0] / 100:g}`"
+        sink.error(codes.BAD_VALUE, arg.span, f"`cv` must be a number, found {arg.describe()}", hint)
+        return None
+    if number[0] <= 0:
+        hint = "for times that never vary, write `variability fixed` instead"
+        if number[0] < 0:
+            hint = f"a spread is never negative: `cv {-number[0]:g}`"
+        sink.error(codes.BAD_VALUE, arg.span, f"`cv` must be greater than 0, found {arg.describe()}", hint)
+        return None
+    if number[0] > MAX_CV:
+        sink.error(
+            codes.BAD_VALUE,
+            arg.span,
+            f"`cv` must be at most {MAX_CV:g}, found {arg.describe()}",
+            "past that, a handful of extreme times make up the mean and no simulated run settles "
+            "on it; the times of real work seldom spread beyond `cv 3`",
         )
         return None
     return number[0]
