@@ -57,11 +57,14 @@ def test_set_changes_the_run_and_says_so() -> None:
     ("change", "message"),
     [
         ("buidl.wip=3", "did you mean `build`?"),
-        ("build.speed=3", "a stage has no `speed` to set; it has `wip`, `effort`, `shape` or `cv`"),
+        (
+            "build.speed=3",
+            "a stage has no `speed` to set; it has `wip`, `effort`, `variability`, `shape` or `cv`",
+        ),
         ("build.effort=2x", "unknown unit `x` in duration `2x`"),
         ("build.wip=0", "`wip` must be a whole number of at least 1"),
         ("roadmap.arrivals=lots", "expected a rate such as `6 per week`"),
-        ("build.shape=normal", "unknown shape `normal`"),
+        ("build.shape=normal", "unknown distribution `normal`"),
         ("triage->build.chance=95%", "now add up to 120%"),
         ("build", "expected KEY=VALUE"),
     ],

@@ -1,8 +1,9 @@
 """Random times: service times from ``effort``, times between arrivals from ``arrivals``.
 
-A spec gives means only (``effort 2h`` is the mean touch time, ``arrivals
-6 per week`` the mean rate), so the shape around the mean is an assumption,
-and a scenario may declare another (:mod:`wmdsl.simulate.scenario`):
+``effort 2h`` is the mean touch time and ``arrivals 6 per week`` the mean
+rate; the shape around the mean is the spec's ``variability`` where it
+declares one, else exponential, and a scenario may set another
+(:mod:`wmdsl.simulate.scenario`), which wins (:func:`shaped`). The shapes:
 
 ``exponential``
     the default for both, as the analysis assumes (Poisson arrivals,
@@ -18,7 +19,8 @@ and a scenario may declare another (:mod:`wmdsl.simulate.scenario`):
     with the CV given (default 1): CV 1 is the exponential, below 1 more
     regular, above 1 burstier.
 
-A CV given without a shape means ``lognormal``.
+A CV set without a shape keeps a declared ``lognormal`` or ``gamma`` and
+means ``lognormal`` otherwise.
 """
 
 from __future__ import annotations
@@ -28,9 +30,13 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["DEFAULT", "SHAPES", "Shape", "sampler"]
+from wmdsl.model import Distribution, Variability
 
-SHAPES = ("exponential", "fixed", "lognormal", "gamma")
+__all__ = ["DEFAULT", "SHAPES", "Override", "Shape", "sampler", "shaped"]
+
+SHAPES = tuple(member.value for member in Distribution)
+SPREAD = ("lognormal", "gamma")  # the shapes whose CV is a free parameter
+DECLARED, SET, DEFAULTED = "declared", "set", "default"  # where a shape comes from
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +55,39 @@ class Shape:
 
 
 DEFAULT = Shape()
+
+
+def normal(family: str, cv: float) -> Shape:
+    """``family`` with ``cv``, except that a fixed time has CV 0 and an exponential one CV 1."""
+    return Shape(family, {"fixed": 0.0, "exponential": 1.0}.get(family, cv))
+
+
+@dataclass(frozen=True, slots=True)
+class Override:
+    """What a scenario sets of a shape: its family, its CV, or both (``None``: as the spec has it)."""
+
+    family: str | None = None
+    cv: float | None = None
+
+
+def shaped(declared: Variability | None, override: Override | None) -> tuple[Shape, str]:
+    """The shape to draw from and where it comes from: :data:`SET`, :data:`DECLARED` or :data:`DEFAULTED`.
+
+    A scenario's setting wins over the spec's ``variability``, which wins over
+    the default. A scenario that sets only a family keeps the declared CV when
+    both have one (lognormal and gamma); one that sets only a CV keeps the
+    declared family when it has a CV to change, and means lognormal otherwise.
+    """
+    base = normal(declared.distribution.value, declared.cv) if declared is not None else DEFAULT
+    if override is None or (override.family is None and override.cv is None):
+        return base, DECLARED if declared is not None else DEFAULTED
+    family = override.family
+    if family is None:
+        family = base.family if base.family in SPREAD else "lognormal"
+    cv = override.cv
+    if cv is None:
+        cv = base.cv if base.family in SPREAD else 1.0
+    return normal(family, cv), SET
 
 
 class Sampler:

@@ -55,7 +55,7 @@ from wmdsl.model import (
 )
 from wmdsl.model.span import Span
 from wmdsl.simulate.clock import WEEK, Week, clock_weeks, week_of
-from wmdsl.simulate.distributions import DEFAULT, Shape
+from wmdsl.simulate.distributions import DEFAULTED, Override, Shape, shaped
 
 __all__ = ["Alternative", "Node", "Plan", "PoolPlan", "StagePlan", "WorkflowPlan", "build_plan"]
 
@@ -87,6 +87,7 @@ class StagePlan:
     effort: float  # mean hours of work an item takes (0 when the spec gives none)
     shape: Shape
     servers: float  # min(people at work, wip): what the analysis calls its servers
+    source: str = DEFAULTED  # where the shape comes from: declared, set or default
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +123,7 @@ class IntakePlan:
     rate: float  # 0: no arrivals given
     shape: Shape
     kinds: tuple[str, ...]  # the work types it accepts (an item is one of them, each as likely)
+    source: str = DEFAULTED  # where the shape comes from: declared, set or default
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,11 +173,15 @@ class Plan:
 
 @dataclass(frozen=True, slots=True)
 class Tuning:
-    """What a scenario changes beyond the spec: FTE of lanes, shapes of times, gate delays (by name)."""
+    """What a scenario changes beyond the spec: FTE of lanes, shapes of times, gate delays (by name).
+
+    A shape set here wins over the ``variability`` the spec declares
+    (:func:`wmdsl.simulate.distributions.shaped`).
+    """
 
     fte: Mapping[tuple[str, str], float] = field(default_factory=dict)  # (workflow or "", lane) -> FTE
-    service: Mapping[tuple[str, str], Shape] = field(default_factory=dict)  # (workflow, stage) -> shape
-    arrival: Mapping[tuple[str, str], Shape] = field(default_factory=dict)  # (workflow, intake) -> shape
+    service: Mapping[tuple[str, str], Override] = field(default_factory=dict)  # (workflow, stage)
+    arrival: Mapping[tuple[str, str], Override] = field(default_factory=dict)  # (workflow, intake)
     delay: Mapping[tuple[str, str, str], Duration] = field(default_factory=dict)  # (workflow, a, b)
 
 
@@ -362,8 +368,9 @@ class _Builder:
                 f"intake `{intake.name}` of `{workflow.name}` has no `arrivals`: nothing arrives there "
                 f'(give it some with --set {intake.name}.arrivals="N per week")'
             )
-        shape = self.tuning.arrival.get((workflow.name, intake.name), DEFAULT)
-        return IntakePlan(index, intake.name, node, rate, shape, tuple(ref.name for ref in intake.accepts))
+        shape, source = shaped(intake.variability, self.tuning.arrival.get((workflow.name, intake.name)))
+        kinds = tuple(ref.name for ref in intake.accepts)
+        return IntakePlan(index, intake.name, node, rate, shape, kinds, source)
 
     def _stage(
         self,
@@ -405,9 +412,9 @@ class _Builder:
         effort = stage.effort.hours if stage.effort is not None else 0.0
         present = self.pools[pool].present if pool >= 0 else 0.0
         servers = min(present, float(stage.wip)) if stage.wip is not None else present
-        shape = self.tuning.service.get((workflow.name, stage.name), DEFAULT)
+        shape, source = shaped(stage.variability, self.tuning.service.get((workflow.name, stage.name)))
         lane_name = stage.lane.name if stage.lane is not None else None
-        return StagePlan(index, stage.name, lane_name, node, pool, stage.wip, effort, shape, servers)
+        return StagePlan(index, stage.name, lane_name, node, pool, stage.wip, effort, shape, servers, source)
 
     def _targets(
         self, document: Document, workflow: Workflow, schedule: Schedule, number: Mapping[str, int]

@@ -296,6 +296,21 @@ def _workflow_json(flow: WorkflowResult) -> dict[str, Any]:
     }
 
 
+def _shapes_json(result: Simulation, workflow: int) -> list[dict[str, Any]]:
+    """What each stage's touch times and each intake's gaps were drawn from, and where that came from."""
+    return [
+        {
+            "kind": shape.kind,
+            "name": shape.name,
+            "distribution": shape.distribution,
+            "cv": _round(shape.cv),
+            "from": shape.source,
+        }
+        for shape in result.shapes
+        if shape.workflow == workflow
+    ]
+
+
 def _document(result: Simulation) -> dict[str, Any]:
     return {
         "simulation": {
@@ -307,7 +322,10 @@ def _document(result: Simulation) -> dict[str, Any]:
             "items": result.items,
             "changes": dict(result.labels),
         },
-        "workflows": [_workflow_json(flow) for flow in result.workflows],
+        "workflows": [
+            {**_workflow_json(flow), "distributions": _shapes_json(result, n)}
+            for n, flow in enumerate(result.workflows)
+        ],
         "lanes": [
             {
                 "name": lane.name,

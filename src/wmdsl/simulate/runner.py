@@ -16,9 +16,10 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
+from wmdsl.simulate.distributions import DECLARED, DEFAULTED, SET
 from wmdsl.simulate.engine import Replication, Window, replicate
 from wmdsl.simulate.plan import Built, Plan
-from wmdsl.simulate.summary import Simulation, summarise
+from wmdsl.simulate.summary import ShapeResult, Simulation, summarise
 
 __all__ = ["Settings", "run_replications", "simulate_built"]
 
@@ -105,23 +106,45 @@ def simulate_built(
         visits=sum(r.visits for r in reps),
         labels=dict(labels or {}),
         week_hours=built.plan.week_hours,
+        shapes=shapes(built.plan),
     )
 
 
+def shapes(plan: Plan) -> tuple[ShapeResult, ...]:
+    """Where the random times of each stage and each intake with arrivals come from."""
+    found = [
+        ShapeResult(s.workflow, "stage", s.name, s.shape.family, s.shape.cv, s.source) for s in plan.stages
+    ]
+    found += [
+        ShapeResult(i.workflow, "intake", i.name, i.shape.family, i.shape.cv, i.source)
+        for i in plan.intakes
+        if i.rate > 0
+    ]
+    return tuple(found)
+
+
+#: How the report says where a shape comes from.
+SOURCES = {DECLARED: "as declared", SET: "as set for this run", DEFAULTED: "by default"}
+
+
 def assumptions(plan: Plan) -> tuple[str, ...]:
-    """What the simulation takes for granted where the spec says nothing, in a fixed order."""
-    shapes: dict[str, list[str]] = {}
+    """What the simulation takes for granted, and where from, in a fixed order.
+
+    Each shape of random times says whether the spec declared it, a scenario
+    set it for this run, or it is the default.
+    """
+    service: dict[tuple[str, str], list[str]] = {}
     for stage in plan.stages:
-        shapes.setdefault(stage.shape.described, []).append(stage.name)
-    arrivals: dict[str, list[str]] = {}
+        service.setdefault((stage.shape.described, stage.source), []).append(stage.name)
+    arrivals: dict[tuple[str, str], list[str]] = {}
     for intake in plan.intakes:
         if intake.rate > 0:
-            arrivals.setdefault(intake.shape.described, []).append(intake.name)
+            arrivals.setdefault((intake.shape.described, intake.source), []).append(intake.name)
     found = []
-    for shape, names in arrivals.items():
-        found.append(f"times between arrivals: {shape}, for {_listed(names)}")
-    for shape, names in shapes.items():
-        found.append(f"touch times around `effort`: {shape}, for {_listed(names)}")
+    for (shape, source), names in arrivals.items():
+        found.append(f"times between arrivals: {shape} {SOURCES[source]}, for {_listed(names)}")
+    for (shape, source), names in service.items():
+        found.append(f"touch times around `effort`: {shape} {SOURCES[source]}, for {_listed(names)}")
     found.append(
         "a `wip` limit counts the items in a stage, worked on or waiting or done and not yet taken on; "
         "a full stage blocks the one before it, and work sent back round a loop enters it anyway"

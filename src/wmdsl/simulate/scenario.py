@@ -12,10 +12,13 @@ element     attribute                  value
 ==========  =========================  ========================================
 stage       ``wip``                    a whole number (``3``)
 stage       ``effort``                 a duration (``2d``)
-stage       ``shape``, ``cv``          the shape of its touch times around the
-                                       effort (:mod:`~wmdsl.simulate.distributions`)
+stage       ``variability``            the shape of its touch times around the
+                                       effort (``gamma cv 0.5``), or its parts
+                                       ``shape`` and ``cv``
+                                       (:mod:`~wmdsl.simulate.distributions`)
 intake      ``arrivals``               a rate (``20 per week``)
-intake      ``shape``, ``cv``          the shape of the times between arrivals
+intake      ``variability``            the shape of the times between arrivals
+                                       (``fixed``), or ``shape`` and ``cv``
 lane        ``capacity``               its FTE (``4``), instead of its members'
 person      ``capacity``               their FTE (``0.5``)
 handoff     ``chance``                 a percentage (``30%``)
@@ -35,7 +38,10 @@ A scenario file is TOML (read with :mod:`tomllib`)::
 Changes to the spec's own attributes give a new model (``dataclasses.replace``
 on the frozen model), which is analysed and simulated like the original;
 the rest (FTE of lanes, shapes, delays) tune the plan
-(:class:`wmdsl.simulate.plan.Tuning`).
+(:class:`wmdsl.simulate.plan.Tuning`). A shape set here wins over the
+``variability`` the spec declares; setting only its ``shape`` or its ``cv``
+keeps the other part as declared where it can
+(:func:`wmdsl.simulate.distributions.shaped`).
 """
 
 from __future__ import annotations
@@ -49,19 +55,20 @@ from pathlib import Path
 from typing import Any
 
 from wmdsl.diagnostics import codes
-from wmdsl.model import Document, Duration, Person, Workflow
+from wmdsl.model import Distribution, Document, Duration, Person, Variability, Workflow
 from wmdsl.model.span import Span, point
+from wmdsl.resolve.phrases import cv_fits, read_distribution, read_variability
 from wmdsl.resolve.sink import Sink, did_you_mean, one_of
-from wmdsl.resolve.values import read_count, read_duration, read_percent, read_positive, read_rate
-from wmdsl.simulate.distributions import SHAPES, Shape
+from wmdsl.resolve.values import read_count, read_cv, read_duration, read_percent, read_positive, read_rate
+from wmdsl.simulate.distributions import Override
 from wmdsl.simulate.plan import Tuning
 from wmdsl.syntax.ast import Arg, ArgKind
 
 __all__ = ["Change", "Scenario", "ScenarioError", "apply", "parse_set", "read_scenario"]
 
 ATTRIBUTES = {
-    "stage": ("wip", "effort", "shape", "cv"),
-    "intake": ("arrivals", "shape", "cv"),
+    "stage": ("wip", "effort", "variability", "shape", "cv"),
+    "intake": ("arrivals", "variability", "shape", "cv"),
     "lane": ("capacity",),
     "person": ("capacity",),
     "handoff": ("chance", "delay"),
@@ -262,14 +269,11 @@ def _read(change: Change, kind: str, attribute: str) -> Any:
     sink = Sink()
     args = _args(change)
     value: Any
-    if attribute == "shape":
-        value = change.value.strip().lower()
-        if value not in SHAPES:
-            raise ScenarioError(
-                f"{change.where}: unknown shape `{change.value}`; the shapes are {one_of(SHAPES)}"
-            )
-        return value
-    if attribute == "arrivals":
+    if attribute == "shape" and len(args) == 1:
+        value = read_distribution(sink, args[0])
+    elif attribute == "variability":
+        value = read_variability(sink, args if change.value.strip() else [], change.span)
+    elif attribute == "arrivals":
         value = read_rate(sink, args)
     elif len(args) != 1:
         sink.error(
@@ -283,15 +287,7 @@ def _read(change: Change, kind: str, attribute: str) -> Any:
     elif attribute == "chance":
         value = read_percent(sink, args[0], "chance")
     elif attribute == "cv":
-        number = args[0].raw
-        value = float(number) if re.fullmatch(r"[0-9]+(\.[0-9]+)?", number) else None
-        if value is None:
-            sink.error(
-                codes.BAD_VALUE,
-                change.span,
-                f"`cv` must be a number of at least 0, found `{number}`",
-                "e.g. `cv 0.5`",
-            )
+        value = read_cv(sink, args[0])
     else:
         value = read_positive(sink, args[0], attribute)
     if value is None or sink.diagnostics:
@@ -308,7 +304,7 @@ def apply(
     targets = _targets(documents)
     model: dict[tuple[str, Span], Any] = {}  # (attribute, element's span) -> new value
     fte: dict[tuple[str, str], float] = {}
-    shapes: dict[tuple[str, str, str], Any] = {}  # (kind, workflow, name) -> {family, cv}
+    shapes: dict[tuple[str, str, str], dict[str, Any]] = {}  # (kind, workflow, name) -> {family, cv}
     delay: dict[tuple[str, str, str], Duration] = {}
     labels: dict[str, str] = {}
     for change in changes:
@@ -317,23 +313,38 @@ def apply(
         labels[change.key] = change.value
         if target.kind == "lane":
             fte[(target.workflow or "", target.name)] = float(value)
-        elif attribute in ("shape", "cv"):
+        elif attribute in ("variability", "shape", "cv"):
             parts = shapes.setdefault((target.kind, target.workflow or "", target.name), {})
-            parts["family" if attribute == "shape" else "cv"] = value
+            if isinstance(value, Variability):  # the whole shape: both parts
+                parts.update(family=value.distribution, cv=value.cv, where=None)
+            elif attribute == "shape":
+                parts["family"] = value
+            else:
+                parts.update(cv=value, where=change)
         elif attribute == "delay":
             source, _, goal = target.name.partition("->")
             delay[(target.workflow or "", source, goal)] = value
         else:
             model[(attribute, target.span)] = value
-    service: dict[tuple[str, str], Shape] = {}
-    arrival: dict[tuple[str, str], Shape] = {}
+    service: dict[tuple[str, str], Override] = {}
+    arrival: dict[tuple[str, str], Override] = {}
     for (kind, flow, name), parts in shapes.items():
-        family = parts.get("family", "lognormal" if "cv" in parts else "exponential")
-        shape = Shape(family, float(parts.get("cv", 1.0)))
-        (service if kind == "stage" else arrival)[(flow, name)] = shape
+        family, cv, where = parts.get("family"), parts.get("cv"), parts.get("where")
+        if family is not None and cv is not None and where is not None:
+            _check_cv(family, cv, where)
+        override = Override(family.value if family is not None else None, cv)
+        (service if kind == "stage" else arrival)[(flow, name)] = override
     changed = [_changed(document, model) for document in documents] if model else list(documents)
     _check_chances(changed, [c for c in changes if c.key.endswith(".chance")])
     return changed, Tuning(fte=fte, service=service, arrival=arrival, delay=delay), labels
+
+
+def _check_cv(family: Distribution, cv: float, change: Change) -> None:
+    """Refuse a ``cv`` set beside a ``shape`` that cannot have it (a fixed time, an exponential one)."""
+    sink = Sink()
+    if not cv_fits(sink, family, cv, change.span):
+        first = sink.diagnostics[0]
+        raise ScenarioError(f"{change.where}: {first.message} ({first.hint})")
 
 
 def _check_chances(documents: Sequence[Document], changes: Sequence[Change]) -> None:

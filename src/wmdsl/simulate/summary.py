@@ -26,7 +26,16 @@ from wmdsl.simulate.engine import Replication
 from wmdsl.simulate.plan import EXIT, Built, Plan, Target
 from wmdsl.simulate.stats import Estimate, estimate, percentile
 
-__all__ = ["GROWTH", "LaneResult", "LeadResult", "Simulation", "StageResult", "TargetResult", "summarise"]
+__all__ = [
+    "GROWTH",
+    "LaneResult",
+    "LeadResult",
+    "ShapeResult",
+    "Simulation",
+    "StageResult",
+    "TargetResult",
+    "summarise",
+]
 
 GROWTH = 0.02  # a queue growing by this share of its arrivals is growing without bound
 QUANTILES = (0.5, 0.85, 0.95)
@@ -133,6 +142,18 @@ class WorkflowResult:
 
 
 @dataclass(frozen=True, slots=True)
+class ShapeResult:
+    """The distribution one stage's touch times or one intake's gaps between arrivals were drawn from."""
+
+    workflow: int  # index into Simulation.workflows
+    kind: str  # "stage" or "intake"
+    name: str
+    distribution: str
+    cv: float
+    source: str  # "declared" (the spec's `variability`), "set" (a scenario) or "default"
+
+
+@dataclass(frozen=True, slots=True)
 class Simulation:
     """The figures of a simulation, and how it was run."""
 
@@ -150,6 +171,7 @@ class Simulation:
     visits: int = 0  # stage visits in all the runs together
     labels: dict[str, str] = field(default_factory=dict)  # what a scenario changed, by key
     week_hours: float = 40.0  # clock hours in a week (see wmdsl.simulate.clock)
+    shapes: tuple[ShapeResult, ...] = ()  # every stage's, then every intake's with arrivals
 
 
 def _over(values: Iterable[float | None], confidence: float, floor: float | None = 0.0) -> Estimate | None:
