@@ -299,6 +299,18 @@ def test_declarations_and_lists_in_another_order_say_the_same(project: Path) -> 
     assert compare_paths("old", "new").empty
 
 
+def test_a_declared_variability_is_a_figure_like_effort(project: Path) -> None:
+    spread = CARE.replace("effort 1h;", "effort 1h; variability lognormal cv 0.8;")
+    _tree(project, {"org/people.wm": PEOPLE, "a.wm": CARE, "b.wm": spread})
+    _tree(project, {"c.wm": spread.replace("variability lognormal cv 0.8", "variability gamma cv 2")})
+    added = compare_paths(project / "a.wm", project / "b.wm")
+    assert [(c.section, c.subject, c.field, c.old, c.new) for c in added.changes] == [
+        ("figures", "answer", "variability", None, "lognormal cv 0.8")
+    ]
+    text = run(project, "diff", "b.wm", "c.wm")[1]
+    assert "workflow `care`: stage `answer`: variability lognormal cv 0.8 → gamma cv 2" in text
+
+
 def test_findings_fixed(project: Path) -> None:
     broken = CARE.replace("  inbox -> answer\n", "")  # nothing reaches `answer`
     _tree(project, {"org/people.wm": PEOPLE, "a.wm": broken, "b.wm": CARE})

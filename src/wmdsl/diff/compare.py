@@ -30,12 +30,25 @@ from wmdsl.model import (
     Rate,
     Ref,
     Target,
+    Variability,
 )
 
 DECISION_RIGHTS = ("decides", "recommends", "approves", "consults", "informs", "escalates", "delegate")
-#: The fields that are the figures of the flow: WIP, capacity, effort, arrivals, SLEs and hours.
+#: The figures of the flow: WIP, capacity, effort, arrivals and their variability, SLEs and hours.
 FIGURES = frozenset(
-    {"wip", "capacity", "members", "effort", "arrivals", "sle", "target", "throughput", "hours", "calendar"}
+    {
+        "wip",
+        "capacity",
+        "members",
+        "effort",
+        "arrivals",
+        "variability",
+        "sle",
+        "target",
+        "throughput",
+        "hours",
+        "calendar",
+    }
 )
 #: The fields that hold names of elements or people (shown as code); the others are values or text.
 NAMES = frozenset(
@@ -68,7 +81,7 @@ def shown(value: Any, names: Mapping[str, str] | None = None) -> str | None:
         return None
     if isinstance(value, Ref):
         return names.get(value.name, value.name)
-    if isinstance(value, Duration | Percent | Rate | Hours):
+    if isinstance(value, Duration | Percent | Rate | Hours | Variability):
         return value.text
     if isinstance(value, Target):
         return f"{value.within.text} at {value.percentile.text}"

@@ -1,8 +1,9 @@
 """The defaults a flow analysis takes where a spec says nothing, stated for the reader.
 
 :func:`assumptions` lists them in a fixed order (hours, people, routing,
-effort, the queueing model, lower bounds), each naming the elements it
-applies to in declaration order, so the same spec always reads the same.
+effort, the queueing model, declared variability, lower bounds), each
+naming the elements it applies to in declaration order, so the same spec
+always reads the same.
 One pass over the stages, lanes, members and handoffs of the workflow.
 """
 
@@ -14,7 +15,7 @@ from wmdsl.flow.calendar import FTE_HOURS_PER_WEEK, OFFICE_HOURS, Schedule, lane
 from wmdsl.flow.graph import FlowGraph
 from wmdsl.flow.results import Assumption, StageFlow, listed
 from wmdsl.flow.traffic import Routes
-from wmdsl.model import Calendar, Handoff, Lane, Person, Stage, Workflow
+from wmdsl.model import Calendar, Distribution, Handoff, Lane, Person, Stage, Workflow
 
 __all__ = ["assumptions"]
 
@@ -87,6 +88,21 @@ def assumptions(
                     "working at the pace that keeps its utilisation"
                 ),
                 subjects=queued,
+            )
+        )
+    spreads = [(i.name, i.variability) for i in workflow.intakes] + [
+        (s.name, s.variability) for s in workflow.stages
+    ]
+    shaped = tuple(
+        name for name, spread in spreads if spread and spread.distribution is not Distribution.EXPONENTIAL
+    )
+    if shaped:
+        found.append(
+            Assumption(
+                what="a declared `variability`",
+                value="waits as if every time were exponential",
+                why="Erlang C knows means only; `wmdsl simulate` draws the times from the distribution",
+                subjects=shaped,
             )
         )
     bounded = tuple(s.name for s in stages if s.lower_bound)
