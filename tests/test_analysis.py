@@ -790,6 +790,23 @@ def test_stated_hours_leave_no_calendar_assumption_and_name_the_lanes_that_follo
     assert "/ 168 servers" in fte.why
 
 
+def test_a_declared_variability_other_than_exponential_is_said_to_be_ignored() -> None:
+    spread = BOUNDED.replace("per week }", "per week; variability fixed }").replace(
+        "effort 1h }", "effort 1h; variability exponential }"
+    )
+    plain = one(BOUNDED)
+    result = one(spread.replace("effort 1d }", "effort 1d; variability lognormal cv 0.8 }"))
+    found = next(a for a in result.assumptions if a.what == "a declared `variability`")
+    assert found.subjects == ("a", "work")  # an exponential one is what the analysis assumes anyway
+    assert found.value == "waits as if every time were exponential"
+    assert "`wmdsl simulate`" in found.why
+    assert result.stage("quick").wait == plain.stage("quick").wait is not None
+    assert all(
+        a.what != "a declared `variability`"
+        for a in one(spread.replace("; variability fixed", "")).assumptions
+    )
+
+
 def test_a_calendar_without_hours_is_refused() -> None:
     text = 'calendar empty "Empty"\n' + ASSUMING.replace(
         'workflow w "W" {', 'workflow w "W" {\n  hours empty'
