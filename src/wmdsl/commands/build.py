@@ -306,7 +306,7 @@ def docs_command(
         try:
             require("simpy")
         except MissingExtra as error:
-            raise ConfigFailure(f"error: {error}") from error
+            raise ConfigFailure(str(error)) from error
     try:
         result, note = api.handbook(paths, force=force, root=root, exclude=exclude, simulate=simulate)
     except api.UsageError as error:

@@ -316,7 +316,7 @@ def check(
         try:
             require("simpy")
         except MissingExtra as error:
-            raise ConfigFailure(f"error: {error}") from error
+            raise ConfigFailure(str(error)) from error
         overrides = dataclasses.replace(overrides, simulate=True)
     try:
         if show_settings:

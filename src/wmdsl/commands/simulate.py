@@ -152,9 +152,9 @@ def simulate(context: click.Context, /, paths: tuple[Path, ...], **options: Any)
             require("matplotlib")
         _run(context, paths, options)
     except MissingExtra as error:
-        raise ConfigFailure(f"error: {error}") from error
+        raise ConfigFailure(str(error)) from error
     except ScenarioError as error:
-        raise ConfigFailure(f"error: {error}") from error
+        raise ConfigFailure(str(error)) from error
 
 
 def _run(context: click.Context, paths: tuple[Path, ...], options: dict[str, Any]) -> None:
