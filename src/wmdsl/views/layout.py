@@ -1,7 +1,7 @@
 """The swimlane layout: bands stacked top to bottom, ranks as columns, folded into tiers.
 
 1. Text. Each shape's text is wrapped to a width and measured
-   (:mod:`wmdsl.views.metrics`); the shape is as large as its text needs.
+   (:mod:`wmdsl.views.sizing`); the shape is as large as its text needs.
    An arrow with text gets a *label shape* of its own, placed like any other
    shape one column after the arrow's source, so no text is ever drawn on a
    line where another could cross it.
@@ -42,15 +42,9 @@ from dataclasses import dataclass
 from wmdsl.render.layers import Box, Point, ShapeIndex, back_edges, ranks
 from wmdsl.views import metrics
 from wmdsl.views.picture import Arrow, Band, Picture, Shape
+from wmdsl.views.sizing import HEADER_WIDTH, PAD_X, PAD_Y, SMALL, Link, Sized, line_height, sized
+from wmdsl.views.tiers import crossing, cuts, gutter_pair
 
-FONT = 13  # px, a shape's title
-SMALL = 11  # px, details, labels and band headers' details
-LINE = 1.3  # line height, in font sizes
-PAD_X = 10
-PAD_Y = 7
-TITLE_WIDTH = 170  # px a title line may take before it wraps
-LABEL_WIDTH = 150
-HEADER_WIDTH = 130
 COLUMN_GAP = 64  # between two columns at least: room for the vertical runs of arrows
 ROW_GAP = 24
 BAND_MARGIN = 16  # above the first row and below the last row of a band
@@ -67,8 +61,6 @@ FOLDED_ASPECT = 2.0  # what folding aims at
 RUN_START = 4  # px from the middle of a gap to its first run on either side
 # Where the lines along a street (the free line between two rows) go, from its middle.
 STREET_OFFSETS = (0, -4, 4, -8, 8)
-SIZES = {"fork": (26, 26)}  # shapes of a fixed size
-HEAD_FREE = ("label",)  # shapes an arrow enters without an arrowhead (it goes on from them)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,142 +106,22 @@ class Drawing:
     legend_y: int
 
 
-@dataclass(frozen=True, slots=True)
-class _Link:
-    id: str
-    source: str
-    target: str
-    rework: bool
-    arrow: Arrow
-    head: bool
-
-
-@dataclass(frozen=True, slots=True)
-class _Sized:
-    """The shapes with their text wrapped and their sizes, and the links between them."""
-
-    shapes: list[Shape]
-    text: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
-    size: dict[str, tuple[int, int]]
-    links: list[_Link]
-
-
-def _lines(height: float) -> int:
-    return math.ceil(height * LINE)
-
-
-def _measure(shape: Shape) -> tuple[tuple[str, ...], tuple[str, ...], tuple[int, int]]:
-    if shape.kind in SIZES:
-        return (), (), SIZES[shape.kind]
-    small = shape.kind == "label"
-    limit = LABEL_WIDTH if small else TITLE_WIDTH
-    size = SMALL if small else FONT
-    title = tuple(metrics.wrap(shape.title, limit, size, bold=not small))
-    details = tuple(line for text in shape.details for line in metrics.wrap(text, limit, SMALL))
-    widest = max(
-        [metrics.width(line, size, bold=not small) for line in title]
-        + [metrics.width(line, SMALL) for line in details]
-        + [0.0]
-    )
-    pad_x, pad_y = (4, 2) if small else (PAD_X, PAD_Y)
-    if shape.kind in ("intake", "rejected", "decision"):
-        pad_x += 12  # the pointed or cut ends take room from the text
-    elif shape.kind in ("done", "cancelled", "join"):
-        pad_x += 8  # round ends
-    width = math.ceil(widest) + 2 * pad_x
-    height = len(title) * _lines(size) + len(details) * _lines(SMALL) + 2 * pad_y
-    minimum = (24, 16) if small else (80, 36)
-    return title, details, (max(width, minimum[0]), max(height, minimum[1]))
-
-
-def _sized(picture: Picture) -> _Sized:
-    """Measure every shape and give each arrow with text a label shape of its own."""
-    result = _Sized([], {}, {}, [])
-    band_of: dict[str, str] = {}
-    for shape in picture.shapes:
-        result.shapes.append(shape)
-        band_of[shape.id] = shape.band
-    for arrow in picture.arrows:
-        if not arrow.text:
-            result.links.append(_Link(arrow.id, arrow.source, arrow.target, arrow.rework, arrow, True))
-            continue
-        label = Shape(
-            id=f"{arrow.id}#label",
-            kind="label",
-            band=band_of[arrow.source],
-            title="\n".join(arrow.text),
-            element=arrow.element,
-        )
-        result.shapes.append(label)
-        result.links.append(_Link(f"{arrow.id}#1", arrow.source, label.id, False, arrow, False))
-        result.links.append(_Link(f"{arrow.id}#2", label.id, arrow.target, arrow.rework, arrow, True))
-    for shape in result.shapes:
-        title, details, size = _measure(shape)
-        result.text[shape.id] = (title, details)
-        result.size[shape.id] = size
-    return result
-
-
 def place(picture: Picture) -> Drawing:
     """Place ``picture``: folded into tiers when it is more than :data:`MAX_ASPECT` times wider than high."""
-    sized = _sized(picture)
-    ids = [shape.id for shape in sized.shapes]
-    back, order = back_edges(ids, sized.links)
-    rank = ranks(ids, sized.links, back)
+    measured = sized(picture)
+    ids = [shape.id for shape in measured.shapes]
+    back, order = back_edges(ids, measured.links)
+    rank = ranks(ids, measured.links, back)
     columns = max(rank.values(), default=0) + 1
-    crossing = _crossing(sized.links, rank, columns)
+    crossings = crossing(measured.links, rank, columns)
     tiers = 1
-    drawing = _Grid(picture, sized, back, order, rank, _cuts(crossing, tiers)).draw()
+    drawing = _Grid(picture, measured, back, order, rank, cuts(crossings, tiers)).draw()
     while drawing.width > MAX_ASPECT * drawing.height and tiers < columns:
         # Folding into T tiers divides the width by about T and multiplies the height by T.
         wanted = math.ceil(math.sqrt(drawing.width / (FOLDED_ASPECT * drawing.height)) * tiers)
         tiers = min(columns, max(tiers + 1, wanted))
-        drawing = _Grid(picture, sized, back, order, rank, _cuts(crossing, tiers)).draw()
+        drawing = _Grid(picture, measured, back, order, rank, cuts(crossings, tiers)).draw()
     return drawing
-
-
-def _crossing(links: list[_Link], rank: dict[str, int], columns: int) -> list[int]:
-    """How many links cross the boundary on the left of each column (a difference array, summed)."""
-    change = [0] * (columns + 1)
-    for link in links:
-        low, high = sorted((rank[link.source], rank[link.target]))
-        change[low + 1] += 1
-        change[high + 1] -= 1
-    crossing, running = [], 0
-    for column in range(columns):
-        running += change[column]
-        crossing.append(running)
-    return crossing
-
-
-def _cuts(crossing: list[int], tiers: int) -> list[int]:
-    """The tier of each column: ``tiers`` runs of columns, each cut where the fewest links cross.
-
-    Cut ``i`` goes near ``i / tiers`` of the way (within a quarter of a tier's
-    width), at the column boundary with the fewest crossings, the nearest to
-    the even split on ties; cuts stay in order and leave no tier empty.
-    """
-    columns = len(crossing)
-    tiers = max(1, min(tiers, columns))
-    width = columns / tiers
-    reach = max(0, int(width // 4))
-    cuts, previous = [], 0
-    for index in range(1, tiers):
-        ideal = round(index * width)
-        low = max(previous + 1, ideal - reach)
-        high = min(columns - (tiers - index), ideal + reach)
-        best = min(range(low, high + 1), key=lambda at: (crossing[at], abs(at - ideal)))
-        cuts.append(best)
-        previous = best
-    tier_of, tier = [], 0
-    bounds = iter([*cuts, columns])
-    bound = next(bounds)
-    for column in range(columns):
-        if column == bound:
-            tier += 1
-            bound = next(bounds)
-        tier_of.append(tier)
-    return tier_of
 
 
 class _Grid:
@@ -258,7 +130,7 @@ class _Grid:
     def __init__(
         self,
         picture: Picture,
-        sized: _Sized,
+        sized: Sized,
         back: set[str],
         order: dict[str, int],
         rank: dict[str, int],
@@ -390,11 +262,11 @@ class _Grid:
         channels = self._channels()
         gutters: dict[int, int] = defaultdict(int)
         for source_tier, target_tier, _ in cross:
-            out, into = _gutters(source_tier, target_tier)
+            out, into = gutter_pair(source_tier, target_tier)
             gutters[out] += 1
             if into != out:
                 gutters[into] += 1
-        y = EDGE + _lines(TITLE_SIZE) * len(title) + _lines(SMALL) * len(notes) + 8
+        y = EDGE + line_height(TITLE_SIZE) * len(title) + line_height(SMALL) * len(notes) + 8
         bands: list[PlacedBand] = []
         band_box: dict[tuple[int, str], Box] = {}
         gutter_top: dict[int, int] = {}
@@ -428,7 +300,7 @@ class _Grid:
         y += GUTTER + gutters[self.tiers] * STEP
         legend_y = y
         if picture.legend:
-            y += _lines(SMALL) * len(picture.legend) + 8
+            y += line_height(SMALL) * len(picture.legend) + 8
         routes = self._routes(band_box, gutter_top, gutters, margin)
         placed = tuple(Placed(shape, self.boxes[shape.id], *sized.text[shape.id]) for shape in sized.shapes)
         texts = [metrics.width(line, TITLE_SIZE, True) for line in title]
@@ -485,7 +357,7 @@ class _Grid:
             source_tier, target_tier = self.tier(link.source), self.tier(link.target)
             points: list[Point]
             if source_tier != target_tier:
-                out, into = _gutters(source_tier, target_tier)
+                out, into = gutter_pair(source_tier, target_tier)
                 drop = gutter_top[out] + GUTTER // 2 + gutter_slots[out] * STEP
                 gutter_slots[out] += 1
                 if into == out:
@@ -512,7 +384,7 @@ class _Grid:
         return tuple(routes)
 
     def _forward(
-        self, link: _Link, start: Point, end: Point, out_x: int, in_x: int, index: ShapeIndex
+        self, link: Link, start: Point, end: Point, out_x: int, in_x: int, index: ShapeIndex
     ) -> list[Point]:
         def clear(*segments: tuple[int, int, int]) -> bool:
             return index.clear((link.source, link.target), *segments)
@@ -535,20 +407,12 @@ class _Grid:
         return [start, (out_x, start[1]), (out_x, street), (in_x, street), (in_x, end[1]), end]
 
 
-def _gutters(source: int, target: int) -> tuple[int, int]:
-    """The gutters an arrow from tier ``source`` to tier ``target`` leaves and enters by.
-
-    Gutter ``i`` is the one above tier ``i``. Forwards, an arrow leaves below
-    its tier and enters above its target's; backwards, above and below: so an
-    arrow between neighbouring tiers uses the one gutter between them.
-    """
-    if target > source:
-        return source + 1, target
-    return source, target + 1
-
-
 def _header_height(band: Band, header_lines: dict[str, tuple[str, ...]]) -> int:
-    return 2 * PAD_Y + len(header_lines[band.id]) * _lines(SMALL + 1) + len(band.details) * _lines(SMALL)
+    return (
+        2 * PAD_Y
+        + len(header_lines[band.id]) * line_height(SMALL + 1)
+        + len(band.details) * line_height(SMALL)
+    )
 
 
 def _simplify(points: list[Point]) -> list[Point]:

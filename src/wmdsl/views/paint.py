@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from wmdsl.render.layers import Point
 from wmdsl.views import layout as lay
+from wmdsl.views import sizing
 from wmdsl.views.layout import Drawing, Placed, PlacedBand
 from wmdsl.views.picture import ArrowStyle
 
@@ -172,14 +173,14 @@ def shape_text(placed: Placed, theme: Theme) -> list[Run]:
     """The lines of text of ``placed``, centred in its box."""
     shape, box = placed.shape, placed.box
     small = shape.kind == "label"
-    size = lay.SMALL if small else lay.FONT
+    size = sizing.SMALL if small else sizing.FONT
     centre = box.x + box.width / 2
     runs = []
     if shape.kind == "fork":
-        runs.append(Run(centre, box.middle + 5, lay.FONT, True, theme.parallel, "+"))
-    y = box.y + (2 if small else lay.PAD_Y)
+        runs.append(Run(centre, box.middle + 5, sizing.FONT, True, theme.parallel, "+"))
+    y = box.y + (2 if small else sizing.PAD_Y)
     for line in placed.title:
-        height = math.ceil(size * lay.LINE)
+        height = math.ceil(size * sizing.LINE)
         runs.append(
             Run(
                 centre,
@@ -192,8 +193,10 @@ def shape_text(placed: Placed, theme: Theme) -> list[Run]:
         )
         y += height
     for line in placed.details:
-        height = math.ceil(lay.SMALL * lay.LINE)
-        runs.append(Run(centre, y + height - math.ceil(lay.SMALL * 0.3), lay.SMALL, False, theme.muted, line))
+        height = math.ceil(sizing.SMALL * sizing.LINE)
+        runs.append(
+            Run(centre, y + height - math.ceil(sizing.SMALL * 0.3), sizing.SMALL, False, theme.muted, line)
+        )
         y += height
     return runs
 
@@ -201,15 +204,15 @@ def shape_text(placed: Placed, theme: Theme) -> list[Run]:
 def band_text(placed: PlacedBand, theme: Theme) -> list[Run]:
     """The header of a band: its title in bold, then its details, from the top left."""
     box = placed.box
-    x = box.x + lay.PAD_X
-    y = box.y + lay.PAD_Y
+    x = box.x + sizing.PAD_X
+    y = box.y + sizing.PAD_Y
     runs = []
     for line in placed.title:
-        y += math.ceil((lay.SMALL + 1) * lay.LINE)
-        runs.append(Run(x, y - 4, lay.SMALL + 1, True, theme.text, line, centred=False))
+        y += math.ceil((sizing.SMALL + 1) * sizing.LINE)
+        runs.append(Run(x, y - 4, sizing.SMALL + 1, True, theme.text, line, centred=False))
     for line in placed.band.details:
-        y += math.ceil(lay.SMALL * lay.LINE)
-        runs.append(Run(x, y - 3, lay.SMALL, False, theme.muted, line, centred=False))
+        y += math.ceil(sizing.SMALL * sizing.LINE)
+        runs.append(Run(x, y - 3, sizing.SMALL, False, theme.muted, line, centred=False))
     return runs
 
 
@@ -218,11 +221,11 @@ def heading_text(drawing: Drawing, theme: Theme) -> list[Run]:
     y = lay.EDGE
     runs = []
     for line in drawing.title:
-        y += math.ceil(lay.TITLE_SIZE * lay.LINE)
+        y += math.ceil(lay.TITLE_SIZE * sizing.LINE)
         runs.append(Run(lay.EDGE, y - 5, lay.TITLE_SIZE, True, theme.text, line, centred=False))
     for line in drawing.picture.notes:
-        y += math.ceil(lay.SMALL * lay.LINE)
-        runs.append(Run(lay.EDGE, y - 3, lay.SMALL, False, theme.muted, line, centred=False))
+        y += math.ceil(sizing.SMALL * sizing.LINE)
+        runs.append(Run(lay.EDGE, y - 3, sizing.SMALL, False, theme.muted, line, centred=False))
     return runs
 
 
@@ -231,11 +234,11 @@ def legend(drawing: Drawing, theme: Theme) -> list[tuple[ArrowStyle, tuple[Point
     entries = []
     y = drawing.legend_y
     for style, text in drawing.picture.legend:
-        height = math.ceil(lay.SMALL * lay.LINE)
+        height = math.ceil(sizing.SMALL * sizing.LINE)
         middle = y + height // 2
         line = ((lay.EDGE, middle), (lay.EDGE + 36, middle))
         run = Run(
-            lay.EDGE + lay.LEGEND_SAMPLE, y + height - 3, lay.SMALL, False, theme.text, text, centred=False
+            lay.EDGE + lay.LEGEND_SAMPLE, y + height - 3, sizing.SMALL, False, theme.text, text, centred=False
         )
         entries.append((style, line, run))
         y += height
