@@ -9,11 +9,7 @@ opening the file would), lays it out and measures its texts with
 
 from __future__ import annotations
 
-import html
 import json
-import re
-import shutil
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -22,11 +18,11 @@ import pytest
 
 from tests.goldens import EXAMPLES, score_targets
 from tests.score_specs import GOOD
+from tests.verdict import BROWSER, page_verdict
 from wmdsl import score as scoring
 from wmdsl.score.radar import render_radar
 from wmdsl.score.records import Scorecard
 
-BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(BROWSER is None, reason="Chromium is not installed")
 TOLERANCE = 0.5
 
@@ -129,28 +125,7 @@ def verdict(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         f"<script>{SCRIPT % {'tolerance': TOLERANCE}}</script></body></html>",
         encoding="utf-8",
     )
-    done = subprocess.run(
-        [
-            BROWSER,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={folder / 'profile'}",
-            "--dump-dom",
-            page.as_uri(),
-        ],
-        capture_output=True,
-        timeout=300,
-        check=True,
-    )
-    found = re.search(r'<pre id="verdict">(.*?)</pre>', done.stdout.decode("utf-8"), re.S)
-    assert found, done.stderr.decode(errors="replace")[-2000:]
-    result: dict[str, Any] = json.loads(html.unescape(found.group(1)))
+    result = page_verdict(page, folder / "profile")
     assert len(result) == len(svgs)
     return result
 

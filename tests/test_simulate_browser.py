@@ -10,15 +10,13 @@ in tests/test_views_browser.py.
 
 from __future__ import annotations
 
-import html
 import json
-import re
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.verdict import BROWSER, page_verdict
 
 pytest.importorskip("simpy")
 pytest.importorskip("matplotlib")
@@ -29,7 +27,6 @@ from wmdsl.simulate import simulate
 from wmdsl.simulate.plots import charts
 from wmdsl.simulate.runner import Settings
 
-BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(BROWSER is None, reason="Chromium is not installed")
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -114,28 +111,7 @@ def verdict(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         f"<script>{SCRIPT % {'tolerance': TOLERANCE}}</script></body></html>",
         encoding="utf-8",
     )
-    done = subprocess.run(
-        [
-            BROWSER,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={folder / 'profile'}",
-            "--dump-dom",
-            page.as_uri(),
-        ],
-        capture_output=True,
-        timeout=300,
-        check=True,
-    )
-    found = re.search(r'<pre id="verdict">(.*?)</pre>', done.stdout.decode("utf-8"), re.S)
-    assert found, f"no verdict in the page: {done.stderr.decode(errors='replace')[-2000:]}"
-    result: dict[str, Any] = json.loads(html.unescape(found.group(1)))
+    result = page_verdict(page, folder / "profile")
     return result
 
 

@@ -20,19 +20,15 @@ What is checked, for each picture:
 
 from __future__ import annotations
 
-import html
 import json
-import re
-import shutil
-import subprocess
 from typing import Any
 
 import pytest
 
 from tests.test_views import EXAMPLE_VIEWS, EXAMPLES, load_example
+from tests.verdict import BROWSER, page_verdict
 from wmdsl.views import THEMES, render_view
 
-BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(BROWSER is None, reason="Chromium is not installed")
 
 MAX_ASPECT = 3.0  # width over height of the flow view
@@ -170,28 +166,7 @@ def verdict(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     }
     page = folder / "views.html"
     page.write_text(_page(svgs), encoding="utf-8")
-    done = subprocess.run(
-        [
-            BROWSER,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={folder / 'profile'}",
-            "--dump-dom",
-            page.as_uri(),
-        ],
-        capture_output=True,
-        timeout=300,
-        check=True,
-    )
-    found = re.search(r'<pre id="verdict">(.*?)</pre>', done.stdout.decode("utf-8"), re.S)
-    assert found, f"no verdict in the page: {done.stderr.decode(errors='replace')[-2000:]}"
-    result: dict[str, Any] = json.loads(html.unescape(found.group(1)))
+    result = page_verdict(page, folder / "profile")
     return result
 
 
