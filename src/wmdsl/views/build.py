@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 from wmdsl.flow.results import Analysis, WorkflowAnalysis, format_hours
 from wmdsl.model import Decision, Document, ExitKind, Ref, Workflow
@@ -231,7 +232,7 @@ def _lanes(whole: Picture, workflow: Workflow, only: str | None = None) -> dict[
             kept.update((whole.arrows[index].source, whole.arrows[index].target))
         taken |= more
         shapes = tuple(
-            shape if shape.id in inside or shape.kind == "fork" else _faded(shape)
+            shape if shape.id in inside or shape.kind == "fork" else replace(shape, faded=True)
             for shape in (whole.shapes[i] for i in sorted(i for id_ in kept for i in placed[id_]))
         )
         used = sorted({band_at[shape.band] for shape in shapes if shape.band in band_at})
@@ -244,21 +245,6 @@ def _lanes(whole: Picture, workflow: Workflow, only: str | None = None) -> dict[
             arrows=tuple(whole.arrows[index] for index in sorted(taken)),
         )
     return found
-
-
-def _faded(shape: Shape) -> Shape:
-    return Shape(
-        id=shape.id,
-        kind=shape.kind,
-        band=shape.band,
-        title=shape.title,
-        details=shape.details,
-        element=shape.element,
-        href=shape.href,
-        tooltip=shape.tooltip,
-        tone=shape.tone,
-        faded=True,
-    )
 
 
 def handoffs(
@@ -435,23 +421,8 @@ def value_stream(
         else:
             touch += found.visits * found.effort
             wait += found.visits * found.wait
-        shapes.append(
-            Shape(
-                id=shape.id,
-                kind="stage",
-                band=shape.band,
-                title=shape.title,
-                details=tuple(details),
-                element=shape.element,
-                href=shape.href,
-                tooltip=shape.tooltip,
-                tone=shape.tone,
-            )
-        )
-    arrows = tuple(
-        Arrow(id=a.id, source=a.source, target=a.target, style=a.style, rework=a.rework, element=a.element)
-        for a in whole.arrows
-    )
+        shapes.append(replace(shape, details=tuple(details)))
+    arrows = tuple(replace(arrow, text=()) for arrow in whole.arrows)
     if known and touch + wait > 0:
         note = (
             f"Per item: touch time {format_hours(touch)}, waiting {format_hours(wait, day)}, "
