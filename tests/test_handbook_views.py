@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from tests.browser import chromium_driver
 from tests.generated import generated_spec, shape_spec
 from tests.goldens import EXAMPLES, examples
 from tests.tracing import lines_run
@@ -317,30 +318,12 @@ workflow w "W" {
     assert 'data-band="unused"' not in decisions
 
 
-def _chromium() -> object:
-    """A headless Chromium driven by Selenium, or a skip when this machine has none."""
-    import shutil
-
-    webdriver = pytest.importorskip("selenium.webdriver")
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver")
-    if browser is None or driver is None:
-        pytest.skip("Chromium and its driver are not installed")
-    options = webdriver.ChromeOptions()
-    options.binary_location = browser
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=390,844"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    service = webdriver.ChromeService(executable_path=driver)
-    return webdriver.Chrome(options=options, service=service)
-
-
 def test_the_zoom_works_in_a_browser_on_a_phone_sized_window(tmp_path: Path) -> None:
     files = build_handbook(api.load(EXAMPLES / "procurement.wm"), None)
     for path, data in files.items():
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / path).write_bytes(data)
-    browser: Any = _chromium()
+    browser: Any = chromium_driver(tmp_path / "profile", 390, 844)
     try:
         browser.get((tmp_path / "index.html").as_uri())
         figure = browser.find_element("css selector", "figure.diagram")

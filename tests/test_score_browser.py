@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
+from tests.browser import BROWSER, page_verdict
 from tests.goldens import EXAMPLES, score_targets
 from tests.score_specs import GOOD
-from tests.verdict import BROWSER, page_verdict
 from wmdsl import score as scoring
 from wmdsl.score.radar import render_radar
 from wmdsl.score.records import Scorecard

@@ -8,7 +8,6 @@ never downloaded.
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from collections.abc import Iterator
@@ -17,14 +16,11 @@ from typing import Any
 
 import pytest
 
+from tests.browser import BROWSER, DRIVER, chromium_driver
 from wmdsl.serve.server import PreviewServer
 from wmdsl.serve.state import Preview
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-DRIVER = shutil.which("chromedriver") or (
-    "/usr/bin/chromedriver" if os.path.exists("/usr/bin/chromedriver") else None
-)
-BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="Selenium is not installed")
 pytestmark = [
@@ -37,28 +33,7 @@ CHANGE_WITHIN = 2.0  # seconds from a file written to the page showing it
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1400,900",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-    ):
-        options.add_argument(argument)
-    assert BROWSER is not None
-    assert DRIVER is not None
-    options.binary_location = BROWSER
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
-    driver.set_page_load_timeout(30)
+    driver = chromium_driver(tmp_path_factory.mktemp("chromium-profile"), 1400, 900)
     try:
         yield driver
     finally:

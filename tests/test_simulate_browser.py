@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.verdict import BROWSER, page_verdict
+from tests.browser import BROWSER, page_verdict
 
 pytest.importorskip("simpy")
 pytest.importorskip("matplotlib")

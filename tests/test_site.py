@@ -16,7 +16,6 @@ import http.server
 import importlib.util
 import json
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -27,6 +26,7 @@ from typing import Any
 
 import pytest
 
+from tests.browser import chromium_driver
 from wmdsl import SCHEMA_VERSION, api
 from wmdsl.diagnostics import codes
 from wmdsl.links import DOCS_URL, DOCS_URL_ENV, code_url
@@ -36,10 +36,6 @@ pytest.importorskip("mkdocs", reason="MkDocs is not installed (pip install '.[do
 pytest.importorskip("material", reason="Material for MkDocs is not installed (pip install '.[docs]')")
 
 ROOT = Path(__file__).resolve().parent.parent
-DRIVER = shutil.which("chromedriver") or (
-    "/usr/bin/chromedriver" if os.path.exists("/usr/bin/chromedriver") else None
-)
-BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def _checker() -> ModuleType:
@@ -218,28 +214,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    webdriver = pytest.importorskip("selenium.webdriver", reason="Selenium is not installed")
-    if DRIVER is None or BROWSER is None:
-        pytest.skip("Chromium or its driver (Debian's chromium-driver) is not installed")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--window-size=1280,900",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-    ):
-        options.add_argument(argument)
-    options.binary_location = BROWSER
-    driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
-    driver.set_page_load_timeout(30)
+    driver = chromium_driver(tmp_path_factory.mktemp("chromium-profile"), 1280, 900)
     try:
         yield driver
     finally:

@@ -25,8 +25,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser import BROWSER, page_verdict
 from tests.test_views import EXAMPLE_VIEWS, EXAMPLES, load_example
-from tests.verdict import BROWSER, page_verdict
 from wmdsl.views import THEMES, render_view
 
 pytestmark = pytest.mark.skipif(BROWSER is None, reason="Chromium is not installed")
